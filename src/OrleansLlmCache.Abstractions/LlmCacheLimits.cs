@@ -1,0 +1,69 @@
+namespace OrleansLlmCache;
+
+/// <summary>
+/// Hard limits every silo and client enforces. Requests beyond them are refused with an
+/// <see cref="ArgumentException"/> that names the field.
+/// </summary>
+public static class LlmCacheLimits
+{
+    /// <summary>Largest response stored, in UTF-8 bytes: 1 MiB. LLM answers are rarely above 64 KiB.</summary>
+    public const int MaxResponseBytes = 1024 * 1024;
+
+    /// <summary>Longest key id: 256 characters.</summary>
+    public const int MaxKeyLength = 256;
+
+    /// <summary>Longest tenant name: 64 characters.</summary>
+    public const int MaxTenantLength = 64;
+
+    /// <summary>Longest namespace: 64 characters.</summary>
+    public const int MaxNamespaceLength = 64;
+
+    /// <summary>Longest model name: 256 characters.</summary>
+    public const int MaxModelLength = 256;
+
+    /// <summary>Longest tag: 128 characters.</summary>
+    public const int MaxTagLength = 128;
+
+    /// <summary>Most tags on one entry: 32.</summary>
+    public const int MaxTagsPerEntry = 32;
+
+    /// <summary>Largest prompt accepted for hashing, in UTF-8 bytes: 4 MiB.</summary>
+    public const int MaxPromptBytes = 4 * 1024 * 1024;
+
+    /// <summary>Shortest time to live: 1 second.</summary>
+    public static readonly TimeSpan MinTimeToLive = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest time to live: 365 days. Use no time to live for entries that never expire.</summary>
+    public static readonly TimeSpan MaxTimeToLive = TimeSpan.FromDays(365);
+
+    /// <summary>Throws when <paramref name="timeToLive"/> is outside [<see cref="MinTimeToLive"/>, <see cref="MaxTimeToLive"/>].</summary>
+    public static void ValidateTimeToLive(TimeSpan? timeToLive)
+    {
+        if (timeToLive is { } ttl && (ttl < MinTimeToLive || ttl > MaxTimeToLive))
+        {
+            throw new ArgumentOutOfRangeException(
+                "timeToLive",
+                ttl,
+                $"The time to live must be between {MinTimeToLive.TotalSeconds:0} second and {MaxTimeToLive.TotalDays:0} days, or none for no expiry; got {ttl}.");
+        }
+    }
+
+    /// <summary>Throws when a tag is empty, too long, or there are too many.</summary>
+    public static void ValidateTags(IReadOnlyCollection<string>? tags)
+    {
+        if (tags is null)
+        {
+            return;
+        }
+
+        if (tags.Count > MaxTagsPerEntry)
+        {
+            throw new ArgumentException($"An entry carries at most {MaxTagsPerEntry} tags; got {tags.Count}.", nameof(tags));
+        }
+
+        foreach (var tag in tags)
+        {
+            Keys.CacheKey.ValidatePart(tag, "tag", MaxTagLength);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+namespace OrleansLlmCache.Model;
+
+/// <summary>A live cache entry: the response and its metadata.</summary>
+/// <param name="Response">The cached response.</param>
+/// <param name="CreatedAt">When the entry was stored.</param>
+/// <param name="ExpiresAt">When it stops being served; <see langword="null"/> means never.</param>
+/// <param name="HitCount">How many times it has been served from the cluster.</param>
+[GenerateSerializer, Immutable, Alias("llmcache.CacheEntry")]
+public sealed record CacheEntry(
+    [property: Id(0)] CachedResponse Response,
+    [property: Id(1)] DateTimeOffset CreatedAt,
+    [property: Id(2)] DateTimeOffset? ExpiresAt,
+    [property: Id(3)] long HitCount);

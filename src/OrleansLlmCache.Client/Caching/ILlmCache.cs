@@ -1,0 +1,47 @@
+using OrleansLlmCache.Client.Diagnostics;
+using OrleansLlmCache.Keys;
+using OrleansLlmCache.Model;
+
+namespace OrleansLlmCache.Client.Caching;
+
+/// <summary>
+/// The LLM response cache as an app server sees it. Register it with
+/// <c>services.AddOrleansLlmCache()</c> next to an Orleans client (or inside a silo).
+/// </summary>
+public interface ILlmCache
+{
+    /// <summary>Client-side hit/miss counts and times since start.</summary>
+    LlmCacheStatistics Statistics { get; }
+
+    /// <summary>The key of a five-field request in the configured (or the given) tenant and namespace.</summary>
+    /// <exception cref="ArgumentException">A field of the request, the tenant or the namespace is not valid; the message names it.</exception>
+    CacheKey CreateKey(PromptRequest request, string? tenant = null, string? @namespace = null);
+
+    /// <summary>The key of an application-chosen id (or a hash computed elsewhere) in the configured (or the given) tenant and namespace.</summary>
+    /// <exception cref="ArgumentException">The id, the tenant or the namespace is not valid; the message names it.</exception>
+    CacheKey CreateKey(string id, string? tenant = null, string? @namespace = null);
+
+    /// <summary>The live entry for <paramref name="key"/>, or <see langword="null"/> on a miss or when the cluster cannot be reached in time.</summary>
+    ValueTask<CacheEntry?> GetAsync(CacheKey key, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores <paramref name="response"/> under <paramref name="key"/>.</summary>
+    /// <exception cref="ArgumentException">The key, response or time to live is not valid.</exception>
+    /// <exception cref="LlmCacheUnavailableException">The cluster could not store it.</exception>
+    ValueTask<CacheEntry> SetAsync(CacheKey key, CachedResponse response, LlmCacheEntryOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the entry; returns whether a live one was there.</summary>
+    /// <exception cref="LlmCacheUnavailableException">The cluster could not be reached.</exception>
+    ValueTask<bool> RemoveAsync(CacheKey key, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Returns the cached response for <paramref name="key"/>, or calls <paramref name="factory"/> once across the whole
+    /// cluster and caches its result: concurrent callers of the same key wait for that one call. A factory that throws
+    /// or is cancelled caches nothing and lets a waiting caller take over. If the cluster cannot be reached, the factory
+    /// is called directly (fail open).
+    /// </summary>
+    ValueTask<LlmCacheResult> GetOrCreateAsync(
+        CacheKey key,
+        Func<CancellationToken, ValueTask<CachedResponse>> factory,
+        LlmCacheEntryOptions? options = null,
+        CancellationToken cancellationToken = default);
+}

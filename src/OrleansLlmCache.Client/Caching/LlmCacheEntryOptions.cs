@@ -1,0 +1,17 @@
+namespace OrleansLlmCache.Client.Caching;
+
+/// <summary>Per-entry settings that override <see cref="LlmCacheOptions"/> for one call.</summary>
+public sealed class LlmCacheEntryOptions
+{
+    /// <summary>An entry that never expires.</summary>
+    public static LlmCacheEntryOptions NeverExpire { get; } = new() { NoExpiry = true };
+
+    /// <summary>How long the entry lives; <see langword="null"/> takes <see cref="LlmCacheOptions.DefaultTimeToLive"/>.</summary>
+    public TimeSpan? TimeToLive { get; init; }
+
+    /// <summary>The entry never expires, whatever the default is. Default: <see langword="false"/>.</summary>
+    public bool NoExpiry { get; init; }
+
+    /// <summary>An entry that lives for <paramref name="timeToLive"/>.</summary>
+    public static LlmCacheEntryOptions Expiring(TimeSpan timeToLive) => new() { TimeToLive = timeToLive };
+}

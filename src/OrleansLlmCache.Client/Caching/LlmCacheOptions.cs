@@ -1,0 +1,37 @@
+namespace OrleansLlmCache.Client.Caching;
+
+/// <summary>
+/// Client-side settings of the cache (configuration section <c>LlmCache:Client</c>):
+/// <code>
+/// "LlmCache": { "Client": { "Tenant": "acme", "Namespace": "default", "DefaultTimeToLive": "1.00:00:00", "OperationTimeout": "00:00:02" } }
+/// </code>
+/// </summary>
+public sealed class LlmCacheOptions
+{
+    /// <summary>The configuration section these options bind to.</summary>
+    public const string SectionName = "LlmCache:Client";
+
+    /// <summary>The tenant used when a call names none. Default: <c>default</c>.</summary>
+    public string Tenant { get; set; } = "default";
+
+    /// <summary>The namespace used when a call names none. Default: <c>default</c>.</summary>
+    public string Namespace { get; set; } = "default";
+
+    /// <summary>
+    /// How long entries live when a call does not say; <see langword="null"/> means no expiry. Default: 24 hours
+    /// (the seed's content-generation policy).
+    /// </summary>
+    public TimeSpan? DefaultTimeToLive { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// How long one call to the cluster may take before the cache is skipped for that request (fail open: the origin
+    /// still answers). Default: 2 seconds.
+    /// </summary>
+    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long one call may wait inside the cluster for another caller's origin call on the same key before asking
+    /// again (the silo caps it). Default: 5 seconds.
+    /// </summary>
+    public TimeSpan SingleFlightWaitPerCall { get; set; } = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Options;
+using OrleansLlmCache.Keys;
+
+namespace OrleansLlmCache.Client.Caching;
+
+/// <summary>Checks <see cref="LlmCacheOptions"/> at start-up and reports every wrong setting at once, each with how to fix it.</summary>
+internal sealed class LlmCacheOptionsValidator : IValidateOptions<LlmCacheOptions>
+{
+    public ValidateOptionsResult Validate(string? name, LlmCacheOptions options)
+    {
+        var failures = new List<string>();
+        Check(() => new CacheKey(options.Tenant, options.Namespace, "x").Validate(), failures);
+        Check(() => LlmCacheLimits.ValidateTimeToLive(options.DefaultTimeToLive), failures, nameof(options.DefaultTimeToLive));
+        if (options.OperationTimeout <= TimeSpan.Zero || options.OperationTimeout > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"{LlmCacheOptions.SectionName}:{nameof(options.OperationTimeout)} must be between 0 and 1 minute; got {options.OperationTimeout}.");
+        }
+
+        if (options.SingleFlightWaitPerCall <= TimeSpan.Zero || options.SingleFlightWaitPerCall >= TimeSpan.FromSeconds(30))
+        {
+            failures.Add($"{LlmCacheOptions.SectionName}:{nameof(options.SingleFlightWaitPerCall)} must be between 0 and 30 seconds; got {options.SingleFlightWaitPerCall}.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Check(Action validate, List<string> failures, string? setting = null)
+    {
+        try
+        {
+            validate();
+        }
+        catch (ArgumentException ex)
+        {
+            var field = setting ?? ex.ParamName switch
+            {
+                "tenant" => nameof(LlmCacheOptions.Tenant),
+                "namespace" => nameof(LlmCacheOptions.Namespace),
+                _ => ex.ParamName,
+            };
+            failures.Add($"{LlmCacheOptions.SectionName}:{field}: {FirstSentence(ex.Message)}");
+        }
+    }
+
+    // ArgumentException appends " (Parameter 'x')"; the setting name already says which parameter.
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(" (Parameter", StringComparison.Ordinal);
+        return cut < 0 ? message : message[..cut];
+    }
+}

@@ -1,0 +1,151 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using OrleansLlmCache.Client.Caching;
+using OrleansLlmCache.Client.Diagnostics;
+using OrleansLlmCache.Keys;
+using OrleansLlmCache.Model;
+
+namespace OrleansLlmCache.Client.Chat;
+
+/// <summary>
+/// An <see cref="IChatClient"/> middleware that answers repeated requests from the cluster cache. Non-streaming misses
+/// are single-flight across the cluster; streaming misses stream from the origin and are stored once complete; a
+/// streaming hit replays the stored response as updates. Errors, cancelled or partial streams and content-filtered
+/// answers are never cached; requests marked with <see cref="ChatCacheOptionsExtensions.WithoutLlmCache"/> skip the cache.
+/// </summary>
+public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
+{
+    /// <summary>The <see cref="CachedResponse.ContentType"/> of a stored chat response (JSON of <see cref="ChatResponse"/>).</summary>
+    public const string ChatResponseContentType = "application/vnd.orleansllmcache.chat-response.v1+json";
+
+    private static readonly JsonSerializerOptions Json = AIJsonUtilities.DefaultOptions;
+
+    private readonly ILlmCache _cache;
+    private readonly OrleansLlmCacheChatClientOptions _options;
+    private readonly ILogger _logger;
+
+    /// <summary>Wraps <paramref name="innerClient"/> with the cache.</summary>
+    public OrleansLlmCacheChatClient(IChatClient innerClient, ILlmCache cache, OrleansLlmCacheChatClientOptions? options = null, ILogger? logger = null)
+        : base(innerClient)
+    {
+        _cache = cache ?? throw new ArgumentNullException(nameof(cache));
+        _options = options ?? new OrleansLlmCacheChatClientOptions();
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <inheritdoc/>
+    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var list = messages as IReadOnlyCollection<ChatMessage> ?? messages.ToList();
+        if (KeyFor(list, options) is not { } key)
+        {
+            return await base.GetResponseAsync(list, options, cancellationToken);
+        }
+
+        try
+        {
+            var result = await _cache.GetOrCreateAsync(
+                key,
+                async ct =>
+                {
+                    var response = await base.GetResponseAsync(list, options, ct);
+
+                    // Thrown so that nothing is stored, and caught below to return the answer as it is.
+                    return response.FinishReason == ChatFinishReason.ContentFilter
+                        ? throw new UncacheableResponseException(response)
+                        : ToCached(response, options);
+                },
+                _options.EntryOptions,
+                cancellationToken);
+            return FromCached(result.Response);
+        }
+        catch (UncacheableResponseException uncacheable)
+        {
+            Log.NotCached(_logger, key.ToGrainKey(), "the origin filtered the content");
+            return uncacheable.Response;
+        }
+    }
+
+    /// <inheritdoc/>
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages,
+        ChatOptions? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var list = messages as IReadOnlyCollection<ChatMessage> ?? messages.ToList();
+        var key = KeyFor(list, options);
+        if (key is { } hitKey && await _cache.GetAsync(hitKey, cancellationToken) is { } entry)
+        {
+            foreach (var update in FromCached(entry.Response).ToChatResponseUpdates())
+            {
+                yield return update;
+            }
+
+            yield break;
+        }
+
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (var update in base.GetStreamingResponseAsync(list, options, cancellationToken))
+        {
+            updates.Add(update);
+            yield return update;
+        }
+
+        // Reached only when the stream completed: an error or an abandoned enumeration never stores a partial answer.
+        if (key is { } storeKey)
+        {
+            var response = updates.ToChatResponse();
+            if (response.FinishReason == ChatFinishReason.ContentFilter)
+            {
+                Log.NotCached(_logger, storeKey.ToGrainKey(), "the origin filtered the content");
+                yield break;
+            }
+
+            try
+            {
+                await _cache.SetAsync(storeKey, ToCached(response, options), _options.EntryOptions, cancellationToken);
+            }
+            catch (LlmCacheUnavailableException ex)
+            {
+                Log.CacheUnavailable(_logger, "store", storeKey.ToGrainKey(), ex.Message, ex);
+            }
+        }
+    }
+
+    private CacheKey? KeyFor(IEnumerable<ChatMessage> messages, ChatOptions? options)
+    {
+        var defaultModel = InnerClient.GetService<ChatClientMetadata>()?.DefaultModelId;
+        var hash = ChatCacheKey.TryCompute(messages, options, defaultModel, out var reason);
+        if (hash is null)
+        {
+            Log.NotCached(_logger, "(chat request)", reason!);
+            return null;
+        }
+
+        return _cache.CreateKey(hash, _options.Tenant, _options.Namespace);
+    }
+
+    private static CachedResponse ToCached(ChatResponse response, ChatOptions? options)
+    {
+        var usage = response.Usage;
+        return new CachedResponse(
+            JsonSerializer.Serialize(response, Json.GetTypeInfo(typeof(ChatResponse))),
+            response.ModelId ?? options?.ModelId ?? "unknown",
+            (int)Math.Clamp(usage?.InputTokenCount ?? 0, 0, int.MaxValue),
+            (int)Math.Clamp(usage?.OutputTokenCount ?? 0, 0, int.MaxValue),
+            ChatResponseContentType);
+    }
+
+    private static ChatResponse FromCached(CachedResponse cached) =>
+        cached.ContentType == ChatResponseContentType
+            ? (ChatResponse)JsonSerializer.Deserialize(cached.Content, Json.GetTypeInfo(typeof(ChatResponse)))!
+            : new ChatResponse(new ChatMessage(ChatRole.Assistant, cached.Content)) { ModelId = cached.Model };
+
+    private sealed class UncacheableResponseException(ChatResponse response) : Exception("The response must not be cached.")
+    {
+        public ChatResponse Response { get; } = response;
+    }
+}

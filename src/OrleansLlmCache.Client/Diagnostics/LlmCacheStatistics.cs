@@ -1,0 +1,87 @@
+using System.Diagnostics.Metrics;
+
+namespace OrleansLlmCache.Client.Diagnostics;
+
+/// <summary>
+/// Hit and miss counts and times of one client process (the seed's <c>CacheMetrics</c>), also published on the
+/// <see cref="MeterName"/> meter for OpenTelemetry or <c>dotnet-counters</c>.
+/// </summary>
+public sealed class LlmCacheStatistics
+{
+    /// <summary>The name of the meter the client publishes on.</summary>
+    public const string MeterName = "OrleansLlmCache.Client";
+
+    private readonly Counter<long> _requests;
+    private readonly Histogram<double> _duration;
+    private readonly Counter<long> _tokensSaved;
+    private readonly Counter<long> _errors;
+
+    private long _hits;
+    private long _misses;
+    private long _errorCount;
+    private long _hitTicks;
+    private long _missTicks;
+    private long _tokensSavedCount;
+
+    /// <summary>Creates the statistics and their instruments on a meter from <paramref name="meterFactory"/>.</summary>
+    public LlmCacheStatistics(IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        var meter = meterFactory.Create(MeterName);
+        _requests = meter.CreateCounter<long>("llmcache.client.requests", "{request}", "Cache lookups by result (hit or miss).");
+        _duration = meter.CreateHistogram<double>("llmcache.client.duration", "ms", "Time to answer a request, by result; misses include the origin call.");
+        _tokensSaved = meter.CreateCounter<long>("llmcache.client.tokens_saved", "{token}", "Origin tokens not paid for because a request hit.");
+        _errors = meter.CreateCounter<long>("llmcache.client.errors", "{error}", "Calls to the cluster that failed or timed out (the request failed open).");
+    }
+
+    /// <summary>Requests answered from the cache (including single-flight waiters).</summary>
+    public long Hits => Interlocked.Read(ref _hits);
+
+    /// <summary>Requests that went to the origin.</summary>
+    public long Misses => Interlocked.Read(ref _misses);
+
+    /// <summary>All requests counted.</summary>
+    public long TotalRequests => Hits + Misses;
+
+    /// <summary>Cluster calls that failed or timed out; each such request was answered by the origin.</summary>
+    public long Errors => Interlocked.Read(ref _errorCount);
+
+    /// <summary>Origin tokens (input and output) not paid for thanks to hits.</summary>
+    public long TokensSaved => Interlocked.Read(ref _tokensSavedCount);
+
+    /// <summary>Hits divided by requests; 0 before the first request.</summary>
+    public double HitRate => TotalRequests == 0 ? 0 : (double)Hits / TotalRequests;
+
+    /// <summary>Mean time of a hit.</summary>
+    public TimeSpan AverageHitTime => Average(_hitTicks, Hits);
+
+    /// <summary>Mean time of a miss, origin call included.</summary>
+    public TimeSpan AverageMissTime => Average(_missTicks, Misses);
+
+    internal void RecordHit(TimeSpan elapsed, long tokensSaved)
+    {
+        Interlocked.Increment(ref _hits);
+        Interlocked.Add(ref _hitTicks, elapsed.Ticks);
+        Interlocked.Add(ref _tokensSavedCount, tokensSaved);
+        _requests.Add(1, new KeyValuePair<string, object?>("result", "hit"));
+        _duration.Record(elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("result", "hit"));
+        _tokensSaved.Add(tokensSaved);
+    }
+
+    internal void RecordMiss(TimeSpan elapsed)
+    {
+        Interlocked.Increment(ref _misses);
+        Interlocked.Add(ref _missTicks, elapsed.Ticks);
+        _requests.Add(1, new KeyValuePair<string, object?>("result", "miss"));
+        _duration.Record(elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("result", "miss"));
+    }
+
+    internal void RecordError()
+    {
+        Interlocked.Increment(ref _errorCount);
+        _errors.Add(1);
+    }
+
+    private static TimeSpan Average(long ticks, long count) =>
+        count == 0 ? TimeSpan.Zero : TimeSpan.FromTicks(Interlocked.Read(ref ticks) / count);
+}

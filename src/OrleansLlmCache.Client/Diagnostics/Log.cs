@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+
+namespace OrleansLlmCache.Client.Diagnostics;
+
+/// <summary>The client's log messages, with stable event ids.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(2001, LogLevel.Warning, "The LLM cache could not be reached for {Operation} on {Key}; answering without the cache. {Reason}")]
+    public static partial void CacheUnavailable(ILogger logger, string operation, string key, string reason, Exception? exception);
+
+    [LoggerMessage(2002, LogLevel.Warning, "The origin call for {Key} failed; nothing was cached and the single-flight lease was released.")]
+    public static partial void OriginFailed(ILogger logger, string key, Exception exception);
+
+    [LoggerMessage(2003, LogLevel.Debug, "Not caching the chat response for {Key}: {Reason}.")]
+    public static partial void NotCached(ILogger logger, string key, string reason);
+}

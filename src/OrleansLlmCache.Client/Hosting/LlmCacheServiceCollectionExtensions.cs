@@ -1,0 +1,32 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OrleansLlmCache.Client.Caching;
+using OrleansLlmCache.Client.Diagnostics;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the LLM cache client.</summary>
+public static class LlmCacheServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="ILlmCache"/>. It talks to the cluster through the <see cref="IGrainFactory"/> in the container:
+    /// an Orleans client (<c>builder.UseOrleansClient(...)</c>) on an app server, or the silo itself when co-hosted.
+    /// Options are validated when the host starts.
+    /// </summary>
+    public static IServiceCollection AddOrleansLlmCache(this IServiceCollection services, Action<LlmCacheOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<LlmCacheOptions>().BindConfiguration(LlmCacheOptions.SectionName);
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmCacheOptions>, LlmCacheOptionsValidator>());
+        services.AddMetrics();
+        services.TryAddSingleton<LlmCacheStatistics>();
+        services.TryAddSingleton<ILlmCache, GrainLlmCache>();
+        return services;
+    }
+}

@@ -1,0 +1,20 @@
+using OrleansLlmCache.Model;
+
+namespace OrleansLlmCache.Grains.Entries;
+
+/// <summary>The persisted shape of one cache entry. Field ids are the storage contract: add, never renumber.</summary>
+[GenerateSerializer, Alias("llmcache.CacheEntryState")]
+public sealed class CacheEntryState
+{
+    /// <summary>The stored response; <see langword="null"/> when the entry is empty or removed.</summary>
+    [Id(0)] public CachedResponse? Response { get; set; }
+
+    /// <summary>When the response was stored.</summary>
+    [Id(1)] public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>When it stops being served; <see langword="null"/> means never.</summary>
+    [Id(2)] public DateTimeOffset? ExpiresAt { get; set; }
+
+    /// <summary>Hits served before the last write of this state.</summary>
+    [Id(3)] public long HitCount { get; set; }
+}

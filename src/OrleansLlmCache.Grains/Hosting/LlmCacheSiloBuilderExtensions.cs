@@ -1,0 +1,35 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OrleansLlmCache.Grains.Entries;
+using OrleansLlmCache.Grains.Hosting;
+
+namespace Orleans.Hosting;
+
+/// <summary>Adds the cache's grains and their services to a silo.</summary>
+public static class LlmCacheSiloBuilderExtensions
+{
+    /// <summary>
+    /// Registers what the cache grains need: their options and clock. Storage is chosen separately
+    /// (<see cref="UseInMemoryLlmCacheStorage"/> on the embedded default).
+    /// </summary>
+    public static ISiloBuilder AddOrleansLlmCacheGrains(this ISiloBuilder builder, Action<CacheEntryGrainOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Services.AddOptions<CacheEntryGrainOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.Validate(o => o.LeaseDuration > TimeSpan.Zero, $"{CacheEntryGrainOptions.SectionName}:LeaseDuration must be positive.")
+            .Validate(o => o.MaxWaitPerCall > TimeSpan.Zero && o.MaxWaitPerCall < TimeSpan.FromSeconds(30),
+                $"{CacheEntryGrainOptions.SectionName}:MaxWaitPerCall must be between 0 and 30 seconds (the Orleans response timeout).")
+            .ValidateOnStart();
+        builder.Services.TryAddKeyedSingleton(LlmCacheTime.ServiceKey, TimeProvider.System);
+        return builder;
+    }
+
+    /// <summary>Keeps cache entries in silo memory only: the embedded default, lost when the silo stops.</summary>
+    public static ISiloBuilder UseInMemoryLlmCacheStorage(this ISiloBuilder builder) =>
+        builder.AddMemoryGrainStorage(LlmCacheStorage.Name);
+}
