@@ -21,6 +21,12 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
     /// <summary>The <see cref="CachedResponse.ContentType"/> of a stored chat response (JSON of <see cref="ChatResponse"/>).</summary>
     public const string ChatResponseContentType = "application/vnd.orleansllmcache.chat-response.v1+json";
 
+    /// <summary>
+    /// The additional property of a returned <see cref="ChatResponse"/> that says where it came from: a
+    /// <see cref="LlmCacheSource"/> name (<c>Hit</c>, <c>Coalesced</c>, <c>Origin</c>, <c>OriginCacheUnavailable</c>).
+    /// </summary>
+    public const string SourceProperty = "llmcache.source";
+
     private static readonly JsonSerializerOptions Json = AIJsonUtilities.DefaultOptions;
 
     private readonly ILlmCache _cache;
@@ -60,7 +66,9 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
                 },
                 _options.EntryOptions,
                 cancellationToken);
-            return FromCached(result.Response);
+            var answer = FromCached(result.Response);
+            (answer.AdditionalProperties ??= [])[SourceProperty] = result.Source.ToString();
+            return answer;
         }
         catch (UncacheableResponseException uncacheable)
         {

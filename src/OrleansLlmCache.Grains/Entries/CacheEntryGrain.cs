@@ -117,7 +117,11 @@ internal sealed partial class CacheEntryGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _lease?.Signal();
-        if (_unsavedHits > 0 && state.State.Response is not null && !IsExpired(time.GetUtcNow()))
+
+        // At silo shutdown the storage may already be gone (memory storage is itself made of grains); hit counts are
+        // statistics and not worth a failing write then.
+        if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown
+            && _unsavedHits > 0 && state.State.Response is not null && !IsExpired(time.GetUtcNow()))
         {
             try
             {

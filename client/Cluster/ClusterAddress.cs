@@ -1,0 +1,26 @@
+using System.Globalization;
+using System.Net;
+using OrleansLlmCache.Cli.Commands;
+
+namespace OrleansLlmCache.Cli.Cluster;
+
+/// <summary>Where a running cluster is: one gateway endpoint and the cluster's ids.</summary>
+internal sealed record ClusterAddress(IPEndPoint Gateway, string ClusterId, string ServiceId)
+{
+    public static ClusterAddress Parse(string gateway, string clusterId, string serviceId)
+    {
+        var colon = gateway.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(gateway[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        {
+            throw new CommandFailure($"--gateway '{gateway}' is not host:port, such as 127.0.0.1:30000.");
+        }
+
+        var host = gateway[..colon];
+        var address = IPAddress.TryParse(host, out var ip)
+            ? ip
+            : Dns.GetHostAddresses(host).FirstOrDefault() ?? throw new CommandFailure($"--gateway host '{host}' does not resolve.");
+        return new ClusterAddress(new IPEndPoint(address, port), clusterId, serviceId);
+    }
+
+    public override string ToString() => $"{Gateway} (cluster {ClusterId})";
+}

@@ -1,0 +1,120 @@
+using System.CommandLine;
+using System.Globalization;
+using OrleansLlmCache.Cli.Cluster;
+using OrleansLlmCache.Keys;
+
+namespace OrleansLlmCache.Cli.Commands;
+
+/// <summary>Options several commands share: where the cluster is, and which entry is meant.</summary>
+internal sealed class CommonOptions
+{
+    public Option<string> Gateway { get; } = new("--gateway")
+    {
+        Description = "The cluster's gateway as host:port (a silo started with `dotnet run --project silo` listens on 127.0.0.1:30000).",
+        DefaultValueFactory = _ => "127.0.0.1:30000",
+    };
+
+    public Option<string> ClusterId { get; } = new("--cluster-id") { Description = "The cluster id.", DefaultValueFactory = _ => "llmcache-dev" };
+
+    public Option<string> ServiceId { get; } = new("--service-id") { Description = "The service id.", DefaultValueFactory = _ => "llmcache" };
+
+    public Option<string> Tenant { get; } = new("--tenant") { Description = "The tenant.", DefaultValueFactory = _ => "default" };
+
+    public Option<string> Namespace { get; } = new("--namespace") { Description = "The namespace inside the tenant.", DefaultValueFactory = _ => "default" };
+
+    public Option<string?> Key { get; } = new("--key") { Description = "The entry's id (a 64-digit hash or your own id). Or give the request with --prompt and --model." };
+
+    public Option<string?> Prompt { get; } = new("--prompt") { Description = "The prompt (the key is computed from it and the fields below)." };
+
+    public Option<string?> Model { get; } = new("--model") { Description = "The model name." };
+
+    public Option<double> Temperature { get; } = new("--temperature") { Description = "The temperature.", DefaultValueFactory = _ => 0.0 };
+
+    public Option<int> MaxTokens { get; } = new("--max-tokens") { Description = "The completion token limit.", DefaultValueFactory = _ => 0 };
+
+    public Option<string?> System { get; } = new("--system") { Description = "The system prompt (omit for none)." };
+
+    public void AddClusterTo(Command command)
+    {
+        command.Options.Add(Gateway);
+        command.Options.Add(ClusterId);
+        command.Options.Add(ServiceId);
+    }
+
+    public void AddKeyTo(Command command)
+    {
+        command.Options.Add(Tenant);
+        command.Options.Add(Namespace);
+        command.Options.Add(Key);
+        command.Options.Add(Prompt);
+        command.Options.Add(Model);
+        command.Options.Add(Temperature);
+        command.Options.Add(MaxTokens);
+        command.Options.Add(System);
+    }
+
+    public ClusterAddress ClusterOf(ParseResult parse) =>
+        ClusterAddress.Parse(parse.GetValue(Gateway)!, parse.GetValue(ClusterId)!, parse.GetValue(ServiceId)!);
+
+    /// <summary>The entry meant by --key, or by the five request fields.</summary>
+    public CacheKey KeyOf(ParseResult parse)
+    {
+        var tenant = parse.GetValue(Tenant)!;
+        var ns = parse.GetValue(Namespace)!;
+        var id = parse.GetValue(Key);
+        var prompt = parse.GetValue(Prompt);
+        if (id is not null && prompt is not null)
+        {
+            throw new CommandFailure("Give either --key or --prompt (with --model), not both.");
+        }
+
+        if (id is not null)
+        {
+            var key = new CacheKey(tenant, ns, id);
+            key.Validate();
+            return key;
+        }
+
+        return prompt is null
+            ? throw new CommandFailure("Say which entry: --key ID, or --prompt P --model M [--temperature T --max-tokens N --system S].")
+            : RequestOf(parse).ToCacheKey(tenant, ns);
+    }
+
+    public PromptRequest RequestOf(ParseResult parse)
+    {
+        var model = parse.GetValue(Model) ?? throw new CommandFailure("--model is required with --prompt.");
+        var request = new PromptRequest(parse.GetValue(Prompt) ?? string.Empty, model, parse.GetValue(Temperature), parse.GetValue(MaxTokens), parse.GetValue(System));
+        request.Validate();
+        return request;
+    }
+
+    /// <summary>Reads a time to live: <c>none</c>, <c>90s</c>, <c>15m</c>, <c>24h</c>, <c>7d</c>, or a TimeSpan such as <c>01:30:00</c>.</summary>
+    public static TimeSpan? ParseTimeToLive(string text)
+    {
+        text = text.Trim();
+        if (text.Equals("none", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        if (text.Length > 1 && double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var amount))
+        {
+            TimeSpan? parsed = text[^1] switch
+            {
+                's' => TimeSpan.FromSeconds(amount),
+                'm' => TimeSpan.FromMinutes(amount),
+                'h' => TimeSpan.FromHours(amount),
+                'd' => TimeSpan.FromDays(amount),
+                _ => null,
+            };
+            if (parsed is not null)
+            {
+                return parsed;
+            }
+        }
+
+        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span)
+            ? span
+            : throw new CommandFailure($"--ttl '{text}' is not a duration; use none, 90s, 15m, 24h, 7d or hh:mm:ss.");
+    }
+}

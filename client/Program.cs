@@ -1,0 +1,3 @@
+using OrleansLlmCache.Cli;
+
+return await LlmCacheCli.RunAsync(args);

@@ -1,0 +1,5 @@
+using Microsoft.Extensions.Hosting;
+
+var builder = Host.CreateApplicationBuilder(args);
+builder.AddOrleansLlmCacheSilo();
+await builder.Build().RunAsync();

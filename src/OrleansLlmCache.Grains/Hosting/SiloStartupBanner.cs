@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace OrleansLlmCache.Grains.Hosting;
+
+/// <summary>Says where the silo listens once it has started, so a person running it knows what to connect to.</summary>
+internal sealed partial class SiloStartupBanner(LlmCacheSiloOptions options, IHostApplicationLifetime lifetime, ILogger<SiloStartupBanner> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lifetime.ApplicationStarted.Register(() => Started(logger, options.ClusterId, options.SiloPort, options.GatewayPort));
+        lifetime.ApplicationStopping.Register(() => Stopping(logger));
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(1101, LogLevel.Information, "OrleansLlmCache silo is up: cluster {ClusterId}, silo port {SiloPort}, gateway port {GatewayPort} on 127.0.0.1 (localhost clustering, entries in memory). Press Ctrl+C to stop.")]
+    private static partial void Started(ILogger logger, string clusterId, int siloPort, int gatewayPort);
+
+    [LoggerMessage(1102, LogLevel.Information, "OrleansLlmCache silo is stopping: leaving the cluster cleanly.")]
+    private static partial void Stopping(ILogger logger);
+}
