@@ -6,7 +6,7 @@ namespace OrleansLlmCache.Keys;
 
 /// <summary>
 /// Writes JSON exactly as Python's <c>json.dumps(value, sort_keys=True)</c> does with its other defaults:
-/// <c>", "</c> and <c>": "</c> separators, <c>ensure_ascii</c> (every character above U+007F as a lower-case
+/// <c>", "</c> and <c>": "</c> separators, <c>ensure_ascii</c> (every character outside printable ASCII, DEL included, as a lower-case
 /// <c>\uXXXX</c> escape, astral characters as surrogate pairs), and Python's shortest round-trip float repr
 /// (<c>0.0</c>, <c>0.7</c>, <c>1e-05</c>, <c>1e+16</c>).
 /// </summary>
@@ -199,9 +199,9 @@ public static class PythonJson
                     builder.Append("\\f");
                     break;
                 default:
-                    // ensure_ascii: control characters and everything above U+007F; UTF-16 code units are exactly
+                    // ensure_ascii escapes everything outside ' '..'~' (so DEL too); UTF-16 code units are exactly
                     // Python's surrogate-pair escapes for astral characters.
-                    if (c < ' ' || c > '\u007f')
+                    if (c < ' ' || c > '~')
                     {
                         builder.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
                     }

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.Hosting;
+using Orleans.TestingHost;
+using OrleansLlmCache.Client.Caching;
+using OrleansLlmCache.Grains.Hosting;
+
+namespace OrleansLlmCache.Tests.Infrastructure;
+
+/// <summary>
+/// One in-process silo (in-memory transport, test membership) with the cache's grains, memory storage and a fake cache
+/// clock, plus a client host with <see cref="ILlmCache"/>. Tests share it and keep apart by using unique keys.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public ILlmCache Cache => Cluster.Client.ServiceProvider.GetRequiredService<ILlmCache>();
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.Options.ConfigureFileLogging = false;
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddOrleansLlmCacheGrains(o => o.MaxWaitPerCall = TimeSpan.FromSeconds(5));
+            silo.UseInMemoryLlmCacheStorage();
+
+            // Only the cache's own clock is fake: the runtime keeps real time.
+            silo.Services.AddKeyedSingleton<TimeProvider>(LlmCacheTime.ServiceKey, Time);
+        });
+        builder.ConfigureClientHost(host => host.Services.AddOrleansLlmCache(o =>
+        {
+            o.OperationTimeout = TimeSpan.FromSeconds(10);
+            o.SingleFlightWaitPerCall = TimeSpan.FromSeconds(2);
+        }));
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}

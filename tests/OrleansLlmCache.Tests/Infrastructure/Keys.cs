@@ -1,0 +1,9 @@
+using OrleansLlmCache.Keys;
+
+namespace OrleansLlmCache.Tests.Infrastructure;
+
+/// <summary>Unique keys so that tests sharing a cluster never meet.</summary>
+public static class Keys
+{
+    public static CacheKey Unique(string @namespace = "tests") => new("tests", @namespace, "t" + Guid.NewGuid().ToString("N"));
+}
