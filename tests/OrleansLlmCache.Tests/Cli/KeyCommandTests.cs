@@ -1,0 +1,48 @@
+using OrleansLlmCache.Keys;
+using OrleansLlmCache.Tests.Infrastructure;
+
+namespace OrleansLlmCache.Tests.Cli;
+
+public sealed class KeyCommandTests
+{
+    [Fact]
+    public async Task Key_PrintsThePythonSeedKey()
+    {
+        // From python-key-vectors.json: json.dumps of these five fields, sha256, hexdigest.
+        var (exitCode, output) = await CliRunner.RunAsync(
+            "key", "--prompt", "Explain quantum computing", "--model", "gpt-4", "--temperature", "0.7", "--max-tokens", "500", "--system", "You are a helpful assistant.");
+        Assert.Equal(0, exitCode);
+        Assert.Equal(new PromptRequest("Explain quantum computing", "gpt-4", 0.7, 500, "You are a helpful assistant.").ComputeHash(), output.Trim());
+    }
+
+    [Fact]
+    public async Task Key_WithoutSystemPrompt_MatchesPythonNone()
+    {
+        var (_, output) = await CliRunner.RunAsync("key", "--prompt", "Explain quantum computing", "--model", "gpt-4", "--temperature", "0.7", "--max-tokens", "500");
+        Assert.Equal("9ec6630d0413cbb797d781805ef46be6774c6e8ed7dff23b88c5adb4f0d2e0da", output.Trim());
+    }
+
+    [Theory]
+    [InlineData("--temperature", "-1", "temperature")]
+    [InlineData("--max-tokens", "-5", "max_tokens")]
+    [InlineData("--model", "", "model")]
+    public async Task Key_BadField_ExitsWithOneLineNamingIt(string option, string value, string field)
+    {
+        var args = new List<string> { "key", "--prompt", "p", "--model", "gpt-4", "--temperature", "0.5", "--max-tokens", "5" };
+        var at = args.IndexOf(option);
+        args[at + 1] = value;
+        var (exitCode, output) = await CliRunner.RunAsync([.. args]);
+        Assert.Equal(1, exitCode);
+        Assert.StartsWith("error:", output.Trim(), StringComparison.Ordinal);
+        Assert.Contains(field, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal); // no stack trace
+    }
+
+    [Fact]
+    public async Task Key_MissingPrompt_IsAParseErrorWithUsage()
+    {
+        var (exitCode, output) = await CliRunner.RunAsync("key", "--model", "gpt-4");
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("--prompt", output, StringComparison.Ordinal);
+    }
+}
