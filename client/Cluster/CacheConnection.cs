@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Orleans.Configuration;
 using OrleansLlmCache.Cli.Commands;
 using OrleansLlmCache.Client.Caching;
 
@@ -34,23 +33,15 @@ internal sealed class CacheConnection : IAsyncDisposable
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         QuietLogging(builder);
-        var attempts = 0;
-        builder.UseOrleansClient(client =>
+        // A few quick retries: an operator at a shell wants an answer, not a hang.
+        builder.UseOrleansClient(client => client.UseOrleansLlmCacheCluster(o =>
         {
-            client.UseStaticClustering(cluster.Gateway);
-            client.Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = cluster.ClusterId;
-                o.ServiceId = cluster.ServiceId;
-            });
-
-            // A few quick retries: an operator at a shell wants an answer, not a hang.
-            client.UseConnectionRetryFilter(async (_, ct) =>
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
-                return ++attempts < 3;
-            });
-        });
+            o.ClusterId = cluster.ClusterId;
+            o.ServiceId = cluster.ServiceId;
+            o.RedisConnectionString = cluster.RedisConnectionString;
+            o.Gateways = cluster.Gateway is { } gateway ? [gateway] : [];
+            o.ConnectAttempts = 3;
+        }));
         builder.Services.AddOrleansLlmCache(configure);
         var host = builder.Build();
         try

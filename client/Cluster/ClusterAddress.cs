@@ -4,11 +4,25 @@ using OrleansLlmCache.Cli.Commands;
 
 namespace OrleansLlmCache.Cli.Cluster;
 
-/// <summary>Where a running cluster is: one gateway endpoint and the cluster's ids.</summary>
-internal sealed record ClusterAddress(IPEndPoint Gateway, string ClusterId, string ServiceId)
+/// <summary>Where a running cluster is: its Redis membership, or one gateway endpoint; and the cluster's ids.</summary>
+internal sealed record ClusterAddress(IPEndPoint? Gateway, string? RedisConnectionString, string ClusterId, string ServiceId)
 {
-    public static ClusterAddress Parse(string gateway, string clusterId, string serviceId)
+    public static ClusterAddress Parse(string gateway, string? redis, string clusterId, string serviceId)
     {
+        if (!string.IsNullOrWhiteSpace(redis))
+        {
+            try
+            {
+                StackExchange.Redis.ConfigurationOptions.Parse(redis);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new CommandFailure($"--redis '{redis}' is not a Redis connection string such as 127.0.0.1:6379 ({ex.Message}).");
+            }
+
+            return new ClusterAddress(null, redis, clusterId, serviceId);
+        }
+
         var colon = gateway.LastIndexOf(':');
         if (colon <= 0 || !int.TryParse(gateway[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
         {
@@ -19,8 +33,10 @@ internal sealed record ClusterAddress(IPEndPoint Gateway, string ClusterId, stri
         var address = IPAddress.TryParse(host, out var ip)
             ? ip
             : Dns.GetHostAddresses(host).FirstOrDefault() ?? throw new CommandFailure($"--gateway host '{host}' does not resolve.");
-        return new ClusterAddress(new IPEndPoint(address, port), clusterId, serviceId);
+        return new ClusterAddress(new IPEndPoint(address, port), null, clusterId, serviceId);
     }
 
-    public override string ToString() => $"{Gateway} (cluster {ClusterId})";
+    public override string ToString() => RedisConnectionString is null
+        ? $"{Gateway} (cluster {ClusterId})"
+        : $"Redis membership {RedisConnectionString} (cluster {ClusterId})";
 }

@@ -14,6 +14,12 @@ internal sealed class CommonOptions
         DefaultValueFactory = _ => "127.0.0.1:30000",
     };
 
+    public Option<string?> Redis { get; } = new("--redis")
+    {
+        Description = "Find the cluster through its Redis membership (such as 127.0.0.1:6379) instead of --gateway. Default: the LLMCACHE_REDIS environment variable.",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("LLMCACHE_REDIS"),
+    };
+
     public Option<string> ClusterId { get; } = new("--cluster-id") { Description = "The cluster id.", DefaultValueFactory = _ => "llmcache-dev" };
 
     public Option<string> ServiceId { get; } = new("--service-id") { Description = "The service id.", DefaultValueFactory = _ => "llmcache" };
@@ -37,6 +43,7 @@ internal sealed class CommonOptions
     public void AddClusterTo(Command command)
     {
         command.Options.Add(Gateway);
+        command.Options.Add(Redis);
         command.Options.Add(ClusterId);
         command.Options.Add(ServiceId);
     }
@@ -54,7 +61,7 @@ internal sealed class CommonOptions
     }
 
     public ClusterAddress ClusterOf(ParseResult parse) =>
-        ClusterAddress.Parse(parse.GetValue(Gateway)!, parse.GetValue(ClusterId)!, parse.GetValue(ServiceId)!);
+        ClusterAddress.Parse(parse.GetValue(Gateway)!, parse.GetValue(Redis), parse.GetValue(ClusterId)!, parse.GetValue(ServiceId)!);
 
     /// <summary>The entry meant by --key, or by the five request fields.</summary>
     public CacheKey KeyOf(ParseResult parse)

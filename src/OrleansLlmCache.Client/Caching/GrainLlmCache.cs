@@ -63,7 +63,7 @@ internal sealed class GrainLlmCache(
         catch (Exception ex) when (IsClusterFailure(ex, cancellationToken))
         {
             statistics.RecordError();
-            throw new LlmCacheUnavailableException($"Could not store {key}: {ex.Message}", ex);
+            throw new LlmCacheUnavailableException($"Could not store {key}: {Describe(ex)}", ex);
         }
     }
 
@@ -77,7 +77,7 @@ internal sealed class GrainLlmCache(
         catch (Exception ex) when (IsClusterFailure(ex, cancellationToken))
         {
             statistics.RecordError();
-            throw new LlmCacheUnavailableException($"Could not remove {key}: {ex.Message}", ex);
+            throw new LlmCacheUnavailableException($"Could not remove {key}: {Describe(ex)}", ex);
         }
     }
 
@@ -189,6 +189,29 @@ internal sealed class GrainLlmCache(
     }
 
     private ICacheEntryGrain Entry(CacheKey key) => grains.GetGrain<ICacheEntryGrain>(key.ToGrainKey());
+
+    // Say what to fix ("NpgsqlException: Failed to connect to 10.0.0.5:5432 (Connection refused)"), not which
+    // Orleans wrapper carried it: the first exception in the chain that is not the runtime's own, plus the root cause.
+    private static string Describe(Exception exception)
+    {
+        var chain = new List<Exception>();
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            chain.Add(e);
+        }
+
+        var cause = chain.FirstOrDefault(e => e.GetType().Namespace?.StartsWith("Orleans", StringComparison.Ordinal) != true) ?? exception;
+        var text = $"{cause.GetType().Name}: {FirstLine(cause.Message)}";
+        var root = chain[^1];
+        if (root != cause)
+        {
+            text += $" ({FirstLine(root.Message)})";
+        }
+
+        return cause == exception ? text : $"{text}, reported as {exception.GetType().Name}";
+    }
+
+    private static string FirstLine(string message) => message.Split('\n')[0].Trim();
 
     // Everything but the caller's own cancellation and the caller's own bad input is the cluster failing us.
     private static bool IsClusterFailure(Exception exception, CancellationToken cancellationToken) =>

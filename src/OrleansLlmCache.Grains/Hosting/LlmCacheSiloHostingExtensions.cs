@@ -1,7 +1,13 @@
+using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Serialization;
 using OrleansLlmCache.Grains.Entries;
 using OrleansLlmCache.Grains.Hosting;
+using OrleansLlmCache.Grains.Storage;
+using StackExchange.Redis;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -9,30 +15,68 @@ namespace Microsoft.Extensions.Hosting;
 public static class LlmCacheSiloHostingExtensions
 {
     /// <summary>
-    /// Runs a silo of the cache in this host, configured from <c>LlmCache:Silo</c> and <c>LlmCache:Entries</c>:
-    /// today the embedded default (localhost clustering, entries in silo memory).
+    /// Runs a silo of the cache in this host, configured from <c>LlmCache:Silo</c>, <c>LlmCache:Entries</c> and
+    /// <c>ConnectionStrings</c>: the embedded default (localhost clustering, entries in memory), or Redis membership
+    /// and PostgreSQL storage for a production cluster.
     /// </summary>
-    /// <exception cref="InvalidOperationException">A setting is out of range; the message names it.</exception>
+    /// <exception cref="LlmCacheStartupException">A setting is missing, malformed or out of range; the message names it.</exception>
     public static IHostApplicationBuilder AddOrleansLlmCacheSilo(this IHostApplicationBuilder builder, Action<LlmCacheSiloOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var options = builder.Configuration.GetSection(LlmCacheSiloOptions.SectionName).Get<LlmCacheSiloOptions>() ?? new LlmCacheSiloOptions();
+        options.RedisConnectionString ??= builder.Configuration.GetConnectionString("Redis");
+        options.PostgresConnectionString ??= builder.Configuration.GetConnectionString("PostgreSQL");
         configure?.Invoke(options);
-        Validate(options);
+        var advertised = Validate(options);
 
         builder.Services.AddSingleton(options);
         builder.Services.AddHostedService<SiloStartupBanner>();
+        builder.Services.AddOptions<CacheEntryGrainOptions>().BindConfiguration(CacheEntryGrainOptions.SectionName);
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = options.ClusterId;
+                o.ServiceId = options.ServiceId;
+            });
+
+            // Storage errors must reach clients as themselves, not as a codec failure.
+            silo.Configure<ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
+            silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, BackendPreflight>();
+
+            if (options.Clustering == ClusteringMode.Redis)
+            {
+                silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(options.RedisConnectionString!));
+                silo.ConfigureEndpoints(advertised, options.SiloPort, options.GatewayPort, options.ListenOnAnyHostAddress);
+            }
+            else
+            {
+                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+            }
+
             silo.AddOrleansLlmCacheGrains();
-            silo.UseInMemoryLlmCacheStorage();
+            if (options.Storage == StorageMode.PostgreSQL)
+            {
+                silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(options.PostgresConnectionString!));
+                silo.AddAdoNetGrainStorage(LlmCacheStorage.Name, o =>
+                {
+                    o.Invariant = "Npgsql";
+                    o.ConnectionString = options.PostgresConnectionString;
+                    o.GrainStorageSerializer = new JsonGrainStorageSerializer();
+                });
+                silo.Services.AddSingleton<ExpiredEntrySweeper>();
+                silo.Services.AddHostedService(sp => sp.GetRequiredService<ExpiredEntrySweeper>());
+                silo.Services.AddSingleton(TimeProvider.System);
+            }
+            else
+            {
+                silo.UseInMemoryLlmCacheStorage();
+            }
         });
-        builder.Services.AddOptions<CacheEntryGrainOptions>().BindConfiguration(CacheEntryGrainOptions.SectionName);
         return builder;
     }
 
-    private static void Validate(LlmCacheSiloOptions options)
+    private static IPAddress Validate(LlmCacheSiloOptions options)
     {
         var failures = new List<string>();
         CheckPort(options.SiloPort, nameof(options.SiloPort), failures);
@@ -52,9 +96,59 @@ public static class LlmCacheSiloHostingExtensions
             failures.Add($"{LlmCacheSiloOptions.SectionName}:ServiceId must not be empty.");
         }
 
+        if (!IPAddress.TryParse(options.AdvertisedIPAddress, out var advertised))
+        {
+            failures.Add($"{LlmCacheSiloOptions.SectionName}:AdvertisedIPAddress '{options.AdvertisedIPAddress}' is not an IP address.");
+        }
+
+        if (options.ExpirySweepInterval <= TimeSpan.Zero)
+        {
+            failures.Add($"{LlmCacheSiloOptions.SectionName}:ExpirySweepInterval must be positive; got {options.ExpirySweepInterval}.");
+        }
+
+        if (options.StartupConnectAttempts < 1)
+        {
+            failures.Add($"{LlmCacheSiloOptions.SectionName}:StartupConnectAttempts must be at least 1; got {options.StartupConnectAttempts}.");
+        }
+
+        if (options.Clustering == ClusteringMode.Redis)
+        {
+            CheckConnectionString(options.RedisConnectionString, "Redis", "localhost:6379", s => ConfigurationOptions.Parse(s), failures);
+        }
+
+        if (options.Storage == StorageMode.PostgreSQL)
+        {
+            CheckConnectionString(
+                options.PostgresConnectionString,
+                "PostgreSQL",
+                "Host=localhost;Port=5432;Database=llmcache;Username=llmcache;Password=...",
+                s => _ = new NpgsqlConnectionStringBuilder(s).Host ?? throw new ArgumentException("it names no Host"),
+                failures);
+        }
+
         if (failures.Count > 0)
         {
-            throw new InvalidOperationException("The silo configuration is not valid: " + string.Join(" ", failures));
+            throw new LlmCacheStartupException("The silo configuration is not valid: " + string.Join(" ", failures));
+        }
+
+        return advertised!;
+    }
+
+    private static void CheckConnectionString(string? value, string name, string example, Action<string> parse, List<string> failures)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            failures.Add($"ConnectionStrings:{name} is required with {name} {(name == "Redis" ? "clustering" : "storage")}; set it, for example to \"{example}\".");
+            return;
+        }
+
+        try
+        {
+            parse(value);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException or NotSupportedException)
+        {
+            failures.Add($"ConnectionStrings:{name} is malformed ({ex.Message.Split('\n')[0]}); it should look like \"{example}\".");
         }
     }
 

@@ -1,10 +1,13 @@
 namespace OrleansLlmCache.Grains.Hosting;
 
 /// <summary>
-/// How a silo joins its cluster (configuration section <c>LlmCache:Silo</c>; environment variables such as
-/// <c>LlmCache__Silo__GatewayPort=30001</c> override it):
+/// How a silo joins its cluster and where it keeps entries (configuration section <c>LlmCache:Silo</c>; environment
+/// variables such as <c>LlmCache__Silo__GatewayPort=30001</c> override it). Connection strings live in
+/// <c>ConnectionStrings:Redis</c> and <c>ConnectionStrings:PostgreSQL</c>:
 /// <code>
-/// "LlmCache": { "Silo": { "ClusterId": "llmcache-dev", "ServiceId": "llmcache", "SiloPort": 11111, "GatewayPort": 30000 } }
+/// "LlmCache": { "Silo": { "ClusterId": "llmcache", "ServiceId": "llmcache", "SiloPort": 11111, "GatewayPort": 30000,
+///                         "Clustering": "Redis", "Storage": "PostgreSQL", "AdvertisedIPAddress": "10.0.0.12" } },
+/// "ConnectionStrings": { "Redis": "redis:6379", "PostgreSQL": "Host=pg;Database=llmcache;Username=llmcache;Password=..." }
 /// </code>
 /// </summary>
 public sealed class LlmCacheSiloOptions
@@ -15,7 +18,7 @@ public sealed class LlmCacheSiloOptions
     /// <summary>The cluster id; silos and clients of one cluster share it. Default: <c>llmcache-dev</c>.</summary>
     public string ClusterId { get; set; } = "llmcache-dev";
 
-    /// <summary>The service id; stable across deployments because storage is keyed by it. Default: <c>llmcache</c>.</summary>
+    /// <summary>The service id; stable across deployments because stored state is keyed by it. Default: <c>llmcache</c>.</summary>
     public string ServiceId { get; set; } = "llmcache";
 
     /// <summary>Port for silo-to-silo traffic. Default: 11111.</summary>
@@ -23,4 +26,31 @@ public sealed class LlmCacheSiloOptions
 
     /// <summary>Port clients connect to. Default: 30000.</summary>
     public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>How silos find each other. Default: <see cref="ClusteringMode.Localhost"/>.</summary>
+    public ClusteringMode Clustering { get; set; } = ClusteringMode.Localhost;
+
+    /// <summary>Where entries are kept. Default: <see cref="StorageMode.Memory"/>.</summary>
+    public StorageMode Storage { get; set; } = StorageMode.Memory;
+
+    /// <summary>
+    /// The address other silos and clients reach this silo at, with Redis clustering (a pod IP on Kubernetes).
+    /// Default: 127.0.0.1, for several silos on one machine.
+    /// </summary>
+    public string AdvertisedIPAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Listen on every interface rather than only the advertised address (containers). Default: false.</summary>
+    public bool ListenOnAnyHostAddress { get; set; }
+
+    /// <summary>The Redis connection string (<c>ConnectionStrings:Redis</c>), required with Redis clustering.</summary>
+    public string? RedisConnectionString { get; set; }
+
+    /// <summary>The PostgreSQL connection string (<c>ConnectionStrings:PostgreSQL</c>), required with PostgreSQL storage.</summary>
+    public string? PostgresConnectionString { get; set; }
+
+    /// <summary>How often expired entries are deleted from PostgreSQL. Default: 1 minute.</summary>
+    public TimeSpan ExpirySweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How many times start-up tries to reach Redis and PostgreSQL before giving up. Default: 5 (about 15 s).</summary>
+    public int StartupConnectAttempts { get; set; } = 5;
 }

@@ -8,15 +8,15 @@ internal sealed partial class SiloStartupBanner(LlmCacheSiloOptions options, IHo
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        lifetime.ApplicationStarted.Register(() => Started(logger, options.ClusterId, options.SiloPort, options.GatewayPort));
+        lifetime.ApplicationStarted.Register(() => Started(logger, options.ClusterId, options.AdvertisedIPAddress, options.SiloPort, options.GatewayPort, options.Clustering, options.Storage));
         lifetime.ApplicationStopping.Register(() => Stopping(logger));
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(1101, LogLevel.Information, "OrleansLlmCache silo is up: cluster {ClusterId}, silo port {SiloPort}, gateway port {GatewayPort} on 127.0.0.1 (localhost clustering, entries in memory). Press Ctrl+C to stop.")]
-    private static partial void Started(ILogger logger, string clusterId, int siloPort, int gatewayPort);
+    [LoggerMessage(1101, LogLevel.Information, "OrleansLlmCache silo is up: cluster {ClusterId}, {Address} silo port {SiloPort}, gateway port {GatewayPort} ({Clustering} clustering, {Storage} storage). Press Ctrl+C to stop.")]
+    private static partial void Started(ILogger logger, string clusterId, string address, int siloPort, int gatewayPort, ClusteringMode clustering, StorageMode storage);
 
     [LoggerMessage(1102, LogLevel.Information, "OrleansLlmCache silo is stopping: leaving the cluster cleanly.")]
     private static partial void Stopping(ILogger logger);

@@ -16,13 +16,15 @@ public sealed class TcpSilo : IAsyncDisposable
         ClusterId = clusterId;
     }
 
+    public IServiceProvider Services => _host.Services;
+
     public int SiloPort { get; }
 
     public int GatewayPort { get; }
 
     public string ClusterId { get; }
 
-    public static async Task<TcpSilo> StartAsync(string clusterId, int? siloPort = null, int? gatewayPort = null)
+    public static async Task<TcpSilo> StartAsync(string clusterId, int? siloPort = null, int? gatewayPort = null, Action<OrleansLlmCache.Grains.Hosting.LlmCacheSiloOptions>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -33,6 +35,7 @@ public sealed class TcpSilo : IAsyncDisposable
             o.SiloPort = silo;
             o.GatewayPort = gateway;
             o.ClusterId = clusterId;
+            configure?.Invoke(o);
         });
         var host = builder.Build();
         await host.StartAsync();

@@ -1,0 +1,54 @@
+using System.Net;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using OrleansLlmCache.Client.Hosting;
+using StackExchange.Redis;
+
+namespace Orleans.Hosting;
+
+/// <summary>Points an Orleans client at an OrleansLlmCache cluster.</summary>
+public static class LlmCacheClientBuilderExtensions
+{
+    /// <summary>
+    /// Configures clustering (Redis membership, fixed gateways, or the local default), the cluster's ids, a bounded
+    /// connection retry, and the exception types the silos may send back (storage errors arrive as themselves).
+    /// </summary>
+    public static IClientBuilder UseOrleansLlmCacheCluster(this IClientBuilder builder, Action<LlmCacheClusterOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        var options = new LlmCacheClusterOptions();
+        configure(options);
+
+        if (!string.IsNullOrWhiteSpace(options.RedisConnectionString))
+        {
+            var redis = ConfigurationOptions.Parse(options.RedisConnectionString);
+            builder.UseRedisClustering(o => o.ConfigurationOptions = redis);
+        }
+        else
+        {
+            builder.UseStaticClustering(options.Gateways.Count > 0 ? [.. options.Gateways] : [new IPEndPoint(IPAddress.Loopback, 30000)]);
+        }
+
+        builder.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = options.ClusterId;
+            o.ServiceId = options.ServiceId;
+        });
+        builder.Configure<ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
+
+        var attempts = 0;
+        builder.UseConnectionRetryFilter(async (_, ct) =>
+        {
+            if (options.ConnectAttempts > 0 && ++attempts >= options.ConnectAttempts)
+            {
+                return false;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
+            return true;
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,35 @@
+using System.Net;
+
+namespace OrleansLlmCache.Client.Hosting;
+
+/// <summary>
+/// Where an app server finds the cache cluster (configuration section <c>LlmCache:Cluster</c>):
+/// <code>
+/// "LlmCache": { "Cluster": { "ClusterId": "llmcache", "ServiceId": "llmcache", "RedisConnectionString": "redis:6379" } }
+/// </code>
+/// With a Redis connection string the client reads the gateways from Redis membership (what production silos
+/// publish); otherwise it uses <see cref="Gateways"/>, or the local default gateway 127.0.0.1:30000.
+/// </summary>
+public sealed class LlmCacheClusterOptions
+{
+    /// <summary>The configuration section these options bind to.</summary>
+    public const string SectionName = "LlmCache:Cluster";
+
+    /// <summary>The cluster id the silos use. Default: <c>llmcache-dev</c>.</summary>
+    public string ClusterId { get; set; } = "llmcache-dev";
+
+    /// <summary>The service id the silos use. Default: <c>llmcache</c>.</summary>
+    public string ServiceId { get; set; } = "llmcache";
+
+    /// <summary>Redis holding the cluster's membership; when set, gateways are discovered there.</summary>
+    public string? RedisConnectionString { get; set; }
+
+    /// <summary>Fixed gateway addresses, used when no Redis connection string is set. Default: 127.0.0.1:30000.</summary>
+    public IList<IPEndPoint> Gateways { get; set; } = [];
+
+    /// <summary>
+    /// Attempts to reach a gateway at start-up before the host fails (half a second apart); 0 retries forever.
+    /// Default: 10.
+    /// </summary>
+    public int ConnectAttempts { get; set; } = 10;
+}

@@ -1,0 +1,99 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Polly;
+using Polly.Retry;
+using OrleansLlmCache.Grains.Storage;
+using StackExchange.Redis;
+
+namespace OrleansLlmCache.Grains.Hosting;
+
+/// <summary>
+/// Runs first in the silo's lifecycle: reaches Redis and PostgreSQL with a bounded retry and creates or upgrades the
+/// schema, so that a wrong address or a stopped server is reported in one sentence instead of as a failure deep inside
+/// Orleans' membership or storage start-up.
+/// </summary>
+internal sealed partial class BackendPreflight(LlmCacheSiloOptions options, IServiceProvider services, ILogger<BackendPreflight> logger)
+    : ILifecycleParticipant<ISiloLifecycle>
+{
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(BackendPreflight), ServiceLifecycleStage.First, RunAsync);
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var retry = new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = Math.Max(0, options.StartupConnectAttempts - 1),
+                BackoffType = DelayBackoffType.Exponential,
+                Delay = TimeSpan.FromSeconds(1),
+                MaxDelay = TimeSpan.FromSeconds(5),
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not LlmCacheStartupException and not OperationCanceledException),
+                OnRetry = args =>
+                {
+                    Retrying(logger, args.AttemptNumber + 1, args.Outcome.Exception?.Message ?? "unknown");
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+
+        if (options.Clustering == ClusteringMode.Redis)
+        {
+            await CheckRedisAsync(retry, cancellationToken);
+        }
+
+        if (options.Storage == StorageMode.PostgreSQL)
+        {
+            await MigratePostgresAsync(retry, cancellationToken);
+        }
+    }
+
+    private async Task CheckRedisAsync(ResiliencePipeline retry, CancellationToken cancellationToken)
+    {
+        var configuration = ConfigurationOptions.Parse(options.RedisConnectionString!);
+        configuration.AbortOnConnectFail = true;
+        configuration.ConnectTimeout = 3000;
+        try
+        {
+            await retry.ExecuteAsync(
+                async _ =>
+                {
+                    await using var redis = await ConnectionMultiplexer.ConnectAsync(configuration);
+                    await redis.GetDatabase().PingAsync();
+                },
+                cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new LlmCacheStartupException(
+                $"Redis at {string.Join(", ", configuration.EndPoints)} is unreachable after {options.StartupConnectAttempts} attempts ({FirstLine(ex.Message)}): check ConnectionStrings:Redis and that the server is running.",
+                ex);
+        }
+    }
+
+    private async Task MigratePostgresAsync(ResiliencePipeline retry, CancellationToken cancellationToken)
+    {
+        var dataSource = (NpgsqlDataSource)services.GetService(typeof(NpgsqlDataSource))!;
+        var target = new NpgsqlConnectionStringBuilder(options.PostgresConnectionString);
+        int before;
+        try
+        {
+            before = await retry.ExecuteAsync(async ct => await PostgresSchemaMigrator.MigrateAsync(dataSource, ct), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not LlmCacheStartupException)
+        {
+            throw new LlmCacheStartupException(
+                $"PostgreSQL at {target.Host}:{target.Port} (database {target.Database}) is unreachable or refused the schema after {options.StartupConnectAttempts} attempts ({FirstLine(ex.Message)}): check ConnectionStrings:PostgreSQL and that the server is running.",
+                ex);
+        }
+
+        SchemaReady(logger, before, PostgresSchemaMigrator.LatestVersion);
+    }
+
+    private static string FirstLine(string message) => message.Split('\n')[0].Trim();
+
+    [LoggerMessage(1301, LogLevel.Warning, "Start-up check, attempt {Attempt} failed: {Reason}; retrying.")]
+    private static partial void Retrying(ILogger logger, int attempt, string reason);
+
+    [LoggerMessage(1302, LogLevel.Information, "PostgreSQL schema ready: version {Before} -> {After}.")]
+    private static partial void SchemaReady(ILogger logger, int before, int after);
+}

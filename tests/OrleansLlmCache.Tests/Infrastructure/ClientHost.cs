@@ -1,0 +1,48 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OrleansLlmCache.Client.Caching;
+
+namespace OrleansLlmCache.Tests.Infrastructure;
+
+/// <summary>An app server's view: an Orleans client host with <see cref="ILlmCache"/>, through a gateway or Redis membership.</summary>
+public sealed class ClientHost : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private ClientHost(IHost host) => _host = host;
+
+    public ILlmCache Cache => _host.Services.GetRequiredService<ILlmCache>();
+
+    public static Task<ClientHost> ConnectToGatewayAsync(int gatewayPort, string clusterId, TimeSpan? operationTimeout = null) =>
+        StartAsync(c => c.UseOrleansLlmCacheCluster(o =>
+        {
+            o.ClusterId = clusterId;
+            o.Gateways = [new IPEndPoint(IPAddress.Loopback, gatewayPort)];
+        }), operationTimeout);
+
+    public static Task<ClientHost> ConnectThroughRedisAsync(string redisConnectionString, string clusterId, TimeSpan? operationTimeout = null) =>
+        StartAsync(c => c.UseOrleansLlmCacheCluster(o =>
+        {
+            o.ClusterId = clusterId;
+            o.RedisConnectionString = redisConnectionString;
+        }), operationTimeout);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync(TimeSpan.FromSeconds(10));
+        _host.Dispose();
+    }
+
+    private static async Task<ClientHost> StartAsync(Action<Orleans.Hosting.IClientBuilder> configure, TimeSpan? operationTimeout)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.UseOrleansClient(configure);
+        builder.Services.AddOrleansLlmCache(o => o.OperationTimeout = operationTimeout ?? TimeSpan.FromSeconds(10));
+        var host = builder.Build();
+        await host.StartAsync();
+        return new ClientHost(host);
+    }
+}
