@@ -1,9 +1,18 @@
 #!/usr/bin/env bash
 # The test command of the README: builds everything and runs every test, from a clean clone.
-# Installs what the tests need when it is missing (today: nothing beyond the .NET SDK; Redis and PostgreSQL
-# join here when the production-backend tests land). Ends with one line: "N passed, N failed".
+# Installs what the tests need when it is missing: redis-server and PostgreSQL from Debian's packages (the tests
+# start their own servers on 127.0.0.1 and free ports, and stop them by PID). Ends with one line: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
+
+install_packages() {
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get install -y "$@" >/dev/null 2>&1 || { $sudo apt-get update >/dev/null 2>&1 && $sudo apt-get install -y "$@" >/dev/null 2>&1; }
+}
+command -v redis-server >/dev/null 2>&1 || { echo "installing redis-server"; install_packages redis-server; }
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { echo "installing postgresql"; install_packages postgresql; }
+command -v redis-server >/dev/null 2>&1 || echo "warning: redis-server could not be installed; the cluster tests will fail"
 
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Polly;
@@ -8,17 +9,16 @@ using StackExchange.Redis;
 namespace OrleansLlmCache.Grains.Hosting;
 
 /// <summary>
-/// Runs first in the silo's lifecycle: reaches Redis and PostgreSQL with a bounded retry and creates or upgrades the
-/// schema, so that a wrong address or a stopped server is reported in one sentence instead of as a failure deep inside
-/// Orleans' membership or storage start-up.
+/// Starts before the silo (it is registered ahead of Orleans' hosted service): reaches Redis and PostgreSQL with a
+/// bounded retry and creates or upgrades the schema, so that a wrong address or a stopped server is reported in one
+/// sentence instead of as a failure deep inside Orleans' membership or storage start-up.
 /// </summary>
 internal sealed partial class BackendPreflight(LlmCacheSiloOptions options, IServiceProvider services, ILogger<BackendPreflight> logger)
-    : ILifecycleParticipant<ISiloLifecycle>
+    : IHostedService
 {
-    public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(BackendPreflight), ServiceLifecycleStage.First, RunAsync);
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private async Task RunAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         var retry = new ResiliencePipelineBuilder()
             .AddRetry(new RetryStrategyOptions
@@ -30,7 +30,7 @@ internal sealed partial class BackendPreflight(LlmCacheSiloOptions options, ISer
                 ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not LlmCacheStartupException and not OperationCanceledException),
                 OnRetry = args =>
                 {
-                    Retrying(logger, args.AttemptNumber + 1, args.Outcome.Exception?.Message ?? "unknown");
+                    Retrying(logger, args.AttemptNumber + 1, FirstLine(args.Outcome.Exception?.Message ?? "unknown"));
                     return ValueTask.CompletedTask;
                 },
             })
@@ -65,7 +65,7 @@ internal sealed partial class BackendPreflight(LlmCacheSiloOptions options, ISer
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             throw new LlmCacheStartupException(
-                $"Redis at {string.Join(", ", configuration.EndPoints)} is unreachable after {options.StartupConnectAttempts} attempts ({FirstLine(ex.Message)}): check ConnectionStrings:Redis and that the server is running.",
+                $"Redis at {string.Join(", ", configuration.EndPoints)} is unreachable after {options.StartupConnectAttempts} attempts: check ConnectionStrings:Redis and that the server is running.",
                 ex);
         }
     }

@@ -31,6 +31,9 @@ public static class LlmCacheSiloHostingExtensions
 
         builder.Services.AddSingleton(options);
         builder.Services.AddHostedService<SiloStartupBanner>();
+
+        // Before UseOrleans: hosted services start in order, so the checks run before the silo does.
+        builder.Services.AddHostedService<BackendPreflight>();
         builder.Services.AddOptions<CacheEntryGrainOptions>().BindConfiguration(CacheEntryGrainOptions.SectionName);
         builder.UseOrleans(silo =>
         {
@@ -40,9 +43,12 @@ public static class LlmCacheSiloHostingExtensions
                 o.ServiceId = options.ServiceId;
             });
 
+            // Orleans' own membership settings (failure detection speed) stay tunable from configuration:
+            // "Orleans": { "Membership": { "ProbeTimeout": "00:00:05", "NumMissedProbesLimit": 3 } }.
+            silo.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"));
+
             // Storage errors must reach clients as themselves, not as a codec failure.
             silo.Configure<ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
-            silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, BackendPreflight>();
 
             if (options.Clustering == ClusteringMode.Redis)
             {
@@ -57,7 +63,7 @@ public static class LlmCacheSiloHostingExtensions
             silo.AddOrleansLlmCacheGrains();
             if (options.Storage == StorageMode.PostgreSQL)
             {
-                silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(options.PostgresConnectionString!));
+                builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(options.PostgresConnectionString!));
                 silo.AddAdoNetGrainStorage(LlmCacheStorage.Name, o =>
                 {
                     o.Invariant = "Npgsql";

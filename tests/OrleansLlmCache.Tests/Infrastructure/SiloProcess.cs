@@ -88,9 +88,11 @@ public sealed class SiloProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    private bool _disposed;
+
     public void Kill()
     {
-        if (!_process.HasExited)
+        if (!_disposed && !_process.HasExited)
         {
             _process.Kill(entireProcessTree: true); // SIGKILL: no goodbye to the cluster
             _process.WaitForExit();
@@ -100,7 +102,7 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>Ctrl+C: the silo leaves the cluster cleanly.</summary>
     public async Task StopAsync()
     {
-        if (!_process.HasExited)
+        if (!_disposed && !_process.HasExited)
         {
             await ProcessRunner.RunAsync("kill", "-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
             await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
@@ -110,7 +112,12 @@ public sealed class SiloProcess : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         Kill();
-        _process.Dispose();
+        if (!_disposed)
+        {
+            _disposed = true;
+            _process.Dispose();
+        }
+
         return ValueTask.CompletedTask;
     }
 

@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using OrleansLlmCache.Client.Caching;
+using OrleansLlmCache.Keys;
+using OrleansLlmCache.Model;
+using OrleansLlmCache.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace OrleansLlmCache.Tests.Cluster;
+
+/// <summary>
+/// Three real silo processes on 127.0.0.1 that find each other through a real Redis and keep entries in a real
+/// PostgreSQL, and a client that finds them through Redis too.
+/// </summary>
+[Collection(BackendsCollection.Name)]
+public sealed class MultiSiloClusterTests(BackendsFixture backends, ITestOutputHelper output) : IAsyncLifetime
+{
+    // Every silo process a test starts, so that none outlives the test, whatever fails.
+    private readonly List<SiloProcess> _started = [];
+
+    private const int Entries = 150;
+
+    /// <summary>How long the remaining silos take to declare a killed one dead, with the settings below.</summary>
+    private static readonly TimeSpan Recovery = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task EntriesSurviveASigkilledSilo_AndAFullRestart()
+    {
+        var cluster = await StartClusterAsync();
+        await using var client = await ClientHost.ConnectThroughRedisAsync(backends.Redis.ConnectionString, cluster.ClusterId);
+        var keys = await WriteEntriesAsync(client.Cache);
+
+        // SIGKILL one silo: its activations vanish without a goodbye.
+        cluster.Silos[1].Kill();
+        var watch = Stopwatch.StartNew();
+        await ReadAllAsync(client.Cache, keys, Recovery, "after SIGKILL of one silo of three");
+        output.WriteLine($"All {Entries} entries readable through the remaining silos {watch.Elapsed.TotalSeconds:0.0} s after the SIGKILL.");
+
+        // Every silo goes; three new ones start on the same database.
+        foreach (var silo in cluster.Silos)
+        {
+            await silo.DisposeAsync();
+        }
+
+        var restarted = await StartClusterAsync(cluster.ClusterId);
+        watch.Restart();
+        await ReadAllAsync(client.Cache, keys, Recovery, "after a full restart of all silos");
+        output.WriteLine($"All {Entries} entries readable {watch.Elapsed.TotalSeconds:0.0} s after a full restart ({restarted.Silos.Length} new silos).");
+    }
+
+    [Fact]
+    public async Task ClientThroughRedisMembership_KeepsWorking_WhileASiloLeavesAndANewOneJoins()
+    {
+        var cluster = await StartClusterAsync();
+        await using var client = await ClientHost.ConnectThroughRedisAsync(backends.Redis.ConnectionString, cluster.ClusterId);
+        var keys = await WriteEntriesAsync(client.Cache);
+
+        using var stop = new CancellationTokenSource();
+        var (reads, wrong, failures) = (0, 0, 0);
+        var traffic = Task.Run(async () =>
+        {
+            var i = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                var key = keys[i++ % keys.Count];
+                try
+                {
+                    var entry = await client.Cache.GetAsync(key);
+                    Interlocked.Increment(ref reads);
+                    if (entry?.Response.Content != Content(key))
+                    {
+                        Interlocked.Increment(ref wrong);
+                    }
+                }
+                catch (Exception)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            }
+        });
+
+        await cluster.Silos[0].StopAsync(); // Ctrl+C: leaves the cluster cleanly
+        await StartSiloAsync(cluster.ClusterId);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await stop.CancelAsync();
+        await traffic;
+        output.WriteLine($"{reads} reads while a silo left and another joined: {wrong} missing or wrong, {failures} failed.");
+
+        Assert.True(reads > 100, $"the client kept reading ({reads} reads)");
+        Assert.Equal(0, failures);
+
+        // A silo leaving cleanly hands nothing to chance: every entry is still there afterwards.
+        await ReadAllAsync(client.Cache, keys, TimeSpan.FromSeconds(30), "after a silo left and another joined");
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var silo in _started)
+        {
+            await silo.DisposeAsync();
+        }
+    }
+
+    private async Task<(string ClusterId, SiloProcess[] Silos)> StartClusterAsync(string? clusterId = null)
+    {
+        clusterId ??= "multi-" + Guid.NewGuid().ToString("N")[..8];
+        var silos = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => StartSiloAsync(clusterId)));
+        return (clusterId, silos);
+    }
+
+    private async Task<SiloProcess> StartSiloAsync(string clusterId)
+    {
+        var silo = await SiloProcess.StartAsync(Environment(clusterId), waitForStart: false);
+        lock (_started)
+        {
+            _started.Add(silo);
+        }
+
+        await silo.WaitForStartAsync();
+        return silo;
+    }
+
+    private Dictionary<string, string> Environment(string clusterId) => new()
+    {
+        ["LlmCache__Silo__ClusterId"] = clusterId,
+        ["LlmCache__Silo__Clustering"] = "Redis",
+        ["LlmCache__Silo__Storage"] = "PostgreSQL",
+        ["ConnectionStrings__Redis"] = backends.Redis.ConnectionString,
+        ["ConnectionStrings__PostgreSQL"] = backends.Postgres.ConnectionString(DatabaseFor(clusterId)),
+        // Faster failure detection than production defaults, so the suite does not wait a minute per kill.
+        ["Orleans__Membership__ProbeTimeout"] = "00:00:02",
+        ["Orleans__Membership__NumMissedProbesLimit"] = "2",
+        ["Orleans__Membership__IAmAliveTablePublishTimeout"] = "00:00:05",
+        ["Orleans__Membership__TableRefreshTimeout"] = "00:00:02",
+    };
+
+    private readonly Dictionary<string, string> _databases = [];
+
+    private string DatabaseFor(string clusterId)
+    {
+        lock (_databases)
+        {
+            if (!_databases.TryGetValue(clusterId, out var database))
+            {
+                var connectionString = backends.Postgres.CreateDatabaseAsync().GetAwaiter().GetResult();
+                database = new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Database!;
+                _databases[clusterId] = database;
+            }
+
+            return database;
+        }
+    }
+
+    private static async Task<List<CacheKey>> WriteEntriesAsync(ILlmCache cache)
+    {
+        var keys = Enumerable.Range(0, Entries).Select(i => cache.CreateKey(new PromptRequest($"question {i}", "gpt-4", 0.2, 200), "acme", "cluster")).ToList();
+        await Task.WhenAll(keys.Select(key => cache.SetAsync(key, new CachedResponse(Content(key), "gpt-4", 10, 20), LlmCacheEntryOptions.NeverExpire).AsTask()));
+        return keys;
+    }
+
+    private static async Task ReadAllAsync(ILlmCache cache, List<CacheKey> keys, TimeSpan within, string when)
+    {
+        var deadline = DateTime.UtcNow + within;
+        var pending = keys.ToList();
+        while (pending.Count > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{pending.Count} of {keys.Count} entries still unreadable {within.TotalSeconds:0} s {when}");
+            var results = await Task.WhenAll(pending.Select(async key => (key, entry: await cache.GetAsync(key))));
+            foreach (var (key, entry) in results)
+            {
+                if (entry is not null)
+                {
+                    Assert.Equal(Content(key), entry.Response.Content);
+                }
+            }
+
+            pending = results.Where(r => r.entry is null).Select(r => r.key).ToList();
+            if (pending.Count > 0)
+            {
+                await Task.Delay(500);
+            }
+        }
+    }
+
+    private static string Content(CacheKey key) => "answer for " + key.Id;
+}
