@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 
-namespace OrleansLlmCache.Tests.Infrastructure;
+namespace OrleansLlmCache.Testing;
 
 /// <summary>A real redis-server on 127.0.0.1 and a free port, stopped by PID when disposed.</summary>
 public sealed class LocalRedis : IAsyncDisposable

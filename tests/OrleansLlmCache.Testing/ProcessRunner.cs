@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace OrleansLlmCache.Tests.Infrastructure;
+namespace OrleansLlmCache.Testing;
 
 /// <summary>Runs a short command to completion and fails with its output when it fails.</summary>
 public static class ProcessRunner

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace OrleansLlmCache.Tests.Infrastructure;
+namespace OrleansLlmCache.Testing;
 
 public static class FreePorts
 {

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace OrleansLlmCache.Tests.Infrastructure;
+namespace OrleansLlmCache.Testing;
 
 /// <summary>
 /// A real PostgreSQL server on 127.0.0.1 and a free port, in a throw-away data folder (fsync off: tests, not

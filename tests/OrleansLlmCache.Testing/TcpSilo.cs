@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace OrleansLlmCache.Tests.Infrastructure;
+namespace OrleansLlmCache.Testing;
 
 /// <summary>A real silo host on loopback TCP ports, configured exactly as <c>dotnet run --project silo</c> does.</summary>
 public sealed class TcpSilo : IAsyncDisposable

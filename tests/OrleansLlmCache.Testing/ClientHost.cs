@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrleansLlmCache.Client.Caching;
 
-namespace OrleansLlmCache.Tests.Infrastructure;
+namespace OrleansLlmCache.Testing;
 
 /// <summary>An app server's view: an Orleans client host with <see cref="ILlmCache"/>, through a gateway or Redis membership.</summary>
 public sealed class ClientHost : IAsyncDisposable

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace OrleansLlmCache.Tests.Infrastructure;
+namespace OrleansLlmCache.Testing;
 
 /// <summary>
 /// The real silo program (<c>silo/</c>, as built by the test command) in its own process, configured through

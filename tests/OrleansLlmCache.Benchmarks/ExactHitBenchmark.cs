@@ -1,0 +1,93 @@
+using System.Text;
+using OrleansLlmCache.Client.Caching;
+using OrleansLlmCache.Model;
+using OrleansLlmCache.Testing;
+using StackExchange.Redis;
+
+namespace OrleansLlmCache.Benchmarks;
+
+/// <summary>
+/// Issue 3's figure: exact hits through the Orleans client to a three-silo cluster (Redis membership, PostgreSQL
+/// storage) over TCP, next to StackExchange.Redis GET of the same payloads from the same redis-server, in one run.
+/// </summary>
+internal static class ExactHitBenchmark
+{
+    public static async Task<IReadOnlyList<LoadResult>> RunAsync(TimeSpan duration, int keys)
+    {
+        await using var redis = await LocalRedis.StartAsync();
+        await using var postgres = await LocalPostgres.StartAsync();
+        var clusterId = "bench-" + Guid.NewGuid().ToString("N")[..6];
+        var database = await postgres.CreateDatabaseAsync();
+        var environment = new Dictionary<string, string>
+        {
+            ["LlmCache__Silo__ClusterId"] = clusterId,
+            ["LlmCache__Silo__Clustering"] = "Redis",
+            ["LlmCache__Silo__Storage"] = "PostgreSQL",
+            ["ConnectionStrings__Redis"] = redis.ConnectionString,
+            ["ConnectionStrings__PostgreSQL"] = database,
+        };
+        var silos = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => SiloProcess.StartAsync(environment)));
+        try
+        {
+            await using var client = await ClientHost.ConnectThroughRedisAsync(redis.ConnectionString, clusterId);
+            await using var multiplexer = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+            var db = multiplexer.GetDatabase();
+            var results = new List<LoadResult>();
+            foreach (var size in new[] { 1024, 16 * 1024 })
+            {
+                var payload = Payload(size);
+                var cacheKeys = Enumerable.Range(0, keys).Select(i => client.Cache.CreateKey($"bench-{size}-{i}")).ToArray();
+                var redisKeys = Enumerable.Range(0, keys).Select(i => (RedisKey)$"bench:{size}:{i}").ToArray();
+                foreach (var key in cacheKeys)
+                {
+                    await client.Cache.SetAsync(key, new CachedResponse(payload, "gpt-4", 100, 300), LlmCacheEntryOptions.NeverExpire);
+                }
+
+                await db.StringSetAsync(redisKeys.Select(k => new KeyValuePair<RedisKey, RedisValue>(k, payload)).ToArray());
+                foreach (var callers in new[] { 1, 64 })
+                {
+                    // Interleaved: the same minute of machine noise for both.
+                    results.Add(await LoadRunner.RunAsync("StackExchange.Redis GET", size, callers, TimeSpan.FromSeconds(1), duration, async i =>
+                    {
+                        var value = await db.StringGetAsync(redisKeys[i % keys]);
+                        if (value.IsNull)
+                        {
+                            throw new InvalidOperationException("redis miss");
+                        }
+                    }));
+                    results.Add(await LoadRunner.RunAsync("OrleansLlmCache exact hit (ILlmCache.GetAsync)", size, callers, TimeSpan.FromSeconds(1), duration, async i =>
+                    {
+                        if (await client.Cache.GetAsync(cacheKeys[i % keys]) is null)
+                        {
+                            throw new InvalidOperationException("cache miss");
+                        }
+                    }));
+                    Console.Error.WriteLine(results[^2].ToMarkdownRow());
+                    Console.Error.WriteLine(results[^1].ToMarkdownRow());
+                }
+            }
+
+            return results;
+        }
+        finally
+        {
+            foreach (var silo in silos)
+            {
+                await silo.DisposeAsync();
+            }
+        }
+    }
+
+    // A realistic LLM answer: prose, not a repeated byte.
+    private static string Payload(int bytes)
+    {
+        const string Text = "Single-flight caching lets one request compute a missing answer while every concurrent identical request waits for it. ";
+        var builder = new StringBuilder(bytes);
+        while (builder.Length < bytes)
+        {
+            builder.Append(Text);
+        }
+
+        return builder.ToString(0, bytes);
+    }
+}

@@ -1,0 +1,19 @@
+using System.Globalization;
+
+namespace OrleansLlmCache.Benchmarks;
+
+/// <summary>Latencies and throughput of one measured run.</summary>
+internal sealed record LoadResult(string Name, int PayloadBytes, int Callers, IReadOnlyList<double> LatenciesMicroseconds, TimeSpan Duration)
+{
+    public double Throughput => LatenciesMicroseconds.Count / Duration.TotalSeconds;
+
+    public double Percentile(double p)
+    {
+        var sorted = LatenciesMicroseconds.Order().ToList();
+        return sorted.Count == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
+    }
+
+    public string ToMarkdownRow() => string.Create(
+        CultureInfo.InvariantCulture,
+        $"| {Name} | {PayloadBytes / 1024} KiB | {Callers} | {Percentile(50):0} µs | {Percentile(99):0} µs | {Throughput:N0} |");
+}

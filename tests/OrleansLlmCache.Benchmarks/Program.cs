@@ -1,0 +1,34 @@
+using System.Globalization;
+using OrleansLlmCache.Benchmarks;
+
+// Usage: dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- exact-hits [seconds] [keys]
+var scenario = args.FirstOrDefault() ?? "exact-hits";
+var seconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 5;
+var keys = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1000;
+
+switch (scenario)
+{
+    case "exact-hits":
+        var results = await ExactHitBenchmark.RunAsync(TimeSpan.FromSeconds(seconds), keys);
+        Console.WriteLine($"Exact hits, {keys} keys, {seconds} s per row, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}");
+        Console.WriteLine();
+        Console.WriteLine("| what | payload | callers | p50 | p99 | ops/s |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        foreach (var result in results)
+        {
+            Console.WriteLine(result.ToMarkdownRow());
+        }
+
+        foreach (var group in results.GroupBy(r => (r.PayloadBytes, r.Callers)))
+        {
+            var redis = group.First(r => r.Name.StartsWith("StackExchange", StringComparison.Ordinal));
+            var cache = group.First(r => r.Name.StartsWith("OrleansLlmCache", StringComparison.Ordinal));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{group.Key.PayloadBytes / 1024} KiB, {group.Key.Callers} callers: p50 ratio cache/redis {cache.Percentile(50) / redis.Percentile(50):0.00}x, throughput ratio {cache.Throughput / redis.Throughput:0.00}x"));
+        }
+
+        return 0;
+    default:
+        Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: exact-hits.");
+        return 2;
+}
