@@ -48,6 +48,28 @@ public static class LlmCacheLimits
         }
     }
 
+    /// <summary>Most dependencies on one entry: 32.</summary>
+    public const int MaxDependenciesPerEntry = 32;
+
+    /// <summary>Throws when a dependency name is empty, too long, or there are too many.</summary>
+    public static void ValidateDependencies(IReadOnlyCollection<string>? dependencies)
+    {
+        if (dependencies is null)
+        {
+            return;
+        }
+
+        if (dependencies.Count > MaxDependenciesPerEntry)
+        {
+            throw new ArgumentException($"An entry declares at most {MaxDependenciesPerEntry} dependencies; got {dependencies.Count}.", nameof(dependencies));
+        }
+
+        foreach (var dependency in dependencies)
+        {
+            Keys.CacheKey.ValidatePart(dependency, "dependency", MaxTagLength);
+        }
+    }
+
     /// <summary>Throws when a tag is empty, too long, or there are too many.</summary>
     public static void ValidateTags(IReadOnlyCollection<string>? tags)
     {

@@ -20,22 +20,31 @@ public interface ICacheEntryGrain : IGrainWithStringKey
     /// waits up to <paramref name="maxWait"/> for that caller's result. A waiter whose leaseholder fails, releases the
     /// lease or lets it expire is woken and may take the lease over.
     /// </summary>
+    /// <remarks>
+    /// A granted lease carries the current versions of the entry-to-be's dependency keys (its namespace,
+    /// <paramref name="tags"/> and <paramref name="dependencies"/>); completing with them means an invalidation that
+    /// happens while the origin computes makes the new entry miss instead of bringing an outdated answer back.
+    /// </remarks>
     [Alias("GetOrLease"), AlwaysInterleave]
-    ValueTask<LeaseResult> GetOrLeaseAsync(TimeSpan maxWait, CancellationToken cancellationToken = default);
+    ValueTask<LeaseResult> GetOrLeaseAsync(TimeSpan maxWait, IReadOnlyList<string>? tags = null, IReadOnlyList<string>? dependencies = null, CancellationToken cancellationToken = default);
 
     /// <summary>Stores the response computed under <paramref name="leaseId"/> and wakes every waiter with it.</summary>
     [Alias("CompleteLease")]
-    ValueTask<CacheEntry> CompleteLeaseAsync(Guid leaseId, CachedResponse response, TimeSpan? timeToLive);
+    ValueTask<CacheEntry> CompleteLeaseAsync(Guid leaseId, CachedResponse response, EntryWriteOptions options);
 
     /// <summary>Gives up the lease without a result (the origin failed or the caller was cancelled); waiters may take over.</summary>
     [Alias("ReleaseLease")]
     ValueTask ReleaseLeaseAsync(Guid leaseId);
 
-    /// <summary>Stores <paramref name="response"/>, replacing any entry; <paramref name="timeToLive"/> <see langword="null"/> means no expiry.</summary>
+    /// <summary>Stores <paramref name="response"/>, replacing any entry (and evicting copies of the old one everywhere).</summary>
     [Alias("Set")]
-    ValueTask<CacheEntry> SetAsync(CachedResponse response, TimeSpan? timeToLive);
+    ValueTask<CacheEntry> SetAsync(CachedResponse response, EntryWriteOptions options);
 
-    /// <summary>Removes the entry; returns whether a live one was there.</summary>
+    /// <summary>Removes the entry (and copies of it everywhere); returns whether a live one was there.</summary>
     [Alias("Remove")]
     ValueTask<bool> RemoveAsync();
+
+    /// <summary>Removes the entry from storage if it was built against a version of <paramref name="dependencyKey"/> older than <paramref name="version"/>.</summary>
+    [Alias("RemoveIfStale")]
+    ValueTask<bool> RemoveIfStaleAsync(string dependencyKey, long version);
 }

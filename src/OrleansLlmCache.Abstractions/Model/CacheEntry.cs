@@ -5,9 +5,18 @@ namespace OrleansLlmCache.Model;
 /// <param name="CreatedAt">When the entry was stored.</param>
 /// <param name="ExpiresAt">When it stops being served; <see langword="null"/> means never.</param>
 /// <param name="HitCount">How many times it has been served from the cluster.</param>
+/// <param name="Tags">The tags the entry carries.</param>
+/// <param name="Dependencies">The dependencies it was built from.</param>
+/// <param name="Versions">
+/// The version of every dependency key (tags, dependencies, its namespace; see <see cref="Invalidation.DependencyKey"/>)
+/// when the entry was built. The entry is live only while each is still current.
+/// </param>
 [GenerateSerializer, Immutable, Alias("llmcache.CacheEntry")]
 public sealed record CacheEntry(
     [property: Id(0)] CachedResponse Response,
     [property: Id(1)] DateTimeOffset CreatedAt,
     [property: Id(2)] DateTimeOffset? ExpiresAt,
-    [property: Id(3)] long HitCount);
+    [property: Id(3)] long HitCount,
+    [property: Id(4)] IReadOnlyList<string>? Tags = null,
+    [property: Id(5)] IReadOnlyList<string>? Dependencies = null,
+    [property: Id(6)] IReadOnlyDictionary<string, long>? Versions = null);

@@ -3,21 +3,28 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansLlmCache.Client.Diagnostics;
 using OrleansLlmCache.Grains;
+using OrleansLlmCache.Invalidation;
 using OrleansLlmCache.Keys;
 using OrleansLlmCache.Model;
 
 namespace OrleansLlmCache.Client.Caching;
 
 /// <summary>
-/// <see cref="ILlmCache"/> over entry grains. Every cluster call is bounded by <see cref="LlmCacheOptions.OperationTimeout"/>;
-/// reads and get-or-create fail open, so an unreachable cluster costs the app a cache, never an answer.
+/// <see cref="ILlmCache"/> over entry grains, with an in-process L1 in front. Every cluster call is bounded by
+/// <see cref="LlmCacheOptions.OperationTimeout"/>; reads and get-or-create fail open, so an unreachable cluster costs
+/// the app a cache, never an answer.
 /// </summary>
 internal sealed class GrainLlmCache(
     IGrainFactory grains,
     IOptions<LlmCacheOptions> options,
     LlmCacheStatistics statistics,
+    L1Cache l1,
     ILogger<GrainLlmCache> logger) : ILlmCache
 {
+    // An invalidation, and a write that replaces or removes a live entry (it evicts the copies everywhere), may wait out
+    // the lease of a subscriber that stopped answering (5 s by default): these get longer than a read.
+    private static readonly TimeSpan InvalidationTimeout = TimeSpan.FromSeconds(30);
+
     private readonly LlmCacheOptions _options = options.Value;
 
     public LlmCacheStatistics Statistics => statistics;
@@ -38,9 +45,20 @@ internal sealed class GrainLlmCache(
     public async ValueTask<CacheEntry?> GetAsync(CacheKey key, CancellationToken cancellationToken = default)
     {
         key.Validate();
+        if (l1.TryGet(key) is { } local)
+        {
+            return local;
+        }
+
         try
         {
-            return await Entry(key).GetAsync().AsTask().WaitAsync(_options.OperationTimeout, cancellationToken);
+            var entry = await Entry(key).GetAsync().AsTask().WaitAsync(_options.OperationTimeout, cancellationToken);
+            if (entry is not null)
+            {
+                l1.Set(key, entry);
+            }
+
+            return entry;
         }
         catch (Exception ex) when (IsClusterFailure(ex, cancellationToken))
         {
@@ -55,10 +73,13 @@ internal sealed class GrainLlmCache(
         key.Validate();
         ArgumentNullException.ThrowIfNull(response);
         response.Validate();
-        var timeToLive = TimeToLive(options);
+        var write = WriteOptions(options, versions: null);
         try
         {
-            return await Entry(key).SetAsync(response, timeToLive).AsTask().WaitAsync(_options.OperationTimeout, cancellationToken);
+            l1.Remove(key.ToGrainKey());
+            var entry = await Entry(key).SetAsync(response, write).AsTask().WaitAsync(WriteTimeout, cancellationToken);
+            l1.Set(key, entry);
+            return entry;
         }
         catch (Exception ex) when (IsClusterFailure(ex, cancellationToken))
         {
@@ -70,9 +91,10 @@ internal sealed class GrainLlmCache(
     public async ValueTask<bool> RemoveAsync(CacheKey key, CancellationToken cancellationToken = default)
     {
         key.Validate();
+        l1.Remove(key.ToGrainKey());
         try
         {
-            return await Entry(key).RemoveAsync().AsTask().WaitAsync(_options.OperationTimeout, cancellationToken);
+            return await Entry(key).RemoveAsync().AsTask().WaitAsync(WriteTimeout, cancellationToken);
         }
         catch (Exception ex) when (IsClusterFailure(ex, cancellationToken))
         {
@@ -89,14 +111,20 @@ internal sealed class GrainLlmCache(
     {
         key.Validate();
         ArgumentNullException.ThrowIfNull(factory);
-        var timeToLive = TimeToLive(options);
+        var write = WriteOptions(options, versions: null);
         var started = Stopwatch.GetTimestamp();
-        var grain = Entry(key);
+        if (l1.TryGet(key) is { } local)
+        {
+            var localElapsed = Stopwatch.GetElapsedTime(started);
+            statistics.RecordHit(localElapsed, (long)local.Response.PromptTokens + local.Response.CompletionTokens, "l1");
+            return new LlmCacheResult(local.Response, LlmCacheSource.Hit, localElapsed);
+        }
 
+        var grain = Entry(key);
         LeaseResult lease;
         try
         {
-            lease = await AcquireAsync(grain, cancellationToken);
+            lease = await AcquireAsync(grain, write, cancellationToken);
         }
         catch (Exception ex) when (IsClusterFailure(ex, cancellationToken))
         {
@@ -111,6 +139,7 @@ internal sealed class GrainLlmCache(
         if (lease.Status == LeaseStatus.Hit)
         {
             var entry = lease.Entry!;
+            l1.Set(key, entry);
             var elapsed = Stopwatch.GetElapsedTime(started);
             statistics.RecordHit(elapsed, (long)entry.Response.PromptTokens + entry.Response.CompletionTokens);
             return new LlmCacheResult(entry.Response, lease.Coalesced ? LlmCacheSource.Coalesced : LlmCacheSource.Hit, elapsed);
@@ -132,7 +161,10 @@ internal sealed class GrainLlmCache(
 
         try
         {
-            await grain.CompleteLeaseAsync(lease.LeaseId, response, timeToLive).AsTask().WaitAsync(_options.OperationTimeout, CancellationToken.None);
+            // Built against the versions read when the lease was granted: an invalidation since then makes it miss.
+            var stored = await grain.CompleteLeaseAsync(lease.LeaseId, response, write with { Versions = lease.Versions })
+                .AsTask().WaitAsync(_options.OperationTimeout, CancellationToken.None);
+            l1.Set(key, stored);
         }
         catch (Exception ex) when (IsClusterFailure(ex, CancellationToken.None))
         {
@@ -146,14 +178,74 @@ internal sealed class GrainLlmCache(
         return new LlmCacheResult(response, LlmCacheSource.Origin, missElapsed);
     }
 
-    private async Task<LeaseResult> AcquireAsync(ICacheEntryGrain grain, CancellationToken cancellationToken)
+    public ValueTask<InvalidationResult> InvalidateTagAsync(string tag, string? tenant = null, CancellationToken cancellationToken = default)
+    {
+        LlmCacheLimits.ValidateTags([tag]);
+        var owner = TenantOf(tenant);
+        return InvalidateAsync([DependencyKey.Tag(owner, tag)], $"tag {tag}", cancellationToken);
+    }
+
+    public ValueTask<InvalidationResult> InvalidateDependencyAsync(string dependency, string? tenant = null, CancellationToken cancellationToken = default)
+    {
+        LlmCacheLimits.ValidateDependencies([dependency]);
+        var owner = TenantOf(tenant);
+        return InvalidateAsync([DependencyKey.Dependency(owner, dependency)], $"dependency {dependency}", cancellationToken);
+    }
+
+    public async ValueTask<InvalidationResult> InvalidatePatternAsync(string pattern, string? tenant = null, CancellationToken cancellationToken = default)
+    {
+        InvalidationPattern.Validate(pattern);
+        var owner = TenantOf(tenant);
+        IReadOnlyList<string> namespaces;
+        try
+        {
+            namespaces = await grains.GetGrain<INamespaceRegistryGrain>(owner).ListAsync().WaitAsync(_options.OperationTimeout, cancellationToken);
+        }
+        catch (Exception ex) when (IsClusterFailure(ex, cancellationToken))
+        {
+            statistics.RecordError();
+            throw new LlmCacheUnavailableException($"Could not invalidate pattern {pattern}: {Describe(ex)}", ex);
+        }
+
+        var keys = namespaces.Where(ns => InvalidationPattern.Matches(pattern, ns)).Select(ns => DependencyKey.Namespace(owner, ns)).ToList();
+        return await InvalidateAsync(keys, $"pattern {pattern}", cancellationToken);
+    }
+
+    private async ValueTask<InvalidationResult> InvalidateAsync(IReadOnlyList<string> dependencyKeys, string what, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var results = await Task.WhenAll(dependencyKeys.Select(k => grains.GetGrain<IDependencyGrain>(k).InvalidateAsync()))
+                .WaitAsync(InvalidationTimeout, cancellationToken);
+            return new InvalidationResult(
+                dependencyKeys,
+                results.Sum(r => r.EntriesReached),
+                results.Length == 0 ? 0 : results.Min(r => r.SubscribersNotified));
+        }
+        catch (Exception ex) when (IsClusterFailure(ex, cancellationToken))
+        {
+            statistics.RecordError();
+            throw new LlmCacheUnavailableException($"Could not invalidate {what}: {Describe(ex)}", ex);
+        }
+    }
+
+    private TimeSpan WriteTimeout => _options.OperationTimeout + TimeSpan.FromSeconds(10);
+
+    private string TenantOf(string? tenant)
+    {
+        var owner = tenant ?? _options.Tenant;
+        new CacheKey(owner, "x", "x").Validate();
+        return owner;
+    }
+
+    private async Task<LeaseResult> AcquireAsync(ICacheEntryGrain grain, EntryWriteOptions write, CancellationToken cancellationToken)
     {
         // Each call waits at most SingleFlightWaitPerCall inside the grain; "pending" means the leaseholder is still
         // working, so ask again until it finishes, fails or its lease expires.
         var callTimeout = _options.SingleFlightWaitPerCall + _options.OperationTimeout;
         while (true)
         {
-            var result = await grain.GetOrLeaseAsync(_options.SingleFlightWaitPerCall, cancellationToken)
+            var result = await grain.GetOrLeaseAsync(_options.SingleFlightWaitPerCall, write.Tags, write.Dependencies, cancellationToken)
                 .AsTask().WaitAsync(callTimeout, cancellationToken);
             if (result.Status != LeaseStatus.Pending)
             {
@@ -176,7 +268,7 @@ internal sealed class GrainLlmCache(
         }
     }
 
-    private TimeSpan? TimeToLive(LlmCacheEntryOptions? options)
+    private EntryWriteOptions WriteOptions(LlmCacheEntryOptions? options, IReadOnlyDictionary<string, long>? versions)
     {
         var timeToLive = options switch
         {
@@ -184,8 +276,9 @@ internal sealed class GrainLlmCache(
             { TimeToLive: { } ttl } => ttl,
             _ => _options.DefaultTimeToLive,
         };
-        LlmCacheLimits.ValidateTimeToLive(timeToLive);
-        return timeToLive;
+        var write = new EntryWriteOptions(timeToLive, options?.Tags, options?.Dependencies, versions);
+        write.Validate();
+        return write;
     }
 
     private ICacheEntryGrain Entry(CacheKey key) => grains.GetGrain<ICacheEntryGrain>(key.ToGrainKey());

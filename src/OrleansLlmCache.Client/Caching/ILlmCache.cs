@@ -1,4 +1,5 @@
 using OrleansLlmCache.Client.Diagnostics;
+using OrleansLlmCache.Invalidation;
 using OrleansLlmCache.Keys;
 using OrleansLlmCache.Model;
 
@@ -44,4 +45,23 @@ public interface ILlmCache
         Func<CancellationToken, ValueTask<CachedResponse>> factory,
         LlmCacheEntryOptions? options = null,
         CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Makes every entry tagged <paramref name="tag"/> miss on every silo and app server from the moment this returns,
+    /// and removes them from storage in the background.
+    /// </summary>
+    /// <exception cref="LlmCacheUnavailableException">The cluster could not be reached; nothing is known to be invalidated.</exception>
+    ValueTask<InvalidationResult> InvalidateTagAsync(string tag, string? tenant = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Bumps the version of <paramref name="dependency"/>: every entry built against an older version misses from the moment this returns.</summary>
+    /// <exception cref="LlmCacheUnavailableException">The cluster could not be reached; nothing is known to be invalidated.</exception>
+    ValueTask<InvalidationResult> InvalidateDependencyAsync(string dependency, string? tenant = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Invalidates every namespace matching <paramref name="pattern"/>: <c>content:*</c> (a prefix), <c>support</c>
+    /// (one namespace) or <c>*</c> (all). Other forms are refused; see <see cref="InvalidationPattern"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The pattern is not a supported form.</exception>
+    /// <exception cref="LlmCacheUnavailableException">The cluster could not be reached; nothing is known to be invalidated.</exception>
+    ValueTask<InvalidationResult> InvalidatePatternAsync(string pattern, string? tenant = null, CancellationToken cancellationToken = default);
 }

@@ -12,6 +12,15 @@ public sealed class LlmCacheEntryOptions
     /// <summary>The entry never expires, whatever the default is. Default: <see langword="false"/>.</summary>
     public bool NoExpiry { get; init; }
 
+    /// <summary>Tags to invalidate the entry by (<see cref="ILlmCache.InvalidateTagAsync"/>).</summary>
+    public IReadOnlyList<string>? Tags { get; init; }
+
+    /// <summary>
+    /// Dependencies the entry was built from, such as <c>product-catalog</c> or a document id
+    /// (<see cref="ILlmCache.InvalidateDependencyAsync"/> makes it miss).
+    /// </summary>
+    public IReadOnlyList<string>? Dependencies { get; init; }
+
     /// <summary>An entry that lives for <paramref name="timeToLive"/>.</summary>
     public static LlmCacheEntryOptions Expiring(TimeSpan timeToLive) => new() { TimeToLive = timeToLive };
 }

@@ -30,6 +30,15 @@ public sealed class LlmCacheOptions
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
+    /// Keep an in-process copy (L1) of entries this app server has read or written, answered without a network call
+    /// and kept coherent by the cluster's invalidation broadcasts. Default: <see langword="true"/>.
+    /// </summary>
+    public bool L1Enabled { get; set; } = true;
+
+    /// <summary>The most memory L1 may hold, counting response text at two bytes a character. Default: 64 MiB.</summary>
+    public long L1SizeLimitBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
     /// How long one call may wait inside the cluster for another caller's origin call on the same key before asking
     /// again (the silo caps it). Default: 5 seconds.
     /// </summary>

@@ -17,6 +17,7 @@ public sealed class LlmCacheStatistics
     private readonly Counter<long> _errors;
 
     private long _hits;
+    private long _l1Hits;
     private long _misses;
     private long _errorCount;
     private long _hitTicks;
@@ -36,6 +37,9 @@ public sealed class LlmCacheStatistics
 
     /// <summary>Requests answered from the cache (including single-flight waiters).</summary>
     public long Hits => Interlocked.Read(ref _hits);
+
+    /// <summary>Hits answered from this process's L1 without a network call (included in <see cref="Hits"/>).</summary>
+    public long L1Hits => Interlocked.Read(ref _l1Hits);
 
     /// <summary>Requests that went to the origin.</summary>
     public long Misses => Interlocked.Read(ref _misses);
@@ -58,13 +62,18 @@ public sealed class LlmCacheStatistics
     /// <summary>Mean time of a miss, origin call included.</summary>
     public TimeSpan AverageMissTime => Average(_missTicks, Misses);
 
-    internal void RecordHit(TimeSpan elapsed, long tokensSaved)
+    internal void RecordHit(TimeSpan elapsed, long tokensSaved, string layer = "silo")
     {
         Interlocked.Increment(ref _hits);
+        if (layer == "l1")
+        {
+            Interlocked.Increment(ref _l1Hits);
+        }
+
         Interlocked.Add(ref _hitTicks, elapsed.Ticks);
         Interlocked.Add(ref _tokensSavedCount, tokensSaved);
-        _requests.Add(1, new KeyValuePair<string, object?>("result", "hit"));
-        _duration.Record(elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("result", "hit"));
+        _requests.Add(1, new KeyValuePair<string, object?>("result", "hit"), new KeyValuePair<string, object?>("layer", layer));
+        _duration.Record(elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("result", "hit"), new KeyValuePair<string, object?>("layer", layer));
         _tokensSaved.Add(tokensSaved);
     }
 

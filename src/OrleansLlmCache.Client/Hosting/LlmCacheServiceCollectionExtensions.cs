@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Client.Diagnostics;
+using OrleansLlmCache.Invalidation;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -26,6 +27,11 @@ public static class LlmCacheServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmCacheOptions>, LlmCacheOptionsValidator>());
         services.AddMetrics();
         services.TryAddSingleton<LlmCacheStatistics>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new DependencyVersionTable(sp.GetRequiredService<IGrainFactory>(), TimeProvider.System));
+        services.TryAddSingleton<L1Cache>();
+        services.AddSingleton<ClientInvalidationListener>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClientInvalidationListener>());
         services.TryAddSingleton<ILlmCache, GrainLlmCache>();
         return services;
     }

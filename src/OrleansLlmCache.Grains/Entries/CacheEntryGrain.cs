@@ -2,17 +2,24 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansLlmCache.Grains.Hosting;
+using OrleansLlmCache.Grains.Invalidation;
+using OrleansLlmCache.Invalidation;
+using OrleansLlmCache.Keys;
 using OrleansLlmCache.Model;
 
 namespace OrleansLlmCache.Grains.Entries;
 
 /// <summary>
 /// Holds one response and the single-flight lease of its key. Writes are turn-based (one at a time); reads and waits
-/// interleave so that waiters never block the leaseholder's completion.
+/// interleave so that waiters never block the leaseholder's completion. An entry is served only while it has not
+/// expired and every dependency version it was built against is still current (checked against this silo's copy of
+/// the versions, so a hit costs no extra round trip).
 /// </summary>
 internal sealed partial class CacheEntryGrain(
     [PersistentState("llm-entry", LlmCacheStorage.Name)] IPersistentState<CacheEntryState> state,
     [FromKeyedServices(LlmCacheTime.ServiceKey)] TimeProvider time,
+    DependencyVersionTable versions,
+    IGrainFactory grains,
     IOptions<CacheEntryGrainOptions> options,
     ILogger<CacheEntryGrain> logger) : Grain, ICacheEntryGrain
 {
@@ -23,9 +30,11 @@ internal sealed partial class CacheEntryGrain(
     private long _unsavedHits;
     private Lease? _lease;
 
-    public ValueTask<CacheEntry?> GetAsync() => ValueTask.FromResult(TryServe());
+    private string GrainKey => this.GetPrimaryKeyString();
 
-    public async ValueTask<LeaseResult> GetOrLeaseAsync(TimeSpan maxWait, CancellationToken cancellationToken)
+    public ValueTask<CacheEntry?> GetAsync() => TryServeAsync();
+
+    public async ValueTask<LeaseResult> GetOrLeaseAsync(TimeSpan maxWait, IReadOnlyList<string>? tags, IReadOnlyList<string>? dependencies, CancellationToken cancellationToken)
     {
         var wait = maxWait <= TimeSpan.Zero || maxWait > _options.MaxWaitPerCall ? _options.MaxWaitPerCall : maxWait;
         var deadline = time.GetUtcNow() + wait;
@@ -33,7 +42,7 @@ internal sealed partial class CacheEntryGrain(
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (TryServe() is { } entry)
+            if (await TryServeAsync() is { } entry)
             {
                 return new LeaseResult(LeaseStatus.Hit, entry, Coalesced: waited);
             }
@@ -43,12 +52,15 @@ internal sealed partial class CacheEntryGrain(
             {
                 if (_lease is not null)
                 {
-                    Log.LeaseExpired(logger, this.GetPrimaryKeyString(), _lease.Id);
+                    Log.LeaseExpired(logger, GrainKey, _lease.Id);
                     _lease.Signal();
                 }
 
-                _lease = new Lease(Guid.NewGuid(), now + _options.LeaseDuration);
-                return new LeaseResult(LeaseStatus.Granted, LeaseId: _lease.Id);
+                var lease = _lease = new Lease(Guid.NewGuid(), now + _options.LeaseDuration);
+
+                // The versions the computation starts from: an invalidation from here on makes its result miss.
+                var snapshot = await versions.SnapshotAsync(DependencyKey.Of(CacheKey.Parse(GrainKey), tags, dependencies));
+                return new LeaseResult(LeaseStatus.Granted, LeaseId: lease.Id, Versions: snapshot);
             }
 
             if (now >= deadline)
@@ -57,20 +69,21 @@ internal sealed partial class CacheEntryGrain(
             }
 
             // Wake on the leaseholder's completion or release, on the lease's expiry, or at this call's deadline.
-            var lease = _lease;
-            var until = lease.ExpiresAt < deadline ? lease.ExpiresAt : deadline;
+            var current = _lease;
+            var until = current.ExpiresAt < deadline ? current.ExpiresAt : deadline;
             waited = true;
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var delay = Task.Delay(until - now, time, timeout.Token);
-            await Task.WhenAny(lease.Done, delay);
+            await Task.WhenAny(current.Done, delay);
             await timeout.CancelAsync();
         }
     }
 
-    public async ValueTask<CacheEntry> CompleteLeaseAsync(Guid leaseId, CachedResponse response, TimeSpan? timeToLive)
+    public async ValueTask<CacheEntry> CompleteLeaseAsync(Guid leaseId, CachedResponse response, EntryWriteOptions options)
     {
-        // The response is stored even if the lease has meanwhile expired: it is a valid answer for this key.
-        var entry = await StoreAsync(response, timeToLive);
+        // The response is stored even if the lease has meanwhile expired: it is a valid answer for this key, and the
+        // versions it carries decide whether an invalidation since overtook it.
+        var entry = await StoreAsync(response, options);
         if (_lease is { } lease && lease.Id == leaseId)
         {
             _lease = null;
@@ -91,9 +104,9 @@ internal sealed partial class CacheEntryGrain(
         return ValueTask.CompletedTask;
     }
 
-    public async ValueTask<CacheEntry> SetAsync(CachedResponse response, TimeSpan? timeToLive)
+    public async ValueTask<CacheEntry> SetAsync(CachedResponse response, EntryWriteOptions options)
     {
-        var entry = await StoreAsync(response, timeToLive);
+        var entry = await StoreAsync(response, options);
 
         // A direct write also answers anybody waiting on a lease for this key.
         _lease?.Signal();
@@ -103,15 +116,29 @@ internal sealed partial class CacheEntryGrain(
 
     public async ValueTask<bool> RemoveAsync()
     {
-        var wasLive = TryServe(countHit: false) is not null;
-        if (state.RecordExists)
+        var wasLive = await TryServeAsync(countHit: false) is not null;
+        var memberships = state.State.Versions.Keys.ToList();
+        await ClearAsync();
+        await UnregisterAsync(memberships);
+        if (wasLive)
         {
-            await state.ClearStateAsync();
+            await EvictCopiesAsync();
         }
 
-        state.State = new CacheEntryState();
-        _unsavedHits = 0;
         return wasLive;
+    }
+
+    public async ValueTask<bool> RemoveIfStaleAsync(string dependencyKey, long version)
+    {
+        if (!state.State.Versions.TryGetValue(dependencyKey, out var builtAgainst) || builtAgainst >= version)
+        {
+            return false;
+        }
+
+        var memberships = state.State.Versions.Keys.Where(k => k != dependencyKey).ToList();
+        await ClearAsync();
+        await UnregisterAsync(memberships);
+        return true;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -132,12 +159,12 @@ internal sealed partial class CacheEntryGrain(
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // Hit counts are statistics: losing some at shutdown must never lose the entry itself.
-                Log.HitCountNotSaved(logger, ex, this.GetPrimaryKeyString());
+                Log.HitCountNotSaved(logger, ex, GrainKey);
             }
         }
     }
 
-    private CacheEntry? TryServe(bool countHit = true)
+    private async ValueTask<CacheEntry?> TryServeAsync(bool countHit = true)
     {
         var current = state.State;
         if (current.Response is null || IsExpired(time.GetUtcNow()))
@@ -145,30 +172,50 @@ internal sealed partial class CacheEntryGrain(
             return null;
         }
 
+        if (!versions.IsCurrentLocally(current.Versions) && !await versions.IsCurrentAsync(current.Versions))
+        {
+            return null; // built against a version that has since been invalidated
+        }
+
         if (countHit)
         {
             _unsavedHits++;
         }
 
-        return new CacheEntry(current.Response, current.CreatedAt, current.ExpiresAt, current.HitCount + _unsavedHits);
+        return ToEntry(current, current.HitCount + _unsavedHits);
     }
 
     private bool IsExpired(DateTimeOffset now) => state.State.ExpiresAt is { } expires && expires <= now;
 
-    private async ValueTask<CacheEntry> StoreAsync(CachedResponse response, TimeSpan? timeToLive)
+    private async ValueTask<CacheEntry> StoreAsync(CachedResponse response, EntryWriteOptions options)
     {
         ArgumentNullException.ThrowIfNull(response);
+        ArgumentNullException.ThrowIfNull(options);
         response.Validate();
-        LlmCacheLimits.ValidateTimeToLive(timeToLive);
+        options.Validate();
 
+        var key = CacheKey.Parse(GrainKey);
+        var tags = options.Tags?.Distinct(StringComparer.Ordinal).ToList() ?? [];
+        var dependencies = options.Dependencies?.Distinct(StringComparer.Ordinal).ToList() ?? [];
+        var dependencyKeys = DependencyKey.Of(key, tags, dependencies);
+
+        // Versions from when the computation began, where the caller has them; the current ones otherwise.
+        var current = await versions.SnapshotAsync(dependencyKeys.Where(k => options.Versions?.ContainsKey(k) != true));
+        var builtAgainst = dependencyKeys.ToDictionary(k => k, k => options.Versions?.TryGetValue(k, out var v) == true ? v : current[k], StringComparer.Ordinal);
+
+        var wasLive = await TryServeAsync(countHit: false) is not null;
+        var previousMemberships = state.State.Versions.Keys.ToList();
         var now = time.GetUtcNow();
         var previous = state.State;
         state.State = new CacheEntryState
         {
             Response = response,
             CreatedAt = now,
-            ExpiresAt = now + timeToLive,
+            ExpiresAt = now + options.TimeToLive,
             HitCount = 0,
+            Tags = tags,
+            Dependencies = dependencies,
+            Versions = builtAgainst,
         };
 
         try
@@ -185,8 +232,41 @@ internal sealed partial class CacheEntryGrain(
         }
 
         _unsavedHits = 0;
-        return new CacheEntry(response, now, state.State.ExpiresAt, 0);
+        await RegisterAsync(key, dependencyKeys, state.State.ExpiresAt);
+        await UnregisterAsync(previousMemberships.Except(dependencyKeys, StringComparer.Ordinal).ToList());
+        if (wasLive)
+        {
+            await EvictCopiesAsync(); // app servers may hold the old answer in L1
+        }
+
+        return ToEntry(state.State, 0);
     }
+
+    private async Task RegisterAsync(CacheKey key, List<string> dependencyKeys, DateTimeOffset? expiresAt)
+    {
+        await Task.WhenAll(dependencyKeys.Select(k => Membership.ShardFor(grains, k, GrainKey).AddAsync(GrainKey, expiresAt)));
+        await NamespaceRegistration.EnsureAsync(grains, key.Tenant, key.Namespace);
+    }
+
+    private Task UnregisterAsync(List<string> dependencyKeys) =>
+        Task.WhenAll(dependencyKeys.Select(k => Membership.ShardFor(grains, k, GrainKey).RemoveAsync(GrainKey)));
+
+    private Task EvictCopiesAsync() =>
+        grains.GetGrain<IInvalidationHubGrain>(IInvalidationHubGrain.Key).PublishAsync(new Dictionary<string, long>(), [GrainKey]);
+
+    private async Task ClearAsync()
+    {
+        if (state.RecordExists)
+        {
+            await state.ClearStateAsync();
+        }
+
+        state.State = new CacheEntryState();
+        _unsavedHits = 0;
+    }
+
+    private static CacheEntry ToEntry(CacheEntryState s, long hits) =>
+        new(s.Response!, s.CreatedAt, s.ExpiresAt, hits, s.Tags, s.Dependencies, s.Versions);
 
     /// <summary>A single-flight lease: who may call the origin, until when, and a signal for the waiters.</summary>
     private sealed class Lease(Guid id, DateTimeOffset expiresAt)

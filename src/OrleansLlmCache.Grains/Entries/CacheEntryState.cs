@@ -2,7 +2,7 @@ using OrleansLlmCache.Model;
 
 namespace OrleansLlmCache.Grains.Entries;
 
-/// <summary>The persisted shape of one cache entry. Field ids are the storage contract: add, never renumber.</summary>
+/// <summary>The persisted shape of one cache entry. Stored as camelCase JSON: add properties, never rename them.</summary>
 [GenerateSerializer, Alias("llmcache.CacheEntryState")]
 public sealed class CacheEntryState
 {
@@ -17,4 +17,13 @@ public sealed class CacheEntryState
 
     /// <summary>Hits served before the last write of this state.</summary>
     [Id(3)] public long HitCount { get; set; }
+
+    /// <summary>The tags the entry carries.</summary>
+    [Id(4)] public List<string> Tags { get; set; } = [];
+
+    /// <summary>The dependencies it was built from.</summary>
+    [Id(5)] public List<string> Dependencies { get; set; } = [];
+
+    /// <summary>The version of each dependency key (namespace, tags, dependencies) it was built against.</summary>
+    [Id(6)] public Dictionary<string, long> Versions { get; set; } = new(StringComparer.Ordinal);
 }

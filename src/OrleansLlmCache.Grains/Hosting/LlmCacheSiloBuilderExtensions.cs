@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansLlmCache.Grains.Entries;
 using OrleansLlmCache.Grains.Hosting;
+using OrleansLlmCache.Grains.Invalidation;
+using OrleansLlmCache.Invalidation;
 
 namespace Orleans.Hosting;
 
@@ -26,6 +28,11 @@ public static class LlmCacheSiloBuilderExtensions
                 $"{CacheEntryGrainOptions.SectionName}:MaxWaitPerCall must be between 0 and 30 seconds (the Orleans response timeout).")
             .ValidateOnStart();
         builder.Services.TryAddKeyedSingleton(LlmCacheTime.ServiceKey, TimeProvider.System);
+
+        // This silo's copy of dependency versions, kept current by the invalidation hub.
+        builder.Services.AddOptions<InvalidationOptions>().BindConfiguration(InvalidationOptions.SectionName);
+        builder.Services.TryAddSingleton(sp => new DependencyVersionTable(sp.GetRequiredService<IGrainFactory>(), TimeProvider.System));
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloInvalidationSubscriber>();
         return builder;
     }
 

@@ -71,7 +71,7 @@ public sealed class CacheEntryGrainTests(ClusterFixture fixture)
         // Straight to the grain, past the client's own check: the silo must refuse it too.
         var grain = fixture.Grains.GetGrain<ICacheEntryGrain>(TestKeys.Unique().ToGrainKey());
         var error = await Assert.ThrowsAsync<ArgumentException>(async () =>
-            await grain.SetAsync(Answer with { Content = new string('x', LlmCacheLimits.MaxResponseBytes + 1) }, null));
+            await grain.SetAsync(Answer with { Content = new string('x', LlmCacheLimits.MaxResponseBytes + 1) }, new EntryWriteOptions(null)));
         Assert.Contains("bytes", error.Message, StringComparison.Ordinal);
         Assert.Null(await grain.GetAsync());
     }
@@ -80,7 +80,7 @@ public sealed class CacheEntryGrainTests(ClusterFixture fixture)
     public async Task Grain_RefusesATimeToLiveOutOfRange()
     {
         var grain = fixture.Grains.GetGrain<ICacheEntryGrain>(TestKeys.Unique().ToGrainKey());
-        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await grain.SetAsync(Answer, TimeSpan.FromDays(400)));
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await grain.SetAsync(Answer, new EntryWriteOptions(TimeSpan.FromDays(400))));
         Assert.Contains("time to live", error.Message, StringComparison.Ordinal);
     }
 

@@ -113,7 +113,7 @@ public sealed class SingleFlightTests(ClusterFixture fixture)
         // The old holder's late release must not free the new holder's lease.
         await grain.ReleaseLeaseAsync(abandoned.LeaseId);
         Assert.Equal(LeaseStatus.Pending, await WaitOneSecondAsync(grain));
-        await grain.CompleteLeaseAsync(takeover.LeaseId, new CachedResponse("late but fine", "gpt-4"), null);
+        await grain.CompleteLeaseAsync(takeover.LeaseId, new CachedResponse("late but fine", "gpt-4"), new EntryWriteOptions(null));
         Assert.Equal(LeaseStatus.Hit, (await grain.GetOrLeaseAsync(TimeSpan.FromSeconds(1))).Status);
     }
 

@@ -28,6 +28,11 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddOrleansLlmCacheGrains(o => o.MaxWaitPerCall = TimeSpan.FromSeconds(5));
+            silo.Services.Configure<OrleansLlmCache.Grains.Invalidation.InvalidationOptions>(o =>
+            {
+                o.LeaseDuration = TimeSpan.FromSeconds(2);
+                o.RenewInterval = TimeSpan.FromMilliseconds(250);
+            });
             silo.UseInMemoryLlmCacheStorage();
 
             // Only the cache's own clock is fake: the runtime keeps real time.

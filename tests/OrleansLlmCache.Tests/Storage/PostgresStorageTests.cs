@@ -123,7 +123,7 @@ public sealed class PostgresStorageTests(BackendsFixture backends)
         Assert.Equal(Answer, (await again.Cache.GetAsync(kept))?.Response);
         Assert.Null(await again.Cache.GetAsync(removed));
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        Assert.Equal(1L, await ScalarAsync<long>(dataSource, "SELECT count(*) FROM llmcache_grain_state"));
+        Assert.Equal(1L, await ScalarAsync<long>(dataSource, "SELECT count(*) FROM llmcache_grain_state WHERE grain_type = 'llm-entry'"));
     }
 
     [Fact]

@@ -1,0 +1,29 @@
+using OrleansLlmCache.Keys;
+
+namespace OrleansLlmCache.Invalidation;
+
+/// <summary>
+/// Names of versioned things an entry depends on. Tags, declared dependencies and the entry's namespace are all
+/// dependency keys with a version; invalidating one bumps its version, and every entry built against an older version
+/// stops being served at once, on every silo and client, without touching the entries themselves.
+/// </summary>
+public static class DependencyKey
+{
+    /// <summary>The key of tag <paramref name="tag"/> in <paramref name="tenant"/>: <c>{tenant}/tag:{tag}</c>.</summary>
+    public static string Tag(string tenant, string tag) => $"{tenant}/tag:{tag}";
+
+    /// <summary>The key of dependency <paramref name="dependency"/>: <c>{tenant}/dep:{dependency}</c>.</summary>
+    public static string Dependency(string tenant, string dependency) => $"{tenant}/dep:{dependency}";
+
+    /// <summary>The key of namespace <paramref name="namespace"/>: <c>{tenant}/ns:{namespace}</c> (pattern invalidation bumps it).</summary>
+    public static string Namespace(string tenant, string @namespace) => $"{tenant}/ns:{@namespace}";
+
+    /// <summary>Every dependency key of an entry: its namespace, its tags and its dependencies.</summary>
+    public static List<string> Of(CacheKey key, IEnumerable<string>? tags, IEnumerable<string>? dependencies)
+    {
+        var keys = new List<string> { Namespace(key.Tenant, key.Namespace) };
+        keys.AddRange((tags ?? []).Distinct(StringComparer.Ordinal).Select(t => Tag(key.Tenant, t)));
+        keys.AddRange((dependencies ?? []).Distinct(StringComparer.Ordinal).Select(d => Dependency(key.Tenant, d)));
+        return keys;
+    }
+}

@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace OrleansLlmCache.Invalidation;
+
+/// <summary>
+/// A process's copy of dependency versions (one per silo, one per app server), kept current by the invalidation hub so
+/// that checking whether an entry is still valid costs no network round trip. Copies are trusted only while the
+/// process holds a live hub lease and has seen every broadcast in order; otherwise the authoritative dependency grain
+/// is asked.
+/// </summary>
+public sealed class DependencyVersionTable(IGrainFactory grains, TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, long> _versions = new(StringComparer.Ordinal);
+    private long _trustedUntilTicks;
+
+    /// <summary>Whether local copies may be used without asking the dependency grains.</summary>
+    public bool IsTrusted => time.GetUtcNow().UtcTicks < Volatile.Read(ref _trustedUntilTicks);
+
+    /// <summary>Number of versions held.</summary>
+    public int Count => _versions.Count;
+
+    /// <summary>Extends trust until <paramref name="until"/> (a renewed hub lease).</summary>
+    public void TrustUntil(DateTimeOffset until) => Volatile.Write(ref _trustedUntilTicks, until.UtcTicks);
+
+    /// <summary>Stops trusting and forgets every version (a missed broadcast, a lost connection).</summary>
+    public void Flush()
+    {
+        Volatile.Write(ref _trustedUntilTicks, 0);
+        _versions.Clear();
+    }
+
+    /// <summary>Records a version seen; versions only grow, so an older one never overwrites a newer one.</summary>
+    public void Merge(string key, long version) =>
+        _versions.AddOrUpdate(key, version, (_, current) => Math.Max(current, version));
+
+    /// <summary>
+    /// The synchronous check used on hot paths (L1): <see langword="true"/> when every version is known locally, trusted
+    /// and current; <see langword="false"/> when one is known to be outdated or cannot be vouched for locally.
+    /// </summary>
+    public bool IsCurrentLocally(IReadOnlyDictionary<string, long>? versions)
+    {
+        if (versions is null || versions.Count == 0)
+        {
+            return IsTrusted;
+        }
+
+        if (!IsTrusted)
+        {
+            return false;
+        }
+
+        foreach (var (key, version) in versions)
+        {
+            if (!_versions.TryGetValue(key, out var current) || current != version)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether every version is current, asking the dependency grains for what is not known or not trusted.</summary>
+    public async ValueTask<bool> IsCurrentAsync(IReadOnlyDictionary<string, long>? versions)
+    {
+        if (versions is null || versions.Count == 0)
+        {
+            return true;
+        }
+
+        var trusted = IsTrusted;
+        foreach (var (key, version) in versions)
+        {
+            var current = trusted && _versions.TryGetValue(key, out var known) ? known : await FetchAsync(key);
+            if (current != version)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The current versions of <paramref name="keys"/>, from local copies where trusted.</summary>
+    public async ValueTask<Dictionary<string, long>> SnapshotAsync(IEnumerable<string> keys)
+    {
+        var trusted = IsTrusted;
+        var snapshot = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var key in keys)
+        {
+            snapshot[key] = trusted && _versions.TryGetValue(key, out var known) ? known : await FetchAsync(key);
+        }
+
+        return snapshot;
+    }
+
+    /// <summary>Applies a broadcast's versions.</summary>
+    public void Apply(InvalidationMessage message)
+    {
+        foreach (var (key, version) in message.Versions)
+        {
+            Merge(key, version);
+        }
+    }
+
+    private async Task<long> FetchAsync(string key)
+    {
+        var version = await grains.GetGrain<IDependencyGrain>(key).GetVersionAsync();
+        Merge(key, version);
+        Debug.Assert(version >= 0, "versions start at 0");
+        return version;
+    }
+}

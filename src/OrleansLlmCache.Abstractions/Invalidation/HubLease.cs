@@ -1,0 +1,7 @@
+namespace OrleansLlmCache.Invalidation;
+
+/// <summary>The hub's answer to a subscription: the latest broadcast number and how long the subscriber may trust its copies.</summary>
+[GenerateSerializer, Immutable, Alias("llmcache.HubLease")]
+public sealed record HubLease(
+    [property: Id(0)] long Sequence,
+    [property: Id(1)] TimeSpan Duration);

@@ -1,0 +1,27 @@
+using Orleans.Concurrency;
+
+namespace OrleansLlmCache.Invalidation;
+
+/// <summary>
+/// Fans invalidations out to every silo and app server (key <see cref="Key"/>). A broadcast returns only when every
+/// subscriber has acknowledged it or its lease has run out, so once an invalidation returns no subscriber serves what
+/// it invalidated.
+/// </summary>
+[Alias("llmcache.IInvalidationHubGrain")]
+public interface IInvalidationHubGrain : IGrainWithStringKey
+{
+    /// <summary>The one hub's grain key.</summary>
+    public const string Key = "hub";
+
+    /// <summary>Subscribes or renews: the subscriber may trust its copies for the returned lease unless it sees a sequence gap.</summary>
+    [Alias("Subscribe"), AlwaysInterleave]
+    Task<HubLease> SubscribeAsync(string subscriberId, IInvalidationObserver observer);
+
+    /// <summary>Removes a subscriber that is shutting down.</summary>
+    [Alias("Unsubscribe"), AlwaysInterleave]
+    Task UnsubscribeAsync(string subscriberId);
+
+    /// <summary>Broadcasts new versions and evictions; returns how many subscribers acknowledged.</summary>
+    [Alias("Publish")]
+    Task<int> PublishAsync(IReadOnlyDictionary<string, long> versions, IReadOnlyList<string> evictedEntries);
+}

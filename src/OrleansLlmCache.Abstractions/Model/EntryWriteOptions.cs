@@ -1,0 +1,25 @@
+namespace OrleansLlmCache.Model;
+
+/// <summary>What a write declares about the entry besides its response.</summary>
+/// <param name="TimeToLive">How long it lives; <see langword="null"/> means no expiry.</param>
+/// <param name="Tags">Tags to invalidate it by.</param>
+/// <param name="Dependencies">Dependencies it was built from ("product-catalog", a document id).</param>
+/// <param name="Versions">
+/// Dependency versions read when the computation began (from the lease). When given, the entry is built against these
+/// rather than the versions at store time, so a write that began before an invalidation cannot bring the old answer back.
+/// </param>
+[GenerateSerializer, Immutable, Alias("llmcache.EntryWriteOptions")]
+public sealed record EntryWriteOptions(
+    [property: Id(0)] TimeSpan? TimeToLive,
+    [property: Id(1)] IReadOnlyList<string>? Tags = null,
+    [property: Id(2)] IReadOnlyList<string>? Dependencies = null,
+    [property: Id(3)] IReadOnlyDictionary<string, long>? Versions = null)
+{
+    /// <summary>Throws an <see cref="ArgumentException"/> naming what is not valid.</summary>
+    public void Validate()
+    {
+        LlmCacheLimits.ValidateTimeToLive(TimeToLive);
+        LlmCacheLimits.ValidateTags(Tags);
+        LlmCacheLimits.ValidateDependencies(Dependencies);
+    }
+}

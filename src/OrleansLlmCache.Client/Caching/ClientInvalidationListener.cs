@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OrleansLlmCache.Invalidation;
+
+namespace OrleansLlmCache.Client.Caching;
+
+/// <summary>
+/// Subscribes this app server to the cluster's invalidation broadcasts (renewing every second) and applies them to its
+/// <see cref="DependencyVersionTable"/> and <see cref="L1Cache"/>. Without a live subscription L1 is not served.
+/// </summary>
+internal sealed class ClientInvalidationListener(
+    IGrainFactory grains,
+    DependencyVersionTable versions,
+    L1Cache l1,
+    TimeProvider time,
+    ILogger<ClientInvalidationListener> logger) : IHostedService, IAsyncDisposable
+{
+    /// <summary>How often the subscription is renewed; the hub's lease (5 s by default) is the staleness bound.</summary>
+    public static readonly TimeSpan RenewInterval = TimeSpan.FromSeconds(1);
+
+    private InvalidationSubscription? _subscription;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _subscription = new InvalidationSubscription(grains, versions, time, logger, l1.Evict, l1.Clear);
+        _subscription.Start(RenewInterval);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_subscription is not null)
+        {
+            var subscription = _subscription;
+            _subscription = null;
+            await subscription.DisposeAsync();
+        }
+    }
+}
