@@ -60,14 +60,16 @@ internal static class EvalSemanticCommand
         var positives = evaluation.Decisions.Count(d => d.Pair.SameMeaning);
         var threshold = evaluation.Threshold.ToString("0.00", CultureInfo.InvariantCulture);
         var table = new Table()
-            .Title($"[bold]Semantic hits[/] on {Markup.Escape(file)}: {evaluation.Pairs:N0} pairs ({positives:N0} same meaning, {evaluation.Pairs - positives:N0} not), cosine ≥ {threshold}")
-            .AddColumn("precision guard")
+            .Title($"[bold]Semantic hits on {Markup.Escape(file)}[/]")
+            .AddColumn("guard")
             .AddColumn(new TableColumn("precision").RightAligned())
             .AddColumn(new TableColumn("recall").RightAligned())
             .AddColumn(new TableColumn("F1").RightAligned())
             .AddColumn(new TableColumn("hits").RightAligned())
             .AddColumn(new TableColumn("wrong hits").RightAligned())
             .AddColumn(new TableColumn("missed reuses").RightAligned());
+        console.MarkupLineInterpolated(
+            $"{evaluation.Pairs:N0} pairs ({positives:N0} same meaning, {evaluation.Pairs - positives:N0} not); a pair hits when cosine ≥ {threshold} and, with the guard on, the precision guard passes.");
         AddRow(table, "on (default)", evaluation.WithGuard);
         AddRow(table, "off", evaluation.WithoutGuard);
         console.Write(table);

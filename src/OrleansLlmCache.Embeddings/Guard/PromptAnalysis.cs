@@ -599,7 +599,7 @@ internal sealed partial class PromptAnalysis
     [GeneratedRegex(@"(?<![\p{L}\p{N}_])([A-Za-z]+):([^\s""'()]+)")]
     private static partial Regex OperatorPattern();
 
-    [GeneratedRegex(@"[\p{L}\p{N}]+(?:['.\-_/#+][\p{L}\p{N}]+)*[#+]*'?|[$€£¥₹≥≤→<>]")]
+    [GeneratedRegex(@"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\p{L}\p{N}])|[\p{L}\p{N}]+(?:['.\-_/#+][\p{L}\p{N}]+)*[#+]*'?|[$€£¥₹≥≤→<>]")]
     private static partial Regex WordPattern();
 
     [GeneratedRegex(@"^\d+(?:[.,:/-]\d+)*$")]
