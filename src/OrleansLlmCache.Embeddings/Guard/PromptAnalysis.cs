@@ -11,11 +11,17 @@ internal sealed partial class PromptAnalysis
     private static readonly HashSet<string> EntryWords = [.. GuardLexicon.Sets
         .SelectMany(set => set.Groups).SelectMany(group => group).SelectMany(phrase => phrase.Words)];
 
+    // Every phrase of every set by its first word, longest first, so a prompt is matched in one pass over its words.
+    private static readonly Dictionary<string, (ContrastSet Set, int Group, ContrastPhrase Phrase)[]> PhrasesByFirstWord =
+        GuardLexicon.Sets
+            .SelectMany(set => set.Groups.SelectMany((group, g) => group.Select(phrase => (Set: set, Group: g, Phrase: phrase))))
+            .GroupBy(entry => entry.Phrase.Words[0], StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.OrderByDescending(e => e.Phrase.Words.Length).ToArray(), StringComparer.Ordinal);
+
     private readonly HashSet<string> _forms = new(StringComparer.Ordinal);
 
     private PromptAnalysis(string text)
     {
-        Text = text;
         var normalised = Normalise(text);
         Quotes = FindQuotes(normalised);
         normalised = ExtractOperators(normalised, Operators);
@@ -40,8 +46,6 @@ internal sealed partial class PromptAnalysis
             _forms.Add(Flat(Words[i].Key + Words[i + 1].Stem));
         }
     }
-
-    public string Text { get; }
 
     public IReadOnlyList<PromptWord> Words { get; }
 
@@ -358,29 +362,28 @@ internal sealed partial class PromptAnalysis
         return false;
     }
 
+    // Per set, left to right, the longest phrase wins and its words are not matched again by that set.
     private List<TermMention> FindTerms()
     {
         var mentions = new List<TermMention>();
-        foreach (var set in GuardLexicon.Sets)
+        var nextFree = new Dictionary<ContrastSet, int>();
+        for (var i = 0; i < Words.Count; i++)
         {
-            var i = 0;
-            while (i < Words.Count)
+            foreach (var first in (string[])[Words[i].Key, Words[i].Stem])
             {
-                var matched = 0;
-                for (var g = 0; g < set.Groups.Count && matched == 0; g++)
+                if (!PhrasesByFirstWord.TryGetValue(first, out var candidates))
                 {
-                    foreach (var phrase in set.Groups[g])
-                    {
-                        if (phrase.Words.Length > matched && Matches(phrase, i))
-                        {
-                            matched = phrase.Words.Length;
-                            mentions.RemoveAll(m => m.Set == set && m.Position == i);
-                            mentions.Add(new TermMention(set, g, string.Join(' ', Words.Skip(i).Take(matched).Select(w => w.Text)), i));
-                        }
-                    }
+                    continue;
                 }
 
-                i += Math.Max(matched, 1);
+                foreach (var (set, group, phrase) in candidates)
+                {
+                    if (nextFree.GetValueOrDefault(set) <= i && Matches(phrase, i))
+                    {
+                        mentions.Add(new TermMention(set, group, string.Join(' ', Words.Skip(i).Take(phrase.Words.Length).Select(w => w.Text)), i));
+                        nextFree[set] = i + phrase.Words.Length;
+                    }
+                }
             }
         }
 
