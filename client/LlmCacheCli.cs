@@ -19,6 +19,7 @@ public static class LlmCacheCli
             SetCommand.Create(console),
             RemoveCommand.Create(console),
             AskCommand.Create(console),
+            EvalSemanticCommand.Create(console),
         };
         var parse = root.Parse(args);
         var output = new ConsoleTextWriter(console);

@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using OrleansLlmCache.Tests.Embeddings;
+using OrleansLlmCache.Tests.Infrastructure;
+
+namespace OrleansLlmCache.Tests.Cli;
+
+[Collection(EmbedderCollection.Name)] // the command loads the model too: not at the same time as the embedding tests
+public sealed partial class EvalSemanticCommandTests
+{
+    [Fact]
+    public async Task EvalSemantic_OnLangCache_PrintsBothRows_AndTheGuardedRowMeetsTheGoal()
+    {
+        var (exitCode, output) = await CliRunner.RunAsync("eval-semantic", "--pairs", SemanticPairData.PathOf(SemanticPairData.LangCache));
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("334 pairs (168 same meaning, 166 not); a pair hits when cosine ≥ 0.85", output, StringComparison.Ordinal);
+        var guarded = RowOf(output, "on (default)");
+        var plain = RowOf(output, "off");
+        Assert.True(guarded.Precision >= 0.95 && guarded.Recall >= 0.60, output);
+        Assert.True(plain.Precision < guarded.Precision, output);
+        Assert.Contains("The guard refused", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EvalSemantic_OnGptCacheJson_PrintsTheShareOfPairsThatHit()
+    {
+        // The first 40 paraphrases keep the test short; the whole file is scored in SemanticEvaluationTests.
+        var file = Path.Combine(Path.GetTempPath(), $"gptcache-head-{Guid.NewGuid():N}.json");
+        var pairs = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(SemanticPairData.PathOf(SemanticPairData.GptCache)))!.AsArray();
+        await File.WriteAllTextAsync(file, new System.Text.Json.Nodes.JsonArray([.. pairs.Take(40).Select(p => p!.DeepClone())]).ToJsonString());
+        try
+        {
+            var (exitCode, output) = await CliRunner.RunAsync("eval-semantic", "--pairs", file, "--threshold", "0.80");
+
+            Assert.True(exitCode == 0, output);
+            Assert.Contains("40 pairs (40 same meaning, 0 not); a pair hits when cosine ≥ 0.80", output, StringComparison.Ordinal);
+            Assert.Matches(HitSharePattern(), output);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task EvalSemantic_MissingOrMalformedFile_IsOneErrorLine()
+    {
+        var (missingExit, missing) = await CliRunner.RunAsync("eval-semantic", "--pairs", "/no/such/pairs.csv");
+        Assert.Equal(1, missingExit);
+        Assert.Equal("error: --pairs '/no/such/pairs.csv' does not exist.", missing.Trim());
+
+        var file = Path.Combine(Path.GetTempPath(), $"bad-pairs-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(file, "question,answer\na,b\n");
+        try
+        {
+            var (badExit, bad) = await CliRunner.RunAsync("eval-semantic", "--pairs", file);
+            Assert.Equal(1, badExit);
+            Assert.StartsWith("error:", bad.Trim(), StringComparison.Ordinal);
+            Assert.Contains("sentence1,sentence2,label", bad, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static (double Precision, double Recall) RowOf(string output, string guard)
+    {
+        var row = output.Split('\n').Single(line => line.Contains($"│ {guard} ", StringComparison.Ordinal));
+        var cells = row.Split('│', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        return (double.Parse(cells[1], CultureInfo.InvariantCulture), double.Parse(cells[2], CultureInfo.InvariantCulture));
+    }
+
+    [GeneratedRegex(@"Every pair is a paraphrase: \d+(\.\d)? % of pairs hit with the guard, \d+(\.\d)? % without it\.")]
+    private static partial Regex HitSharePattern();
+}
