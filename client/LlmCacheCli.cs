@@ -18,6 +18,7 @@ public static class LlmCacheCli
             GetCommand.Create(console),
             SetCommand.Create(console),
             RemoveCommand.Create(console),
+            InvalidateCommand.Create(console),
             AskCommand.Create(console),
             EvalSemanticCommand.Create(console),
         };

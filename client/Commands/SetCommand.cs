@@ -16,7 +16,9 @@ internal static class SetCommand
         var ttl = new Option<string>("--ttl") { Description = "Time to live: none, 90s, 15m, 24h, 7d or hh:mm:ss.", DefaultValueFactory = _ => "24h" };
         var promptTokens = new Option<int>("--prompt-tokens") { Description = "Input tokens the origin charged." };
         var completionTokens = new Option<int>("--completion-tokens") { Description = "Output tokens the origin charged." };
-        var command = new Command("set", "Store a response in a running cluster.") { response, ttl, promptTokens, completionTokens };
+        var tags = new Option<string[]>("--tag") { Description = "A tag to invalidate the entry by (repeat for several).", AllowMultipleArgumentsPerToken = false };
+        var dependencies = new Option<string[]>("--dependency") { Description = "A dependency the entry was built from, such as product-catalog (repeat for several)." };
+        var command = new Command("set", "Store a response in a running cluster.") { response, ttl, promptTokens, completionTokens, tags, dependencies };
         common.AddClusterTo(command);
         common.AddKeyTo(command);
         command.SetAction((parse, ct) => CommandRunner.RunAsync(console, async () =>
@@ -26,10 +28,17 @@ internal static class SetCommand
             var cached = new CachedResponse(parse.GetValue(response)!, model, parse.GetValue(promptTokens), parse.GetValue(completionTokens));
             cached.Validate();
             var timeToLive = CommonOptions.ParseTimeToLive(parse.GetValue(ttl)!);
-            var entryOptions = timeToLive is { } t ? LlmCacheEntryOptions.Expiring(t) : LlmCacheEntryOptions.NeverExpire;
+            var entryOptions = new LlmCacheEntryOptions
+            {
+                TimeToLive = timeToLive,
+                NoExpiry = timeToLive is null,
+                Tags = parse.GetValue(tags) is { Length: > 0 } t ? t : null,
+                Dependencies = parse.GetValue(dependencies) is { Length: > 0 } d ? d : null,
+            };
             await using var connection = await CacheConnection.ConnectAsync(common.ClusterOf(parse), null, ct);
             var entry = await connection.Cache.SetAsync(key, cached, entryOptions, ct);
-            console.MarkupLineInterpolated($"stored {key} (expires {entry.ExpiresAt?.ToString("u") ?? "never"})");
+            var labels = string.Join(", ", (entry.Tags ?? []).Select(x => "tag " + x).Concat((entry.Dependencies ?? []).Select(x => "dependency " + x)));
+            console.MarkupLineInterpolated($"stored {key} (expires {entry.ExpiresAt?.ToString("u") ?? "never"}{(labels.Length > 0 ? "; " + labels : string.Empty)})");
             return 0;
         }));
         return command;

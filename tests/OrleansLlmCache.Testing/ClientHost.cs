@@ -15,12 +15,14 @@ public sealed class ClientHost : IAsyncDisposable
 
     public ILlmCache Cache => _host.Services.GetRequiredService<ILlmCache>();
 
-    public static Task<ClientHost> ConnectToGatewayAsync(int gatewayPort, string clusterId, TimeSpan? operationTimeout = null) =>
+    public IServiceProvider Services => _host.Services;
+
+    public static Task<ClientHost> ConnectToGatewayAsync(int gatewayPort, string clusterId, TimeSpan? operationTimeout = null, Action<LlmCacheOptions>? configure = null) =>
         StartAsync(c => c.UseOrleansLlmCacheCluster(o =>
         {
             o.ClusterId = clusterId;
             o.Gateways = [new IPEndPoint(IPAddress.Loopback, gatewayPort)];
-        }), operationTimeout);
+        }), operationTimeout, configure);
 
     public static Task<ClientHost> ConnectThroughRedisAsync(string redisConnectionString, string clusterId, TimeSpan? operationTimeout = null) =>
         StartAsync(c => c.UseOrleansLlmCacheCluster(o =>
@@ -35,12 +37,16 @@ public sealed class ClientHost : IAsyncDisposable
         _host.Dispose();
     }
 
-    private static async Task<ClientHost> StartAsync(Action<Orleans.Hosting.IClientBuilder> configure, TimeSpan? operationTimeout)
+    private static async Task<ClientHost> StartAsync(Action<Orleans.Hosting.IClientBuilder> configure, TimeSpan? operationTimeout, Action<LlmCacheOptions>? options = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.UseOrleansClient(configure);
-        builder.Services.AddOrleansLlmCache(o => o.OperationTimeout = operationTimeout ?? TimeSpan.FromSeconds(10));
+        builder.Services.AddOrleansLlmCache(o =>
+        {
+            o.OperationTimeout = operationTimeout ?? TimeSpan.FromSeconds(10);
+            options?.Invoke(o);
+        });
         var host = builder.Build();
         await host.StartAsync();
         return new ClientHost(host);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -24,9 +25,19 @@ public sealed class TcpSilo : IAsyncDisposable
 
     public string ClusterId { get; }
 
-    public static async Task<TcpSilo> StartAsync(string clusterId, int? siloPort = null, int? gatewayPort = null, Action<OrleansLlmCache.Grains.Hosting.LlmCacheSiloOptions>? configure = null)
+    public static async Task<TcpSilo> StartAsync(
+        string clusterId,
+        int? siloPort = null,
+        int? gatewayPort = null,
+        Action<OrleansLlmCache.Grains.Hosting.LlmCacheSiloOptions>? configure = null,
+        IDictionary<string, string?>? configuration = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        if (configuration is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(configuration);
+        }
+
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         var silo = siloPort ?? FreePorts.Next();
         var gateway = gatewayPort ?? FreePorts.Next();

@@ -13,9 +13,16 @@ public sealed class DependencyVersionTable(IGrainFactory grains, TimeProvider ti
 {
     private readonly ConcurrentDictionary<string, long> _versions = new(StringComparer.Ordinal);
     private long _trustedUntilTicks;
+    private long _epoch;
 
     /// <summary>Whether local copies may be used without asking the dependency grains.</summary>
     public bool IsTrusted => time.GetUtcNow().UtcTicks < Volatile.Read(ref _trustedUntilTicks);
+
+    /// <summary>
+    /// Grows at every <see cref="Flush"/>. A copy fetched under one epoch may be kept only if the epoch has not changed
+    /// by the time it is stored: otherwise a broadcast may have been missed in between.
+    /// </summary>
+    public long Epoch => Interlocked.Read(ref _epoch);
 
     /// <summary>Number of versions held.</summary>
     public int Count => _versions.Count;
@@ -26,6 +33,7 @@ public sealed class DependencyVersionTable(IGrainFactory grains, TimeProvider ti
     /// <summary>Stops trusting and forgets every version (a missed broadcast, a lost connection).</summary>
     public void Flush()
     {
+        Interlocked.Increment(ref _epoch);
         Volatile.Write(ref _trustedUntilTicks, 0);
         _versions.Clear();
     }

@@ -24,6 +24,18 @@ public sealed partial class InvalidationSubscription(
     private Task? _loop;
     private long _sequence = -1;
 
+    /// <summary>The number of the last broadcast applied (-1 before the first subscription).</summary>
+    public long Sequence
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _sequence;
+            }
+        }
+    }
+
     /// <summary>Subscribes and keeps renewing in the background.</summary>
     public void Start(TimeSpan renewEvery)
     {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OrleansLlmCache.Invalidation;
 
 namespace OrleansLlmCache.Client.Caching;
@@ -13,17 +14,15 @@ internal sealed class ClientInvalidationListener(
     DependencyVersionTable versions,
     L1Cache l1,
     TimeProvider time,
+    IOptions<LlmCacheOptions> options,
     ILogger<ClientInvalidationListener> logger) : IHostedService, IAsyncDisposable
 {
-    /// <summary>How often the subscription is renewed; the hub's lease (5 s by default) is the staleness bound.</summary>
-    public static readonly TimeSpan RenewInterval = TimeSpan.FromSeconds(1);
-
     private InvalidationSubscription? _subscription;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _subscription = new InvalidationSubscription(grains, versions, time, logger, l1.Evict, l1.Clear);
-        _subscription.Start(RenewInterval);
+        _subscription.Start(options.Value.InvalidationRenewInterval);
         return Task.CompletedTask;
     }
 

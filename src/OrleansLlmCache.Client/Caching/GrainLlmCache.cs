@@ -50,12 +50,13 @@ internal sealed class GrainLlmCache(
             return local;
         }
 
+        var epoch = l1.Epoch;
         try
         {
             var entry = await Entry(key).GetAsync().AsTask().WaitAsync(_options.OperationTimeout, cancellationToken);
             if (entry is not null)
             {
-                l1.Set(key, entry);
+                l1.Set(key, entry, epoch);
             }
 
             return entry;
@@ -77,8 +78,9 @@ internal sealed class GrainLlmCache(
         try
         {
             l1.Remove(key.ToGrainKey());
+            var epoch = l1.Epoch;
             var entry = await Entry(key).SetAsync(response, write).AsTask().WaitAsync(WriteTimeout, cancellationToken);
-            l1.Set(key, entry);
+            l1.Set(key, entry, epoch);
             return entry;
         }
         catch (Exception ex) when (IsClusterFailure(ex, cancellationToken))
@@ -121,6 +123,7 @@ internal sealed class GrainLlmCache(
         }
 
         var grain = Entry(key);
+        var epoch = l1.Epoch;
         LeaseResult lease;
         try
         {
@@ -139,7 +142,7 @@ internal sealed class GrainLlmCache(
         if (lease.Status == LeaseStatus.Hit)
         {
             var entry = lease.Entry!;
-            l1.Set(key, entry);
+            l1.Set(key, entry, epoch);
             var elapsed = Stopwatch.GetElapsedTime(started);
             statistics.RecordHit(elapsed, (long)entry.Response.PromptTokens + entry.Response.CompletionTokens);
             return new LlmCacheResult(entry.Response, lease.Coalesced ? LlmCacheSource.Coalesced : LlmCacheSource.Hit, elapsed);
@@ -164,7 +167,7 @@ internal sealed class GrainLlmCache(
             // Built against the versions read when the lease was granted: an invalidation since then makes it miss.
             var stored = await grain.CompleteLeaseAsync(lease.LeaseId, response, write with { Versions = lease.Versions })
                 .AsTask().WaitAsync(_options.OperationTimeout, CancellationToken.None);
-            l1.Set(key, stored);
+            l1.Set(key, stored, epoch);
         }
         catch (Exception ex) when (IsClusterFailure(ex, CancellationToken.None))
         {

@@ -41,12 +41,25 @@ internal sealed class L1Cache : IDisposable
             : entry;
     }
 
-    public void Set(CacheKey key, CacheEntry entry)
+    /// <summary>The epoch to pass back to <see cref="Set"/>: read it before asking the cluster.</summary>
+    public long Epoch => _versions.Epoch;
+
+    /// <summary>
+    /// Keeps a copy of an entry the cluster just served or stored. The silo vouched for its versions; they become this
+    /// process's known versions too (versions only grow, and any later invalidation reaches us as a broadcast). Kept
+    /// only if the version table is trusted and was not flushed since <paramref name="epoch"/> was read: otherwise a
+    /// broadcast could have been missed while the entry was in flight.
+    /// </summary>
+    public void Set(CacheKey key, CacheEntry entry, long epoch)
     {
-        // Only while the version table is trusted: otherwise a copy could outlive an invalidation we did not hear of.
-        if (_cache is null || !_versions.IsTrusted)
+        if (_cache is null || !_versions.IsTrusted || _versions.Epoch != epoch)
         {
             return;
+        }
+
+        foreach (var (dependency, version) in entry.Versions ?? new Dictionary<string, long>())
+        {
+            _versions.Merge(dependency, version);
         }
 
         using var item = _cache.CreateEntry(key.ToGrainKey());

@@ -39,6 +39,13 @@ public sealed class LlmCacheOptions
     public long L1SizeLimitBytes { get; set; } = 64L * 1024 * 1024;
 
     /// <summary>
+    /// How often this app server renews its invalidation subscription. Each renewal extends the silos' lease (5 s by
+    /// default) during which L1 may be served; a renewal that fails lets the lease run out and L1 stops being served.
+    /// Default: 1 second.
+    /// </summary>
+    public TimeSpan InvalidationRenewInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// How long one call may wait inside the cluster for another caller's origin call on the same key before asking
     /// again (the silo caps it). Default: 5 seconds.
     /// </summary>

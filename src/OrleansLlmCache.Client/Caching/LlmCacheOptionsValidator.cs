@@ -21,6 +21,16 @@ internal sealed class LlmCacheOptionsValidator : IValidateOptions<LlmCacheOption
             failures.Add($"{LlmCacheOptions.SectionName}:{nameof(options.SingleFlightWaitPerCall)} must be between 0 and 30 seconds; got {options.SingleFlightWaitPerCall}.");
         }
 
+        if (options.InvalidationRenewInterval <= TimeSpan.Zero || options.InvalidationRenewInterval > TimeSpan.FromSeconds(30))
+        {
+            failures.Add($"{LlmCacheOptions.SectionName}:{nameof(options.InvalidationRenewInterval)} must be between 0 and 30 seconds (well under the hub's lease); got {options.InvalidationRenewInterval}.");
+        }
+
+        if (options.L1SizeLimitBytes < 1024)
+        {
+            failures.Add($"{LlmCacheOptions.SectionName}:{nameof(options.L1SizeLimitBytes)} must be at least 1024; got {options.L1SizeLimitBytes}. Set L1Enabled to false to turn L1 off.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -1,0 +1,46 @@
+using System.CommandLine;
+using OrleansLlmCache.Cli.Cluster;
+using OrleansLlmCache.Invalidation;
+using Spectre.Console;
+
+namespace OrleansLlmCache.Cli.Commands;
+
+/// <summary><c>llmcache invalidate</c>: makes every entry of a tag, a dependency or a namespace pattern miss everywhere.</summary>
+internal static class InvalidateCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var common = new CommonOptions();
+        var tag = new Option<string?>("--tag") { Description = "Invalidate every entry carrying this tag." };
+        var dependency = new Option<string?>("--dependency") { Description = "Bump this dependency's version: every entry built against the old one misses." };
+        var pattern = new Option<string?>("--pattern") { Description = "Invalidate namespaces: content:* (prefix), support (one), or * (all)." };
+        var command = new Command("invalidate", "Invalidate a tag, a dependency or a namespace pattern on every silo and app server, and report how many entries it reached.")
+        {
+            tag, dependency, pattern, common.Tenant,
+        };
+        common.AddClusterTo(command);
+        command.SetAction((parse, ct) => CommandRunner.RunAsync(console, async () =>
+        {
+            var (t, d, p) = (parse.GetValue(tag), parse.GetValue(dependency), parse.GetValue(pattern));
+            if (new[] { t, d, p }.Count(x => x is not null) != 1)
+            {
+                throw new CommandFailure("Say what to invalidate with exactly one of --tag, --dependency or --pattern.");
+            }
+
+            if (p is not null)
+            {
+                InvalidationPattern.Validate(p);
+            }
+
+            var tenant = parse.GetValue(common.Tenant)!;
+            await using var connection = await CacheConnection.ConnectAsync(common.ClusterOf(parse), null, ct);
+            var result = t is not null ? await connection.Cache.InvalidateTagAsync(t, tenant, ct)
+                : d is not null ? await connection.Cache.InvalidateDependencyAsync(d, tenant, ct)
+                : await connection.Cache.InvalidatePatternAsync(p!, tenant, ct);
+            var what = t is not null ? $"tag {t}" : d is not null ? $"dependency {d}" : $"pattern {p} ({result.Keys.Count} namespace(s))";
+            console.MarkupLineInterpolated($"invalidated {what}: reached {result.EntriesReached} entries; {result.SubscribersNotified} silos and app servers applied it before this returned");
+            return 0;
+        }));
+        return command;
+    }
+}

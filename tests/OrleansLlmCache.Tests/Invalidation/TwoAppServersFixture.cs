@@ -1,0 +1,61 @@
+using OrleansLlmCache.Client.Caching;
+
+namespace OrleansLlmCache.Tests.Invalidation;
+
+/// <summary>
+/// A real silo on TCP and two app servers (client hosts with L1 on) connected to it: what one app server invalidates
+/// must stop being served by the other.
+/// </summary>
+public sealed class TwoAppServersFixture : IAsyncLifetime
+{
+    public TcpSilo Silo { get; private set; } = null!;
+
+    public ClientHost A { get; private set; } = null!;
+
+    public ClientHost B { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Silo = await TcpSilo.StartAsync(
+            "inval-" + Guid.NewGuid().ToString("N")[..8],
+            configuration: new Dictionary<string, string?>
+            {
+                ["LlmCache:Invalidation:LeaseDuration"] = "00:00:02",
+                ["LlmCache:Invalidation:RenewInterval"] = "00:00:00.250",
+            });
+        A = await ConnectAsync();
+        B = await ConnectAsync();
+        await WaitUntilTrustedAsync(A);
+        await WaitUntilTrustedAsync(B);
+    }
+
+    public Task<ClientHost> ConnectAsync() =>
+        ClientHost.ConnectToGatewayAsync(Silo.GatewayPort, Silo.ClusterId, configure: o => o.InvalidationRenewInterval = TimeSpan.FromMilliseconds(250));
+
+    /// <summary>Waits for an app server's first subscription, after which it fills and serves L1.</summary>
+    public static async Task WaitUntilTrustedAsync(ClientHost client)
+    {
+        var table = (OrleansLlmCache.Invalidation.DependencyVersionTable)client.Services.GetService(typeof(OrleansLlmCache.Invalidation.DependencyVersionTable))!;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!table.IsTrusted)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the app server did not subscribe to invalidations within 30 s");
+            await Task.Delay(50);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await A.DisposeAsync();
+        await B.DisposeAsync();
+        await Silo.DisposeAsync();
+    }
+
+    public static ILlmCache Cache(ClientHost host) => host.Cache;
+}
+
+[CollectionDefinition(Name)]
+public sealed class TwoAppServersCollection : ICollectionFixture<TwoAppServersFixture>
+{
+    public const string Name = "two app servers";
+}
