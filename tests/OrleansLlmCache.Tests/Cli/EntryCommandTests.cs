@@ -32,6 +32,37 @@ public sealed class EntryCommandTests
     }
 
     [Fact]
+    public async Task SetWithTags_ThenInvalidate_ReportsTheEntriesReached()
+    {
+        var clusterId = "cli-inv-" + Guid.NewGuid().ToString("N")[..8];
+        await using var silo = await TcpSilo.StartAsync(clusterId);
+        string[] cluster = ["--gateway", $"127.0.0.1:{silo.GatewayPort}", "--cluster-id", clusterId];
+
+        for (var i = 0; i < 3; i++)
+        {
+            var set = await CliRunner.RunAsync(["set", .. cluster, "--namespace", "content:blog", "--key", $"post-{i}", "--model", "gpt-4", "--response", $"post {i}", "--tag", "launch", "--dependency", "pricing"]);
+            Assert.True(set.ExitCode == 0, set.Output);
+            Assert.Contains("tag launch, dependency pricing", set.Output, StringComparison.Ordinal);
+        }
+
+        var byTag = await CliRunner.RunAsync(["invalidate", .. cluster, "--tag", "launch"]);
+        Assert.True(byTag.ExitCode == 0, byTag.Output);
+        Assert.Contains("reached 3 entries", byTag.Output, StringComparison.Ordinal);
+        Assert.Equal(2, (await CliRunner.RunAsync(["get", .. cluster, "--namespace", "content:blog", "--key", "post-0"])).ExitCode);
+
+        await CliRunner.RunAsync(["set", .. cluster, "--namespace", "content:blog", "--key", "post-0", "--model", "gpt-4", "--response", "again"]);
+        var byPattern = await CliRunner.RunAsync(["invalidate", .. cluster, "--pattern", "content:*"]);
+        Assert.Contains("reached 1 entries", byPattern.Output, StringComparison.Ordinal);
+
+        var refused = await CliRunner.RunAsync(["invalidate", .. cluster, "--pattern", "*:blog"]);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("not supported", refused.Output, StringComparison.Ordinal);
+
+        var none = await CliRunner.RunAsync(["invalidate", .. cluster]);
+        Assert.Contains("exactly one of --tag, --dependency or --pattern", none.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Get_WithNoClusterListening_SaysHowToStartOne()
     {
         var (exitCode, output) = await CliRunner.RunAsync("get", "--gateway", $"127.0.0.1:{FreePorts.Next()}", "--key", "abc");

@@ -127,6 +127,41 @@ public sealed class PostgresStorageTests(BackendsFixture backends)
     }
 
     [Fact]
+    public async Task TagMembership_SurvivesARestart_AndInvalidationRemovesTheRows()
+    {
+        var connectionString = await backends.Postgres.CreateDatabaseAsync();
+        var silo = await StartSiloAsync(connectionString);
+        var (siloPort, gatewayPort, clusterId) = (silo.SiloPort, silo.GatewayPort, silo.ClusterId);
+        var client = await ClientHost.ConnectToGatewayAsync(gatewayPort, clusterId);
+        for (var i = 0; i < 30; i++)
+        {
+            await client.Cache.SetAsync(client.Cache.CreateKey($"tagged-{i}"), Answer, new LlmCacheEntryOptions { Tags = ["catalog-2026"] });
+        }
+
+        await client.Cache.SetAsync(client.Cache.CreateKey("untagged"), Answer);
+        await client.DisposeAsync();
+        await silo.DisposeAsync();
+
+        await using var restarted = await StartSiloAsync(connectionString, siloPort, gatewayPort, clusterId);
+        await using var again = await ClientHost.ConnectToGatewayAsync(gatewayPort, clusterId);
+        var result = await again.Cache.InvalidateTagAsync("catalog-2026");
+        Assert.Equal(30, result.EntriesReached);
+        Assert.Null(await again.Cache.GetAsync(again.Cache.CreateKey("tagged-0")));
+
+        // The rows go in the background, shortly after the call returned.
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        long rows;
+        while ((rows = await ScalarAsync<long>(dataSource, "SELECT count(*) FROM llm_cache")) > 1)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{rows - 1} invalidated rows still in llm_cache after 30 s");
+            await Task.Delay(200);
+        }
+
+        Assert.Equal(1L, await ScalarAsync<long>(dataSource, "SELECT count(*) FROM llm_cache WHERE key = 'untagged'"));
+    }
+
+    [Fact]
     public async Task ExpiredEntries_AreDeletedByTheSweep()
     {
         var connectionString = await backends.Postgres.CreateDatabaseAsync();
