@@ -28,7 +28,11 @@ switch (scenario)
         }
 
         return 0;
+    case "invalidation":
+        // Usage: ... -- invalidation [ignored] [largest size]
+        await InvalidationBenchmark.RunAsync(keys >= 100_000 ? [10_000, 100_000] : [keys]);
+        return 0;
     default:
-        Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: exact-hits.");
+        Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: exact-hits, invalidation.");
         return 2;
 }
