@@ -19,6 +19,9 @@ public static class LlmCacheCli
             SetCommand.Create(console),
             RemoveCommand.Create(console),
             InvalidateCommand.Create(console),
+            WarmCommand.Create(console),
+            StatsCommand.Create(console),
+            CandidatesCommand.Create(console),
             AskCommand.Create(console),
             EvalSemanticCommand.Create(console),
         };

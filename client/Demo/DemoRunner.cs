@@ -24,7 +24,7 @@ internal sealed class DemoRunner(ILlmCache cache, IChatClient origin, string? mo
             new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
             async (request, ct) =>
             {
-                var (messages, options) = ToChat(request);
+                var (messages, options) = ToChat(request, modelOverride);
                 var started = Stopwatch.GetTimestamp();
                 var response = await Pipeline(request.Namespace).GetResponseAsync(messages, options, ct);
                 var elapsed = Stopwatch.GetElapsedTime(started);
@@ -73,7 +73,8 @@ internal sealed class DemoRunner(ILlmCache cache, IChatClient origin, string? mo
     private IChatClient Pipeline(string @namespace) =>
         _pipelines.GetOrAdd(@namespace, ns => new ChatClientBuilder(origin).UseOrleansLlmCache(o => o.Namespace = ns, cache).Build());
 
-    private (List<ChatMessage> Messages, ChatOptions Options) ToChat(WorkloadRequest request)
+    /// <summary>The chat messages and options of a workload line (the model replaced when the origin is a real endpoint).</summary>
+    public static (List<ChatMessage> Messages, ChatOptions Options) ToChat(WorkloadRequest request, string? modelOverride)
     {
         var messages = new List<ChatMessage>();
         if (request.System is { } system)

@@ -46,7 +46,8 @@ public readonly record struct CacheKey(
     /// <inheritdoc/>
     public override string ToString() => ToGrainKey();
 
-    internal static void ValidatePart(string? value, string field, int maxLength)
+    /// <summary>Throws unless <paramref name="value"/> is 1 to <paramref name="maxLength"/> characters of <c>A-Z a-z 0-9 _ . : -</c>; the message names <paramref name="field"/>.</summary>
+    public static void ValidatePart(string? value, string field, int maxLength)
     {
         if (string.IsNullOrEmpty(value))
         {

@@ -18,6 +18,7 @@ internal sealed class GrainLlmCache(
     IGrainFactory grains,
     IOptions<LlmCacheOptions> options,
     LlmCacheStatistics statistics,
+    ClusterStatisticsCollector cluster,
     L1Cache l1,
     ILogger<GrainLlmCache> logger) : ILlmCache
 {
@@ -74,7 +75,7 @@ internal sealed class GrainLlmCache(
         key.Validate();
         ArgumentNullException.ThrowIfNull(response);
         response.Validate();
-        var write = WriteOptions(options, versions: null);
+        var write = WriteOptions(key, options, versions: null);
         try
         {
             l1.Remove(key.ToGrainKey());
@@ -113,12 +114,13 @@ internal sealed class GrainLlmCache(
     {
         key.Validate();
         ArgumentNullException.ThrowIfNull(factory);
-        var write = WriteOptions(options, versions: null);
+        var write = WriteOptions(key, options, versions: null);
         var started = Stopwatch.GetTimestamp();
         if (l1.TryGet(key) is { } local)
         {
             var localElapsed = Stopwatch.GetElapsedTime(started);
             statistics.RecordHit(localElapsed, (long)local.Response.PromptTokens + local.Response.CompletionTokens, "l1");
+            cluster.RecordHit(key, local.Response.Model, "l1", localElapsed, local.Response.PromptTokens, local.Response.CompletionTokens);
             return new LlmCacheResult(local.Response, LlmCacheSource.Hit, localElapsed);
         }
 
@@ -136,6 +138,7 @@ internal sealed class GrainLlmCache(
             var direct = await factory(cancellationToken);
             var directElapsed = Stopwatch.GetElapsedTime(started);
             statistics.RecordMiss(directElapsed);
+            cluster.RecordMiss(key, direct.Model, directElapsed, direct.PromptTokens, direct.CompletionTokens);
             return new LlmCacheResult(direct, LlmCacheSource.OriginCacheUnavailable, directElapsed);
         }
 
@@ -145,6 +148,7 @@ internal sealed class GrainLlmCache(
             l1.Set(key, entry, epoch);
             var elapsed = Stopwatch.GetElapsedTime(started);
             statistics.RecordHit(elapsed, (long)entry.Response.PromptTokens + entry.Response.CompletionTokens);
+            cluster.RecordHit(key, entry.Response.Model, lease.Coalesced ? "coalesced" : "silo", elapsed, entry.Response.PromptTokens, entry.Response.CompletionTokens);
             return new LlmCacheResult(entry.Response, lease.Coalesced ? LlmCacheSource.Coalesced : LlmCacheSource.Hit, elapsed);
         }
 
@@ -178,6 +182,7 @@ internal sealed class GrainLlmCache(
 
         var missElapsed = Stopwatch.GetElapsedTime(started);
         statistics.RecordMiss(missElapsed);
+        cluster.RecordMiss(key, response.Model, missElapsed, response.PromptTokens, response.CompletionTokens);
         return new LlmCacheResult(response, LlmCacheSource.Origin, missElapsed);
     }
 
@@ -271,15 +276,20 @@ internal sealed class GrainLlmCache(
         }
     }
 
-    private EntryWriteOptions WriteOptions(LlmCacheEntryOptions? options, IReadOnlyDictionary<string, long>? versions)
+    private EntryWriteOptions WriteOptions(CacheKey key, LlmCacheEntryOptions? options, IReadOnlyDictionary<string, long>? versions)
     {
+        // The request's own options win; then the namespace's policy; then the cache-wide default.
+        var policy = Policies.NamespacePolicies.Resolve(_options, key.Namespace);
         var timeToLive = options switch
         {
             { NoExpiry: true } => null,
             { TimeToLive: { } ttl } => ttl,
+            _ when policy is { NoExpiry: true } => null,
+            _ when policy?.TimeToLive is { } ttl => ttl,
             _ => _options.DefaultTimeToLive,
         };
-        var write = new EntryWriteOptions(timeToLive, options?.Tags, options?.Dependencies, versions);
+        var tags = policy is { Tags.Count: > 0 } ? [.. options?.Tags ?? [], .. policy.Tags] : options?.Tags;
+        var write = new EntryWriteOptions(timeToLive, tags, options?.Dependencies, versions);
         write.Validate();
         return write;
     }

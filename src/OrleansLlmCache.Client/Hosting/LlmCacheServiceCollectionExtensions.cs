@@ -33,6 +33,10 @@ public static class LlmCacheServiceCollectionExtensions
         services.AddSingleton<ClientInvalidationListener>();
         services.AddHostedService(sp => sp.GetRequiredService<ClientInvalidationListener>());
         services.TryAddSingleton<ILlmCache, GrainLlmCache>();
+        services.TryAddSingleton<ClusterStatisticsCollector>();
+        services.AddSingleton<StatisticsReporter>();
+        services.AddHostedService(sp => sp.GetRequiredService<StatisticsReporter>());
+        services.TryAddSingleton<OrleansLlmCache.Client.Conversations.IConversationStateCache, OrleansLlmCache.Client.Conversations.GrainConversationStateCache>();
         return services;
     }
 }

@@ -1,0 +1,21 @@
+namespace OrleansLlmCache.Statistics;
+
+/// <summary>Cluster-wide hit, miss, latency and savings statistics, and miss analytics (key <see cref="Key"/>).</summary>
+[Alias("llmcache.ICacheStatisticsGrain")]
+public interface ICacheStatisticsGrain : IGrainWithStringKey
+{
+    /// <summary>The one statistics grain's key.</summary>
+    public const string Key = "cluster";
+
+    /// <summary>Adds an app server's report.</summary>
+    [Alias("Report")]
+    Task ReportAsync(StatisticsReport report);
+
+    /// <summary>Everything aggregated so far.</summary>
+    [Alias("Get")]
+    Task<ClusterStatistics> GetAsync();
+
+    /// <summary>Keys that missed at least <paramref name="threshold"/> times, most missed first.</summary>
+    [Alias("Candidates")]
+    Task<IReadOnlyList<WarmingCandidate>> GetCandidatesAsync(long threshold, int limit = 100);
+}

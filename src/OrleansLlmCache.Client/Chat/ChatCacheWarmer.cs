@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.AI;
+using OrleansLlmCache.Client.Caching;
+
+namespace OrleansLlmCache.Client.Chat;
+
+/// <summary>
+/// Pre-computes a batch of chat requests through the cache (the seed's <c>warm_cache</c>): bounded concurrency,
+/// requests already cached are skipped, and a failing request is recorded without stopping the batch (the seed's
+/// <c>return_exceptions=True</c>).
+/// </summary>
+public sealed class ChatCacheWarmer(ILlmCache cache, IChatClient origin, string? tenant = null)
+{
+    private readonly ConcurrentDictionary<string, IChatClient> _pipelines = new(StringComparer.Ordinal);
+
+    /// <summary>Warms <paramref name="requests"/>, <paramref name="concurrency"/> at a time; <paramref name="onDone"/> is called after each.</summary>
+    public async Task<WarmReport> WarmAsync(IReadOnlyList<ChatWarmRequest> requests, int concurrency, Action? onDone = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
+        var watch = Stopwatch.StartNew();
+        var failures = new ConcurrentBag<(int, string)>();
+        var (warmed, cached) = (0, 0);
+        await Parallel.ForEachAsync(
+            requests.Select((request, index) => (request, index)),
+            new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
+            async (item, ct) =>
+            {
+                try
+                {
+                    var defaultModel = origin.GetService<ChatClientMetadata>()?.DefaultModelId;
+                    var hash = ChatCacheKey.TryCompute(item.request.Messages, item.request.Options, defaultModel, out var reason)
+                        ?? throw new InvalidOperationException($"not cacheable: {reason}");
+                    var key = cache.CreateKey(hash, tenant, item.request.Namespace);
+                    if (await cache.GetAsync(key, ct) is not null)
+                    {
+                        Interlocked.Increment(ref cached);
+                    }
+                    else
+                    {
+                        await Pipeline(item.request.Namespace).GetResponseAsync(item.request.Messages, item.request.Options, ct);
+                        Interlocked.Increment(ref warmed);
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    failures.Add((item.index, $"{ex.GetType().Name}: {ex.Message}"));
+                }
+                finally
+                {
+                    onDone?.Invoke();
+                }
+            });
+        return new WarmReport(requests.Count, warmed, cached, [.. failures.OrderBy(f => f.Item1)], watch.Elapsed);
+    }
+
+    private IChatClient Pipeline(string @namespace) =>
+        _pipelines.GetOrAdd(@namespace, ns => new ChatClientBuilder(origin).UseOrleansLlmCache(o => { o.Namespace = ns; o.Tenant = tenant; }, cache).Build());
+}

@@ -1,0 +1,6 @@
+using Microsoft.Extensions.AI;
+
+namespace OrleansLlmCache.Client.Chat;
+
+/// <summary>One request to pre-compute: its namespace, messages and options.</summary>
+public sealed record ChatWarmRequest(string Namespace, IReadOnlyList<ChatMessage> Messages, ChatOptions? Options);

@@ -1,0 +1,83 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using OrleansLlmCache.Client.Caching;
+using OrleansLlmCache.Keys;
+using OrleansLlmCache.Statistics;
+
+namespace OrleansLlmCache.Client.Diagnostics;
+
+/// <summary>
+/// Accumulates this app server's outcomes per namespace, model and layer (priced with <see cref="LlmCacheOptions.Prices"/>)
+/// until the reporter sends them to the cluster's statistics grain.
+/// </summary>
+internal sealed class ClusterStatisticsCollector(IOptions<LlmCacheOptions> options)
+{
+    private readonly object _gate = new();
+    private Dictionary<(string Namespace, string Model, string Outcome), Accumulator> _rows = [];
+    private long[] _hits = new long[LatencyHistogram.Buckets];
+    private long[] _misses = new long[LatencyHistogram.Buckets];
+    private ConcurrentDictionary<string, long> _missesByKey = new(StringComparer.Ordinal);
+
+    public void RecordHit(CacheKey key, string model, string layer, TimeSpan elapsed, long inputTokens, long outputTokens)
+    {
+        var saved = options.Value.Prices.TryGetValue(model, out var price) ? price.Cost(inputTokens, outputTokens) : 0m;
+        Record(key.Namespace, model, layer, elapsed, inputTokens, outputTokens, saved, _hits);
+    }
+
+    public void RecordMiss(CacheKey key, string model, TimeSpan elapsed, long inputTokens, long outputTokens)
+    {
+        var spent = options.Value.Prices.TryGetValue(model, out var price) ? price.Cost(inputTokens, outputTokens) : 0m;
+        Record(key.Namespace, model, "miss", elapsed, inputTokens, outputTokens, spent, _misses);
+        _missesByKey.AddOrUpdate(key.ToGrainKey(), 1, (_, n) => n + 1);
+    }
+
+    /// <summary>Takes everything recorded since the last call, or <see langword="null"/> when nothing was.</summary>
+    public StatisticsReport? Drain()
+    {
+        lock (_gate)
+        {
+            if (_rows.Count == 0)
+            {
+                return null;
+            }
+
+            var report = new StatisticsReport(
+                [.. _rows.Select(r => new StatisticsRow(r.Key.Namespace, r.Key.Model, r.Key.Outcome, r.Value.Count, r.Value.Milliseconds, r.Value.InputTokens, r.Value.OutputTokens, r.Value.Dollars))],
+                _hits,
+                _misses,
+                new Dictionary<string, long>(_missesByKey, StringComparer.Ordinal));
+            _rows = [];
+            _hits = new long[LatencyHistogram.Buckets];
+            _misses = new long[LatencyHistogram.Buckets];
+            _missesByKey = new(StringComparer.Ordinal);
+            return report;
+        }
+    }
+
+    private void Record(string @namespace, string model, string outcome, TimeSpan elapsed, long inputTokens, long outputTokens, decimal dollars, long[] histogram)
+    {
+        lock (_gate)
+        {
+            if (!_rows.TryGetValue((@namespace, model, outcome), out var row))
+            {
+                _rows[(@namespace, model, outcome)] = row = new Accumulator();
+            }
+
+            row.Count++;
+            row.Milliseconds += elapsed.TotalMilliseconds;
+            row.InputTokens += inputTokens;
+            row.OutputTokens += outputTokens;
+            row.Dollars += dollars;
+            histogram[LatencyHistogram.BucketOf(elapsed)]++;
+        }
+    }
+
+    private sealed class Accumulator
+    {
+        public long Count;
+        public double Milliseconds;
+        public long InputTokens;
+        public long OutputTokens;
+        public decimal Dollars;
+    }
+}

@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OrleansLlmCache.Statistics;
+
+namespace OrleansLlmCache.Client.Diagnostics;
+
+/// <summary>Sends this app server's statistics to the cluster every few seconds, and once more when it stops.</summary>
+internal sealed partial class StatisticsReporter(IGrainFactory grains, ClusterStatisticsCollector collector, ILogger<StatisticsReporter> logger) : BackgroundService
+{
+    /// <summary>How often reports are sent.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+
+    /// <summary>Sends what has been recorded now; returns whether there was anything.</summary>
+    public async Task<bool> FlushAsync()
+    {
+        if (collector.Drain() is not { } report)
+        {
+            return false;
+        }
+
+        try
+        {
+            await grains.GetGrain<ICacheStatisticsGrain>(ICacheStatisticsGrain.Key).ReportAsync(report).WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Statistics are best effort: a report lost while the cluster is away costs numbers, not answers.
+            ReportLost(logger, ex.Message);
+        }
+
+        return true;
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await FlushAsync();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            await FlushAsync();
+        }
+    }
+
+    [LoggerMessage(2101, LogLevel.Debug, "A statistics report could not be sent ({Reason}); its counts are dropped.")]
+    private static partial void ReportLost(ILogger logger, string reason);
+}

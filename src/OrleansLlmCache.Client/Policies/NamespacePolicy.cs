@@ -1,0 +1,29 @@
+namespace OrleansLlmCache.Client.Policies;
+
+/// <summary>
+/// How entries of a namespace (a prompt type) are cached, unless a request says otherwise. Bound from
+/// <c>LlmCache:Client:Policies:{namespace prefix}</c>, for example:
+/// <code>
+/// "Policies": { "content": { "TimeToLive": "1.00:00:00" }, "code_analysis": { "NoExpiry": true }, "conversation": { "TimeToLive": "01:00:00", "Tags": [ "chat" ] } }
+/// </code>
+/// </summary>
+public sealed class NamespacePolicy
+{
+    /// <summary>How long entries live; <see langword="null"/> falls back to <c>DefaultTimeToLive</c> unless <see cref="NoExpiry"/>.</summary>
+    public TimeSpan? TimeToLive { get; set; }
+
+    /// <summary>Entries never expire (the seed's code-analysis policy). Default: false.</summary>
+    public bool NoExpiry { get; set; }
+
+    /// <summary>Tags added to every entry of the namespace, so the whole prompt type can be invalidated by tag.</summary>
+    public IList<string> Tags { get; set; } = [];
+
+    /// <summary>
+    /// Whether semantic matching may answer this namespace (off by default: exactness matters for code analysis).
+    /// Read by the semantic lookup; the exact cache ignores it.
+    /// </summary>
+    public bool Semantic { get; set; }
+
+    /// <summary>The cosine threshold for semantic hits in this namespace. Default: 0.85 (the seed's).</summary>
+    public double SemanticThreshold { get; set; } = 0.85;
+}

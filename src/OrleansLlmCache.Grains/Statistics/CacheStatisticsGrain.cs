@@ -1,0 +1,97 @@
+using OrleansLlmCache.Grains.Hosting;
+using OrleansLlmCache.Statistics;
+
+namespace OrleansLlmCache.Grains.Statistics;
+
+/// <summary>
+/// Sums the reports of every app server. Persisted at most every few seconds (reports arrive every 5 s per app
+/// server; losing a few seconds of statistics in a crash is acceptable, a write per report is not).
+/// </summary>
+internal sealed class CacheStatisticsGrain(
+    [PersistentState("llm-statistics", LlmCacheStorage.Name)] IPersistentState<CacheStatisticsState> state) : Grain, ICacheStatisticsGrain
+{
+    // Miss analytics keep the most-missed keys only, so a long tail of one-off prompts cannot grow the state forever.
+    private const int MaxTrackedKeys = 10_000;
+    private static readonly TimeSpan SaveEvery = TimeSpan.FromSeconds(10);
+    private DateTimeOffset _lastSave = DateTimeOffset.MinValue;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Since == default)
+        {
+            state.State.Since = DateTimeOffset.UtcNow;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task ReportAsync(StatisticsReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        foreach (var row in report.Rows)
+        {
+            var id = $"{row.Namespace}\u001f{row.Model}\u001f{row.Outcome}";
+            state.State.Rows[id] = state.State.Rows.TryGetValue(id, out var sum)
+                ? sum with
+                {
+                    Count = sum.Count + row.Count,
+                    TotalMilliseconds = sum.TotalMilliseconds + row.TotalMilliseconds,
+                    InputTokens = sum.InputTokens + row.InputTokens,
+                    OutputTokens = sum.OutputTokens + row.OutputTokens,
+                    Dollars = sum.Dollars + row.Dollars,
+                }
+                : row;
+        }
+
+        Add(state.State.HitHistogram, report.HitHistogram);
+        Add(state.State.MissHistogram, report.MissHistogram);
+        foreach (var (key, misses) in report.MissesByKey)
+        {
+            state.State.MissesByKey[key] = state.State.MissesByKey.GetValueOrDefault(key) + misses;
+        }
+
+        if (state.State.MissesByKey.Count > MaxTrackedKeys)
+        {
+            foreach (var key in state.State.MissesByKey.OrderBy(m => m.Value).Take(state.State.MissesByKey.Count - MaxTrackedKeys).Select(m => m.Key).ToList())
+            {
+                state.State.MissesByKey.Remove(key);
+            }
+        }
+
+        if (DateTimeOffset.UtcNow - _lastSave >= SaveEvery)
+        {
+            _lastSave = DateTimeOffset.UtcNow;
+            await state.WriteStateAsync();
+        }
+    }
+
+    public Task<ClusterStatistics> GetAsync() => Task.FromResult(new ClusterStatistics(
+        [.. state.State.Rows.Values.OrderBy(r => r.Namespace, StringComparer.Ordinal).ThenBy(r => r.Model, StringComparer.Ordinal).ThenBy(r => r.Outcome, StringComparer.Ordinal)],
+        [.. state.State.HitHistogram],
+        [.. state.State.MissHistogram],
+        state.State.Since));
+
+    public Task<IReadOnlyList<WarmingCandidate>> GetCandidatesAsync(long threshold, int limit = 100) =>
+        Task.FromResult<IReadOnlyList<WarmingCandidate>>([.. state.State.MissesByKey
+            .Where(m => m.Value >= threshold)
+            .OrderByDescending(m => m.Value)
+            .ThenBy(m => m.Key, StringComparer.Ordinal)
+            .Take(limit)
+            .Select(m => new WarmingCandidate(m.Key, m.Value))]);
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+    }
+
+    private static void Add(long[] into, IReadOnlyList<long> from)
+    {
+        for (var i = 0; i < Math.Min(into.Length, from.Count); i++)
+        {
+            into[i] += from[i];
+        }
+    }
+}

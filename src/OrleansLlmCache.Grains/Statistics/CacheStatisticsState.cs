@@ -1,0 +1,23 @@
+using OrleansLlmCache.Statistics;
+
+namespace OrleansLlmCache.Grains.Statistics;
+
+/// <summary>The persisted cluster statistics.</summary>
+[GenerateSerializer, Alias("llmcache.CacheStatisticsState")]
+public sealed class CacheStatisticsState
+{
+    /// <summary>Aggregated rows keyed by namespace, model and outcome.</summary>
+    [Id(0)] public Dictionary<string, StatisticsRow> Rows { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Summed hit latency histogram.</summary>
+    [Id(1)] public long[] HitHistogram { get; set; } = new long[LatencyHistogram.Buckets];
+
+    /// <summary>Summed miss latency histogram.</summary>
+    [Id(2)] public long[] MissHistogram { get; set; } = new long[LatencyHistogram.Buckets];
+
+    /// <summary>Misses per key (bounded: the least missed are dropped first).</summary>
+    [Id(3)] public Dictionary<string, long> MissesByKey { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>When counting began.</summary>
+    [Id(4)] public DateTimeOffset Since { get; set; }
+}

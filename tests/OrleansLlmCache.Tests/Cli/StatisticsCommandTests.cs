@@ -1,0 +1,45 @@
+using Microsoft.Extensions.DependencyInjection;
+using OrleansLlmCache.Model;
+using OrleansLlmCache.Tests.Infrastructure;
+
+namespace OrleansLlmCache.Tests.Cli;
+
+/// <summary>Cluster-wide statistics and warming candidates, reported by app servers and read with the CLI.</summary>
+public sealed class StatisticsCommandTests
+{
+    [Fact]
+    public async Task StatsAndCandidates_ShowWhatTheAppServersReported()
+    {
+        var clusterId = "stats-" + Guid.NewGuid().ToString("N")[..8];
+        await using var silo = await TcpSilo.StartAsync(clusterId);
+        string[] cluster = ["--gateway", $"127.0.0.1:{silo.GatewayPort}", "--cluster-id", clusterId];
+        await using (var app = await ClientHost.ConnectToGatewayAsync(silo.GatewayPort, clusterId))
+        {
+            var cache = app.Cache;
+            var popular = cache.CreateKey("popular", @namespace: "support");
+            for (var i = 0; i < 3; i++)
+            {
+                await cache.GetOrCreateAsync(popular, _ => ValueTask.FromResult(new CachedResponse("answer", "gpt-4", 1000, 1000)));
+                await cache.RemoveAsync(popular); // keeps missing: a warming candidate
+            }
+
+            var hit = cache.CreateKey("hit", @namespace: "support");
+            await cache.GetOrCreateAsync(hit, _ => ValueTask.FromResult(new CachedResponse("answer", "gpt-4", 1000, 1000)));
+            await cache.GetOrCreateAsync(hit, _ => throw new InvalidOperationException("hit expected"));
+
+            // Reports go every 5 s and when the app server stops; flush now.
+            await app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>()
+                .OfType<OrleansLlmCache.Client.Diagnostics.StatisticsReporter>().Single().FlushAsync();
+        }
+
+        var stats = await CliRunner.RunAsync(["stats", .. cluster]);
+        Assert.True(stats.ExitCode == 0, stats.Output);
+        Assert.Contains("support", stats.Output, StringComparison.Ordinal);
+        Assert.Contains("4 misses", stats.Output, StringComparison.Ordinal);
+        Assert.Contains("$0.09", stats.Output, StringComparison.Ordinal); // one GPT-4 hit of 1,000 + 1,000 tokens
+
+        var candidates = await CliRunner.RunAsync(["candidates", .. cluster, "--threshold", "3"]);
+        Assert.Contains("default/support/popular", candidates.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("default/support/hit", candidates.Output, StringComparison.Ordinal);
+    }
+}
