@@ -32,7 +32,11 @@ switch (scenario)
         // Usage: ... -- invalidation [ignored] [largest size]
         await InvalidationBenchmark.RunAsync(keys >= 100_000 ? [10_000, 100_000] : [keys]);
         return 0;
+    case "compare":
+        // Usage: ... -- compare [origin latency in seconds] [entries]
+        await OrleansLlmCache.Benchmarks.Comparison.ComparisonBenchmark.RunAsync(args.Length > 2 ? keys : 1000, TimeSpan.FromSeconds(args.Length > 1 ? seconds : 0.5));
+        return 0;
     default:
-        Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: exact-hits, invalidation.");
+        Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: exact-hits, invalidation, compare.");
         return 2;
 }
