@@ -29,7 +29,8 @@ internal static class ExactHitBenchmark
         var silos = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => SiloProcess.StartAsync(environment)));
         try
         {
-            await using var client = await ClientHost.ConnectThroughRedisAsync(redis.ConnectionString, clusterId);
+            // L1 off: this measures the cluster path (issue 4's benchmark measures L1 separately).
+            await using var client = await ClientHost.ConnectThroughRedisAsync(redis.ConnectionString, clusterId, configure: o => o.L1Enabled = false);
             await using var multiplexer = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
             var db = multiplexer.GetDatabase();
             var results = new List<LoadResult>();

@@ -24,12 +24,12 @@ public sealed class ClientHost : IAsyncDisposable
             o.Gateways = [new IPEndPoint(IPAddress.Loopback, gatewayPort)];
         }), operationTimeout, configure);
 
-    public static Task<ClientHost> ConnectThroughRedisAsync(string redisConnectionString, string clusterId, TimeSpan? operationTimeout = null) =>
+    public static Task<ClientHost> ConnectThroughRedisAsync(string redisConnectionString, string clusterId, TimeSpan? operationTimeout = null, Action<LlmCacheOptions>? configure = null) =>
         StartAsync(c => c.UseOrleansLlmCacheCluster(o =>
         {
             o.ClusterId = clusterId;
             o.RedisConnectionString = redisConnectionString;
-        }), operationTimeout);
+        }), operationTimeout, configure);
 
     public async ValueTask DisposeAsync()
     {
