@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansLlmCache.Client.Diagnostics;
+using OrleansLlmCache.Client.Hosting;
 using OrleansLlmCache.Grains;
 using OrleansLlmCache.Invalidation;
 using OrleansLlmCache.Keys;
@@ -20,6 +21,7 @@ internal sealed class GrainLlmCache(
     LlmCacheStatistics statistics,
     ClusterStatisticsCollector cluster,
     L1Cache l1,
+    ClusterReadiness readiness,
     ILogger<GrainLlmCache> logger) : ILlmCache
 {
     // An invalidation, and a write that replaces or removes a live entry (it evicts the copies everywhere), may wait out
@@ -124,11 +126,12 @@ internal sealed class GrainLlmCache(
             return new LlmCacheResult(local.Response, LlmCacheSource.Hit, localElapsed);
         }
 
-        var grain = Entry(key);
         var epoch = l1.Epoch;
+        ICacheEntryGrain grain;
         LeaseResult lease;
         try
         {
+            grain = Entry(key);
             lease = await AcquireAsync(grain, write, cancellationToken);
         }
         catch (Exception ex) when (IsClusterFailure(ex, cancellationToken))
@@ -207,6 +210,7 @@ internal sealed class GrainLlmCache(
         IReadOnlyList<string> namespaces;
         try
         {
+            readiness.Ensure();
             namespaces = await grains.GetGrain<INamespaceRegistryGrain>(owner).ListAsync().WaitAsync(_options.OperationTimeout, cancellationToken);
         }
         catch (Exception ex) when (IsClusterFailure(ex, cancellationToken))
@@ -223,6 +227,7 @@ internal sealed class GrainLlmCache(
     {
         try
         {
+            readiness.Ensure();
             var results = await Task.WhenAll(dependencyKeys.Select(k => grains.GetGrain<IDependencyGrain>(k).InvalidateAsync()))
                 .WaitAsync(InvalidationTimeout, cancellationToken);
             return new InvalidationResult(
@@ -294,7 +299,11 @@ internal sealed class GrainLlmCache(
         return write;
     }
 
-    private ICacheEntryGrain Entry(CacheKey key) => grains.GetGrain<ICacheEntryGrain>(key.ToGrainKey());
+    private ICacheEntryGrain Entry(CacheKey key)
+    {
+        readiness.Ensure();
+        return grains.GetGrain<ICacheEntryGrain>(key.ToGrainKey());
+    }
 
     // Say what to fix ("NpgsqlException: Failed to connect to 10.0.0.5:5432 (Connection refused)"), not which
     // Orleans wrapper carried it: the first exception in the chain that is not the runtime's own, plus the root cause.

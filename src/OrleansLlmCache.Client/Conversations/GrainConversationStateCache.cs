@@ -9,7 +9,11 @@ using OrleansLlmCache.Keys;
 namespace OrleansLlmCache.Client.Conversations;
 
 /// <summary><see cref="IConversationStateCache"/> over conversation grains; reads fail open like every cache read.</summary>
-internal sealed class GrainConversationStateCache(IGrainFactory grains, IOptions<LlmCacheOptions> options, ILogger<GrainConversationStateCache> logger) : IConversationStateCache
+internal sealed class GrainConversationStateCache(
+    IGrainFactory grains,
+    IOptions<LlmCacheOptions> options,
+    OrleansLlmCache.Client.Hosting.ClusterReadiness readiness,
+    ILogger<GrainConversationStateCache> logger) : IConversationStateCache
 {
     private readonly LlmCacheOptions _options = options.Value;
 
@@ -18,6 +22,7 @@ internal sealed class GrainConversationStateCache(IGrainFactory grains, IOptions
         var grain = Grain(conversationId, tenant);
         try
         {
+            readiness.Ensure();
             return await grain.GetStateAsync(messageCount).WaitAsync(_options.OperationTimeout, cancellationToken);
         }
         catch (Exception ex) when (ex is not ArgumentException && !cancellationToken.IsCancellationRequested)
@@ -33,6 +38,7 @@ internal sealed class GrainConversationStateCache(IGrainFactory grains, IOptions
         var ttl = timeToLive ?? NamespacePolicies.Resolve(_options, PromptTypes.Conversation)?.TimeToLive ?? TimeSpan.FromHours(1);
         try
         {
+            readiness.Ensure();
             await grain.SetStateAsync(messageCount, state, ttl).WaitAsync(_options.OperationTimeout, cancellationToken);
         }
         catch (Exception ex) when (ex is not ArgumentException && !cancellationToken.IsCancellationRequested)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Client.Diagnostics;
+using OrleansLlmCache.Client.Hosting;
 using OrleansLlmCache.Invalidation;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -10,8 +11,26 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class LlmCacheServiceCollectionExtensions
 {
     /// <summary>
+    /// Connects this app server to an OrleansLlmCache cluster in the background (instead of <c>UseOrleansClient</c>):
+    /// the app starts even while the cluster is unreachable, answers from the origin meanwhile, and caches as soon as
+    /// the connection is up. Use together with <see cref="AddOrleansLlmCache"/>.
+    /// </summary>
+    public static IServiceCollection AddOrleansLlmCacheCluster(this IServiceCollection services, Action<LlmCacheClusterOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddSingleton(sp => new BackgroundClusterClient(configure, sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()));
+        services.AddSingleton(sp => sp.GetRequiredService<BackgroundClusterClient>().Client);
+        services.AddSingleton<IGrainFactory>(sp => sp.GetRequiredService<IClusterClient>());
+        services.AddHostedService(sp => sp.GetRequiredService<BackgroundClusterClient>());
+        services.Replace(ServiceDescriptor.Singleton(sp => new ClusterReadiness(() => sp.GetRequiredService<BackgroundClusterClient>().IsConnected)));
+        return services;
+    }
+
+    /// <summary>
     /// Adds <see cref="ILlmCache"/>. It talks to the cluster through the <see cref="IGrainFactory"/> in the container:
-    /// an Orleans client (<c>builder.UseOrleansClient(...)</c>) on an app server, or the silo itself when co-hosted.
+    /// an Orleans client (<see cref="AddOrleansLlmCacheCluster"/>, or <c>builder.UseOrleansClient(...)</c>) on an app
+    /// server, or the silo itself when co-hosted.
     /// Options are validated when the host starts.
     /// </summary>
     public static IServiceCollection AddOrleansLlmCache(this IServiceCollection services, Action<LlmCacheOptions>? configure = null)
@@ -27,6 +46,7 @@ public static class LlmCacheServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmCacheOptions>, LlmCacheOptionsValidator>());
         services.AddMetrics();
         services.TryAddSingleton<LlmCacheStatistics>();
+        services.TryAddSingleton(new ClusterReadiness());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new DependencyVersionTable(sp.GetRequiredService<IGrainFactory>(), TimeProvider.System));
         services.TryAddSingleton<L1Cache>();
