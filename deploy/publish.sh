@@ -16,4 +16,5 @@ case "${1:-}" in
 esac
 [ -n "${2:-}" ] || usage
 
-dotnet publish "$project" -c Release -o "$2" -nologo -v minimal -p:UseAppHost=false
+# Satellite resources only in English: the images run with invariant globalization anyway.
+dotnet publish "$project" -c Release -o "$2" -nologo -v minimal -p:UseAppHost=false -p:SatelliteResourceLanguages=en
