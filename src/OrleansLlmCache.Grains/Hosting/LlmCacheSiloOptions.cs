@@ -34,13 +34,25 @@ public sealed class LlmCacheSiloOptions
     public StorageMode Storage { get; set; } = StorageMode.Memory;
 
     /// <summary>
-    /// The address other silos and clients reach this silo at, with Redis clustering (a pod IP on Kubernetes).
-    /// Default: 127.0.0.1, for several silos on one machine.
+    /// The address other silos and clients reach this silo at, with Redis clustering. Default: the <c>POD_IP</c>
+    /// environment variable when it is set (Kubernetes), otherwise 127.0.0.1, for several silos on one machine.
     /// </summary>
     public string AdvertisedIPAddress { get; set; } = "127.0.0.1";
 
     /// <summary>Listen on every interface rather than only the advertised address (containers). Default: false.</summary>
     public bool ListenOnAnyHostAddress { get; set; }
+
+    /// <summary>
+    /// Port of the silo program's HTTP endpoints (<c>/health</c>, <c>/alive</c>, and later the dashboard); hosts
+    /// without a web server (in-process test silos, the CLI's embedded silo) ignore it. Default: 8080.
+    /// </summary>
+    public int HttpPort { get; set; } = 8080;
+
+    /// <summary>
+    /// How long the host waits for the silo to leave the cluster cleanly when asked to stop (SIGTERM); a Kubernetes
+    /// termination grace period must be longer. Default: 30 seconds (the .NET host's own default).
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The Redis connection string (<c>ConnectionStrings:Redis</c>), required with Redis clustering.</summary>
     public string? RedisConnectionString { get; set; }

@@ -1,0 +1,14 @@
+namespace OrleansLlmCache.Silo.Hosting;
+
+/// <summary>The silo's HTTP paths; deploy/k8s/base/silo-deployment.yaml probes them (a test keeps both in step).</summary>
+public static class SiloEndpoints
+{
+    /// <summary>Liveness: the process is up.</summary>
+    public const string AlivePath = "/alive";
+
+    /// <summary>Readiness: the silo is active in the cluster and its storage answers.</summary>
+    public const string HealthPath = "/health";
+
+    /// <summary>The tag of the checks behind <see cref="HealthPath"/>.</summary>
+    public const string ReadyTag = "ready";
+}

@@ -1,0 +1,62 @@
+using System.Net;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansLlmCache.Grains.Hosting;
+using OrleansLlmCache.Silo.Hosting;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>
+/// The silo program's small web server, on <c>LlmCache:Silo:HttpPort</c>: Kubernetes probes (<c>/alive</c>,
+/// <c>/health</c>) today, the Orleans Dashboard later. Call after <c>AddOrleansLlmCacheSilo()</c>.
+/// </summary>
+public static class SiloWebHostExtensions
+{
+    /// <summary>
+    /// Binds Kestrel to the HTTP port (every interface with <c>ListenOnAnyHostAddress</c>, as in a pod, otherwise the
+    /// advertised address, 127.0.0.1 by default) and registers the readiness checks behind <c>/health</c>.
+    /// </summary>
+    public static WebApplicationBuilder AddOrleansLlmCacheSiloWeb(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        // Explicit endpoints replace ASPNETCORE_URLS and the localhost:5000 default, so the port is the silo's setting.
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<LlmCacheSiloOptions>((kestrel, silo) =>
+        {
+            if (silo.ListenOnAnyHostAddress)
+            {
+                kestrel.ListenAnyIP(silo.HttpPort);
+            }
+            else
+            {
+                kestrel.Listen(IPAddress.Parse(silo.AdvertisedIPAddress), silo.HttpPort);
+            }
+        });
+
+        builder.Services.AddHealthChecks()
+            .AddCheck<SiloMembershipHealthCheck>("orleans-silo", tags: [SiloEndpoints.ReadyTag])
+            .AddCheck<PostgresHealthCheck>("postgresql", tags: [SiloEndpoints.ReadyTag], timeout: TimeSpan.FromSeconds(3));
+
+        // Orleans Dashboard (issue 6): siloBuilder.AddDashboard() belongs with the silo's other Orleans settings;
+        // anything the dashboard needs from ASP.NET Core (authentication, authorization) is registered here.
+        return builder;
+    }
+
+    /// <summary>
+    /// Maps <c>/alive</c> (liveness: the process serves HTTP; never depends on Redis or PostgreSQL, so an outage of
+    /// either does not make Kubernetes restart every silo at once) and <c>/health</c> (readiness: the silo is active
+    /// in the cluster and, with PostgreSQL storage, the database answers). Both answer 200 or 503.
+    /// </summary>
+    public static WebApplication MapOrleansLlmCacheSiloEndpoints(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapHealthChecks(SiloEndpoints.AlivePath, new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks(SiloEndpoints.HealthPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(SiloEndpoints.ReadyTag) });
+
+        // Orleans Dashboard (issue 6) goes here, on this same port; it has no authentication of its own, and the
+        // NetworkPolicy in deploy/k8s lets only the ingress controller reach this port:
+        //     app.MapOrleansDashboard("/dashboard").RequireAuthorization();
+        return app;
+    }
+}

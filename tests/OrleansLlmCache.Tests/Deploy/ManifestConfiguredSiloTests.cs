@@ -1,0 +1,81 @@
+using System.Net;
+using OrleansLlmCache.Tests.Infrastructure;
+
+namespace OrleansLlmCache.Tests.Deploy;
+
+/// <summary>
+/// The real silo program, configured with the prod overlay's environment (Redis clustering, PostgreSQL storage,
+/// POD_IP from the "downward API"), against real Redis and PostgreSQL: it serves the paths the probes ask for, with
+/// the meaning they rely on.
+/// </summary>
+[Collection(BackendsCollection.Name)]
+public sealed class ManifestConfiguredSiloTests(BackendsFixture backends)
+{
+    [Fact]
+    public async Task ProbePaths_AnswerAsKubernetesExpects_ThroughAPostgresOutage()
+    {
+        var manifest = await SiloManifest.RenderAsync("overlays/prod");
+        var readiness = manifest.Container["readinessProbe"]["httpGet"]["path"].Text!;
+        var liveness = manifest.Container["livenessProbe"]["httpGet"]["path"].Text!;
+        var postgres = await backends.Postgres.CreateDatabaseAsync();
+        var environment = manifest.Configuration(
+                new Dictionary<string, string>
+                {
+                    ["metadata.name"] = "llmcache-silo-test",
+                    ["metadata.namespace"] = "test",
+                    ["status.podIP"] = "127.0.0.1", // advertised because of POD_IP: no AdvertisedIPAddress is set
+                },
+                (_, key) => key == "redis" ? backends.Redis.ConnectionString : postgres)
+            .Where(e => !e.Key.EndsWith("Port", StringComparison.Ordinal)) // SiloProcess picks free ports
+            .ToDictionary(e => e.Key.Replace(":", "__", StringComparison.Ordinal), e => e.Value!);
+        environment["LlmCache__Silo__ClusterId"] = "manifest-" + Guid.NewGuid().ToString("N")[..8];
+        environment["LlmCache__Silo__ListenOnAnyHostAddress"] = "false"; // a test binds loopback only
+        environment["Logging__Console__FormatterName"] = "simple"; // SiloProcess waits for the plain start-up line
+
+        await using var silo = await SiloProcess.StartAsync(environment);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{silo.HttpPort}"), Timeout = TimeSpan.FromSeconds(5) };
+
+        Assert.Contains("127.0.0.1 silo port", silo.Output, StringComparison.Ordinal);
+        await WaitForStatusAsync(http, readiness, HttpStatusCode.OK, "the silo to become ready");
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(liveness)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/no-such-path")).StatusCode);
+
+        await backends.Postgres.StopServerAsync();
+        try
+        {
+            await WaitForStatusAsync(http, readiness, HttpStatusCode.ServiceUnavailable, "readiness to fail while PostgreSQL is down");
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(liveness)).StatusCode); // no restart for a database outage
+        }
+        finally
+        {
+            await backends.Postgres.StartServerAsync();
+        }
+
+        await WaitForStatusAsync(http, readiness, HttpStatusCode.OK, "readiness to recover once PostgreSQL is back");
+    }
+
+    private static async Task WaitForStatusAsync(HttpClient http, string path, HttpStatusCode expected, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(45);
+        HttpStatusCode? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                last = (await http.GetAsync(path)).StatusCode;
+                if (last == expected)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                last = null;
+            }
+
+            await Task.Delay(250);
+        }
+
+        Assert.Fail($"Waited 45 s for {what}: GET {path} should answer {(int)expected}, last answer {(last is { } l ? ((int)l).ToString(System.Globalization.CultureInfo.InvariantCulture) : "none")}.");
+    }
+}

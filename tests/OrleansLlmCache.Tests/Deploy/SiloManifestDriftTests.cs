@@ -1,0 +1,284 @@
+using System.Globalization;
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using OrleansLlmCache.Client.Caching;
+using OrleansLlmCache.Client.Hosting;
+using OrleansLlmCache.Grains.Hosting;
+
+namespace OrleansLlmCache.Tests.Deploy;
+
+/// <summary>
+/// The manifests and the silo's code read each other: every variable the Deployment sets is a setting the silo reads,
+/// the silo's own validation accepts the result, and ports, labels, probes and time-outs agree with what it binds.
+/// </summary>
+public sealed class SiloManifestDriftTests
+{
+    public static TheoryData<string> Overlays => ["overlays/dev", "overlays/prod"];
+
+    private static readonly Dictionary<string, string> FieldValues = new(StringComparer.Ordinal)
+    {
+        ["metadata.name"] = "llmcache-silo-7d9c-abcde",
+        ["metadata.namespace"] = "llmcache",
+        ["status.podIP"] = "10.244.1.17",
+    };
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public async Task EveryEnvironmentVariable_IsASettingTheSiloReads(string overlay)
+    {
+        var silo = await SiloManifest.RenderAsync(overlay);
+
+        var unknown = silo.Environment.Keys.Where(name => !IsSiloSetting(name)).ToList();
+
+        Assert.True(unknown.Count == 0, $"{overlay}: the silo reads none of {string.Join(", ", unknown)}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public async Task DownwardApi_GivesPodNameNamespaceAndIp(string overlay)
+    {
+        var silo = await SiloManifest.RenderAsync(overlay);
+
+        Assert.Equal("metadata.name", silo.Environment[PodEnvironment.PodName].FieldPath);
+        Assert.Equal("metadata.namespace", silo.Environment[PodEnvironment.PodNamespace].FieldPath);
+        Assert.Equal("status.podIP", silo.Environment[PodEnvironment.PodIp].FieldPath);
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public async Task SiloValidation_AcceptsTheManifestConfiguration_AndAdvertisesThePodIp(string overlay)
+    {
+        var silo = await SiloManifest.RenderAsync(overlay);
+
+        var options = Bind(silo);
+
+        Assert.Equal(ClusteringMode.Redis, options.Clustering);
+        Assert.Equal(StorageMode.PostgreSQL, options.Storage);
+        Assert.True(options.ListenOnAnyHostAddress, "a pod must listen on its own IP, not 127.0.0.1");
+        Assert.Equal(FieldValues["status.podIP"], options.AdvertisedIPAddress);
+        Assert.Equal(FieldValues["metadata.name"], silo.Configuration(FieldValues, ExampleSecret)[PodEnvironment.PodName]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public async Task ContainerPorts_AreTheSilosPorts(string overlay)
+    {
+        var silo = await SiloManifest.RenderAsync(overlay);
+        var options = Bind(silo);
+
+        Assert.Equal(options.SiloPort, silo.ContainerPort("silo"));
+        Assert.Equal(options.GatewayPort, silo.ContainerPort("gateway"));
+        Assert.Equal(options.HttpPort, silo.ContainerPort("http"));
+        Assert.Equal(3, silo.Container["ports"].Items.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public async Task Probes_UseTheSilosHttpEndpoints(string overlay)
+    {
+        // The silo serves these paths: ManifestConfiguredSiloTests runs it with this configuration and probes them.
+        var silo = await SiloManifest.RenderAsync(overlay);
+
+        AssertProbe(silo.Container["readinessProbe"], "/health");
+        AssertProbe(silo.Container["livenessProbe"], "/alive");
+        AssertProbe(silo.Container["startupProbe"], "/alive");
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public async Task OrleansLabels_AreTheSilosServiceAndClusterIds(string overlay)
+    {
+        var silo = await SiloManifest.RenderAsync(overlay);
+        var options = Bind(silo);
+        var labels = silo.Pod["metadata"]["labels"];
+
+        Assert.Equal(options.ServiceId, labels["orleans/serviceId"].Text);
+        Assert.Equal(options.ClusterId, labels["orleans/clusterId"].Text);
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public async Task TerminationGracePeriod_OutlastsTheHostsShutdownTimeout(string overlay)
+    {
+        var silo = await SiloManifest.RenderAsync(overlay);
+        var options = Bind(silo);
+
+        var grace = silo.Pod["spec"]["terminationGracePeriodSeconds"].Int;
+
+        Assert.True(grace > options.ShutdownTimeout.TotalSeconds + 5,
+            $"terminationGracePeriodSeconds {grace} should exceed LlmCache:Silo:ShutdownTimeout ({options.ShutdownTimeout.TotalSeconds} s) by more than 5 s");
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public async Task Deployment_FollowsOrleansPractice(string overlay)
+    {
+        var silo = await SiloManifest.RenderAsync(overlay);
+        var spec = silo.Pod["spec"];
+
+        Assert.Equal("0", silo.Deployment["spec"]["strategy"]["rollingUpdate"]["maxUnavailable"].Text);
+        Assert.Equal("false", spec["automountServiceAccountToken"].Text);
+        var account = silo.Rendered.Single("ServiceAccount", spec["serviceAccountName"].Text!);
+        Assert.Equal("false", account["automountServiceAccountToken"].Text);
+        Assert.DoesNotContain(silo.Rendered.Documents, d => d.Kind is "Role" or "ClusterRole" or "RoleBinding" or "ClusterRoleBinding");
+        foreach (var section in new[] { "requests", "limits" })
+        {
+            Assert.True(silo.Container["resources"][section]["cpu"].Exists && silo.Container["resources"][section]["memory"].Exists, $"{overlay}: resources.{section} needs cpu and memory");
+        }
+
+        Assert.Equal("true", spec["securityContext"]["runAsNonRoot"].Text);
+        Assert.Equal("true", silo.Container["securityContext"]["readOnlyRootFilesystem"].Text);
+        Assert.Equal("false", silo.Container["securityContext"]["allowPrivilegeEscalation"].Text);
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public async Task DisruptionBudget_AndAutoscaler_CoverTheSilos(string overlay)
+    {
+        var silo = await SiloManifest.RenderAsync(overlay);
+        var podLabels = silo.Pod["metadata"]["labels"].Entries;
+
+        var budget = silo.Rendered.Single("PodDisruptionBudget", SiloManifest.Name);
+        Assert.All(budget["spec"]["selector"]["matchLabels"].Entries, l => Assert.Equal(l.Value.Text, podLabels[l.Key].Text));
+        Assert.Equal("1", budget["spec"]["maxUnavailable"].Text);
+
+        var autoscaler = silo.Rendered.Single("HorizontalPodAutoscaler", SiloManifest.Name);
+        Assert.Equal("Deployment", autoscaler["spec"]["scaleTargetRef"]["kind"].Text);
+        Assert.Equal(SiloManifest.Name, autoscaler["spec"]["scaleTargetRef"]["name"].Text);
+        Assert.True(autoscaler["spec"]["minReplicas"].Int >= 2, "one silo cannot hand its grains to another during an upgrade");
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public async Task NetworkPolicy_LetsOnlyAppServersReachTheGateway_AndOnlyTheIngressReachHttp(string overlay)
+    {
+        var silo = await SiloManifest.RenderAsync(overlay);
+        var policy = silo.Rendered.Single("NetworkPolicy", SiloManifest.Name);
+        var containerPorts = silo.Container["ports"].Items.Select(p => p["name"].Text).ToHashSet(StringComparer.Ordinal);
+
+        Assert.Equal(SiloManifest.Name, policy["spec"]["podSelector"]["matchLabels"]["app.kubernetes.io/name"].Text);
+        var rules = policy["spec"]["ingress"].Items;
+        Assert.All(rules, rule => Assert.True(rule["ports"].Items.Count > 0, "a rule without ports opens every port"));
+        var peersByPort = rules
+            .SelectMany(rule => rule["ports"].Items.Select(port => (Port: port["port"].Text!, Peers: rule["from"].Items)))
+            .GroupBy(p => p.Port, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.SelectMany(p => p.Peers).ToList(), StringComparer.Ordinal);
+
+        Assert.True(peersByPort.Keys.All(containerPorts.Contains), $"the policy names ports the container does not have: {string.Join(", ", peersByPort.Keys)}");
+        Assert.Equal(["gateway", "http", "silo"], peersByPort.Keys.Order(StringComparer.Ordinal));
+        var gateway = Assert.Single(peersByPort["gateway"]);
+        Assert.Equal("true", gateway["podSelector"]["matchLabels"][AppServerLabel].Text);
+        var http = Assert.Single(peersByPort["http"]);
+        Assert.True(http["namespaceSelector"]["matchLabels"].Entries.Count > 0, "the HTTP port should admit only the ingress controller's namespace");
+        var siloPeer = Assert.Single(peersByPort["silo"]);
+        Assert.Equal(SiloManifest.Name, siloPeer["podSelector"]["matchLabels"]["app.kubernetes.io/name"].Text);
+        Assert.False(siloPeer["namespaceSelector"].Exists, "silo-to-silo traffic comes from this namespace only");
+    }
+
+    [Fact]
+    public async Task DevOverlay_GeneratesTheSecretKeysTheSiloReads_AndRedisKeepsAnAppendOnlyFile()
+    {
+        var silo = await SiloManifest.RenderAsync("overlays/dev");
+
+        foreach (var reference in silo.Environment.Values.Where(v => v.SecretName is not null))
+        {
+            var secret = silo.Rendered.Single("Secret", reference.SecretName!);
+            Assert.True(secret["data"][reference.SecretKey!].Exists, $"Secret {reference.SecretName} has no key {reference.SecretKey}");
+        }
+
+        var redis = silo.Rendered.Single("Deployment", "redis")["spec"]["template"]["spec"]["containers"].Items.Single();
+        var args = redis["args"].Items.Select(a => a.Text).ToList();
+        Assert.Equal("yes", args[args.IndexOf("--appendonly") + 1]);
+        Assert.Single(silo.Rendered.OfKind("StatefulSet"), s => s.Name == "postgres");
+    }
+
+    [Fact]
+    public async Task ProdOverlay_TakesBackendAddressesFromAnExistingSecret_AndGeneratesNone()
+    {
+        var silo = await SiloManifest.RenderAsync("overlays/prod");
+
+        Assert.Empty(silo.Rendered.OfKind("Secret"));
+        Assert.Equal(
+            ["ConnectionStrings__PostgreSQL", "ConnectionStrings__Redis"],
+            silo.Environment.Where(e => e.Value.SecretName == "llmcache-backends").Select(e => e.Key).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task AppServerExample_ReachesTheProdCluster_ThroughRedis()
+    {
+        var silo = await SiloManifest.RenderAsync("overlays/prod");
+        var siloOptions = Bind(silo);
+        var example = await Kustomize.RenderAsync("examples/app-server");
+        var pod = example.Single("Deployment", "my-app")["spec"]["template"];
+        var container = pod["spec"]["containers"].Items.Single();
+        var configMap = example.Single("ConfigMap", container["envFrom"].Items.Single()["configMapRef"]["name"].Text!);
+
+        Assert.Equal("true", pod["metadata"]["labels"][AppServerLabel].Text);
+        var keys = configMap["data"].Entries.Keys.Concat(container["env"].Items.Select(e => e["name"].Text!)).ToList();
+        var unknown = keys.Where(k => !IsProperty<LlmCacheClusterOptions>(LlmCacheClusterOptions.SectionName, k) && !IsProperty<LlmCacheOptions>(LlmCacheOptions.SectionName, k)).ToList();
+        Assert.True(unknown.Count == 0, $"the client library reads none of {string.Join(", ", unknown)}");
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(
+            configMap["data"].Entries.Select(e => KeyValuePair.Create(e.Key.Replace("__", ":", StringComparison.Ordinal), e.Value.Text))
+                .Append(KeyValuePair.Create("LlmCache:Cluster:RedisConnectionString", (string?)"redis:6379"))).Build();
+        var cluster = new LlmCacheClusterOptions();
+        configuration.GetSection(LlmCacheClusterOptions.SectionName).Bind(cluster);
+        Assert.Equal(siloOptions.ClusterId, cluster.ClusterId);
+        Assert.Equal(siloOptions.ServiceId, cluster.ServiceId);
+        Assert.Equal("redis", container["env"].Items.Single(e => e["name"].Text == "LlmCache__Cluster__RedisConnectionString")["valueFrom"]["secretKeyRef"]["key"].Text);
+    }
+
+    [Fact]
+    public async Task SiloImage_ExposesTheSilosPorts_AndRunsAsTheManifestsUser()
+    {
+        var silo = await SiloManifest.RenderAsync("overlays/prod");
+        var options = Bind(silo);
+        var dockerfile = RepositoryFiles.Read("deploy/docker/silo.Dockerfile").Split('\n');
+
+        var exposed = dockerfile.Single(l => l.StartsWith("EXPOSE ", StringComparison.Ordinal))["EXPOSE ".Length..]
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture));
+        Assert.Equal(new[] { options.SiloPort, options.GatewayPort, options.HttpPort }.Order(), exposed.Order());
+        var user = dockerfile.Last(l => l.StartsWith("USER ", StringComparison.Ordinal))["USER ".Length..].Trim();
+        Assert.Equal(user, silo.Pod["spec"]["securityContext"]["runAsUser"].Text);
+    }
+
+    private const string AppServerLabel = "llmcache.io/client";
+
+    /// <summary>Binds the manifest's configuration exactly as the silo program does, through its own validation.</summary>
+    private static LlmCacheSiloOptions Bind(SiloManifest silo)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(silo.Configuration(FieldValues, ExampleSecret));
+        builder.AddOrleansLlmCacheSilo(); // throws LlmCacheStartupException naming any setting it refuses
+        return (LlmCacheSiloOptions)builder.Services.Single(d => d.ServiceType == typeof(LlmCacheSiloOptions)).ImplementationInstance!;
+    }
+
+    private static string ExampleSecret(string secret, string key) => key switch
+    {
+        "redis" => "redis:6379",
+        "postgresql" => "Host=postgres;Database=llmcache;Username=llmcache;Password=example",
+        _ => throw new Xunit.Sdk.XunitException($"no test value for Secret {secret} key {key}"),
+    };
+
+    private static void AssertProbe(YamlNode probe, string path)
+    {
+        Assert.Equal(path, probe["httpGet"]["path"].Text);
+        Assert.Equal("http", probe["httpGet"]["port"].Text);
+    }
+
+    private static bool IsSiloSetting(string variable) =>
+        variable is PodEnvironment.PodIp or PodEnvironment.PodName or PodEnvironment.PodNamespace
+            or "ConnectionStrings__Redis" or "ConnectionStrings__PostgreSQL"
+        || variable.StartsWith("Logging__", StringComparison.Ordinal)
+        || IsProperty<LlmCacheSiloOptions>(LlmCacheSiloOptions.SectionName, variable)
+        || IsProperty<ClusterMembershipOptions>("Orleans:Membership", variable);
+
+    private static bool IsProperty<T>(string section, string variable)
+    {
+        var prefix = section.Replace(":", "__", StringComparison.Ordinal) + "__";
+        return variable.StartsWith(prefix, StringComparison.Ordinal)
+            && typeof(T).GetProperty(variable[prefix.Length..], BindingFlags.Public | BindingFlags.Instance) is { CanWrite: true };
+    }
+}
