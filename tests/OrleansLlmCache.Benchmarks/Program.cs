@@ -28,7 +28,13 @@ switch (scenario)
         }
 
         return 0;
+    case "semantic":
+        // Usage: ... -- semantic [queries] [sizes, comma-separated]   e.g. semantic 200 10000,100000,1000000
+        var queries = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200;
+        var sizes = (args.Length > 2 ? args[2] : "10000,100000,1000000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
+        await SemanticBenchmark.RunAsync(sizes, queries, Console.Out);
+        return 0;
     default:
-        Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: exact-hits.");
+        Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: exact-hits, semantic.");
         return 2;
 }

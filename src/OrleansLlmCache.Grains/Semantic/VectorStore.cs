@@ -172,9 +172,6 @@ internal sealed class VectorStore(int dimensions)
 
     public long ExpiresTicksAt(int slot) => _expires[slot];
 
-    /// <summary>Approximate bytes held per stored vector (vector, scale, expiry, array slots), without key and prompt texts.</summary>
-    public static int VectorBytes(int dimensions) => dimensions + sizeof(float) + sizeof(long);
-
     private void EnsureCapacity(int needed)
     {
         if (_scales.Length >= needed)
