@@ -85,6 +85,13 @@ internal sealed partial class SemanticIndexShardGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        // At silo shutdown the storage may already be gone (memory storage is itself made of grains), as for the entry
+        // grains' hit counts: the periodic flush bounds what a shutdown can lose to one FlushInterval of additions.
+        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown)
+        {
+            return;
+        }
+
         try
         {
             await FlushAsync(cancellationToken);
