@@ -2,13 +2,14 @@ using System.Globalization;
 using OrleansLlmCache.Benchmarks;
 
 // Usage: dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- exact-hits [seconds] [keys]
+//        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- semantic [queries] [sizes]
 var scenario = args.FirstOrDefault() ?? "exact-hits";
-var seconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 5;
-var keys = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1000;
 
 switch (scenario)
 {
     case "exact-hits":
+        var seconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 5;
+        var keys = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1000;
         var results = await ExactHitBenchmark.RunAsync(TimeSpan.FromSeconds(seconds), keys);
         Console.WriteLine($"Exact hits, {keys} keys, {seconds} s per row, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}");
         Console.WriteLine();

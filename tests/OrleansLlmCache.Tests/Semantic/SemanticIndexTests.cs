@@ -1,6 +1,9 @@
 using System.Numerics.Tensors;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Core.Internal;
+using IGrainStorage = Orleans.Storage.IGrainStorage;
+using OrleansLlmCache.Grains.Hosting;
 using OrleansLlmCache.Grains.Semantic;
 using OrleansLlmCache.Grains.Storage;
 using OrleansLlmCache.Semantic;
@@ -73,6 +76,20 @@ public sealed class SemanticIndexTests(SemanticClusterFixture fixture)
         }
 
         await scope.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+
+        // What storage holds is what a new activation loads: every prompt, with its int8 vector.
+        var storage = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(LlmCacheStorage.Name);
+        var stored = 0;
+        for (var shard = 0; shard < info.Shards; shard++)
+        {
+            var grain = fixture.Grains.GetGrain<ISemanticIndexShardGrain>($"{scope.GetPrimaryKeyString()}/{shard}");
+            var saved = new GrainState<SemanticShardState>();
+            await storage.ReadStateAsync("llm-semantic-shard", grain.GetGrainId(), saved);
+            Assert.All(saved.State!.Records, r => Assert.Equal(384, r.Vector.Length));
+            stored += saved.State!.Records.Count;
+        }
+
+        Assert.Equal(items.Count, stored);
 
         Assert.Equal(info, await scope.DescribeAsync());
         Assert.Equal(before, await scope.SearchAsync(query, 5, 0.3f));
