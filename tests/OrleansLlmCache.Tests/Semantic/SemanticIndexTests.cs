@@ -77,7 +77,11 @@ public sealed class SemanticIndexTests(SemanticClusterFixture fixture)
 
         await scope.Cast<IGrainManagementExtension>().DeactivateOnIdle();
 
-        // What storage holds is what a new activation loads: every prompt, with its int8 vector.
+        // A call to a deactivating grain waits for its deactivation (and so its flush) and reaches a new activation,
+        // which loads what storage holds.
+        Assert.Equal(info, await scope.DescribeAsync());
+
+        // What storage holds: every prompt, with its int8 vector.
         var storage = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(LlmCacheStorage.Name);
         var stored = 0;
         for (var shard = 0; shard < info.Shards; shard++)
@@ -90,8 +94,6 @@ public sealed class SemanticIndexTests(SemanticClusterFixture fixture)
         }
 
         Assert.Equal(items.Count, stored);
-
-        Assert.Equal(info, await scope.DescribeAsync());
         Assert.Equal(before, await scope.SearchAsync(query, 5, 0.3f));
     }
 
