@@ -2,6 +2,9 @@ using System.Globalization;
 using OrleansLlmCache.Benchmarks;
 
 // Usage: dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- exact-hits [seconds] [keys]
+//        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- semantic [queries] [sizes]
+//        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- invalidation 0 [largest tag size]
+//        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- compare [origin latency s] [entries]
 var scenario = args.FirstOrDefault() ?? "exact-hits";
 var seconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 5;
 var keys = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1000;
@@ -36,7 +39,13 @@ switch (scenario)
         // Usage: ... -- compare [origin latency in seconds] [entries]
         await OrleansLlmCache.Benchmarks.Comparison.ComparisonBenchmark.RunAsync(args.Length > 2 ? keys : 1000, TimeSpan.FromSeconds(args.Length > 1 ? seconds : 0.5));
         return 0;
+    case "semantic":
+        // Usage: ... -- semantic [queries] [sizes, comma-separated]   e.g. semantic 200 10000,100000,1000000
+        var queries = args.Length > 1 ? (int)seconds : 200;
+        var sizes = (args.Length > 2 ? args[2] : "10000,100000,1000000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
+        await SemanticBenchmark.RunAsync(sizes, queries, Console.Out);
+        return 0;
     default:
-        Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: exact-hits, invalidation, compare.");
+        Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: exact-hits, invalidation, compare, semantic.");
         return 2;
 }

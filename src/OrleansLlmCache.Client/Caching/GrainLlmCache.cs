@@ -15,7 +15,7 @@ namespace OrleansLlmCache.Client.Caching;
 /// <see cref="LlmCacheOptions.OperationTimeout"/>; reads and get-or-create fail open, so an unreachable cluster costs
 /// the app a cache, never an answer.
 /// </summary>
-internal sealed class GrainLlmCache(
+internal sealed partial class GrainLlmCache(
     IGrainFactory grains,
     IOptions<LlmCacheOptions> options,
     LlmCacheStatistics statistics,

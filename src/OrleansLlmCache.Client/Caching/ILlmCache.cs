@@ -2,6 +2,7 @@ using OrleansLlmCache.Client.Diagnostics;
 using OrleansLlmCache.Invalidation;
 using OrleansLlmCache.Keys;
 using OrleansLlmCache.Model;
+using OrleansLlmCache.Semantic;
 
 namespace OrleansLlmCache.Client.Caching;
 
@@ -42,6 +43,24 @@ public interface ILlmCache
     /// </summary>
     ValueTask<LlmCacheResult> GetOrCreateAsync(
         CacheKey key,
+        Func<CancellationToken, ValueTask<CachedResponse>> factory,
+        LlmCacheEntryOptions? options = null,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>The semantic form (exact key, scope, prompt text) of a five-field request in the configured (or the given) tenant and namespace.</summary>
+    /// <exception cref="ArgumentException">A field of the request, the tenant or the namespace is not valid; the message names it.</exception>
+    SemanticPrompt CreateSemanticPrompt(PromptRequest request, string? tenant = null, string? @namespace = null);
+
+    /// <summary>
+    /// Like <see cref="GetOrCreateAsync(CacheKey, Func{CancellationToken, ValueTask{CachedResponse}}, LlmCacheEntryOptions?, CancellationToken)"/>
+    /// on <see cref="SemanticPrompt.Key"/>, and where semantic matching is on (its namespace, or
+    /// <see cref="LlmCacheEntryOptions.Semantic"/>): after an exact miss, the answer of a similar prompt in the same scope
+    /// (same tenant, namespace, model, system prompt and parameters) that passes the threshold and the precision guard
+    /// and is still live is returned as <see cref="LlmCacheSource.SemanticHit"/>, with <see cref="LlmCacheResult.Semantic"/>
+    /// saying which prompt matched and how closely. A new answer is stored under the exact key and added to the scope's index.
+    /// </summary>
+    ValueTask<LlmCacheResult> GetOrCreateAsync(
+        SemanticPrompt prompt,
         Func<CancellationToken, ValueTask<CachedResponse>> factory,
         LlmCacheEntryOptions? options = null,
         CancellationToken cancellationToken = default);

@@ -21,6 +21,13 @@ public sealed class LlmCacheEntryOptions
     /// </summary>
     public IReadOnlyList<string>? Dependencies { get; init; }
 
+    /// <summary>
+    /// Semantic matching for this request: <see langword="true"/> on, <see langword="false"/> off, <see langword="null"/>
+    /// (the default) as its namespace says (<see cref="Semantic.SemanticCacheOptions.Namespaces"/>). Used by the
+    /// <see cref="ILlmCache.GetOrCreateAsync(OrleansLlmCache.Semantic.SemanticPrompt, Func{CancellationToken, ValueTask{Model.CachedResponse}}, LlmCacheEntryOptions?, CancellationToken)"/> overload.
+    /// </summary>
+    public bool? Semantic { get; init; }
+
     /// <summary>An entry that lives for <paramref name="timeToLive"/>.</summary>
     public static LlmCacheEntryOptions Expiring(TimeSpan timeToLive) => new() { TimeToLive = timeToLive };
 }

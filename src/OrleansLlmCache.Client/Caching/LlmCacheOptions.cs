@@ -63,4 +63,7 @@ public sealed class LlmCacheOptions
     /// again (the silo caps it). Default: 5 seconds.
     /// </summary>
     public TimeSpan SingleFlightWaitPerCall { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Semantic matching: where it is on (nowhere by default), its threshold and guard.</summary>
+    public Semantic.SemanticCacheOptions Semantic { get; set; } = new();
 }

@@ -31,6 +31,22 @@ internal sealed class LlmCacheOptionsValidator : IValidateOptions<LlmCacheOption
             failures.Add($"{LlmCacheOptions.SectionName}:{nameof(options.L1SizeLimitBytes)} must be at least 1024; got {options.L1SizeLimitBytes}. Set L1Enabled to false to turn L1 off.");
         }
 
+        var semantic = options.Semantic;
+        if (!float.IsFinite(semantic.Threshold) || semantic.Threshold is <= 0 or > 1)
+        {
+            failures.Add($"{LlmCacheOptions.SectionName}:Semantic:Threshold must be above 0 and at most 1; got {semantic.Threshold}.");
+        }
+
+        if (semantic.Candidates is < 1 or > 32)
+        {
+            failures.Add($"{LlmCacheOptions.SectionName}:Semantic:Candidates must be between 1 and 32; got {semantic.Candidates}.");
+        }
+
+        foreach (var pattern in semantic.Namespaces)
+        {
+            Check(() => OrleansLlmCache.Invalidation.InvalidationPattern.Validate(pattern), failures, "Semantic:Namespaces");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

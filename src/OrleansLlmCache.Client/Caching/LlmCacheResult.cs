@@ -1,13 +1,15 @@
 using OrleansLlmCache.Model;
+using OrleansLlmCache.Semantic;
 
 namespace OrleansLlmCache.Client.Caching;
 
-/// <summary>The answer of <see cref="ILlmCache.GetOrCreateAsync"/>: the response and where it came from.</summary>
+/// <summary>The answer of a get-or-create call on <see cref="ILlmCache"/>: the response and where it came from.</summary>
 /// <param name="Response">The response.</param>
 /// <param name="Source">Cache hit, shared origin call, own origin call, or origin because the cache was unavailable.</param>
 /// <param name="Elapsed">How long the call took.</param>
-public sealed record LlmCacheResult(CachedResponse Response, LlmCacheSource Source, TimeSpan Elapsed)
+/// <param name="Semantic">With a <see cref="LlmCacheSource.SemanticHit"/>: the cached prompt that answered, its entry and its score.</param>
+public sealed record LlmCacheResult(CachedResponse Response, LlmCacheSource Source, TimeSpan Elapsed, SemanticMatch? Semantic = null)
 {
     /// <summary>True when the origin was not called for this request.</summary>
-    public bool IsHit => Source is LlmCacheSource.Hit or LlmCacheSource.Coalesced;
+    public bool IsHit => Source is LlmCacheSource.Hit or LlmCacheSource.Coalesced or LlmCacheSource.SemanticHit;
 }

@@ -14,4 +14,7 @@ public enum LlmCacheSource
 
     /// <summary>The origin, because the cluster could not be reached in time (fail open); nothing was cached.</summary>
     OriginCacheUnavailable,
+
+    /// <summary>A live entry of a similar prompt in the same scope (<see cref="LlmCacheResult.Semantic"/> says which, and how close).</summary>
+    SemanticHit,
 }

@@ -27,6 +27,13 @@ public static class ChatCacheKey
     /// <summary>The additional-property key that, set to <see langword="true"/>, makes a request skip the cache.</summary>
     public const string BypassProperty = "llmcache.bypass";
 
+    /// <summary>
+    /// The additional-property key that turns semantic matching on (<see langword="true"/>) or off (<see langword="false"/>)
+    /// for one request. Like <see cref="BypassProperty"/> it is not part of the key: it changes how the cache looks, not
+    /// what the origin is asked.
+    /// </summary>
+    public const string SemanticProperty = "llmcache.semantic";
+
     /// <summary>Canonical JSON of the request, or <see langword="null"/> with the reason when it must not be cached.</summary>
     public static string? TryCanonicalize(IEnumerable<ChatMessage> messages, ChatOptions? options, string? defaultModelId, out string? notCacheableReason)
     {
@@ -52,6 +59,41 @@ public static class ChatCacheKey
     {
         var canonical = TryCanonicalize(messages, options, defaultModelId, out notCacheableReason);
         return canonical is null ? null : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+    }
+
+    /// <summary>
+    /// The semantic scope's canonical form: the request's canonical form (<see cref="TryCanonicalize"/>) without its final
+    /// message, which must be a user message of text only; that text is returned as <paramref name="prompt"/>. Two chat
+    /// requests can match semantically only when everything but their final user text is identical: model, options,
+    /// instructions, system messages and every earlier turn. <see langword="null"/> when the request is not cacheable
+    /// or does not end in a plain-text user message (tool results, images: exact matching only).
+    /// </summary>
+    public static string? TryCanonicalizeScope(IEnumerable<ChatMessage> messages, ChatOptions? options, string? defaultModelId, out string? prompt)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        prompt = null;
+        var list = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
+        if (list.Count == 0
+            || list[^1] is not { } last
+            || last.Role != ChatRole.User
+            || last.Contents.Count == 0
+            || !last.Contents.All(c => c is TextContent { AdditionalProperties: null or { Count: 0 } }))
+        {
+            return null;
+        }
+
+        var context = TryCanonicalize(list.Take(list.Count - 1), options, defaultModelId, out _);
+        if (context is null)
+        {
+            return null;
+        }
+
+        prompt = last.Text;
+        return PythonJson.Dumps(new Dictionary<string, object?>
+        {
+            ["request"] = context,
+            ["promptAuthor"] = last.AuthorName,
+        });
     }
 
     private static string? NotCacheableReason(ChatOptions? options) => options switch
@@ -145,6 +187,7 @@ public static class ChatCacheKey
         {
             var plain = Plain(extra);
             plain?.Remove(BypassProperty);
+            plain?.Remove(SemanticProperty);
             if (plain is { Count: > 0 })
             {
                 result["additional"] = plain;

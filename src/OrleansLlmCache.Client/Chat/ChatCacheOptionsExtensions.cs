@@ -12,4 +12,15 @@ public static class ChatCacheOptionsExtensions
         (options.AdditionalProperties ??= [])[ChatCacheKey.BypassProperty] = true;
         return options;
     }
+
+    /// <summary>
+    /// Turns semantic matching on or off for this request, whatever its namespace's setting: a similar cached prompt in
+    /// the same scope may answer it (the response then carries <c>llmcache.semantic.*</c> properties).
+    /// </summary>
+    public static ChatOptions WithSemanticLlmCache(this ChatOptions options, bool enabled = true)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        (options.AdditionalProperties ??= [])[ChatCacheKey.SemanticProperty] = enabled;
+        return options;
+    }
 }

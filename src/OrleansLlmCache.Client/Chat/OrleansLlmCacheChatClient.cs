@@ -7,6 +7,7 @@ using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Client.Diagnostics;
 using OrleansLlmCache.Keys;
 using OrleansLlmCache.Model;
+using OrleansLlmCache.Semantic;
 
 namespace OrleansLlmCache.Client.Chat;
 
@@ -26,6 +27,15 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
     /// <see cref="LlmCacheSource"/> name (<c>Hit</c>, <c>Coalesced</c>, <c>Origin</c>, <c>OriginCacheUnavailable</c>).
     /// </summary>
     public const string SourceProperty = "llmcache.source";
+
+    /// <summary>With a semantic hit: the cosine similarity (a <see cref="double"/>) of the request's prompt to the cached prompt that answered.</summary>
+    public const string SemanticScoreProperty = "llmcache.semantic.score";
+
+    /// <summary>With a semantic hit: the cached prompt whose answer was served.</summary>
+    public const string SemanticPromptProperty = "llmcache.semantic.prompt";
+
+    /// <summary>With a semantic hit: the key of the entry that was served (<c>{tenant}/{namespace}/{id}</c>).</summary>
+    public const string SemanticKeyProperty = "llmcache.semantic.key";
 
     private static readonly JsonSerializerOptions Json = AIJsonUtilities.DefaultOptions;
 
@@ -53,21 +63,29 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
 
         try
         {
-            var result = await _cache.GetOrCreateAsync(
-                key,
-                async ct =>
-                {
-                    var response = await base.GetResponseAsync(list, options, ct);
+            async ValueTask<CachedResponse> Factory(CancellationToken ct)
+            {
+                var response = await base.GetResponseAsync(list, options, ct);
 
-                    // Thrown so that nothing is stored, and caught below to return the answer as it is.
-                    return response.FinishReason == ChatFinishReason.ContentFilter
-                        ? throw new UncacheableResponseException(response)
-                        : ToCached(response, options);
-                },
-                _options.EntryOptions,
-                cancellationToken);
+                // Thrown so that nothing is stored, and caught below to return the answer as it is.
+                return response.FinishReason == ChatFinishReason.ContentFilter
+                    ? throw new UncacheableResponseException(response)
+                    : ToCached(response, options);
+            }
+
+            var result = SemanticPromptFor(list, options, key) is { } semantic
+                ? await _cache.GetOrCreateAsync(semantic, Factory, EntryOptionsFor(options), cancellationToken)
+                : await _cache.GetOrCreateAsync(key, Factory, _options.EntryOptions, cancellationToken);
             var answer = FromCached(result.Response);
-            (answer.AdditionalProperties ??= [])[SourceProperty] = result.Source.ToString();
+            var properties = answer.AdditionalProperties ??= [];
+            properties[SourceProperty] = result.Source.ToString();
+            if (result.Semantic is { } match)
+            {
+                properties[SemanticScoreProperty] = (double)match.Score;
+                properties[SemanticPromptProperty] = match.MatchedPrompt;
+                properties[SemanticKeyProperty] = match.EntryKey.ToGrainKey();
+            }
+
             return answer;
         }
         catch (UncacheableResponseException uncacheable)
@@ -134,6 +152,32 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
         }
 
         return _cache.CreateKey(hash, _options.Tenant, _options.Namespace);
+    }
+
+    private SemanticPrompt? SemanticPromptFor(IReadOnlyCollection<ChatMessage> messages, ChatOptions? options, CacheKey key)
+    {
+        var defaultModel = InnerClient.GetService<ChatClientMetadata>()?.DefaultModelId;
+        var context = ChatCacheKey.TryCanonicalizeScope(messages, options, defaultModel, out var prompt);
+        return context is null ? null : new SemanticPrompt(key, SemanticScope.Create(key.Tenant, key.Namespace, "chat", context), prompt!);
+    }
+
+    // The per-request switch rides on the request; everything else comes from the middleware's entry options.
+    private LlmCacheEntryOptions? EntryOptionsFor(ChatOptions? options)
+    {
+        if (options?.AdditionalProperties?.TryGetValue(ChatCacheKey.SemanticProperty, out var value) != true || value is not bool enabled)
+        {
+            return _options.EntryOptions;
+        }
+
+        var entry = _options.EntryOptions;
+        return new LlmCacheEntryOptions
+        {
+            TimeToLive = entry?.TimeToLive,
+            NoExpiry = entry?.NoExpiry ?? false,
+            Tags = entry?.Tags,
+            Dependencies = entry?.Dependencies,
+            Semantic = enabled,
+        };
     }
 
     private static CachedResponse ToCached(ChatResponse response, ChatOptions? options)

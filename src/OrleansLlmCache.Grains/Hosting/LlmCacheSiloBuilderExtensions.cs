@@ -33,6 +33,9 @@ public static class LlmCacheSiloBuilderExtensions
         builder.Services.AddOptions<InvalidationOptions>().BindConfiguration(InvalidationOptions.SectionName);
         builder.Services.TryAddSingleton(sp => new DependencyVersionTable(sp.GetRequiredService<IGrainFactory>(), TimeProvider.System));
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloInvalidationSubscriber>();
+
+        // Semantic index and embedder: the model loads on the first semantic request only.
+        builder.AddOrleansLlmCacheSemantic();
         return builder;
     }
 

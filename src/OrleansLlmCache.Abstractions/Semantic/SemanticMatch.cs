@@ -1,0 +1,13 @@
+using OrleansLlmCache.Keys;
+
+namespace OrleansLlmCache.Semantic;
+
+/// <summary>Why a semantic hit was served, so that it can be audited: which cached prompt answered, and how close it was.</summary>
+/// <param name="EntryKey">The key of the entry whose answer was served.</param>
+/// <param name="MatchedPrompt">The cached prompt it was stored for.</param>
+/// <param name="Score">The cosine similarity of the two prompts (int8-quantised vectors: within about 0.003 of float).</param>
+[GenerateSerializer, Immutable, Alias("llmcache.SemanticMatch")]
+public sealed record SemanticMatch(
+    [property: Id(0)] CacheKey EntryKey,
+    [property: Id(1)] string MatchedPrompt,
+    [property: Id(2)] float Score);

@@ -1,0 +1,13 @@
+namespace OrleansLlmCache.Semantic;
+
+/// <summary>A semantic lookup: the prompt and how close a cached prompt must be to answer it.</summary>
+/// <param name="Prompt">The new prompt.</param>
+/// <param name="Threshold">The lowest cosine similarity that may be a hit (0.85 by default on the client).</param>
+/// <param name="UseGuard">Whether the precision guard checks candidates above the threshold.</param>
+/// <param name="Candidates">How many of the nearest cached prompts are checked, best first, before giving up.</param>
+[GenerateSerializer, Immutable, Alias("llmcache.SemanticQuery")]
+public sealed record SemanticQuery(
+    [property: Id(0)] SemanticPrompt Prompt,
+    [property: Id(1)] float Threshold,
+    [property: Id(2)] bool UseGuard,
+    [property: Id(3)] int Candidates);

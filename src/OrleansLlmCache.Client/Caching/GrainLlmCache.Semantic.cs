@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using OrleansLlmCache.Client.Semantic;
+using OrleansLlmCache.Keys;
+using OrleansLlmCache.Model;
+using OrleansLlmCache.Semantic;
+
+namespace OrleansLlmCache.Client.Caching;
+
+/// <summary>The semantic lookup path of <see cref="GrainLlmCache"/>, kept apart from the exact path it wraps.</summary>
+internal sealed partial class GrainLlmCache
+{
+    private SemanticLookup? _semantic;
+
+    private SemanticLookup Semantic => _semantic ??= new SemanticLookup(grains, _options, logger);
+
+    public SemanticPrompt CreateSemanticPrompt(PromptRequest request, string? tenant = null, string? @namespace = null)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return SemanticPrompt.For(request, tenant ?? _options.Tenant, @namespace ?? _options.Namespace);
+    }
+
+    public async ValueTask<LlmCacheResult> GetOrCreateAsync(
+        SemanticPrompt prompt,
+        Func<CancellationToken, ValueTask<CachedResponse>> factory,
+        LlmCacheEntryOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        ArgumentNullException.ThrowIfNull(factory);
+        prompt.Validate();
+        if (!Semantic.IsEnabled(prompt.Key.Namespace, options))
+        {
+            return await GetOrCreateAsync(prompt.Key, factory, options, cancellationToken);
+        }
+
+        // Exact first: an exact hit needs no embedding and is always right.
+        var started = Stopwatch.GetTimestamp();
+        var layer = l1.TryGet(prompt.Key) is null ? "silo" : "l1";
+        if (await GetAsync(prompt.Key, cancellationToken) is { } exact)
+        {
+            var exactElapsed = Stopwatch.GetElapsedTime(started);
+            statistics.RecordHit(exactElapsed, (long)exact.Response.PromptTokens + exact.Response.CompletionTokens, layer);
+            return new LlmCacheResult(exact.Response, LlmCacheSource.Hit, exactElapsed);
+        }
+
+        // Not connected yet (background connection): no semantic lookup, the exact path below fails open.
+        var found = readiness.IsReady ? await Semantic.FindAsync(prompt, cancellationToken) : null;
+        if (found is { Entry: { } entry, Match: { } match })
+        {
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            statistics.RecordHit(elapsed, (long)entry.Response.PromptTokens + entry.Response.CompletionTokens, "semantic");
+            return new LlmCacheResult(entry.Response, LlmCacheSource.SemanticHit, elapsed, match);
+        }
+
+        // A miss: the exact path (single-flight lease, origin call, store); then the new entry joins its scope's index.
+        var result = await GetOrCreateAsync(prompt.Key, factory, options, cancellationToken);
+        if (result.Source == LlmCacheSource.Origin && readiness.IsReady)
+        {
+            await Semantic.RegisterAsync(prompt, found?.Vector, WriteOptions(prompt.Key, options, versions: null).TimeToLive);
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,34 @@
+namespace OrleansLlmCache.Client.Semantic;
+
+/// <summary>
+/// When and how the cache answers a prompt with the answer of a similar cached prompt (configuration section
+/// <c>LlmCache:Client:Semantic</c>). Off by default everywhere: a namespace opts in, and a request may opt in or out
+/// (<see cref="Caching.LlmCacheEntryOptions.Semantic"/>).
+/// <code>
+/// "LlmCache": { "Client": { "Semantic": { "Namespaces": [ "support", "content:*" ], "Threshold": 0.85 } } }
+/// </code>
+/// </summary>
+public sealed class SemanticCacheOptions
+{
+    /// <summary>
+    /// The namespaces where semantic matching is on unless a request turns it off: a namespace (<c>support</c>), a
+    /// prefix (<c>content:*</c>) or <c>*</c> for all. Default: none. Leave out namespaces where exactness matters, such as
+    /// code analysis.
+    /// </summary>
+    public IList<string> Namespaces { get; set; } = [];
+
+    /// <summary>The lowest cosine similarity (all-MiniLM-L6-v2) that may be a hit. Default: 0.85, the seed's.</summary>
+    public float Threshold { get; set; } = 0.85f;
+
+    /// <summary>
+    /// Whether the precision guard checks candidates above the threshold (numbers, negation, names, direction, ...).
+    /// Default: <see langword="true"/>; without it about one near-miss in five gets another prompt's answer.
+    /// </summary>
+    public bool UseGuard { get; set; } = true;
+
+    /// <summary>
+    /// How many of the nearest cached prompts above the threshold are checked, best first, before the lookup gives up
+    /// (the guard may refuse the nearest and accept the next). Default: 5.
+    /// </summary>
+    public int Candidates { get; set; } = 5;
+}

@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Logging;
+using OrleansLlmCache.Client.Caching;
+using OrleansLlmCache.Client.Diagnostics;
+using OrleansLlmCache.Invalidation;
+using OrleansLlmCache.Semantic;
+
+namespace OrleansLlmCache.Client.Semantic;
+
+/// <summary>
+/// The client's side of the semantic cache: decides whether a request uses it, and calls the silos' lookup worker,
+/// which embeds, searches, guards and checks liveness next to the model. Failures cost the semantic hit, never the answer.
+/// </summary>
+internal sealed class SemanticLookup(IGrainFactory grains, LlmCacheOptions options, ILogger logger)
+{
+    private readonly SemanticCacheOptions _options = options.Semantic;
+
+    /// <summary>Whether semantic matching applies: the request's own switch, else its namespace's.</summary>
+    public bool IsEnabled(string @namespace, LlmCacheEntryOptions? entryOptions) =>
+        entryOptions?.Semantic ?? _options.Namespaces.Any(pattern => InvalidationPattern.Matches(pattern, @namespace));
+
+    /// <summary>A live semantic hit, or a miss with the prompt's vector; <see langword="null"/> when the cluster failed.</summary>
+    public async Task<SemanticLookupResult?> FindAsync(SemanticPrompt prompt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var query = new SemanticQuery(prompt, _options.Threshold, _options.UseGuard, _options.Candidates);
+
+            // Embedding may load the model on a silo's first semantic request: allow it a few seconds more than a read.
+            return await Worker.FindAsync(query).WaitAsync(options.OperationTimeout + TimeSpan.FromSeconds(5), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not ArgumentException && !cancellationToken.IsCancellationRequested)
+        {
+            Log.CacheUnavailable(logger, "semantic lookup", prompt.Key.ToGrainKey(), ex.Message, ex);
+            return null;
+        }
+    }
+
+    /// <summary>Adds a newly stored entry to its scope's index; a failure only costs future semantic hits.</summary>
+    public async Task RegisterAsync(SemanticPrompt prompt, float[]? vector, TimeSpan? timeToLive)
+    {
+        try
+        {
+            await Worker.RegisterAsync(new SemanticRegistration(prompt, vector, timeToLive))
+                .WaitAsync(options.OperationTimeout + TimeSpan.FromSeconds(5), CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not ArgumentException)
+        {
+            Log.CacheUnavailable(logger, "semantic registration", prompt.Key.ToGrainKey(), ex.Message, ex);
+        }
+    }
+
+    // A stateless worker: the call runs on the gateway silo that receives it.
+    private ISemanticLookupGrain Worker => grains.GetGrain<ISemanticLookupGrain>(0);
+}

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OrleansLlmCache.Embeddings.Embedding;
+using OrleansLlmCache.Grains.Semantic;
+
+namespace Orleans.Hosting;
+
+/// <summary>Adds the semantic cache's silo services: the lazily loaded embedder and the index settings.</summary>
+public static class LlmCacheSemanticHostingExtensions
+{
+    /// <summary>
+    /// Registers the embedder (all-MiniLM-L6-v2, loaded on the first semantic request) and the semantic index options,
+    /// bound to <c>LlmCache:Semantic</c>. Called by <c>AddOrleansLlmCacheGrains</c>; call it again to configure.
+    /// </summary>
+    public static ISiloBuilder AddOrleansLlmCacheSemantic(this ISiloBuilder builder, Action<SemanticIndexOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Services.AddOptions<SemanticIndexOptions>().BindConfiguration(SemanticIndexOptions.SectionName);
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.Validate(o => o.MaxVectorsPerShard is >= 1 and <= 1_000_000, $"{SemanticIndexOptions.SectionName}:MaxVectorsPerShard must be between 1 and 1,000,000.")
+            .Validate(o => o.FlushInterval >= TimeSpan.FromMilliseconds(10) && o.FlushInterval <= TimeSpan.FromMinutes(10),
+                $"{SemanticIndexOptions.SectionName}:FlushInterval must be between 10 ms and 10 minutes.")
+            .Validate(o => o.MaxCandidates is >= 1 and <= 256, $"{SemanticIndexOptions.SectionName}:MaxCandidates must be between 1 and 256.")
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(new OnnxTextEmbedderOptions());
+        builder.Services.TryAddSingleton<ITextEmbedder>(sp => new LazyTextEmbedder(sp.GetRequiredService<OnnxTextEmbedderOptions>()));
+        return builder;
+    }
+}

@@ -1,0 +1,29 @@
+using OrleansLlmCache.Embeddings.Embedding;
+
+namespace OrleansLlmCache.Grains.Semantic;
+
+/// <summary>
+/// The silo's <see cref="ITextEmbedder"/>: loads all-MiniLM-L6-v2 (about 90 MB and a second or two) on the first
+/// embedding, so a silo that never sees semantic traffic never pays for it.
+/// </summary>
+internal sealed class LazyTextEmbedder(OnnxTextEmbedderOptions options) : ITextEmbedder, IAsyncDisposable
+{
+    private readonly Lazy<OnnxTextEmbedder> _embedder = new(() => new OnnxTextEmbedder(options), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    // all-MiniLM-L6-v2's; answered without loading the model.
+    public int Dimensions => 384;
+
+    /// <summary>Whether the model has been loaded.</summary>
+    public bool IsLoaded => _embedder.IsValueCreated;
+
+    public Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default) =>
+        _embedder.Value.EmbedAsync(texts, cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_embedder.IsValueCreated)
+        {
+            await _embedder.Value.DisposeAsync();
+        }
+    }
+}

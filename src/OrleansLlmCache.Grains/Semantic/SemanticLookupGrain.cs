@@ -1,0 +1,112 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using OrleansLlmCache.Embeddings.Embedding;
+using OrleansLlmCache.Embeddings.Guard;
+using OrleansLlmCache.Grains.Hosting;
+using OrleansLlmCache.Keys;
+using OrleansLlmCache.Semantic;
+
+namespace OrleansLlmCache.Grains.Semantic;
+
+/// <summary>
+/// Runs semantic lookups next to the model: embeds on this silo (stateless worker, reentrant so that concurrent
+/// lookups batch their embeddings), asks the scope for the nearest candidates, and serves the first one that passes
+/// the threshold and the precision guard and whose entry is live. A candidate whose entry is gone leaves the index.
+/// </summary>
+[StatelessWorker, Reentrant]
+internal sealed partial class SemanticLookupGrain(
+    ITextEmbedder embedder,
+    IGrainFactory grains,
+    [FromKeyedServices(LlmCacheTime.ServiceKey)] TimeProvider time,
+    IOptions<SemanticIndexOptions> options,
+    ILogger<SemanticLookupGrain> logger) : Grain, ISemanticLookupGrain
+{
+    public async Task<SemanticLookupResult> FindAsync(SemanticQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        query.Prompt.Validate();
+        var matchOptions = new SemanticMatchOptions { Threshold = query.Threshold, UseGuard = query.UseGuard };
+        matchOptions.Validate();
+        var candidateCount = Math.Clamp(query.Candidates, 1, options.Value.MaxCandidates);
+
+        var vector = await embedder.EmbedAsync(query.Prompt.Text);
+        var scope = grains.GetGrain<ISemanticScopeGrain>(query.Prompt.Scope.ToGrainKey());
+        var candidates = await scope.SearchAsync(vector, candidateCount, query.Threshold);
+
+        var guard = new SemanticPrecisionGuard(matchOptions);
+        var ownKey = query.Prompt.Key.ToGrainKey();
+        var dead = new List<SemanticCandidate>();
+        string? refusal = null;
+        SemanticLookupResult? hit = null;
+        foreach (var candidate in candidates)
+        {
+            if (candidate.EntryKey == ownKey)
+            {
+                // The exact key was looked up first and missed: the entry indexed under it is gone.
+                dead.Add(candidate);
+                continue;
+            }
+
+            // The guard first: it costs a fraction of a millisecond, a liveness check costs a grain call.
+            var decision = guard.Decide(query.Prompt.Text, candidate.Prompt, candidate.Score);
+            if (!decision.IsHit)
+            {
+                refusal ??= $"'{candidate.Prompt}' ({candidate.Score:0.000}): {decision.Explanation}";
+                continue;
+            }
+
+            var entry = await grains.GetGrain<ICacheEntryGrain>(candidate.EntryKey).GetAsync();
+            if (entry is null)
+            {
+                dead.Add(candidate); // expired or invalidated since it was indexed
+                continue;
+            }
+
+            hit = new SemanticLookupResult(entry, new SemanticMatch(CacheKey.Parse(candidate.EntryKey), candidate.Prompt, candidate.Score), null);
+            break;
+        }
+
+        if (dead.Count > 0)
+        {
+            await RemoveQuietlyAsync(scope, dead);
+        }
+
+        return hit ?? new SemanticLookupResult(null, null, vector, refusal);
+    }
+
+    public async Task RegisterAsync(SemanticRegistration registration)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        registration.Prompt.Validate();
+        var vector = registration.Vector ?? await embedder.EmbedAsync(registration.Prompt.Text);
+        if (vector.Length != embedder.Dimensions)
+        {
+            throw new ArgumentException($"The vector has {vector.Length} dimensions; the embedder makes {embedder.Dimensions}.", nameof(registration));
+        }
+
+        DateTimeOffset? expiresAt = registration.TimeToLive is { } ttl ? time.GetUtcNow() + ttl : null;
+        var item = new SemanticIndexItem(registration.Prompt.Key.ToGrainKey(), registration.Prompt.Text, vector, expiresAt);
+        await grains.GetGrain<ISemanticScopeGrain>(registration.Prompt.Scope.ToGrainKey()).AddAsync([item]);
+    }
+
+    private async Task RemoveQuietlyAsync(ISemanticScopeGrain scope, List<SemanticCandidate> dead)
+    {
+        try
+        {
+            await scope.RemoveAsync(dead);
+        }
+        catch (Exception ex)
+        {
+            // Only a clean-up: the dead candidates are checked again, and refused again, on the next lookup.
+            Log.RemoveFailed(logger, ex, dead.Count);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1102, LogLevel.Warning, "Could not remove {Count} dead candidate(s) from a semantic index; they will be refused and retried on later lookups.")]
+        public static partial void RemoveFailed(ILogger logger, Exception exception, int count);
+    }
+}

@@ -1,0 +1,61 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.Hosting;
+using Orleans.TestingHost;
+using OrleansLlmCache.Client.Caching;
+using OrleansLlmCache.Grains.Hosting;
+
+namespace OrleansLlmCache.Tests.Semantic;
+
+/// <summary>
+/// One in-process silo with the semantic index (tiny shards, so that scopes grow shards in tests) and the real
+/// all-MiniLM-L6-v2 embedder, plus a client where semantic matching is on for namespaces <c>semantic:*</c> only.
+/// </summary>
+public sealed class SemanticClusterFixture : IAsyncLifetime
+{
+    /// <summary>Shards hold this many prompts at most here (20,000 by default): a few dozen prompts make several shards.</summary>
+    public const int ShardSize = 8;
+
+    /// <summary>Namespaces matching this have semantic matching on.</summary>
+    public const string EnabledPattern = "semantic:*";
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public ILlmCache Cache => Cluster.Client.ServiceProvider.GetRequiredService<ILlmCache>();
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.Options.ConfigureFileLogging = false;
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddOrleansLlmCacheGrains();
+            silo.AddOrleansLlmCacheSemantic(o =>
+            {
+                o.MaxVectorsPerShard = ShardSize;
+                o.FlushInterval = TimeSpan.FromMilliseconds(100);
+            });
+            silo.UseInMemoryLlmCacheStorage();
+            silo.Services.AddKeyedSingleton<TimeProvider>(LlmCacheTime.ServiceKey, Time);
+        });
+        builder.ConfigureClientHost(host => host.Services.AddOrleansLlmCache(o =>
+        {
+            o.OperationTimeout = TimeSpan.FromSeconds(20);
+            o.Semantic.Namespaces = [EnabledPattern];
+        }));
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class SemanticClusterCollection : ICollectionFixture<SemanticClusterFixture>
+{
+    public const string Name = "semantic-cluster";
+}
