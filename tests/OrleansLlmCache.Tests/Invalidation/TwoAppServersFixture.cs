@@ -20,7 +20,7 @@ public sealed class TwoAppServersFixture : IAsyncLifetime
             "inval-" + Guid.NewGuid().ToString("N")[..8],
             configuration: new Dictionary<string, string?>
             {
-                ["LlmCache:Invalidation:LeaseDuration"] = "00:00:02",
+                ["LlmCache:Invalidation:LeaseDuration"] = "00:00:05",
                 ["LlmCache:Invalidation:RenewInterval"] = "00:00:00.250",
             });
         A = await ConnectAsync();
