@@ -23,7 +23,8 @@ public sealed class InvalidationRaceTests(TwoAppServersFixture fixture)
         long validFrom = 0; // answers from generations below this must no longer be served
         var violations = new List<string>();
         var (writes, reads, hits, invalidations) = (0, 0, 0, 0);
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(6));
+        // Runs until 20 invalidations have returned (a hub's first broadcast may wait out one lease), at most 90 s.
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(90));
 
         async Task WriterAsync(ILlmCache cache, int seed)
         {
@@ -75,7 +76,10 @@ public sealed class InvalidationRaceTests(TwoAppServersFixture fixture)
                 var next = Interlocked.Increment(ref generation);
                 await cache.InvalidateTagAsync("truth", tenant);
                 Interlocked.Exchange(ref validFrom, next);
-                Interlocked.Increment(ref invalidations);
+                if (Interlocked.Increment(ref invalidations) >= 20)
+                {
+                    await stop.CancelAsync();
+                }
             }
         }
 
