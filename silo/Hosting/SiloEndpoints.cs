@@ -9,6 +9,9 @@ public static class SiloEndpoints
     /// <summary>Readiness: the silo is active in the cluster and its storage answers.</summary>
     public const string HealthPath = "/health";
 
+    /// <summary>Prometheus scrape endpoint: the cache's silo and client meters and Orleans' own.</summary>
+    public const string MetricsPath = "/metrics";
+
     /// <summary>The tag of the checks behind <see cref="HealthPath"/>.</summary>
     public const string ReadyTag = "ready";
 }

@@ -2,6 +2,8 @@ using System.Net;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using OrleansLlmCache.Grains.Hosting;
 using OrleansLlmCache.Silo.Hosting;
 
@@ -38,6 +40,20 @@ public static class SiloWebHostExtensions
             .AddCheck<SiloMembershipHealthCheck>("orleans-silo", tags: [SiloEndpoints.ReadyTag])
             .AddCheck<PostgresHealthCheck>("postgresql", tags: [SiloEndpoints.ReadyTag], timeout: TimeSpan.FromSeconds(3));
 
+        // Metrics: the cache's silo meter, the client meter (app servers co-hosted in a silo), and Orleans' own, scraped
+        // at /metrics and pushed over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("orleans-llmcache-silo"))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(OrleansLlmCache.Grains.Diagnostics.SiloCacheMetrics.MeterName, "OrleansLlmCache.Client", "Microsoft.Orleans");
+                metrics.AddPrometheusExporter();
+                if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+                {
+                    metrics.AddOtlpExporter();
+                }
+            });
+
         // Orleans Dashboard (issue 6): siloBuilder.AddDashboard() belongs with the silo's other Orleans settings;
         // anything the dashboard needs from ASP.NET Core (authentication, authorization) is registered here.
         return builder;
@@ -53,6 +69,8 @@ public static class SiloWebHostExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.MapHealthChecks(SiloEndpoints.AlivePath, new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks(SiloEndpoints.HealthPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(SiloEndpoints.ReadyTag) });
+
+        app.MapPrometheusScrapingEndpoint(SiloEndpoints.MetricsPath);
 
         // Orleans Dashboard (issue 6) goes here, on this same port; it has no authentication of its own, and the
         // NetworkPolicy in deploy/k8s lets only the ingress controller reach this port:

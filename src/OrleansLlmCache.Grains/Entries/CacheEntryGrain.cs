@@ -20,6 +20,7 @@ internal sealed partial class CacheEntryGrain(
     [FromKeyedServices(LlmCacheTime.ServiceKey)] TimeProvider time,
     DependencyVersionTable versions,
     IGrainFactory grains,
+    Diagnostics.SiloCacheMetrics metrics,
     IOptions<CacheEntryGrainOptions> options,
     ILogger<CacheEntryGrain> logger) : Grain, ICacheEntryGrain
 {
@@ -169,17 +170,28 @@ internal sealed partial class CacheEntryGrain(
         var current = state.State;
         if (current.Response is null || IsExpired(time.GetUtcNow()))
         {
+            if (countHit)
+            {
+                metrics.Lookup(current.Response is null ? "miss" : "expired");
+            }
+
             return null;
         }
 
         if (!versions.IsCurrentLocally(current.Versions) && !await versions.IsCurrentAsync(current.Versions))
         {
+            if (countHit)
+            {
+                metrics.Lookup("outdated");
+            }
+
             return null; // built against a version that has since been invalidated
         }
 
         if (countHit)
         {
             _unsavedHits++;
+            metrics.Lookup("hit");
         }
 
         return ToEntry(current, current.HitCount + _unsavedHits);
@@ -232,6 +244,7 @@ internal sealed partial class CacheEntryGrain(
         }
 
         _unsavedHits = 0;
+        metrics.Write();
         await RegisterAsync(key, dependencyKeys, state.State.ExpiresAt);
         await UnregisterAsync(previousMemberships.Except(dependencyKeys, StringComparer.Ordinal).ToList());
         if (wasLive)

@@ -28,6 +28,8 @@ public static class LlmCacheSiloBuilderExtensions
                 $"{CacheEntryGrainOptions.SectionName}:MaxWaitPerCall must be between 0 and 30 seconds (the Orleans response timeout).")
             .ValidateOnStart();
         builder.Services.TryAddKeyedSingleton(LlmCacheTime.ServiceKey, TimeProvider.System);
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton<OrleansLlmCache.Grains.Diagnostics.SiloCacheMetrics>();
 
         // This silo's copy of dependency versions, kept current by the invalidation hub.
         builder.Services.AddOptions<InvalidationOptions>().BindConfiguration(InvalidationOptions.SectionName);

@@ -20,6 +20,43 @@ public sealed class SiloHttpEndpointTests
     }
 
     [Fact]
+    public async Task Metrics_ArePublishedForPrometheus_WithTheCachesCountsAndOrleans()
+    {
+        var clusterId = "metrics-" + Guid.NewGuid().ToString("N")[..8];
+        await using var silo = await SiloProcess.StartAsync(new Dictionary<string, string> { ["LlmCache__Silo__ClusterId"] = clusterId });
+        await using (var client = await ClientHost.ConnectToGatewayAsync(silo.GatewayPort, clusterId, configure: o => o.L1Enabled = false))
+        {
+            var key = client.Cache.CreateKey("metered");
+            await client.Cache.SetAsync(key, new OrleansLlmCache.Model.CachedResponse("x", "gpt-4"));
+            await client.Cache.GetAsync(key);
+            await client.Cache.GetAsync(client.Cache.CreateKey("absent"));
+        }
+
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{silo.HttpPort}"), Timeout = TimeSpan.FromSeconds(10) };
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        string text;
+        do
+        {
+            var response = await http.GetAsync("/metrics");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            text = await response.Content.ReadAsStringAsync();
+            if (text.Contains("llmcache_silo_lookups", StringComparison.Ordinal))
+            {
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "no llmcache_silo_lookups in /metrics after 30 s:\n" + text[..Math.Min(text.Length, 2000)]);
+            await Task.Delay(500);
+        }
+        while (true);
+
+        Assert.Contains("result=\"hit\"", text, StringComparison.Ordinal);
+        Assert.Contains("result=\"miss\"", text, StringComparison.Ordinal);
+        Assert.Contains("llmcache_silo_writes", text, StringComparison.Ordinal);
+        Assert.Contains("orleans", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task HttpPort_SharedWithTheGateway_IsRefusedByName()
     {
         var port = FreePorts.Next();
