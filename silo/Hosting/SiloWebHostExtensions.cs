@@ -1,10 +1,14 @@
 using System.Net;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OrleansLlmCache.Grains.Hosting;
+using Orleans.Dashboard;
+using OrleansLlmCache.Silo.CachePage;
 using OrleansLlmCache.Silo.Hosting;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -54,8 +58,10 @@ public static class SiloWebHostExtensions
                 }
             });
 
-        // Orleans Dashboard (issue 6): siloBuilder.AddDashboard() belongs with the silo's other Orleans settings;
-        // anything the dashboard needs from ASP.NET Core (authentication, authorization) is registered here.
+        // The Orleans Dashboard and the cache page, behind Basic authentication when LlmCache:Dashboard:Password is set.
+        builder.UseOrleans(silo => silo.AddDashboard());
+        builder.Services.AddOptions<SiloDashboardOptions>().BindConfiguration(SiloDashboardOptions.SectionName);
+        builder.Services.AddSingleton<BasicAuthenticationFilter>();
         return builder;
     }
 
@@ -72,9 +78,11 @@ public static class SiloWebHostExtensions
 
         app.MapPrometheusScrapingEndpoint(SiloEndpoints.MetricsPath);
 
-        // Orleans Dashboard (issue 6) goes here, on this same port; it has no authentication of its own, and the
-        // NetworkPolicy in deploy/k8s lets only the ingress controller reach this port:
-        //     app.MapOrleansDashboard("/dashboard").RequireAuthorization();
+        // The dashboard has no authentication of its own: the filter adds it when a password is configured, and the
+        // NetworkPolicy in deploy/k8s lets only the ingress controller reach this port.
+        var filter = app.Services.GetRequiredService<BasicAuthenticationFilter>();
+        app.MapOrleansDashboard(SiloEndpoints.DashboardPath).AddEndpointFilter(filter);
+        app.MapCachePage(SiloEndpoints.CachePagePath).AddEndpointFilter(filter);
         return app;
     }
 }

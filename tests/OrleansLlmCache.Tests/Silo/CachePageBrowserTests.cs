@@ -1,0 +1,61 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OrleansLlmCache.Model;
+using OrleansLlmCache.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace OrleansLlmCache.Tests.Silo;
+
+/// <summary>The cache page and the dashboard as an operator sees them: in headless Chromium, against a real silo with traffic.</summary>
+public sealed class CachePageBrowserTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task CachePage_ShowsHitRateSavingsNamespacesAndCandidates_InABrowser()
+    {
+        var clusterId = "page-" + Guid.NewGuid().ToString("N")[..8];
+        await using var silo = await SiloProcess.StartAsync(new Dictionary<string, string> { ["LlmCache__Silo__ClusterId"] = clusterId });
+        await GenerateTrafficAsync(silo, clusterId);
+
+        var screenshot = Path.Combine(Path.GetTempPath(), $"llmcache-cache-page-{clusterId}.png");
+        var dom = await Chromium.RenderAsync($"http://127.0.0.1:{silo.HttpPort}/cache/", screenshot);
+        output.WriteLine($"screenshot: {screenshot}");
+
+        Assert.Contains("data-loaded=\"true\"", dom, StringComparison.Ordinal);
+        Assert.Contains("Hit rate", dom, StringComparison.Ordinal);
+        Assert.Contains("50.0 %", dom, StringComparison.Ordinal); // 2 hits, 2 misses
+        Assert.Contains("support", dom, StringComparison.Ordinal);
+        Assert.Contains("<polyline", dom, StringComparison.Ordinal); // the charts drew
+        Assert.True(new FileInfo(screenshot).Length > 10_000, "a screenshot with content");
+    }
+
+    [Fact]
+    public async Task DashboardAndCachePage_AskForThePassword_WhenOneIsConfigured()
+    {
+        await using var silo = await SiloProcess.StartAsync(new Dictionary<string, string> { ["LlmCache__Dashboard__Password"] = "s3cret" });
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{silo.HttpPort}") };
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/cache/")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/dashboard/")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/alive")).StatusCode); // probes stay open
+
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:s3cret")));
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/cache/")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/dashboard/")).StatusCode);
+    }
+
+    private static async Task GenerateTrafficAsync(SiloProcess silo, string clusterId)
+    {
+        await using var app = await ClientHost.ConnectToGatewayAsync(silo.GatewayPort, clusterId, configure: o => o.L1Enabled = false);
+        var answer = new CachedResponse("Reset it under Settings > Security.", "gpt-4", 1200, 800);
+        var key = app.Cache.CreateKey("reset-password", @namespace: "support");
+        await app.Cache.GetOrCreateAsync(key, _ => ValueTask.FromResult(answer));
+        await app.Cache.GetOrCreateAsync(key, _ => ValueTask.FromResult(answer));
+        await app.Cache.GetOrCreateAsync(key, _ => ValueTask.FromResult(answer));
+        var other = app.Cache.CreateKey("export-data", @namespace: "support");
+        await app.Cache.GetOrCreateAsync(other, _ => ValueTask.FromResult(answer));
+        await app.Services.GetServices<IHostedService>().OfType<OrleansLlmCache.Client.Diagnostics.StatisticsReporter>().Single().FlushAsync();
+    }
+}
