@@ -32,6 +32,29 @@ public sealed class CachePageBrowserTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Dashboard_ShowsRealCounters()
+    {
+        var clusterId = "dash-" + Guid.NewGuid().ToString("N")[..8];
+        await using var silo = await SiloProcess.StartAsync(new Dictionary<string, string> { ["LlmCache__Silo__ClusterId"] = clusterId });
+        await GenerateTrafficAsync(silo, clusterId);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{silo.HttpPort}") };
+
+        using var counters = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/dashboard/DashboardCounters"));
+        var root = counters.RootElement;
+        Assert.Equal(1, root.GetProperty("totalActiveHostCount").GetInt32());
+        Assert.True(root.GetProperty("totalActivationCount").GetInt32() > 0, "activations are counted");
+        Assert.Contains(
+            root.GetProperty("simpleGrainStats").EnumerateArray(),
+            g => g.GetProperty("grainType").GetString()!.EndsWith("CacheEntryGrain", StringComparison.Ordinal) && g.GetProperty("activationCount").GetInt32() > 0);
+
+        var siloAddress = root.GetProperty("hosts")[0].GetProperty("siloAddress").GetString()!;
+        using var siloCounters = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"/dashboard/SiloCounters/{siloAddress}"));
+        Assert.Contains(
+            siloCounters.RootElement.EnumerateArray(),
+            c => c.GetProperty("name").GetString() == "orleans-catalog-activations" && double.Parse(c.GetProperty("value").GetString()!, System.Globalization.CultureInfo.InvariantCulture) > 0);
+    }
+
+    [Fact]
     public async Task DashboardAndCachePage_AskForThePassword_WhenOneIsConfigured()
     {
         await using var silo = await SiloProcess.StartAsync(new Dictionary<string, string> { ["LlmCache__Dashboard__Password"] = "s3cret" });
