@@ -29,7 +29,7 @@ internal static class StatsCommand
     {
         var table = new Table().Title($"[bold]Cluster statistics since {stats.Since:u}[/]")
             .AddColumn("namespace").AddColumn("model")
-            .AddColumn(new TableColumn("hits L1 / silo / waited").RightAligned()).AddColumn(new TableColumn("misses").RightAligned())
+            .AddColumn(new TableColumn("hits L1 / silo / storage / semantic / waited").RightAligned()).AddColumn(new TableColumn("misses").RightAligned())
             .AddColumn(new TableColumn("hit rate").RightAligned()).AddColumn(new TableColumn("avg hit").RightAligned()).AddColumn(new TableColumn("avg miss").RightAligned())
             .AddColumn(new TableColumn("tokens saved").RightAligned()).AddColumn(new TableColumn("$ saved").RightAligned()).AddColumn(new TableColumn("$ spent").RightAligned());
         foreach (var group in stats.Rows.GroupBy(r => (r.Namespace, r.Model)))
@@ -42,7 +42,7 @@ internal static class StatsCommand
             table.AddRow(
                 Markup.Escape(group.Key.Namespace),
                 Markup.Escape(group.Key.Model),
-                $"{Count("l1"):N0} / {Count("silo"):N0} / {Count("coalesced"):N0}",
+                $"{Count("l1"):N0} / {Count("silo"):N0} / {Count("storage"):N0} / {Count("semantic"):N0} / {Count("coalesced"):N0}",
                 missCount.ToString("N0", CultureInfo.InvariantCulture),
                 hitCount + missCount == 0 ? "-" : ((double)hitCount / (hitCount + missCount)).ToString("P1", CultureInfo.InvariantCulture),
                 Ms(hits.Sum(r => r.TotalMilliseconds), hitCount),

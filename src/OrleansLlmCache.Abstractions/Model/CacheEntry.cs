@@ -11,6 +11,7 @@ namespace OrleansLlmCache.Model;
 /// The version of every dependency key (tags, dependencies, its namespace; see <see cref="Invalidation.DependencyKey"/>)
 /// when the entry was built. The entry is live only while each is still current.
 /// </param>
+/// <param name="LoadedFromStorage">True when this read brought the entry into silo memory from storage (PostgreSQL).</param>
 [GenerateSerializer, Immutable, Alias("llmcache.CacheEntry")]
 public sealed record CacheEntry(
     [property: Id(0)] CachedResponse Response,
@@ -19,4 +20,5 @@ public sealed record CacheEntry(
     [property: Id(3)] long HitCount,
     [property: Id(4)] IReadOnlyList<string>? Tags = null,
     [property: Id(5)] IReadOnlyList<string>? Dependencies = null,
-    [property: Id(6)] IReadOnlyDictionary<string, long>? Versions = null);
+    [property: Id(6)] IReadOnlyDictionary<string, long>? Versions = null,
+    [property: Id(7)] bool LoadedFromStorage = false);

@@ -40,6 +40,7 @@ internal sealed partial class GrainLlmCache
         {
             var exactElapsed = Stopwatch.GetElapsedTime(started);
             statistics.RecordHit(exactElapsed, (long)exact.Response.PromptTokens + exact.Response.CompletionTokens, layer);
+            cluster.RecordHit(prompt.Key, exact.Response.Model, exact.LoadedFromStorage ? "storage" : layer, exactElapsed, exact.Response.PromptTokens, exact.Response.CompletionTokens);
             return new LlmCacheResult(exact.Response, LlmCacheSource.Hit, exactElapsed);
         }
 
@@ -49,6 +50,7 @@ internal sealed partial class GrainLlmCache
         {
             var elapsed = Stopwatch.GetElapsedTime(started);
             statistics.RecordHit(elapsed, (long)entry.Response.PromptTokens + entry.Response.CompletionTokens, "semantic");
+            cluster.RecordHit(prompt.Key, entry.Response.Model, "semantic", elapsed, entry.Response.PromptTokens, entry.Response.CompletionTokens);
             return new LlmCacheResult(entry.Response, LlmCacheSource.SemanticHit, elapsed, match);
         }
 

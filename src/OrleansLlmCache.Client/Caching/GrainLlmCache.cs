@@ -151,7 +151,8 @@ internal sealed partial class GrainLlmCache(
             l1.Set(key, entry, epoch);
             var elapsed = Stopwatch.GetElapsedTime(started);
             statistics.RecordHit(elapsed, (long)entry.Response.PromptTokens + entry.Response.CompletionTokens);
-            cluster.RecordHit(key, entry.Response.Model, lease.Coalesced ? "coalesced" : "silo", elapsed, entry.Response.PromptTokens, entry.Response.CompletionTokens);
+            var layer = lease.Coalesced ? "coalesced" : entry.LoadedFromStorage ? "storage" : "silo";
+            cluster.RecordHit(key, entry.Response.Model, layer, elapsed, entry.Response.PromptTokens, entry.Response.CompletionTokens);
             return new LlmCacheResult(entry.Response, lease.Coalesced ? LlmCacheSource.Coalesced : LlmCacheSource.Hit, elapsed);
         }
 

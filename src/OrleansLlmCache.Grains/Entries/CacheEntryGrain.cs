@@ -31,6 +31,15 @@ internal sealed partial class CacheEntryGrain(
     private long _unsavedHits;
     private Lease? _lease;
 
+    // The first hit after an activation that read an entry from storage is a storage hit; later ones are memory hits.
+    private bool _loadedFromStorage;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _loadedFromStorage = state.RecordExists;
+        return Task.CompletedTask;
+    }
+
     private string GrainKey => this.GetPrimaryKeyString();
 
     public ValueTask<CacheEntry?> GetAsync() => TryServeAsync();
@@ -188,13 +197,16 @@ internal sealed partial class CacheEntryGrain(
             return null; // built against a version that has since been invalidated
         }
 
+        var fromStorage = false;
         if (countHit)
         {
             _unsavedHits++;
-            metrics.Lookup("hit");
+            fromStorage = _loadedFromStorage;
+            _loadedFromStorage = false;
+            metrics.Lookup(fromStorage ? "hit-storage" : "hit");
         }
 
-        return ToEntry(current, current.HitCount + _unsavedHits);
+        return ToEntry(current, current.HitCount + _unsavedHits) with { LoadedFromStorage = fromStorage };
     }
 
     private bool IsExpired(DateTimeOffset now) => state.State.ExpiresAt is { } expires && expires <= now;
@@ -244,6 +256,7 @@ internal sealed partial class CacheEntryGrain(
         }
 
         _unsavedHits = 0;
+        _loadedFromStorage = false;
         metrics.Write();
         await RegisterAsync(key, dependencyKeys, state.State.ExpiresAt);
         await UnregisterAsync(previousMemberships.Except(dependencyKeys, StringComparer.Ordinal).ToList());

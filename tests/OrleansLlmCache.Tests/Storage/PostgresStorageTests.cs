@@ -119,7 +119,14 @@ public sealed class PostgresStorageTests(BackendsFixture backends)
         await silo.DisposeAsync();
 
         await using var restarted = await StartSiloAsync(connectionString, siloPort, gatewayPort, clusterId);
-        await using var again = await ClientHost.ConnectToGatewayAsync(gatewayPort, clusterId);
+        await using var again = await ClientHost.ConnectToGatewayAsync(gatewayPort, clusterId, configure: o => o.L1Enabled = false);
+
+        // The first hit after the restart is read from PostgreSQL, the next from silo memory: statistics tell them apart.
+        await again.Cache.GetOrCreateAsync(kept, _ => throw new InvalidOperationException("hit expected"));
+        await again.Cache.GetOrCreateAsync(kept, _ => throw new InvalidOperationException("hit expected"));
+        var report = again.Services.GetRequiredService<OrleansLlmCache.Client.Diagnostics.ClusterStatisticsCollector>().Drain()!;
+        Assert.Equal(1, report.Rows.Where(r => r.Outcome == "storage").Sum(r => r.Count));
+        Assert.Equal(1, report.Rows.Where(r => r.Outcome == "silo").Sum(r => r.Count));
         Assert.Equal(Answer, (await again.Cache.GetAsync(kept))?.Response);
         Assert.Null(await again.Cache.GetAsync(removed));
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
