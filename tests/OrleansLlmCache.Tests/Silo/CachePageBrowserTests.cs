@@ -39,13 +39,25 @@ public sealed class CachePageBrowserTests(ITestOutputHelper output)
         await GenerateTrafficAsync(silo, clusterId);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{silo.HttpPort}") };
 
-        using var counters = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/dashboard/DashboardCounters"));
-        var root = counters.RootElement;
-        Assert.Equal(1, root.GetProperty("totalActiveHostCount").GetInt32());
-        Assert.True(root.GetProperty("totalActivationCount").GetInt32() > 0, "activations are counted");
-        Assert.Contains(
-            root.GetProperty("simpleGrainStats").EnumerateArray(),
-            g => g.GetProperty("grainType").GetString()!.EndsWith("CacheEntryGrain", StringComparison.Ordinal) && g.GetProperty("activationCount").GetInt32() > 0);
+        // The dashboard samples its counters periodically: wait for a sample taken after the traffic.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        System.Text.Json.JsonElement root;
+        while (true)
+        {
+            using var counters = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/dashboard/DashboardCounters"));
+            root = counters.RootElement.Clone();
+            var sampled = root.GetProperty("totalActiveHostCount").GetInt32() == 1
+                && root.GetProperty("totalActivationCount").GetInt32() > 0
+                && root.GetProperty("simpleGrainStats").EnumerateArray().Any(g =>
+                    g.GetProperty("grainType").GetString()!.EndsWith("CacheEntryGrain", StringComparison.Ordinal) && g.GetProperty("activationCount").GetInt32() > 0);
+            if (sampled)
+            {
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the dashboard showed no active host, activations or cache entry activations within 30 s: " + root);
+            await Task.Delay(500);
+        }
 
         var siloAddress = root.GetProperty("hosts")[0].GetProperty("siloAddress").GetString()!;
         using var siloCounters = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"/dashboard/SiloCounters/{siloAddress}"));
