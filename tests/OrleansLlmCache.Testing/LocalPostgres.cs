@@ -38,7 +38,7 @@ public sealed class LocalPostgres : IAsyncDisposable
     }
 
     public string ConnectionString(string database = "postgres") =>
-        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Timeout=5;Command Timeout=30";
+        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Timeout=15;Command Timeout=60";
 
     public async Task<string> CreateDatabaseAsync()
     {

@@ -105,7 +105,14 @@ public sealed class MultiSiloClusterTests(BackendsFixture backends, ITestOutputH
     private async Task<(string ClusterId, SiloProcess[] Silos)> StartClusterAsync(string? clusterId = null)
     {
         clusterId ??= "multi-" + Guid.NewGuid().ToString("N")[..8];
-        var silos = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => StartSiloAsync(clusterId)));
+        // One after another, as a rolling start would: three JIT-ing silos at once on two cores can starve each other's
+        // membership probes into false suspicions.
+        var silos = new SiloProcess[3];
+        for (var i = 0; i < silos.Length; i++)
+        {
+            silos[i] = await StartSiloAsync(clusterId);
+        }
+
         return (clusterId, silos);
     }
 
@@ -129,8 +136,8 @@ public sealed class MultiSiloClusterTests(BackendsFixture backends, ITestOutputH
         ["ConnectionStrings__Redis"] = backends.Redis.ConnectionString,
         ["ConnectionStrings__PostgreSQL"] = backends.Postgres.ConnectionString(DatabaseFor(clusterId)),
         // Faster failure detection than production defaults, so the suite does not wait a minute per kill.
-        ["Orleans__Membership__ProbeTimeout"] = "00:00:02",
-        ["Orleans__Membership__NumMissedProbesLimit"] = "2",
+        ["Orleans__Membership__ProbeTimeout"] = "00:00:03",
+        ["Orleans__Membership__NumMissedProbesLimit"] = "3",
         ["Orleans__Membership__IAmAliveTablePublishTimeout"] = "00:00:05",
         ["Orleans__Membership__TableRefreshTimeout"] = "00:00:02",
     };
