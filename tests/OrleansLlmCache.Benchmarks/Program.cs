@@ -36,8 +36,25 @@ switch (scenario)
         await InvalidationBenchmark.RunAsync(keys >= 100_000 ? [10_000, 100_000] : [keys]);
         return 0;
     case "compare":
-        // Usage: ... -- compare [origin latency in seconds] [entries]
-        await OrleansLlmCache.Benchmarks.Comparison.ComparisonBenchmark.RunAsync(args.Length > 2 ? keys : 1000, TimeSpan.FromSeconds(args.Length > 1 ? seconds : 0.5));
+        // Usage: ... -- compare [origin latency in seconds] [entries] [markdown file to update]
+        // With a file, the table between <!-- compare:begin --> and <!-- compare:end --> is replaced by this run's.
+        var table = await OrleansLlmCache.Benchmarks.Comparison.ComparisonBenchmark.RunAsync(args.Length > 2 ? keys : 1000, TimeSpan.FromSeconds(args.Length > 1 ? seconds : 0.5));
+        if (args.Length > 3)
+        {
+            var text = await File.ReadAllTextAsync(args[3]);
+            const string Begin = "<!-- compare:begin -->";
+            const string End = "<!-- compare:end -->";
+            var (from, to) = (text.IndexOf(Begin, StringComparison.Ordinal), text.IndexOf(End, StringComparison.Ordinal));
+            if (from < 0 || to < from)
+            {
+                Console.Error.WriteLine($"{args[3]} has no {Begin} ... {End} section to replace.");
+                return 2;
+            }
+
+            await File.WriteAllTextAsync(args[3], text[..(from + Begin.Length)] + "\n" + table + text[to..]);
+            Console.WriteLine($"Updated {args[3]}.");
+        }
+
         return 0;
     case "semantic":
         // Usage: ... -- semantic [queries] [sizes, comma-separated]   e.g. semantic 200 10000,100000,1000000

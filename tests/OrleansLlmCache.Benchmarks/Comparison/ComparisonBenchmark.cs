@@ -10,8 +10,16 @@ namespace OrleansLlmCache.Benchmarks.Comparison;
 /// </summary>
 internal static class ComparisonBenchmark
 {
-    public static async Task RunAsync(int entries, TimeSpan originLatency)
+    /// <summary>Runs the comparison; prints the table and returns it (markdown).</summary>
+    public static async Task<string> RunAsync(int entries, TimeSpan originLatency)
     {
+        var table = new System.Text.StringBuilder();
+        void Line(string text = "")
+        {
+            Console.WriteLine(text);
+            table.AppendLine(text);
+        }
+
         await using var redis = await LocalRedis.StartAsync();
         var clusterId = "cmp-" + Guid.NewGuid().ToString("N")[..6];
         await using var silo = await SiloProcess.StartAsync(new Dictionary<string, string> { ["LlmCache__Silo__ClusterId"] = clusterId });
@@ -25,10 +33,10 @@ internal static class ComparisonBenchmark
         ];
 
         var payload = new string('x', 1024);
-        Console.WriteLine($"Comparison, {entries} entries, 1 KiB values, origin latency {originLatency.TotalMilliseconds:0} ms, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}");
-        Console.WriteLine();
-        Console.WriteLine("| contender | warm hit p50 (1 caller) | warm hit p99 | hits/s (16 callers) | stampede: origin calls for 1,000 concurrent misses on 2 nodes | stale reads on node B right after node A's tag invalidation returned | node B serves none of them after |");
-        Console.WriteLine("|---|---|---|---|---|---|---|");
+        Line($"Comparison, {entries} entries, 1 KiB values, origin latency {originLatency.TotalMilliseconds:0} ms, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}");
+        Line();
+        Line("| contender | warm hit p50 (1 caller) | warm hit p99 | hits/s (16 callers) | stampede: origin calls for 1,000 concurrent misses on 2 nodes | stale reads on node B right after node A's tag invalidation returned | node B serves none of them after |");
+        Line("|---|---|---|---|---|---|---|");
         foreach (var contender in contenders)
         {
             var run = Guid.NewGuid().ToString("N")[..6];
@@ -68,9 +76,11 @@ internal static class ComparisonBenchmark
 
             var clean = stale == 0 ? $"{invalidated.Elapsed.TotalMilliseconds:0} ms" : "not within 10 s";
 
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            Line(string.Create(CultureInfo.InvariantCulture,
                 $"| {contender.Name} | {Format(oneCaller.Percentile(50))} | {Format(oneCaller.Percentile(99))} | {sixteen.Throughput:N0} | {originCalls} | {firstPass} of {entries} (call returned after {returned.TotalMilliseconds:0} ms) | {clean} |"));
         }
+
+        return table.ToString();
     }
 
     private static async Task<int> CountStaleAsync(ICacheNode node, string[] keys)
