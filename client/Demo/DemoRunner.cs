@@ -13,7 +13,7 @@ namespace OrleansLlmCache.Cli.Demo;
 /// </summary>
 internal sealed class DemoRunner(ILlmCache cache, IChatClient origin, string? modelOverride, string description)
 {
-    private readonly ConcurrentDictionary<string, IChatClient> _pipelines = new(StringComparer.Ordinal);
+    private readonly NamespacedChatClients _pipelines = new(cache, origin);
 
     public async Task<DemoReport> RunAsync(IReadOnlyList<WorkloadRequest> workload, int concurrency, Action? onRequestDone, CancellationToken cancellationToken)
     {
@@ -26,7 +26,7 @@ internal sealed class DemoRunner(ILlmCache cache, IChatClient origin, string? mo
             {
                 var (messages, options) = ToChat(request, modelOverride);
                 var started = Stopwatch.GetTimestamp();
-                var response = await Pipeline(request.Namespace).GetResponseAsync(messages, options, ct);
+                var response = await _pipelines.For(request.Namespace).GetResponseAsync(messages, options, ct);
                 var elapsed = Stopwatch.GetElapsedTime(started);
                 var source = response.AdditionalProperties?.TryGetValue(OrleansLlmCacheChatClient.SourceProperty, out var value) == true
                     ? value?.ToString() ?? "Origin"
@@ -69,9 +69,6 @@ internal sealed class DemoRunner(ILlmCache cache, IChatClient origin, string? mo
             savings,
             wall.Elapsed);
     }
-
-    private IChatClient Pipeline(string @namespace) =>
-        _pipelines.GetOrAdd(@namespace, ns => new ChatClientBuilder(origin).UseOrleansLlmCache(o => o.Namespace = ns, cache).Build());
 
     /// <summary>The chat messages and options of a workload line (the model replaced when the origin is a real endpoint).</summary>
     public static (List<ChatMessage> Messages, ChatOptions Options) ToChat(WorkloadRequest request, string? modelOverride)

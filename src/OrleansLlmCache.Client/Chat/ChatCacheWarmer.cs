@@ -12,7 +12,7 @@ namespace OrleansLlmCache.Client.Chat;
 /// </summary>
 public sealed class ChatCacheWarmer(ILlmCache cache, IChatClient origin, string? tenant = null)
 {
-    private readonly ConcurrentDictionary<string, IChatClient> _pipelines = new(StringComparer.Ordinal);
+    private readonly NamespacedChatClients _pipelines = new(cache, origin, tenant);
 
     /// <summary>Warms <paramref name="requests"/>, <paramref name="concurrency"/> at a time; <paramref name="onDone"/> is called after each.</summary>
     public async Task<WarmReport> WarmAsync(IReadOnlyList<ChatWarmRequest> requests, int concurrency, Action? onDone = null, CancellationToken cancellationToken = default)
@@ -39,7 +39,7 @@ public sealed class ChatCacheWarmer(ILlmCache cache, IChatClient origin, string?
                     }
                     else
                     {
-                        await Pipeline(item.request.Namespace).GetResponseAsync(item.request.Messages, item.request.Options, ct);
+                        await _pipelines.For(item.request.Namespace).GetResponseAsync(item.request.Messages, item.request.Options, ct);
                         Interlocked.Increment(ref warmed);
                     }
                 }
@@ -54,7 +54,4 @@ public sealed class ChatCacheWarmer(ILlmCache cache, IChatClient origin, string?
             });
         return new WarmReport(requests.Count, warmed, cached, [.. failures.OrderBy(f => f.Item1)], watch.Elapsed);
     }
-
-    private IChatClient Pipeline(string @namespace) =>
-        _pipelines.GetOrAdd(@namespace, ns => new ChatClientBuilder(origin).UseOrleansLlmCache(o => { o.Namespace = ns; o.Tenant = tenant; }, cache).Build());
 }
