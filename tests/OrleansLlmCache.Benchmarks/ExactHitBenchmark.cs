@@ -56,14 +56,14 @@ internal static class ExactHitBenchmark
                         {
                             throw new InvalidOperationException("redis miss");
                         }
-                    }));
+                    }, [redis.ProcessId]));
                     results.Add(await LoadRunner.RunAsync("OrleansLlmCache exact hit (ILlmCache.GetAsync)", size, callers, TimeSpan.FromSeconds(1), duration, async i =>
                     {
                         if (await client.Cache.GetAsync(cacheKeys[i % keys]) is null)
                         {
                             throw new InvalidOperationException("cache miss");
                         }
-                    }));
+                    }, [redis.ProcessId, .. silos.Select(s => s.ProcessId)]));
                     Console.Error.WriteLine(results[^2].ToMarkdownRow());
                     Console.Error.WriteLine(results[^1].ToMarkdownRow());
                 }

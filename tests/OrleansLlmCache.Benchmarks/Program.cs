@@ -15,8 +15,8 @@ switch (scenario)
         var results = await ExactHitBenchmark.RunAsync(TimeSpan.FromSeconds(seconds), keys);
         Console.WriteLine($"Exact hits, {keys} keys, {seconds} s per row, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}");
         Console.WriteLine();
-        Console.WriteLine("| what | payload | callers | p50 | p99 | ops/s |");
-        Console.WriteLine("|---|---|---|---|---|---|");
+        Console.WriteLine("| what | payload | callers | p50 | p99 | ops/s | client CPU/op | server CPU/op |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
         foreach (var result in results)
         {
             Console.WriteLine(result.ToMarkdownRow());

@@ -16,6 +16,9 @@ public sealed class LocalRedis : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The operating-system process id (benchmarks read its CPU time).</summary>
+    public int ProcessId => _process.Id;
+
     public string ConnectionString => $"127.0.0.1:{Port}";
 
     public static async Task<LocalRedis> StartAsync()

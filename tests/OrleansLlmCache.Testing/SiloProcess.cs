@@ -24,6 +24,9 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public int GatewayPort { get; }
 
+    /// <summary>The operating-system process id (benchmarks read its CPU time).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>The port of the silo's <c>/health</c> and <c>/alive</c> endpoints.</summary>
     public int HttpPort { get; }
 

@@ -15,6 +15,12 @@ namespace OrleansLlmCache.Grains.Entries;
 /// expired and every dependency version it was built against is still current (checked against this silo's copy of
 /// the versions, so a hit costs no extra round trip).
 /// </summary>
+// An Orleans client sends every call for a grain through one gateway (its grain-to-gateway buckets), so activating the
+// entry on the silo whose gateway first receives a call makes later hits from that app server one hop instead of two
+// (gateway, then the silo holding the activation). Gateways are picked round-robin per bucket, which spreads entries
+// across silos; a silo that dies takes only its activations with it, and they reactivate from storage wherever the
+// next call lands.
+[Orleans.Placement.PreferLocalPlacement]
 internal sealed partial class CacheEntryGrain(
     [PersistentState("llm-entry", LlmCacheStorage.Name)] IPersistentState<CacheEntryState> state,
     [FromKeyedServices(LlmCacheTime.ServiceKey)] TimeProvider time,
