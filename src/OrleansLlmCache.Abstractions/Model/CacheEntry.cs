@@ -12,13 +12,14 @@ namespace OrleansLlmCache.Model;
 /// when the entry was built. The entry is live only while each is still current.
 /// </param>
 /// <param name="LoadedFromStorage">True when this read brought the entry into silo memory from storage (PostgreSQL).</param>
-[GenerateSerializer, Immutable, Alias("llmcache.CacheEntry")]
+/// <remarks>Orleans serializes it through its wire form, CacheEntrySurrogate (concrete collection types).</remarks>
+[Immutable, Alias("llmcache.CacheEntry")]
 public sealed record CacheEntry(
-    [property: Id(0)] CachedResponse Response,
-    [property: Id(1)] DateTimeOffset CreatedAt,
-    [property: Id(2)] DateTimeOffset? ExpiresAt,
-    [property: Id(3)] long HitCount,
-    [property: Id(4)] IReadOnlyList<string>? Tags = null,
-    [property: Id(5)] IReadOnlyList<string>? Dependencies = null,
-    [property: Id(6)] IReadOnlyDictionary<string, long>? Versions = null,
-    [property: Id(7)] bool LoadedFromStorage = false);
+    CachedResponse Response,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? ExpiresAt,
+    long HitCount,
+    IReadOnlyList<string>? Tags = null,
+    IReadOnlyList<string>? Dependencies = null,
+    IReadOnlyDictionary<string, long>? Versions = null,
+    bool LoadedFromStorage = false);
