@@ -28,10 +28,19 @@ internal static class ComparisonReport
         {
             text.AppendLine($"| {result.Name} | " + string.Join(" | ", cells.Select(cell =>
             {
-                var (p50, p99, throughput, remote) = result.Hits[cell];
-                var network = remote is > 0.005 and < 0.995 ? $" ({remote:P0} from the network)" : "";
+                var (p50, p99, throughput, remote, _, _, _) = result.Hits[cell];
+                var network = remote is > 0.00005 and < 0.995 ? $" ({remote.ToString(remote < 0.01 ? "P2" : "P0", CultureInfo.InvariantCulture)} from the network)" : "";
                 return $"{Micros(p50)} / {Micros(p99)}, {throughput.ToString("N0", CultureInfo.InvariantCulture)}/s{network}";
             })) + " |");
+        }
+
+        text.AppendLine();
+        text.AppendLine("What one exact hit cost the app-server process: CPU time (all its threads, divided by the hits), allocated bytes, and its gen-0 collections during the measurement:");
+        text.AppendLine();
+        Header("contender", cells.Select(CellName));
+        foreach (var result in results)
+        {
+            text.AppendLine($"| {result.Name} | " + string.Join(" | ", cells.Select(cell => Invariant($"{Nanos(result.Hits[cell].CpuNanos)} CPU, {result.Hits[cell].Bytes:N0} B, {result.Hits[cell].Collections:N0} GCs"))) + " |");
         }
 
         text.AppendLine();
@@ -45,29 +54,40 @@ internal static class ComparisonReport
         {
             var mixed = result.Mixed;
             var invalidation = result.Invalidation;
-            Line($"| {result.Name} | {1 - ((double)mixed.OriginCalls / mixed.Requests):P1} | {mixed.OriginCalls:N0} of {mixed.Requests:N0} | {Millis(mixed.P50)} | {Millis(mixed.P99)} | {result.Stampede.OriginCalls:N0} | {invalidation.Returned.TotalMilliseconds:N0} ms | {invalidation.StaleFirstPass:N0} of {invalidation.Reads:N0} | {(invalidation.Clean is { } clean ? $"{clean.TotalMilliseconds:N0} ms" : $"not within {settings.StaleWindow.TotalSeconds:0} s")} | {result.ColdStart.ToFirstHit.TotalMilliseconds:N0} ms{(result.ColdStart.Hit ? "" : " (miss!)")} |");
+            Line($"| {result.Name} | {1 - ((double)mixed.OriginCalls / mixed.Requests):P1} | {mixed.OriginCalls:N0} of {mixed.Requests:N0} | {Millis(mixed.P50)} | {Millis(mixed.P99)} | {result.Stampede.OriginCalls:N0} | {invalidation.Returned.TotalMilliseconds:N0} ms | {invalidation.StaleFirstPass:N0} of {invalidation.Reads:N0} | {(invalidation.Clean is { } clean ? $"{clean.TotalMilliseconds:N0} ms" : $"not within {settings.StaleWindow.TotalSeconds:0} s")} | {result.ColdStart.ToFirstHit.TotalMilliseconds:N0} ms (ready after {result.ColdStart.ToReady.TotalMilliseconds:N0} ms){(result.ColdStart.Hit ? "" : ", a miss")} |");
         }
 
-        var seed = results.First(r => r.Kind == "seed");
-        var fusion = results.First(r => r.Kind == "fusion");
-        text.AppendLine();
-        text.AppendLine("Ratios: exact-hit throughput relative to the seed design (above 1: more hits per second), p50 relative to FusionCache (below 1: faster):");
-        text.AppendLine();
-        Header("contender", cells.Select(c => "throughput " + CellName(c)).Concat(cells.Select(c => "p50 " + CellName(c))));
-        foreach (var result in results)
+        if (results.FirstOrDefault(r => r.Kind == "seed") is not { } seed || results.FirstOrDefault(r => r.Kind == "fusion") is not { } fusion)
         {
-            var throughput = cells.Select(c => Ratio(result.Hits[c].Throughput / seed.Hits[c].Throughput));
-            var p50 = cells.Select(c => Ratio(result.Hits[c].P50 / fusion.Hits[c].P50));
-            text.AppendLine($"| {result.Name} | " + string.Join(" | ", throughput.Concat(p50)) + " |");
+            return text.ToString();
         }
 
         text.AppendLine();
+        text.AppendLine("Ratios of exact hits: throughput and CPU time per hit relative to the seed design (throughput above 1: more hits per second; CPU above 1: more CPU per hit), p50 relative to FusionCache (below 1: faster):");
+        text.AppendLine();
+        foreach (var (what, ratio) in new (string, Func<ContenderResult, (int, int), double>)[]
+        {
+            ("throughput / seed", (r, c) => r.Hits[c].Throughput / seed.Hits[c].Throughput),
+            ("CPU per hit / seed", (r, c) => r.Hits[c].CpuNanos / seed.Hits[c].CpuNanos),
+            ("p50 / FusionCache", (r, c) => r.Hits[c].P50 / fusion.Hits[c].P50),
+        })
+        {
+            Header(what, cells.Select(CellName));
+            foreach (var result in results)
+            {
+                text.AppendLine($"| {result.Name} | " + string.Join(" | ", cells.Select(c => Ratio(ratio(result, c)))) + " |");
+            }
+
+            text.AppendLine();
+        }
+
         text.AppendLine("Goals (computed from the tables above):");
         text.AppendLine();
         foreach (var result in results.Where(r => r.Kind.StartsWith("orleans", StringComparison.Ordinal)))
         {
             var faster = cells.Count(c => result.Hits[c].Throughput >= seed.Hits[c].Throughput);
-            var line = $"- {result.Name}: stale reads {result.Invalidation.StaleFirstPass} (goal 0); stampede origin calls {result.Stampede.OriginCalls} (goal 1); exact-hit throughput at least the seed design's in {faster} of {cells.Length} cells";
+            var cheaper = cells.Count(c => result.Hits[c].CpuNanos <= seed.Hits[c].CpuNanos);
+            var line = $"- {result.Name}: stale reads {result.Invalidation.StaleFirstPass} (goal 0); stampede origin calls {result.Stampede.OriginCalls} (goal 1); exact-hit throughput at least the seed design's in {faster} of {cells.Length} cells (CPU per hit at most the seed design's in {cheaper})";
             if (result.Kind == "orleans-l1")
             {
                 var within = cells.Count(c => result.Hits[c].P50 <= 2 * fusion.Hits[c].P50);
@@ -80,7 +100,13 @@ internal static class ComparisonReport
         return text.ToString();
     }
 
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
     private static string Ratio(double ratio) => ratio.ToString(ratio < 10 ? "0.00" : "0", CultureInfo.InvariantCulture) + "x";
+
+    private static string Nanos(double nanos) => nanos < 10_000
+        ? nanos.ToString("N0", CultureInfo.InvariantCulture) + " ns"
+        : (nanos / 1000).ToString("N0", CultureInfo.InvariantCulture) + " µs";
 
     private static string Micros(double micros) => micros switch
     {

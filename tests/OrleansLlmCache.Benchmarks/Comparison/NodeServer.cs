@@ -85,10 +85,10 @@ internal static class NodeServer
                     }
                 }
 
-                await LoadRunner.RunAsync(prefix, 0, callers, TimeSpan.Zero, TimeSpan.FromSeconds(Math.Min(1, seconds / 2)), HitAsync);
+                await HitLoad.RunAsync(callers, TimeSpan.FromSeconds(Math.Min(1, seconds / 2)), HitAsync);
                 remote = 0;
-                var load = await LoadRunner.RunAsync(prefix, 0, callers, TimeSpan.Zero, TimeSpan.FromSeconds(seconds), HitAsync);
-                return Invariant($"ok {load.Percentile(50):0.###} {load.Percentile(99):0.###} {load.Throughput:0} {(double)remote / load.LatenciesMicroseconds.Count:0.####}");
+                var (p50, p99, throughput, bytesPerHit, collections, cpuNanos) = await HitLoad.RunAsync(callers, TimeSpan.FromSeconds(seconds), HitAsync);
+                return Invariant($"ok {p50:0.###} {p99:0.###} {throughput:0} {remote / Math.Max(1, throughput * seconds):0.####} {bytesPerHit:0} {collections} {cpuNanos:0.#}");
             case "stampede":
                 // stampede KEY REQUESTS ORIGIN_MS TAG: concurrent requests for one missing key; origin calls made here.
                 var calls = 0;
