@@ -36,7 +36,8 @@ internal static class HitLoad
                 await hit(i);
                 if (count % SampleEvery == 0 && count / SampleEvery < mine.Length)
                 {
-                    mine[count / SampleEvery] = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+                    // From raw timestamps: a TimeSpan would round to 100 ns ticks, too coarse for memory hits.
+                    mine[count / SampleEvery] = (Stopwatch.GetTimestamp() - started) * 1e6 / Stopwatch.Frequency;
                 }
 
                 count++;

@@ -125,7 +125,7 @@ internal static class NodeServer
             double.Parse(command[6], CultureInfo.InvariantCulture),
             int.Parse(command[7], CultureInfo.InvariantCulture));
         var origin = TimeSpan.FromMilliseconds(int.Parse(command[4], CultureInfo.InvariantCulture));
-        var latencies = new long[stream.Length];
+        var latencies = new double[stream.Length];
         var next = -1;
         var calls = 0;
         var tag = prefix + "-mixed";
@@ -142,10 +142,10 @@ internal static class NodeServer
                     var seed = StableHash(id);
                     return LlmResponseText.Create(LlmResponseText.SizeFor(seed), seed);
                 });
-                latencies[i] = (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+                latencies[i] = (Stopwatch.GetTimestamp() - started) * 1e6 / Stopwatch.Frequency;
             }
         })));
-        return Invariant($"ok {calls} {string.Join(',', latencies)}");
+        return Invariant($"ok {calls} {string.Join(',', latencies.Select(l => l.ToString("0.##", CultureInfo.InvariantCulture)))}");
     }
 
     // string.GetHashCode differs between processes; both nodes must build the same answer for the same prompt.
