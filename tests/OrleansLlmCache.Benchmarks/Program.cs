@@ -54,16 +54,17 @@ switch (scenario)
         if (args.Length > 3 && args[3] != "-")
         {
             var text = await File.ReadAllTextAsync(args[3]);
-            const string Begin = "<!-- compare:begin -->";
-            const string End = "<!-- compare:end -->";
+            // Markers count only alone on their line, so that prose quoting them is never mistaken for one.
+            const string Begin = "\n<!-- compare:begin -->\n";
+            const string End = "\n<!-- compare:end -->\n";
             var (from, to) = (text.IndexOf(Begin, StringComparison.Ordinal), text.IndexOf(End, StringComparison.Ordinal));
             if (from < 0 || to < from)
             {
-                Console.Error.WriteLine($"{args[3]} has no {Begin} ... {End} section to replace.");
+                Console.Error.WriteLine($"{args[3]} has no section between <!-- compare:begin --> and <!-- compare:end --> lines to replace.");
                 return 2;
             }
 
-            await File.WriteAllTextAsync(args[3], text[..(from + Begin.Length)] + "\n" + report + text[to..]);
+            await File.WriteAllTextAsync(args[3], text[..(from + Begin.Length)] + "\n" + report + text[(to + 1)..]);
             Console.WriteLine($"Updated {args[3]}.");
         }
 
