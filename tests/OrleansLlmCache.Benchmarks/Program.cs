@@ -4,8 +4,14 @@ using OrleansLlmCache.Benchmarks;
 // Usage: dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- exact-hits [seconds] [keys]
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- semantic [queries] [sizes]
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- invalidation 0 [largest tag size]
-//        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- compare [origin latency s] [entries]
+//        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- compare [origin latency s] [tag entries] [file|-] [s per hit cell] [mixed requests]
 var scenario = args.FirstOrDefault() ?? "exact-hits";
+if (scenario == "node")
+{
+    // Started by compare itself: one app server of one contender, driven over stdin/stdout.
+    return await OrleansLlmCache.Benchmarks.Comparison.NodeServer.RunAsync(args);
+}
+
 var seconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 5;
 var keys = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1000;
 
@@ -36,22 +42,29 @@ switch (scenario)
         await InvalidationBenchmark.RunAsync(keys >= 100_000 ? [10_000, 100_000] : [keys]);
         return 0;
     case "compare":
-        // Usage: ... -- compare [origin latency in seconds] [entries] [markdown file to update]
-        // With a file, the table between <!-- compare:begin --> and <!-- compare:end --> is replaced by this run's.
-        var table = await OrleansLlmCache.Benchmarks.Comparison.ComparisonBenchmark.RunAsync(args.Length > 2 ? keys : 1000, TimeSpan.FromSeconds(args.Length > 1 ? seconds : 0.5));
-        if (args.Length > 3)
+        // Usage: ... -- compare [origin latency s] [tag entries] [markdown file or -] [seconds per exact-hit cell] [mixed requests]
+        // With a file, the text between <!-- compare:begin --> and <!-- compare:end --> is replaced by this run's report.
+        var settings = new OrleansLlmCache.Benchmarks.Comparison.ComparisonSettings(
+            TimeSpan.FromSeconds(args.Length > 1 ? seconds : 2),
+            args.Length > 2 ? keys : 10_000,
+            args.Length > 4 ? double.Parse(args[4], CultureInfo.InvariantCulture) : 2,
+            args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 3000);
+        var report = await OrleansLlmCache.Benchmarks.Comparison.ComparisonBenchmark.RunAsync(settings);
+        Console.WriteLine(report);
+        if (args.Length > 3 && args[3] != "-")
         {
             var text = await File.ReadAllTextAsync(args[3]);
-            const string Begin = "<!-- compare:begin -->";
-            const string End = "<!-- compare:end -->";
+            // Markers count only alone on their line, so that prose quoting them is never mistaken for one.
+            const string Begin = "\n<!-- compare:begin -->\n";
+            const string End = "\n<!-- compare:end -->\n";
             var (from, to) = (text.IndexOf(Begin, StringComparison.Ordinal), text.IndexOf(End, StringComparison.Ordinal));
             if (from < 0 || to < from)
             {
-                Console.Error.WriteLine($"{args[3]} has no {Begin} ... {End} section to replace.");
+                Console.Error.WriteLine($"{args[3]} has no section between <!-- compare:begin --> and <!-- compare:end --> lines to replace.");
                 return 2;
             }
 
-            await File.WriteAllTextAsync(args[3], text[..(from + Begin.Length)] + "\n" + table + text[to..]);
+            await File.WriteAllTextAsync(args[3], text[..(from + Begin.Length)] + "\n" + report + text[(to + 1)..]);
             Console.WriteLine($"Updated {args[3]}.");
         }
 

@@ -5,106 +5,219 @@ using OrleansLlmCache.Testing;
 namespace OrleansLlmCache.Benchmarks.Comparison;
 
 /// <summary>
-/// Issue 8: the contenders side by side in one run, each with two app-server nodes in this process (separate memory,
-/// shared Redis / cluster): warm hits, a stampede on one missing key, and stale reads after a tag invalidation.
+/// Issue 8: the contenders side by side in one run on one machine. Each contender gets two app-server processes of
+/// its own (<see cref="NodeProcess"/>) against one real redis-server and PostgreSQL, or against a silo cluster of one
+/// or three processes; then exact hits, mixed traffic with a slow origin, a stampede, a tag invalidation and a cold start.
 /// </summary>
 internal static class ComparisonBenchmark
 {
-    /// <summary>Runs the comparison; prints the table and returns it (markdown).</summary>
-    public static async Task<string> RunAsync(int entries, TimeSpan originLatency)
+    private static readonly (string Name, string Kind)[] Peers =
+    [
+        ("seed design (memory + Redis + PostgreSQL)", "seed"),
+        ("FusionCache (memory + Redis L2 + backplane + locker)", "fusion"),
+        ("HybridCache (memory + Redis L2)", "hybrid"),
+    ];
+
+    /// <summary>Runs the comparison and returns the report (markdown).</summary>
+    public static async Task<string> RunAsync(ComparisonSettings settings)
     {
-        var table = new System.Text.StringBuilder();
-        void Line(string text = "")
+        var run = Stopwatch.StartNew();
+        var owned = new List<IAsyncDisposable>();
+        // Silos, redis-server and PostgreSQL outlive a harness stopped by a signal; node processes exit by themselves
+        // when their stdin closes.
+        void StopChildren(object? sender, EventArgs e)
         {
-            Console.WriteLine(text);
-            table.AppendLine(text);
-        }
-
-        await using var redis = await LocalRedis.StartAsync();
-        var clusterId = "cmp-" + Guid.NewGuid().ToString("N")[..6];
-        await using var silo = await SiloProcess.StartAsync(new Dictionary<string, string> { ["LlmCache__Silo__ClusterId"] = clusterId });
-        ICacheContender[] contenders =
-        [
-            new SeedDesignContender(redis.ConnectionString),
-            new FusionCacheContender(redis.ConnectionString),
-            new HybridCacheContender(redis.ConnectionString),
-            new OrleansContender(silo, clusterId, l1: true),
-            new OrleansContender(silo, clusterId, l1: false),
-        ];
-
-        var payload = new string('x', 1024);
-        Line($"Comparison, {entries} entries, 1 KiB values, origin latency {originLatency.TotalMilliseconds:0} ms, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}");
-        Line();
-        Line("| contender | warm hit p50 (1 caller) | warm hit p99 | hits/s (16 callers) | stampede: origin calls for 1,000 concurrent misses on 2 nodes | stale reads on node B right after node A's tag invalidation returned | node B serves none of them after |");
-        Line("|---|---|---|---|---|---|---|");
-        foreach (var contender in contenders)
-        {
-            var run = Guid.NewGuid().ToString("N")[..6];
-            await using var a = await contender.CreateNodeAsync();
-            await using var b = await contender.CreateNodeAsync();
-            var keys = Enumerable.Range(0, entries).Select(i => $"{run}-k{i}").ToArray();
-            var tag = "tag-" + run;
-
-            // Fill through A, then read everything on B (so both nodes hold local copies).
-            await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (key, _) => await a.GetOrCreateAsync(key, tag, _ => Task.FromResult(payload)));
-            await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (key, _) =>
-                await b.GetOrCreateAsync(key, tag, _ => throw new InvalidOperationException("B must find what A stored")));
-
-            var oneCaller = await LoadRunner.RunAsync(contender.Name, 1024, 1, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), async i => await Hit(b, keys[i % keys.Length]));
-            var sixteen = await LoadRunner.RunAsync(contender.Name, 1024, 16, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), async i => await Hit(b, keys[i % keys.Length]));
-
-            var originCalls = 0;
-            var stampedeKey = $"{run}-stampede";
-            await Task.WhenAll(Enumerable.Range(0, 1000).Select(i => Task.Run(async () =>
-                await (i % 2 == 0 ? a : b).GetOrCreateAsync(stampedeKey, tag + "-s", async ct =>
+            lock (owned)
+            {
+                foreach (var child in Enumerable.Reverse(owned))
                 {
-                    Interlocked.Increment(ref originCalls);
-                    await Task.Delay(originLatency, ct);
-                    return payload;
-                }))));
+                    child.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(30));
+                }
 
-            var invalidated = Stopwatch.StartNew();
-            await a.InvalidateTagAsync(tag);
-            var returned = invalidated.Elapsed;
-            var stale = await CountStaleAsync(b, keys);
-            var firstPass = stale;
-            while (stale > 0 && invalidated.Elapsed < TimeSpan.FromSeconds(10))
-            {
-                await Task.Delay(50);
-                stale = await CountStaleAsync(b, keys);
+                owned.Clear();
             }
-
-            var clean = stale == 0 ? $"{invalidated.Elapsed.TotalMilliseconds:0} ms" : "not within 10 s";
-
-            Line(string.Create(CultureInfo.InvariantCulture,
-                $"| {contender.Name} | {Format(oneCaller.Percentile(50))} | {Format(oneCaller.Percentile(99))} | {sixteen.Throughput:N0} | {originCalls} | {firstPass} of {entries} (call returned after {returned.TotalMilliseconds:0} ms) | {clean} |"));
         }
 
-        return table.ToString();
-    }
-
-    private static async Task<int> CountStaleAsync(ICacheNode node, string[] keys)
-    {
-        var stale = 0;
-        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (key, _) =>
+        AppDomain.CurrentDomain.ProcessExit += StopChildren;
+        try
         {
-            if (await node.GetAsync(key) is not null)
-            {
-                Interlocked.Increment(ref stale);
-            }
-        });
-        return stale;
-    }
-
-    private static async Task Hit(ICacheNode node, string key)
-    {
-        if (await node.GetAsync(key) is null)
+            return await RunAsync(settings, owned, run);
+        }
+        finally
         {
-            throw new InvalidOperationException($"expected a hit for {key}");
+            AppDomain.CurrentDomain.ProcessExit -= StopChildren;
+            StopChildren(null, EventArgs.Empty);
         }
     }
 
-    private static string Format(double micros) => micros < 10
-        ? string.Create(CultureInfo.InvariantCulture, $"{micros:0.0} µs")
-        : string.Create(CultureInfo.InvariantCulture, $"{micros:0} µs");
+    private static async Task<string> RunAsync(ComparisonSettings settings, List<IAsyncDisposable> owned, Stopwatch run)
+    {
+        T Own<T>(T child)
+            where T : IAsyncDisposable
+        {
+            lock (owned)
+            {
+                owned.Add(child);
+            }
+
+            return child;
+        }
+
+        var redis = Own(await LocalRedis.StartAsync());
+        var postgres = Own(await LocalPostgres.StartAsync());
+        var seedDatabase = await postgres.CreateDatabaseAsync();
+        await SeedDesignNode.CreateSchemaAsync(seedDatabase);
+        var results = new List<ContenderResult>();
+        // LLMCACHE_COMPARE_ONLY=seed,orleans-l1 runs only those kinds (while working on one of them; the report then
+        // leaves out the ratios it cannot compute).
+        var only = Environment.GetEnvironmentVariable("LLMCACHE_COMPARE_ONLY")?.Split(',');
+        bool Wanted(string kind) => only is null || only.Contains(kind);
+        foreach (var (name, kind) in Peers.Where(p => Wanted(p.Kind)))
+        {
+            results.Add(await MeasureAsync(new ContenderResult(name, kind), redis.ConnectionString, seedDatabase, "-", settings));
+        }
+
+        foreach (var siloCount in new[] { 1, 3 }.Where(_ => Wanted("orleans-l1") || Wanted("orleans-nol1")))
+        {
+            var clusterId = $"cmp{siloCount}-" + Guid.NewGuid().ToString("N")[..6];
+            var silos = await StartClusterAsync(siloCount, clusterId, redis.ConnectionString, await postgres.CreateDatabaseAsync(), Own);
+            try
+            {
+                var silosText = siloCount == 1 ? "1 silo" : $"{siloCount} silos";
+                foreach (var (l1, kind) in new[] { ("on", "orleans-l1"), ("off", "orleans-nol1") }.Where(c => Wanted(c.Item2)))
+                {
+                    results.Add(await MeasureAsync(new ContenderResult($"OrleansLlmCache ({silosText}, L1 {l1})", kind), redis.ConnectionString, "-", clusterId, settings));
+                }
+            }
+            finally
+            {
+                foreach (var silo in silos)
+                {
+                    await silo.DisposeAsync();
+                }
+            }
+        }
+
+        return ComparisonReport.Write(results, settings, run.Elapsed);
+    }
+
+    // The production shape: Redis membership, PostgreSQL grain storage, silos started one after another (several
+    // silos starting at once on two loaded cores suspected each other in the cluster tests).
+    private static async Task<List<SiloProcess>> StartClusterAsync(int count, string clusterId, string redis, string database, Func<SiloProcess, SiloProcess> own)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["LlmCache__Silo__ClusterId"] = clusterId,
+            ["LlmCache__Silo__Clustering"] = "Redis",
+            ["LlmCache__Silo__Storage"] = "PostgreSQL",
+            ["ConnectionStrings__Redis"] = redis,
+            ["ConnectionStrings__PostgreSQL"] = database,
+            ["DOTNET_gcServer"] = "1", // as the silo ships
+        };
+        var silos = new List<SiloProcess>();
+        for (var i = 0; i < count; i++)
+        {
+            silos.Add(own(await SiloProcess.StartAsync(environment)));
+        }
+
+        return silos;
+    }
+
+    private static async Task<ContenderResult> MeasureAsync(ContenderResult result, string redis, string postgres, string clusterId, ComparisonSettings settings)
+    {
+        Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {result.Name}");
+        var run = result.Kind + "-" + Guid.NewGuid().ToString("N")[..6];
+        var originMs = ((int)settings.OriginLatency.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        await using var a = await NodeProcess.StartAsync(result.Kind, redis, postgres, clusterId);
+        await using var b = await NodeProcess.StartAsync(result.Kind, redis, postgres, clusterId);
+        if (result.Kind == "orleans-l1")
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1.5)); // first invalidation subscription, after which L1 is trusted
+        }
+
+        // Exact hits on B of entries A stored (B reads them once first, as an app server that served them before).
+        foreach (var size in settings.PayloadSizes)
+        {
+            var prefix = $"{run}-h{size}";
+            await a.SendAsync($"fill {prefix} {settings.HitEntries} {size} {run}-hits");
+            await ExpectAsync(b, $"read {prefix} {settings.HitEntries}", settings.HitEntries);
+            if (size == settings.PayloadSizes[0])
+            {
+                // Thrown away: lets tiered JIT compile the hit path, which a fresh process would otherwise do (and
+                // charge its CPU to) during the first cell.
+                await b.SendAsync(Invariant($"hits {prefix} {settings.HitEntries} 1 {2 * settings.HitSeconds}"));
+            }
+
+            foreach (var callers in settings.Callers)
+            {
+                var figures = Numbers(await b.SendAsync(Invariant($"hits {prefix} {settings.HitEntries} {callers} {settings.HitSeconds}")));
+                result.Hits[(size, callers)] = (figures[0], figures[1], figures[2], figures[3], figures[4], (int)figures[5], figures[6]);
+            }
+        }
+
+        // Stampede: one missing key, half the requests from each process, at the same moment.
+        var half = settings.StampedeRequests / 2;
+        var watch = Stopwatch.StartNew();
+        var stampede = await Task.WhenAll(a.SendAsync($"stampede {run}-stampede {half} {originMs} {run}-s"), b.SendAsync($"stampede {run}-stampede {half} {originMs} {run}-s"));
+        result.Stampede = (stampede.Sum(r => int.Parse(r[0], CultureInfo.InvariantCulture)), watch.Elapsed);
+
+        // Mixed traffic: each process replays its own Zipf stream (shared popular prompts, own first-time prompts).
+        var requests = settings.MixedRequests / 2;
+        watch.Restart();
+        var mixed = await Task.WhenAll(new[] { a, b }.Select((node, i) => node.SendAsync(Invariant(
+            $"mixed {run}-m {requests} {settings.MixedCallersPerNode} {originMs} {settings.MixedKeys} {settings.MixedUniqueShare} {i + 1}"))));
+        var latencies = mixed.SelectMany(r => r[1].Split(',')).Select(l => double.Parse(l, CultureInfo.InvariantCulture)).Order().ToArray();
+        result.Mixed = (latencies.Length, mixed.Sum(r => int.Parse(r[0], CultureInfo.InvariantCulture)), Percentile(latencies, 50), Percentile(latencies, 99), watch.Elapsed);
+
+        // Invalidation: A stores the tagged entries, B reads them all; A invalidates the tag; then both read every
+        // entry until neither serves any (every entry found is a stale read).
+        var tagPrefix = $"{run}-i";
+        await a.SendAsync($"fill {tagPrefix} {settings.TagEntries} 1024 {run}-inv");
+        await ExpectAsync(b, $"read {tagPrefix} {settings.TagEntries}", settings.TagEntries);
+        watch.Restart();
+        var returned = TimeSpan.FromMilliseconds(Numbers(await a.SendAsync($"invalidate {run}-inv"))[0]);
+        int? firstPass = null;
+        TimeSpan? clean = null;
+        while (watch.Elapsed < settings.StaleWindow)
+        {
+            var reads = await Task.WhenAll(a.SendAsync($"read {tagPrefix} {settings.TagEntries}"), b.SendAsync($"read {tagPrefix} {settings.TagEntries}"));
+            var stale = reads.Sum(r => int.Parse(r[0], CultureInfo.InvariantCulture));
+            firstPass ??= stale;
+            if (stale == 0)
+            {
+                clean = watch.Elapsed;
+                break;
+            }
+
+            await Task.Delay(50);
+        }
+
+        result.Invalidation = (returned, firstPass ?? -1, 2 * settings.TagEntries, clean);
+
+        // Cold start: a fresh app-server process, from Process.Start to its first hit on an entry A stored.
+        await using (var cold = await NodeProcess.StartAsync(result.Kind, redis, postgres, clusterId))
+        {
+            var first = await cold.SendAsync($"get {run}-h1024-k0");
+            result.ColdStart = (cold.StartedToReady, Stopwatch.GetElapsedTime(cold.StartTimestamp), first[0] == "hit");
+        }
+
+        Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {result.Name}: done");
+        return result;
+    }
+
+    private static async Task ExpectAsync(NodeProcess node, string readCommand, int expected)
+    {
+        var found = int.Parse((await node.SendAsync(readCommand))[0], CultureInfo.InvariantCulture);
+        if (found != expected)
+        {
+            throw new InvalidOperationException($"'{readCommand}' found {found} entries, expected {expected}: the other node's writes did not arrive.");
+        }
+    }
+
+    private static double[] Numbers(string[] words) => [.. words.Select(w => double.Parse(w, CultureInfo.InvariantCulture))];
+
+    private static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

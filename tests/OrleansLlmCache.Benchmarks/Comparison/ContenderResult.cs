@@ -1,0 +1,21 @@
+namespace OrleansLlmCache.Benchmarks.Comparison;
+
+/// <summary>What one contender measured in one run; latencies in microseconds.</summary>
+internal sealed record ContenderResult(string Name, string Kind)
+{
+    /// <summary>
+    /// Exact hits per payload size and callers: <c>Remote</c> is the share of hits that left the process, <c>Bytes</c>
+    /// what the app server allocated per hit, <c>Collections</c> its gen-0 collections during the measurement,
+    /// <c>CpuNanos</c> the app-server process's CPU time per hit.
+    /// </summary>
+    public Dictionary<(int Size, int Callers), (double P50, double P99, double Throughput, double Remote, double Bytes, int Collections, double CpuNanos)> Hits { get; } = [];
+
+    public (int Requests, int OriginCalls, double P50, double P99, TimeSpan Took) Mixed { get; set; }
+
+    public (int OriginCalls, TimeSpan Took) Stampede { get; set; }
+
+    /// <summary>The call's own time, stale reads in the first pass over every entry on both nodes, and when none was served.</summary>
+    public (TimeSpan Returned, int StaleFirstPass, int Reads, TimeSpan? Clean) Invalidation { get; set; }
+
+    public (TimeSpan ToReady, TimeSpan ToFirstHit, bool Hit) ColdStart { get; set; }
+}

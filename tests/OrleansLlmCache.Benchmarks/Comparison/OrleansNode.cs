@@ -1,0 +1,33 @@
+using OrleansLlmCache.Client.Caching;
+using OrleansLlmCache.Keys;
+using OrleansLlmCache.Model;
+using OrleansLlmCache.Testing;
+
+namespace OrleansLlmCache.Benchmarks.Comparison;
+
+/// <summary>OrleansLlmCache in one app server: a client host that finds the silos through Redis membership, L1 on or off.</summary>
+internal sealed class OrleansNode(ClientHost host) : ICacheNode
+{
+    private readonly ILlmCache _cache = host.Cache;
+
+    public static async Task<ICacheNode> CreateAsync(string redis, string clusterId, bool l1) =>
+        new OrleansNode(await ClientHost.ConnectThroughRedisAsync(redis, clusterId, configure: o =>
+        {
+            o.L1Enabled = l1;
+            o.L1SizeLimitBytes = 256L << 20; // the 10,000-entry tag and the 16 KiB hit set both fit
+        }));
+
+    public async Task<string?> GetAsync(string key) => (await _cache.GetAsync(Key(key)))?.Response.Content;
+
+    public async Task<string> GetOrCreateAsync(string key, string tag, Func<CancellationToken, Task<string>> factory) =>
+        (await _cache.GetOrCreateAsync(
+            Key(key),
+            async ct => new CachedResponse(await factory(ct), "gpt-4"),
+            new LlmCacheEntryOptions { Tags = [tag], TimeToLive = TimeSpan.FromHours(1) })).Response.Content;
+
+    public async Task InvalidateTagAsync(string tag) => await _cache.InvalidateTagAsync(tag);
+
+    public ValueTask DisposeAsync() => host.DisposeAsync();
+
+    private CacheKey Key(string key) => _cache.CreateKey(key.Replace('/', '.'));
+}
