@@ -12,6 +12,7 @@ namespace OrleansLlmCache.Invalidation;
 public sealed class DependencyVersionTable(IGrainFactory grains, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, long> _versions = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, long> EmptyVersions = [];
     private long _trustedUntilTicks;
     private long _epoch;
 
@@ -46,21 +47,35 @@ public sealed class DependencyVersionTable(IGrainFactory grains, TimeProvider ti
     /// The synchronous check used on hot paths (L1): <see langword="true"/> when every version is known locally, trusted
     /// and current; <see langword="false"/> when one is known to be outdated or cannot be vouched for locally.
     /// </summary>
-    public bool IsCurrentLocally(IReadOnlyDictionary<string, long>? versions)
-    {
-        if (versions is null || versions.Count == 0)
-        {
-            return IsTrusted;
-        }
+    public bool IsCurrentLocally(IReadOnlyDictionary<string, long>? versions) => IsCurrentLocally(versions, time.GetUtcNow());
 
-        if (!IsTrusted)
+    /// <inheritdoc cref="IsCurrentLocally(IReadOnlyDictionary{string, long}?)"/>
+    /// <param name="versions">The versions an entry was built against.</param>
+    /// <param name="now">The caller's reading of the clock (a hit reads it once).</param>
+    public bool IsCurrentLocally(IReadOnlyDictionary<string, long>? versions, DateTimeOffset now)
+    {
+        if (now.UtcTicks >= Volatile.Read(ref _trustedUntilTicks))
         {
             return false;
         }
 
-        foreach (var (key, version) in versions)
+        if (versions is Dictionary<string, long> concrete)
         {
-            if (!_versions.TryGetValue(key, out var current) || current != version)
+            // The form entries arrive in: its struct enumerator allocates nothing on the hit path.
+            foreach (var (key, version) in concrete)
+            {
+                if (!IsCurrent(key, version))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        foreach (var (key, version) in versions ?? EmptyVersions)
+        {
+            if (!IsCurrent(key, version))
             {
                 return false;
             }
@@ -68,6 +83,8 @@ public sealed class DependencyVersionTable(IGrainFactory grains, TimeProvider ti
 
         return true;
     }
+
+    private bool IsCurrent(string key, long version) => _versions.TryGetValue(key, out var current) && current == version;
 
     /// <summary>Whether every version is current, asking the dependency grains for what is not known or not trusted.</summary>
     public async ValueTask<bool> IsCurrentAsync(IReadOnlyDictionary<string, long>? versions)

@@ -59,16 +59,18 @@ public readonly record struct CacheKey(
             throw new ArgumentException($"The {field} is {value.Length} characters long; the limit is {maxLength}.", field);
         }
 
-        foreach (var c in value)
+        // Vectorized: every lookup validates its key, so this is on the hit path.
+        var bad = value.AsSpan().IndexOfAnyExcept(AllowedCharacters);
+        if (bad >= 0)
         {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or ':' or '-'))
-            {
-                throw new ArgumentException(
-                    $"The {field} '{Truncate(value)}' contains '{Printable(c)}'; use only letters, digits and _ . : -",
-                    field);
-            }
+            throw new ArgumentException(
+                $"The {field} '{Truncate(value)}' contains '{Printable(value[bad])}'; use only letters, digits and _ . : -",
+                field);
         }
     }
+
+    private static readonly System.Buffers.SearchValues<char> AllowedCharacters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:-");
 
     private static string Truncate(string value) => value.Length <= 80 ? value : value[..80] + "…";
 

@@ -80,7 +80,7 @@ internal sealed partial class GrainLlmCache(
         var write = WriteOptions(key, options, versions: null);
         try
         {
-            l1.Remove(key.ToGrainKey());
+            l1.Remove(key);
             var epoch = l1.Epoch;
             var entry = await Entry(key).SetAsync(response, write).AsTask().WaitAsync(WriteTimeout, cancellationToken);
             l1.Set(key, entry, epoch);
@@ -96,7 +96,7 @@ internal sealed partial class GrainLlmCache(
     public async ValueTask<bool> RemoveAsync(CacheKey key, CancellationToken cancellationToken = default)
     {
         key.Validate();
-        l1.Remove(key.ToGrainKey());
+        l1.Remove(key);
         try
         {
             return await Entry(key).RemoveAsync().AsTask().WaitAsync(WriteTimeout, cancellationToken);

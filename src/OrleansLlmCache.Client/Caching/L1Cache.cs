@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Caching.Memory;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using OrleansLlmCache.Invalidation;
 using OrleansLlmCache.Keys;
@@ -7,38 +7,68 @@ using OrleansLlmCache.Model;
 namespace OrleansLlmCache.Client.Caching;
 
 /// <summary>
-/// The app server's in-process layer: a size-bounded <see cref="MemoryCache"/> of live entries. An entry is served only
-/// while it has not expired and this process's <see cref="DependencyVersionTable"/> is trusted and says every version
-/// it was built against is current; removals, overwrites and invalidations evict it through the hub's broadcasts.
+/// The app server's in-process layer: live entries bounded by <see cref="LlmCacheOptions.L1SizeLimitBytes"/>. An entry
+/// is served only while it has not expired and this process's <see cref="DependencyVersionTable"/> is trusted and says
+/// every version it was built against is current; removals, overwrites and invalidations evict it through the hub's
+/// broadcasts.
 /// </summary>
+/// <remarks>
+/// A hit is on every request's path, so it allocates nothing and reads the clock once: a dictionary keyed by the
+/// <see cref="CacheKey"/> value itself (no key string built per lookup), not <c>MemoryCache</c> (which reads the clock
+/// several times and needs an object key). When the byte budget is exceeded, the least recently used quarter is dropped
+/// (expired entries first), as <c>MemoryCache</c> compaction did.
+/// </remarks>
 internal sealed class L1Cache : IDisposable
 {
-    private readonly MemoryCache? _cache;
+    private const double CompactionPercentage = 0.25;
+
+    private readonly ConcurrentDictionary<CacheKey, Slot>? _entries;
     private readonly DependencyVersionTable _versions;
     private readonly TimeProvider _time;
+    private readonly long _sizeLimit;
+    private readonly Lock _compaction = new();
+    private long _size;
 
     public L1Cache(IOptions<LlmCacheOptions> options, DependencyVersionTable versions, TimeProvider time)
     {
         _versions = versions;
         _time = time;
+        _sizeLimit = options.Value.L1SizeLimitBytes;
         if (options.Value.L1Enabled)
         {
-            _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.L1SizeLimitBytes, CompactionPercentage = 0.25 });
+            _entries = new ConcurrentDictionary<CacheKey, Slot>();
         }
     }
 
-    public bool Enabled => _cache is not null;
+    public bool Enabled => _entries is not null;
+
+    public int Count => _entries?.Count ?? 0;
+
+    /// <summary>Bytes held, as estimated from the entries' text.</summary>
+    public long Size => Interlocked.Read(ref _size);
 
     public CacheEntry? TryGet(CacheKey key)
     {
-        if (_cache is null || !_cache.TryGetValue(key.ToGrainKey(), out CacheEntry? entry) || entry is null)
+        if (_entries is null || !_entries.TryGetValue(key, out var slot))
         {
             return null;
         }
 
-        return (entry.ExpiresAt is { } expires && expires <= _time.GetUtcNow()) || !_versions.IsCurrentLocally(entry.Versions)
-            ? null
-            : entry;
+        var now = _time.GetUtcNow();
+        var entry = slot.Entry;
+        if (entry.ExpiresAt is { } expires && expires <= now)
+        {
+            RemoveSlot(key, slot);
+            return null;
+        }
+
+        if (!_versions.IsCurrentLocally(entry.Versions, now))
+        {
+            return null;
+        }
+
+        slot.LastAccess = now.UtcTicks;
+        return entry;
     }
 
     /// <summary>The epoch to pass back to <see cref="Set"/>: read it before asking the cluster.</summary>
@@ -52,38 +82,159 @@ internal sealed class L1Cache : IDisposable
     /// </summary>
     public void Set(CacheKey key, CacheEntry entry, long epoch)
     {
-        if (_cache is null || !_versions.IsTrusted || _versions.Epoch != epoch)
+        if (_entries is null || !_versions.IsTrusted || _versions.Epoch != epoch)
         {
             return;
         }
 
-        foreach (var (dependency, version) in entry.Versions ?? new Dictionary<string, long>())
+        if (entry.Versions is not null)
         {
-            _versions.Merge(dependency, version);
+            foreach (var (dependency, version) in entry.Versions)
+            {
+                _versions.Merge(dependency, version);
+            }
         }
 
-        using var item = _cache.CreateEntry(key.ToGrainKey());
-        item.Value = entry;
-        item.Size = 256 + (2L * (entry.Response.Content.Length + entry.Response.Model.Length));
-        if (entry.ExpiresAt is { } expires)
+        var slot = new Slot(entry, 256 + (2L * (entry.Response.Content.Length + entry.Response.Model.Length)), _time.GetUtcNow().UtcTicks);
+        if (slot.Size > _sizeLimit)
         {
-            item.AbsoluteExpiration = expires;
+            Remove(key); // larger than the whole budget: not worth evicting everything else for
+            return;
+        }
+
+        long size;
+        while (true)
+        {
+            // Not AddOrUpdate: its update delegate may run more than once under contention, and the byte count with it.
+            if (_entries.TryGetValue(key, out var replaced))
+            {
+                if (_entries.TryUpdate(key, slot, replaced))
+                {
+                    size = Interlocked.Add(ref _size, slot.Size - replaced.Size);
+                    break;
+                }
+            }
+            else if (_entries.TryAdd(key, slot))
+            {
+                size = Interlocked.Add(ref _size, slot.Size);
+                break;
+            }
+        }
+
+        if (size > _sizeLimit)
+        {
+            Compact();
         }
     }
 
-    public void Remove(string grainKey) => _cache?.Remove(grainKey);
+    public void Remove(CacheKey key)
+    {
+        if (_entries is not null && _entries.TryRemove(key, out var removed))
+        {
+            Interlocked.Add(ref _size, -removed.Size);
+        }
+    }
 
+    /// <summary>Drops the entries named by grain keys (<c>tenant/namespace/id</c>), as broadcast by the hub.</summary>
     public void Evict(IReadOnlyList<string> grainKeys)
     {
-        foreach (var key in grainKeys)
+        if (_entries is null)
         {
-            _cache?.Remove(key);
+            return;
+        }
+
+        foreach (var grainKey in grainKeys)
+        {
+            if (TryParse(grainKey, out var key))
+            {
+                Remove(key);
+            }
         }
     }
 
-    public void Clear() => _cache?.Clear();
+    public void Clear()
+    {
+        if (_entries is null)
+        {
+            return;
+        }
 
-    public int Count => _cache?.Count ?? 0;
+        foreach (var key in _entries.Keys)
+        {
+            Remove(key);
+        }
+    }
 
-    public void Dispose() => _cache?.Dispose();
+    public void Dispose() => _entries?.Clear();
+
+    private static bool TryParse(string grainKey, out CacheKey key)
+    {
+        try
+        {
+            key = CacheKey.Parse(grainKey);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            key = default; // not a key this process could have stored
+            return false;
+        }
+    }
+
+    // Removes the slot only if it is still the one that was read: a concurrent Set may have replaced it.
+    private void RemoveSlot(CacheKey key, Slot slot)
+    {
+        if (_entries!.TryRemove(new KeyValuePair<CacheKey, Slot>(key, slot)))
+        {
+            Interlocked.Add(ref _size, -slot.Size);
+        }
+    }
+
+    private void Compact()
+    {
+        // One compaction at a time; a writer that finds one running leaves the work to it.
+        if (!_compaction.TryEnter())
+        {
+            return;
+        }
+
+        try
+        {
+            var target = (long)(_sizeLimit * (1 - CompactionPercentage));
+            if (Size <= _sizeLimit)
+            {
+                return;
+            }
+
+            var now = _time.GetUtcNow();
+            var victims = _entries!
+                .OrderBy(pair => pair.Value.Entry.ExpiresAt is { } expires && expires <= now ? 0 : 1)
+                .ThenBy(pair => pair.Value.LastAccess)
+                .ToList();
+            foreach (var (key, slot) in victims)
+            {
+                if (Size <= target)
+                {
+                    break;
+                }
+
+                RemoveSlot(key, slot);
+            }
+        }
+        finally
+        {
+            _compaction.Exit();
+        }
+    }
+
+    /// <summary>An entry held in L1, its estimated size and when it was last served (for compaction).</summary>
+    private sealed class Slot(CacheEntry entry, long size, long lastAccess)
+    {
+        public CacheEntry Entry { get; } = entry;
+
+        public long Size { get; } = size;
+
+        // Written without synchronisation on hits: an approximate recency is all compaction needs.
+        public long LastAccess { get; set; } = lastAccess;
+    }
 }

@@ -1,0 +1,138 @@
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using OrleansLlmCache.Client.Caching;
+using OrleansLlmCache.Invalidation;
+using OrleansLlmCache.Keys;
+using OrleansLlmCache.Model;
+
+namespace OrleansLlmCache.Tests.Client;
+
+/// <summary>The app server's in-process layer on its own: bounds, expiry, versions, evictions.</summary>
+public sealed class L1CacheTests : IDisposable
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero));
+    private readonly DependencyVersionTable _versions;
+    private readonly L1Cache _l1;
+
+    public L1CacheTests()
+    {
+        _versions = new DependencyVersionTable(null!, _time); // never asks the cluster in these tests
+        _versions.TrustUntil(_time.GetUtcNow().AddHours(1));
+        _l1 = new L1Cache(Options.Create(new LlmCacheOptions { L1SizeLimitBytes = 64 * 1024 }), _versions, _time);
+    }
+
+    public void Dispose() => _l1.Dispose();
+
+    [Fact]
+    public void StaysWithinItsByteBudget_DroppingTheLeastRecentlyUsed()
+    {
+        var kept = Key(0);
+        _l1.Set(kept, Entry(1024), _l1.Epoch);
+        for (var i = 1; i < 100; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(1));
+            Assert.NotNull(_l1.TryGet(kept)); // read all along: the most recently used
+            _l1.Set(Key(i), Entry(1024), _l1.Epoch);
+        }
+
+        Assert.InRange(_l1.Size, 1, 64 * 1024);
+        Assert.InRange(_l1.Count, 2, 99);
+        Assert.NotNull(_l1.TryGet(kept));
+        Assert.NotNull(_l1.TryGet(Key(99))); // the newest survives too
+        Assert.Null(_l1.TryGet(Key(1))); // among the least recently used
+    }
+
+    [Fact]
+    public void Overwrite_CountsTheEntryOnce()
+    {
+        _l1.Set(Key(1), Entry(1000), _l1.Epoch);
+        var one = _l1.Size;
+        _l1.Set(Key(1), Entry(1000), _l1.Epoch);
+        _l1.Set(Key(1), Entry(1000), _l1.Epoch);
+
+        Assert.Equal(one, _l1.Size);
+        Assert.Equal(1, _l1.Count);
+        _l1.Remove(Key(1));
+        Assert.Equal(0, _l1.Size);
+    }
+
+    [Fact]
+    public void Expired_IsNotServedAndLeaves()
+    {
+        _l1.Set(Key(1), Entry(10, expiresIn: TimeSpan.FromSeconds(5)), _l1.Epoch);
+        _time.Advance(TimeSpan.FromSeconds(4));
+        Assert.NotNull(_l1.TryGet(Key(1)));
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Null(_l1.TryGet(Key(1)));
+        Assert.Equal(0, _l1.Count);
+    }
+
+    [Fact]
+    public void BuiltAgainstAnOutdatedVersion_IsNotServed()
+    {
+        _l1.Set(Key(1), Entry(10, tagVersion: 1), _l1.Epoch);
+        Assert.NotNull(_l1.TryGet(Key(1)));
+
+        _versions.Merge("acme/tag:docs", 2); // an invalidation of the tag
+        Assert.Null(_l1.TryGet(Key(1)));
+    }
+
+    [Fact]
+    public void Untrusted_ServesNothingAndKeepsNothing()
+    {
+        _l1.Set(Key(1), Entry(10, expiresIn: TimeSpan.FromHours(3)), _l1.Epoch);
+        _time.Advance(TimeSpan.FromHours(2)); // the hub lease ran out; the entry itself has not expired
+
+        Assert.Null(_l1.TryGet(Key(1)));
+        _l1.Set(Key(2), Entry(10, expiresIn: TimeSpan.FromHours(3)), _l1.Epoch);
+        Assert.Equal(1, _l1.Count);
+    }
+
+    [Fact]
+    public void SetAfterAFlush_IsDropped()
+    {
+        var epoch = _l1.Epoch;
+        _versions.Flush();
+        _versions.TrustUntil(_time.GetUtcNow().AddHours(1));
+
+        _l1.Set(Key(1), Entry(10), epoch);
+        Assert.Null(_l1.TryGet(Key(1)));
+    }
+
+    [Fact]
+    public void EvictByGrainKey_RemovesThoseEntries_AndIgnoresMalformedKeys()
+    {
+        _l1.Set(Key(1), Entry(10), _l1.Epoch);
+        _l1.Set(Key(2), Entry(10), _l1.Epoch);
+
+        _l1.Evict([Key(1).ToGrainKey(), "not a key", "a/b/c/d"]);
+
+        Assert.Null(_l1.TryGet(Key(1)));
+        Assert.NotNull(_l1.TryGet(Key(2)));
+    }
+
+    [Fact]
+    public void LargerThanTheWholeBudget_IsNotKept()
+    {
+        _l1.Set(Key(1), Entry(10), _l1.Epoch);
+        _l1.Set(Key(2), Entry(40 * 1024), _l1.Epoch);
+
+        Assert.Null(_l1.TryGet(Key(2)));
+        Assert.NotNull(_l1.TryGet(Key(1)));
+    }
+
+    private static CacheKey Key(int i) => new("acme", "docs", $"k{i}");
+
+    private CacheEntry Entry(int chars, TimeSpan? expiresIn = null, long tagVersion = 0)
+    {
+        var versions = new Dictionary<string, long>(StringComparer.Ordinal) { ["acme/ns:docs"] = 0 };
+        if (tagVersion > 0)
+        {
+            versions["acme/tag:docs"] = tagVersion;
+        }
+
+        var now = _time.GetUtcNow();
+        return new CacheEntry(new CachedResponse(new string('x', chars), "gpt-4"), now, now + (expiresIn ?? TimeSpan.FromHours(1)), 0, Versions: versions);
+    }
+}
