@@ -47,11 +47,13 @@ internal sealed partial class GrainLlmCache(
 
     public async ValueTask<CacheEntry?> GetAsync(CacheKey key, CancellationToken cancellationToken = default)
     {
-        key.Validate();
+        // L1 first: only validated keys are ever stored there, so a hit needs no second validation.
         if (l1.TryGet(key) is { } local)
         {
             return local;
         }
+
+        key.Validate();
 
         var epoch = l1.Epoch;
         try
