@@ -31,8 +31,10 @@ public sealed class CachePageBrowserTests(ITestOutputHelper output)
         Assert.True(new FileInfo(screenshot).Length > 10_000, "a screenshot with content");
     }
 
+    // The traffic runs before anyone opens the dashboard: upstream counts grain calls only while the dashboard is queried,
+    // so this would read 0 calls for CacheEntryGrain without LlmCache:Dashboard:ProfileGrainCallsAlways.
     [Fact]
-    public async Task Dashboard_ShowsRealCounters()
+    public async Task Dashboard_ShowsRealCountersAndCacheEntryCalls_ForTrafficBeforeItWasOpened()
     {
         var clusterId = "dash-" + Guid.NewGuid().ToString("N")[..8];
         await using var silo = await SiloProcess.StartAsync(new Dictionary<string, string> { ["LlmCache__Silo__ClusterId"] = clusterId });
@@ -46,18 +48,31 @@ public sealed class CachePageBrowserTests(ITestOutputHelper output)
         {
             using var counters = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/dashboard/DashboardCounters"));
             root = counters.RootElement.Clone();
+            var entryStats = root.GetProperty("simpleGrainStats").EnumerateArray()
+                .Where(g => g.GetProperty("grainType").GetString()!.EndsWith("CacheEntryGrain", StringComparison.Ordinal)).ToList();
             var sampled = root.GetProperty("totalActiveHostCount").GetInt32() == 1
                 && root.GetProperty("totalActivationCount").GetInt32() > 0
-                && root.GetProperty("simpleGrainStats").EnumerateArray().Any(g =>
-                    g.GetProperty("grainType").GetString()!.EndsWith("CacheEntryGrain", StringComparison.Ordinal) && g.GetProperty("activationCount").GetInt32() > 0);
+                && entryStats.Any(g => g.GetProperty("activationCount").GetInt32() > 0)
+                && entryStats.Any(g => g.GetProperty("totalCalls").GetInt64() > 0);
             if (sampled)
             {
                 break;
             }
 
-            Assert.True(DateTime.UtcNow < deadline, "the dashboard showed no active host, activations or cache entry activations within 30 s: " + root);
+            Assert.True(DateTime.UtcNow < deadline, "the dashboard showed no active host, activations, or cache entry activations and calls within 30 s: " + root);
             await Task.Delay(500);
         }
+
+        // Per method: 4 GetOrCreateAsync calls on two keys are at least 4 GetOrLeaseAsync calls on the entry grains.
+        var entryGrainType = root.GetProperty("simpleGrainStats").EnumerateArray()
+            .Select(g => g.GetProperty("grainType").GetString()!).First(t => t.EndsWith("CacheEntryGrain", StringComparison.Ordinal));
+        using var grainStats = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"/dashboard/GrainStats/{entryGrainType}"));
+        // The answer is { "Grain.Method": { "period": { "count": n, ... }, ... }, ... } over the dashboard's history window.
+        var leaseCalls = grainStats.RootElement.EnumerateObject()
+            .Where(method => method.Name.EndsWith(".GetOrLeaseAsync", StringComparison.Ordinal))
+            .SelectMany(method => method.Value.EnumerateObject())
+            .Sum(period => period.Value.GetProperty("count").GetInt64());
+        Assert.True(leaseCalls >= 4, $"expected at least 4 GetOrLeaseAsync calls on {entryGrainType}, the dashboard has {leaseCalls}: {grainStats.RootElement}");
 
         var siloAddress = root.GetProperty("hosts")[0].GetProperty("siloAddress").GetString()!;
         using var siloCounters = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"/dashboard/SiloCounters/{siloAddress}"));
