@@ -1,6 +1,6 @@
 namespace OrleansLlmCache.Statistics;
 
-/// <summary>Cluster-wide hit, miss, latency and savings statistics, and miss analytics (key <see cref="Key"/>).</summary>
+/// <summary>Cluster-wide hit, miss, latency, savings and embedding-cost statistics, and miss analytics (key <see cref="Key"/>).</summary>
 [Alias("llmcache.ICacheStatisticsGrain")]
 public interface ICacheStatisticsGrain : IGrainWithStringKey
 {
@@ -10,6 +10,10 @@ public interface ICacheStatisticsGrain : IGrainWithStringKey
     /// <summary>Adds an app server's report.</summary>
     [Alias("Report")]
     Task ReportAsync(StatisticsReport report);
+
+    /// <summary>Adds a silo's embedding work since its last report (each silo reports only what its own model ran).</summary>
+    [Alias("ReportEmbedding")]
+    Task ReportEmbeddingAsync(IReadOnlyList<EmbeddingUsageRow> usage);
 
     /// <summary>Everything aggregated so far.</summary>
     [Alias("Get")]

@@ -1,14 +1,19 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using OrleansLlmCache.Grains.Hosting;
 using OrleansLlmCache.Statistics;
 
 namespace OrleansLlmCache.Grains.Statistics;
 
 /// <summary>
-/// Sums the reports of every app server. Persisted at most every few seconds (reports arrive every 5 s per app
-/// server; losing a few seconds of statistics in a crash is acceptable, a write per report is not).
+/// Sums the reports of every app server (hits, misses, savings) and every silo (embedding work), and keeps one snapshot
+/// of the totals per history interval for the cache page's charts. Persisted at most every few seconds (reports arrive
+/// every 5 s per app server and silo; losing a few seconds of statistics in a crash is acceptable, a write per report is not).
 /// </summary>
 internal sealed class CacheStatisticsGrain(
-    [PersistentState("llm-statistics", LlmCacheStorage.Name)] IPersistentState<CacheStatisticsState> state) : Grain, ICacheStatisticsGrain
+    [PersistentState("llm-statistics", LlmCacheStorage.Name)] IPersistentState<CacheStatisticsState> state,
+    [FromKeyedServices(LlmCacheTime.ServiceKey)] TimeProvider time,
+    IOptions<SiloStatisticsOptions> options) : Grain, ICacheStatisticsGrain
 {
     // Miss analytics keep the most-missed keys only, so a long tail of one-off prompts cannot grow the state forever.
     private const int MaxTrackedKeys = 10_000;
@@ -58,18 +63,23 @@ internal sealed class CacheStatisticsGrain(
             }
         }
 
-        if (DateTimeOffset.UtcNow - _lastSave >= SaveEvery)
-        {
-            _lastSave = DateTimeOffset.UtcNow;
-            await state.WriteStateAsync();
-        }
+        await RecordedAsync();
     }
 
-    public Task<ClusterStatistics> GetAsync() => Task.FromResult(new ClusterStatistics(
-        [.. state.State.Rows.Values.OrderBy(r => r.Namespace, StringComparer.Ordinal).ThenBy(r => r.Model, StringComparer.Ordinal).ThenBy(r => r.Outcome, StringComparer.Ordinal)],
-        [.. state.State.HitHistogram],
-        [.. state.State.MissHistogram],
-        state.State.Since));
+    public async Task ReportEmbeddingAsync(IReadOnlyList<EmbeddingUsageRow> usage)
+    {
+        ArgumentNullException.ThrowIfNull(usage);
+        foreach (var row in usage)
+        {
+            state.State.Embedding[row.Namespace] = state.State.Embedding.TryGetValue(row.Namespace, out var sum)
+                ? sum with { Texts = sum.Texts + row.Texts, Tokens = sum.Tokens + row.Tokens, Dollars = sum.Dollars + row.Dollars }
+                : row;
+        }
+
+        await RecordedAsync();
+    }
+
+    public Task<ClusterStatistics> GetAsync() => Task.FromResult(Current());
 
     public Task<IReadOnlyList<WarmingCandidate>> GetCandidatesAsync(long threshold, int limit = 100) =>
         Task.FromResult<IReadOnlyList<WarmingCandidate>>([.. state.State.MissesByKey
@@ -84,6 +94,48 @@ internal sealed class CacheStatisticsGrain(
         if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
         {
             await state.WriteStateAsync(cancellationToken);
+        }
+    }
+
+    private ClusterStatistics Current() => new(
+        [.. state.State.Rows.Values.OrderBy(r => r.Namespace, StringComparer.Ordinal).ThenBy(r => r.Model, StringComparer.Ordinal).ThenBy(r => r.Outcome, StringComparer.Ordinal)],
+        [.. state.State.HitHistogram],
+        [.. state.State.MissHistogram],
+        state.State.Since,
+        [.. state.State.Embedding.Values.OrderBy(e => e.Namespace, StringComparer.Ordinal)],
+        [.. state.State.History]);
+
+    private async Task RecordedAsync()
+    {
+        TakeSnapshot();
+        if (DateTimeOffset.UtcNow - _lastSave >= SaveEvery)
+        {
+            _lastSave = DateTimeOffset.UtcNow;
+            await state.WriteStateAsync();
+        }
+    }
+
+    // One point per history interval holding the latest totals of that interval: taken when reports arrive, so an idle
+    // cluster adds no points (its totals did not change) and the grain needs no timer.
+    private void TakeSnapshot()
+    {
+        var now = time.GetUtcNow();
+        var interval = options.Value.HistoryInterval;
+        var stats = Current();
+        var point = new StatisticsSnapshot(now, stats.Hits, stats.Misses, stats.GrossSaved, stats.EmbeddingCost);
+        var history = state.State.History;
+        if (history.Count > 0 && now.Ticks / interval.Ticks == history[^1].At.Ticks / interval.Ticks)
+        {
+            history[^1] = point;
+        }
+        else
+        {
+            history.Add(point);
+        }
+
+        if (history.Count > options.Value.HistoryLength)
+        {
+            history.RemoveRange(0, history.Count - options.Value.HistoryLength);
         }
     }
 

@@ -20,4 +20,10 @@ public sealed class CacheStatisticsState
 
     /// <summary>When counting began.</summary>
     [Id(4)] public DateTimeOffset Since { get; set; }
+
+    /// <summary>Embedding work and its cost per namespace.</summary>
+    [Id(5)] public Dictionary<string, EmbeddingUsageRow> Embedding { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Cumulative totals, one per history interval, oldest first (bounded by <see cref="SiloStatisticsOptions.HistoryLength"/>).</summary>
+    [Id(6)] public List<StatisticsSnapshot> History { get; set; } = [];
 }

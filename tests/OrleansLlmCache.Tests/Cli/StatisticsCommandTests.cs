@@ -1,5 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
+using OrleansLlmCache.Cli.Commands;
 using OrleansLlmCache.Model;
+using OrleansLlmCache.Statistics;
+using Spectre.Console;
 using OrleansLlmCache.Tests.Infrastructure;
 
 namespace OrleansLlmCache.Tests.Cli;
@@ -41,5 +44,30 @@ public sealed class StatisticsCommandTests
         var candidates = await CliRunner.RunAsync(["candidates", .. cluster, "--threshold", "3"]);
         Assert.Contains("default/support/popular", candidates.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("default/support/hit", candidates.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Stats_ShowSavingsGrossEmbeddingAndNet_PerNamespaceAndInTotal()
+    {
+        var stats = new ClusterStatistics(
+            [
+                new StatisticsRow("support", "gpt-4", "silo", 1, 1, 1000, 1000, 0.09m),
+                new StatisticsRow("support", "gpt-4", "semantic", 1, 4, 1000, 1000, 0.09m),
+                new StatisticsRow("support", "gpt-4", ClusterStatistics.MissOutcome, 1, 2000, 1000, 1000, 0.09m),
+            ],
+            new long[LatencyHistogram.Buckets],
+            new long[LatencyHistogram.Buckets],
+            DateTimeOffset.UnixEpoch,
+            [new EmbeddingUsageRow("support", 3, 2_000_000, 0.02m)],
+            []);
+        var writer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, Out = new AnsiConsoleOutput(writer) });
+        console.Profile.Width = 220;
+
+        StatsCommand.Render(console, stats);
+
+        var output = writer.ToString();
+        Assert.Contains("3 / 2,000,000", output, StringComparison.Ordinal); // texts / tokens embedded
+        Assert.Contains("saved $0.18 gross - $0.02 embedding = $0.16 net; spent $0.09 on misses", output, StringComparison.Ordinal);
     }
 }
