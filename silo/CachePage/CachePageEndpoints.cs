@@ -21,7 +21,7 @@ internal static class CachePageEndpoints
         {
             var statistics = grains.GetGrain<ICacheStatisticsGrain>(ICacheStatisticsGrain.Key);
             var stats = await statistics.GetAsync();
-            var candidates = await statistics.GetCandidatesAsync(2, 10);
+            var candidates = await statistics.GetCandidatesAsync(new CandidateQuery(2, 10));
             return Results.Json(new
             {
                 at = DateTimeOffset.UtcNow,

@@ -19,7 +19,7 @@ public interface ICacheStatisticsGrain : IGrainWithStringKey
     [Alias("Get")]
     Task<ClusterStatistics> GetAsync();
 
-    /// <summary>Keys that missed at least <paramref name="threshold"/> times, most missed first.</summary>
+    /// <summary>Keys that missed at least <see cref="CandidateQuery.Threshold"/> times, most missed first, with their recorded requests.</summary>
     [Alias("Candidates")]
-    Task<IReadOnlyList<WarmingCandidate>> GetCandidatesAsync(long threshold, int limit = 100);
+    Task<IReadOnlyList<WarmingCandidate>> GetCandidatesAsync(CandidateQuery query);
 }

@@ -17,6 +17,9 @@ internal sealed class CacheStatisticsGrain(
 {
     // Miss analytics keep the most-missed keys only, so a long tail of one-off prompts cannot grow the state forever.
     private const int MaxTrackedKeys = 10_000;
+
+    // Requests are kept for the most-missed keys only (each up to 16 KiB from the client): at most about 16 MB of state.
+    private const int MaxStoredRequests = 1_000;
     private static readonly TimeSpan SaveEvery = TimeSpan.FromSeconds(10);
     private DateTimeOffset _lastSave = DateTimeOffset.MinValue;
 
@@ -55,11 +58,25 @@ internal sealed class CacheStatisticsGrain(
             state.State.MissesByKey[key] = state.State.MissesByKey.GetValueOrDefault(key) + misses;
         }
 
+        foreach (var (key, request) in report.RequestsByKey ?? new Dictionary<string, string>())
+        {
+            state.State.WarmingRequests.TryAdd(key, request); // the first recorded wins: a key's request does not change
+        }
+
         if (state.State.MissesByKey.Count > MaxTrackedKeys)
         {
             foreach (var key in state.State.MissesByKey.OrderBy(m => m.Value).Take(state.State.MissesByKey.Count - MaxTrackedKeys).Select(m => m.Key).ToList())
             {
                 state.State.MissesByKey.Remove(key);
+                state.State.WarmingRequests.Remove(key);
+            }
+        }
+
+        if (state.State.WarmingRequests.Count > MaxStoredRequests)
+        {
+            foreach (var key in state.State.WarmingRequests.Keys.OrderBy(k => state.State.MissesByKey.GetValueOrDefault(k)).Take(state.State.WarmingRequests.Count - MaxStoredRequests).ToList())
+            {
+                state.State.WarmingRequests.Remove(key);
             }
         }
 
@@ -81,13 +98,19 @@ internal sealed class CacheStatisticsGrain(
 
     public Task<ClusterStatistics> GetAsync() => Task.FromResult(Current());
 
-    public Task<IReadOnlyList<WarmingCandidate>> GetCandidatesAsync(long threshold, int limit = 100) =>
-        Task.FromResult<IReadOnlyList<WarmingCandidate>>([.. state.State.MissesByKey
-            .Where(m => m.Value >= threshold)
-            .OrderByDescending(m => m.Value)
-            .ThenBy(m => m.Key, StringComparer.Ordinal)
-            .Take(limit)
-            .Select(m => new WarmingCandidate(m.Key, m.Value))]);
+    public Task<IReadOnlyList<WarmingCandidate>> GetCandidatesAsync(CandidateQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var tenantPrefix = query.Tenant is null ? null : query.Tenant + "/";
+        return Task.FromResult<IReadOnlyList<WarmingCandidate>>([.. state.State.MissesByKey
+            .Where(m => m.Value >= query.Threshold)
+            .Where(m => tenantPrefix is null || m.Key.StartsWith(tenantPrefix, StringComparison.Ordinal))
+            .Select(m => new WarmingCandidate(m.Key, m.Value, state.State.WarmingRequests.GetValueOrDefault(m.Key)))
+            .Where(c => !query.ReplayableOnly || c.Request is not null)
+            .OrderByDescending(c => c.Misses)
+            .ThenBy(c => c.Key, StringComparer.Ordinal)
+            .Take(Math.Clamp(query.Limit, 0, MaxTrackedKeys))]);
+    }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {

@@ -26,4 +26,10 @@ public sealed class CacheStatisticsState
 
     /// <summary>Cumulative totals, one per history interval, oldest first (bounded by <see cref="SiloStatisticsOptions.HistoryLength"/>).</summary>
     [Id(6)] public List<StatisticsSnapshot> History { get; set; } = [];
+
+    /// <summary>
+    /// The replayable request of tracked candidates, by key (bounded: only keys still in <see cref="MissesByKey"/>, and
+    /// at most a thousand, the most missed).
+    /// </summary>
+    [Id(7)] public Dictionary<string, string> WarmingRequests { get; set; } = new(StringComparer.Ordinal);
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansLlmCache.Cli.Commands;
 using OrleansLlmCache.Model;
@@ -44,6 +45,41 @@ public sealed class StatisticsCommandTests
         var candidates = await CliRunner.RunAsync(["candidates", .. cluster, "--threshold", "3"]);
         Assert.Contains("default/support/popular", candidates.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("default/support/hit", candidates.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CandidatesWarm_SendsRecordedRequestsToTheOriginAgain_AndListsThemAsWarmable()
+    {
+        var clusterId = "warm-" + Guid.NewGuid().ToString("N")[..8];
+        await using var silo = await TcpSilo.StartAsync(clusterId);
+        string[] cluster = ["--gateway", $"127.0.0.1:{silo.GatewayPort}", "--cluster-id", clusterId];
+        ChatOptions options = new() { ModelId = "gpt-4" };
+        ChatMessage[] question = [new(ChatRole.User, "How do I export my data?")];
+        Keys.CacheKey key;
+        await using (var app = await ClientHost.ConnectToGatewayAsync(silo.GatewayPort, clusterId, configure: o => o.L1Enabled = false))
+        {
+            var chat = new ChatClientBuilder(new TestChatClient()).UseOrleansLlmCache(o => o.Namespace = "support", app.Cache).Build();
+            key = app.Cache.CreateKey(OrleansLlmCache.Client.Chat.ChatCacheKey.TryCompute(question, options, "test-model", out _)!, @namespace: "support");
+            for (var i = 0; i < 2; i++)
+            {
+                await chat.GetResponseAsync(question, options);
+                await app.Cache.RemoveAsync(key);
+            }
+
+            await app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>()
+                .OfType<OrleansLlmCache.Client.Diagnostics.StatisticsReporter>().Single().FlushAsync();
+        }
+
+        var listed = await CliRunner.RunAsync(["candidates", .. cluster, "--threshold", "2"]);
+        Assert.Contains(key.ToGrainKey(), listed.Output, StringComparison.Ordinal);
+        Assert.Contains("yes", listed.Output, StringComparison.Ordinal);
+
+        var warmed = await CliRunner.RunAsync(["candidates", .. cluster, "--threshold", "2", "--warm", "--latency-scale", "0"]);
+        Assert.True(warmed.ExitCode == 0, warmed.Output);
+        Assert.Contains("1 candidates: 1 warmed, 0 already cached, 0 failed", warmed.Output, StringComparison.Ordinal);
+
+        var again = await CliRunner.RunAsync(["candidates", .. cluster, "--threshold", "2", "--warm", "--latency-scale", "0"]);
+        Assert.Contains("1 candidates: 0 warmed, 1 already cached, 0 failed", again.Output, StringComparison.Ordinal);
     }
 
     [Fact]
