@@ -16,6 +16,9 @@ internal sealed class LazyTextEmbedder(OnnxTextEmbedderOptions options, IEmbeddi
     /// <summary>Whether the model has been loaded.</summary>
     public bool IsLoaded => _embedder.IsValueCreated;
 
+    /// <summary>The tokens this silo's model has embedded (0 before it loads): the ground truth the statistics count.</summary>
+    public long TokensEmbedded => _embedder.IsValueCreated ? _embedder.Value.TokensEmbedded : 0;
+
     public Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default) =>
         _embedder.Value.EmbedAsync(texts, cancellationToken);
 
