@@ -15,13 +15,30 @@ internal sealed partial class EmbeddingUsageReporter(
     ILogger<EmbeddingUsageReporter> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _sending = new(1, 1); // one report at a time, so a flush waits for one in flight
     private Task _loop = Task.CompletedTask;
 
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe<EmbeddingUsageReporter>(ServiceLifecycleStage.Active, StartAsync, StopAsync);
 
-    /// <summary>Sends what has been recorded now; returns whether there was anything.</summary>
+    /// <summary>
+    /// Sends what has been recorded now; returns whether there was anything. When it returns, everything recorded before
+    /// the call has reached the statistics grain (or was given up on), including a report the timer had in flight.
+    /// </summary>
     public async Task<bool> FlushAsync()
+    {
+        await _sending.WaitAsync();
+        try
+        {
+            return await SendAsync();
+        }
+        finally
+        {
+            _sending.Release();
+        }
+    }
+
+    private async Task<bool> SendAsync()
     {
         var usage = collector.Drain();
         if (usage.Count == 0)
