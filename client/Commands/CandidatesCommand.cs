@@ -1,40 +1,129 @@
 using System.CommandLine;
+using System.Globalization;
 using OrleansLlmCache.Cli.Cluster;
+using OrleansLlmCache.Cli.Origins;
+using OrleansLlmCache.Client.Chat;
+using OrleansLlmCache.Client.Warming;
 using OrleansLlmCache.Statistics;
 using Spectre.Console;
 
 namespace OrleansLlmCache.Cli.Commands;
 
-/// <summary><c>llmcache candidates</c>: keys that keep missing, worth warming (the seed's <c>CacheAnalytics</c>).</summary>
+/// <summary>
+/// <c>llmcache candidates</c>: keys that keep missing, worth warming (the seed's <c>CacheAnalytics</c>); with
+/// <c>--warm</c> their recorded requests are sent to the origin again, once or <c>--every</c> interval.
+/// </summary>
 internal static class CandidatesCommand
 {
     public static Command Create(IAnsiConsole console)
     {
         var common = new CommonOptions();
-        var threshold = new Option<long>("--threshold") { Description = "List keys that missed at least this many times.", DefaultValueFactory = _ => 3 };
-        var limit = new Option<int>("--limit") { Description = "At most this many keys.", DefaultValueFactory = _ => 50 };
-        var command = new Command("candidates", "List warming candidates: keys that missed at least --threshold times across the cluster, most missed first.") { threshold, limit };
+        var origin = new OriginOptions();
+        var threshold = new Option<long>("--threshold") { Description = "Keys that missed at least this many times.", DefaultValueFactory = _ => 3 };
+        var limit = new Option<int>("--limit") { Description = "List at most this many keys.", DefaultValueFactory = _ => 50 };
+        var tenant = new Option<string?>("--tenant") { Description = "Only this tenant's keys (default: every tenant)." };
+        var warm = new Option<bool>("--warm")
+        {
+            Description = "Warm the candidates: send each recorded request to the origin again (asking the model it named) and cache the answer; cached ones are skipped.",
+        };
+        var maxPerRun = new Option<int>("--max-per-run") { Description = "With --warm: the most origin calls a run makes.", DefaultValueFactory = _ => 20 };
+        var concurrency = new Option<int>("--concurrency") { Description = "With --warm: origin calls in flight at once.", DefaultValueFactory = _ => 4 };
+        var every = new Option<string?>("--every") { Description = "With --warm: warm again every interval (90s, 15m, 1h or hh:mm:ss) until Ctrl+C." };
+        var command = new Command("candidates", "List warming candidates: keys that missed at least --threshold times across the cluster, most missed first; --warm warms them.")
+        {
+            threshold, limit, tenant, warm, maxPerRun, concurrency, every,
+        };
         common.AddClusterTo(command);
+        origin.AddTo(command);
         command.SetAction((parse, ct) => CommandRunner.RunAsync(console, async () =>
         {
+            var interval = parse.GetValue(every) is { } text
+                ? CommonOptions.ParseTimeToLive(text) is { } span && span >= TimeSpan.FromSeconds(1)
+                    ? span
+                    : throw new CommandFailure($"--every '{text}' must be a duration of at least a second, such as 15m.")
+                : (TimeSpan?)null;
+            if (interval is not null && !parse.GetValue(warm))
+            {
+                throw new CommandFailure("--every repeats warming: add --warm.");
+            }
+
             await using var connection = await CacheConnection.ConnectAsync(common.ClusterOf(parse), null, ct);
             var grains = (IGrainFactory)connection.Services.GetService(typeof(IGrainFactory))!;
-            var candidates = await grains.GetGrain<ICacheStatisticsGrain>(ICacheStatisticsGrain.Key).GetCandidatesAsync(parse.GetValue(threshold), parse.GetValue(limit));
-            if (candidates.Count == 0)
+            if (!parse.GetValue(warm))
             {
-                console.MarkupLineInterpolated($"no key missed {parse.GetValue(threshold)} times or more");
+                var query = new CandidateQuery(parse.GetValue(threshold), parse.GetValue(limit), parse.GetValue(tenant));
+                List(console, await grains.GetGrain<ICacheStatisticsGrain>(ICacheStatisticsGrain.Key).GetCandidatesAsync(query), query.Threshold);
                 return 0;
             }
 
-            var table = new Table().AddColumn("key (tenant/namespace/id)").AddColumn(new TableColumn("misses").RightAligned());
-            foreach (var candidate in candidates)
+            var options = new CandidateWarmingOptions
             {
-                table.AddRow(Markup.Escape(candidate.Key), candidate.Misses.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+                Threshold = parse.GetValue(threshold),
+                MaxPerRun = parse.GetValue(maxPerRun),
+                Concurrency = parse.GetValue(concurrency),
+                Tenant = parse.GetValue(tenant),
+            };
+            if (options.MaxPerRun < 1 || options.Concurrency is < 1 or > 256)
+            {
+                throw new CommandFailure("--max-per-run must be at least 1 and --concurrency between 1 and 256.");
             }
 
-            console.Write(table);
-            return 0;
+            var warmer = new CandidateWarmer(connection.Cache, grains, origin.Create(parse).Client);
+            var failed = false;
+            using var timer = interval is { } period ? new PeriodicTimer(period) : null;
+            do
+            {
+                var report = await warmer.WarmAsync(options, ct);
+                Summarise(console, report);
+                failed |= report.Failures.Count > 0;
+            }
+            while (timer is not null && await Tick(timer, ct));
+
+            return failed ? 3 : 0;
         }));
         return command;
+    }
+
+    private static void List(IAnsiConsole console, IReadOnlyList<WarmingCandidate> candidates, long threshold)
+    {
+        if (candidates.Count == 0)
+        {
+            console.MarkupLineInterpolated($"no key missed {threshold} times or more");
+            return;
+        }
+
+        var table = new Table().AddColumn("key (tenant/namespace/id)").AddColumn(new TableColumn("misses").RightAligned()).AddColumn("warmable");
+        foreach (var candidate in candidates)
+        {
+            table.AddRow(
+                Markup.Escape(candidate.Key),
+                candidate.Misses.ToString("N0", CultureInfo.InvariantCulture),
+                candidate.Request is null ? "no (no request recorded)" : "yes");
+        }
+
+        console.Write(table);
+    }
+
+    private static void Summarise(IAnsiConsole console, WarmReport report)
+    {
+        console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
+            $"{DateTimeOffset.Now:HH:mm:ss} {report.Total} candidates: {report.Warmed} warmed, {report.AlreadyCached} already cached, {report.Failures.Count} failed in {report.Elapsed.TotalSeconds:0.0} s.");
+        foreach (var (_, error) in report.Failures.Take(20))
+        {
+            console.MarkupLineInterpolated($"  {error}");
+        }
+    }
+
+    // Ctrl+C ends a scheduled run cleanly: the runs so far decide the exit code.
+    private static async Task<bool> Tick(PeriodicTimer timer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 }

@@ -12,7 +12,7 @@ internal static class StatsCommand
     public static Command Create(IAnsiConsole console)
     {
         var common = new CommonOptions();
-        var command = new Command("stats", "Show cluster-wide statistics reported by every app server: hits by layer, misses, hit rate, times, tokens and dollars saved.");
+        var command = new Command("stats", "Show cluster-wide statistics reported by every app server and silo: hits by layer, misses, hit rate, times, tokens and dollars saved, gross and net of embedding cost.");
         common.AddClusterTo(command);
         command.SetAction((parse, ct) => CommandRunner.RunAsync(console, async () =>
         {
@@ -35,8 +35,8 @@ internal static class StatsCommand
         foreach (var group in stats.Rows.GroupBy(r => (r.Namespace, r.Model)))
         {
             long Count(string outcome) => group.Where(r => r.Outcome == outcome).Sum(r => r.Count);
-            var hits = group.Where(r => r.Outcome != "miss").ToList();
-            var misses = group.Where(r => r.Outcome == "miss").ToList();
+            var hits = group.Where(r => r.Outcome != ClusterStatistics.MissOutcome).ToList();
+            var misses = group.Where(r => r.Outcome == ClusterStatistics.MissOutcome).ToList();
             var hitCount = hits.Sum(r => r.Count);
             var missCount = misses.Sum(r => r.Count);
             table.AddRow(
@@ -48,16 +48,37 @@ internal static class StatsCommand
                 Ms(hits.Sum(r => r.TotalMilliseconds), hitCount),
                 Ms(misses.Sum(r => r.TotalMilliseconds), missCount),
                 hits.Sum(r => r.InputTokens + r.OutputTokens).ToString("N0", CultureInfo.InvariantCulture),
-                hits.Sum(r => r.Dollars).ToString("$#,0.00", CultureInfo.InvariantCulture),
-                misses.Sum(r => r.Dollars).ToString("$#,0.00", CultureInfo.InvariantCulture));
+                Dollars(hits.Sum(r => r.Dollars)),
+                Dollars(misses.Sum(r => r.Dollars)));
         }
 
         console.Write(table);
-        var totalHits = stats.Rows.Where(r => r.Outcome != "miss").Sum(r => r.Count);
-        var totalMisses = stats.Rows.Where(r => r.Outcome == "miss").Sum(r => r.Count);
+
+        // Embedding work belongs to a namespace, not to an origin model: savings net of it are shown per namespace.
+        var savings = new Table().Title("[bold]Savings net of the cache's own embedding work[/]")
+            .AddColumn("namespace").AddColumn(new TableColumn("$ saved (gross)").RightAligned())
+            .AddColumn(new TableColumn("texts / tokens embedded").RightAligned()).AddColumn(new TableColumn("$ embedding").RightAligned())
+            .AddColumn(new TableColumn("$ saved (net)").RightAligned());
+        foreach (var name in stats.Rows.Select(r => r.Namespace).Concat(stats.Embedding.Select(e => e.Namespace)).Distinct().Order(StringComparer.Ordinal))
+        {
+            var embedded = stats.Embedding.Where(e => e.Namespace == name).ToList();
+            savings.AddRow(
+                name.Length == 0 ? "(none named)" : Markup.Escape(name),
+                Dollars(stats.GrossSavedIn(name)),
+                $"{embedded.Sum(e => e.Texts):N0} / {embedded.Sum(e => e.Tokens):N0}",
+                Dollars(stats.EmbeddingCostIn(name)),
+                Dollars(stats.NetSavedIn(name)));
+        }
+
+        console.Write(savings);
         console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
-            $"total: {totalHits:N0} hits, {totalMisses:N0} misses, hit rate {(totalHits + totalMisses == 0 ? 0 : (double)totalHits / (totalHits + totalMisses)):P1}; p99 hit {LatencyHistogram.Percentile(stats.HitHistogram, 99).TotalMilliseconds:0.###} ms, p99 miss {LatencyHistogram.Percentile(stats.MissHistogram, 99).TotalMilliseconds:0.###} ms; saved {stats.Rows.Where(r => r.Outcome != "miss").Sum(r => r.Dollars):$#,0.00}");
+            $"total: {stats.Hits:N0} hits, {stats.Misses:N0} misses, hit rate {stats.HitRate:P1}; p99 hit {LatencyHistogram.Percentile(stats.HitHistogram, 99).TotalMilliseconds:0.###} ms, p99 miss {LatencyHistogram.Percentile(stats.MissHistogram, 99).TotalMilliseconds:0.###} ms");
+        console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
+            $"saved {Dollars(stats.GrossSaved)} gross - {Dollars(stats.EmbeddingCost)} embedding = {Dollars(stats.NetSaved)} net; spent {Dollars(stats.Spent)} on misses");
     }
+
+    // Embedding costs are millionths of a dollar: below a cent, up to ten decimals rather than $0.00.
+    private static string Dollars(decimal amount) => amount.ToString(amount != 0 && Math.Abs(amount) < 0.01m ? "$#,0.00########" : "$#,0.00", CultureInfo.InvariantCulture);
 
     private static string Ms(double totalMilliseconds, long count) =>
         count == 0 ? "-" : (totalMilliseconds / count).ToString("0.### 'ms'", CultureInfo.InvariantCulture);

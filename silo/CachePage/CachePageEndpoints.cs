@@ -6,9 +6,10 @@ using OrleansLlmCache.Statistics;
 namespace OrleansLlmCache.Silo.CachePage;
 
 /// <summary>
-/// The cache page (<c>/cache</c>): hit rate and dollars saved over time as charts, top namespaces and warming
-/// candidates, from the cluster statistics grain. The page polls <c>/cache/api/stats</c> every few seconds and keeps
-/// its own history, so it needs no database of time series; it loads no script from the internet.
+/// The cache page (<c>/cache</c>): hit rate and dollars saved (gross, embedding cost, net) with their history as
+/// charts, top namespaces and warming candidates, from the cluster statistics grain. The grain keeps the charts'
+/// history (one point per <c>LlmCache:Statistics:HistoryInterval</c>, an hour by default), so a page opened now shows
+/// the last hour at once; the page polls <c>/cache/api/stats</c> every few seconds and loads no script from the internet.
 /// </summary>
 internal static class CachePageEndpoints
 {
@@ -20,30 +21,32 @@ internal static class CachePageEndpoints
         {
             var statistics = grains.GetGrain<ICacheStatisticsGrain>(ICacheStatisticsGrain.Key);
             var stats = await statistics.GetAsync();
-            var candidates = await statistics.GetCandidatesAsync(2, 10);
-            var hits = stats.Rows.Where(r => r.Outcome != "miss").ToList();
-            var misses = stats.Rows.Where(r => r.Outcome == "miss").ToList();
-            long total = hits.Sum(r => r.Count) + misses.Sum(r => r.Count);
+            var candidates = await statistics.GetCandidatesAsync(new CandidateQuery(2, 10));
             return Results.Json(new
             {
                 at = DateTimeOffset.UtcNow,
-                hits = hits.Sum(r => r.Count),
-                misses = misses.Sum(r => r.Count),
-                hitRate = total == 0 ? 0 : (double)hits.Sum(r => r.Count) / total,
-                dollarsSaved = hits.Sum(r => r.Dollars),
-                dollarsSpent = misses.Sum(r => r.Dollars),
+                hits = stats.Hits,
+                misses = stats.Misses,
+                hitRate = stats.HitRate,
+                grossSaved = stats.GrossSaved,
+                embeddingCost = stats.EmbeddingCost,
+                netSaved = stats.NetSaved,
+                dollarsSpent = stats.Spent,
                 p99HitMs = LatencyHistogram.Percentile(stats.HitHistogram, 99).TotalMilliseconds,
                 p99MissMs = LatencyHistogram.Percentile(stats.MissHistogram, 99).TotalMilliseconds,
-                namespaces = stats.Rows.GroupBy(r => r.Namespace)
-                    .Select(g => new
+                namespaces = stats.Rows.Select(r => r.Namespace).Concat(stats.Embedding.Select(e => e.Namespace)).Distinct()
+                    .Select(name => new
                     {
-                        name = g.Key,
-                        hits = g.Where(r => r.Outcome != "miss").Sum(r => r.Count),
-                        misses = g.Where(r => r.Outcome == "miss").Sum(r => r.Count),
-                        saved = g.Where(r => r.Outcome != "miss").Sum(r => r.Dollars),
+                        name,
+                        hits = stats.Rows.Where(r => r.Namespace == name && r.Outcome != ClusterStatistics.MissOutcome).Sum(r => r.Count),
+                        misses = stats.Rows.Where(r => r.Namespace == name && r.Outcome == ClusterStatistics.MissOutcome).Sum(r => r.Count),
+                        grossSaved = stats.GrossSavedIn(name),
+                        embeddingCost = stats.EmbeddingCostIn(name),
+                        netSaved = stats.NetSavedIn(name),
                     })
                     .OrderByDescending(n => n.hits + n.misses)
                     .Take(10),
+                history = stats.History.Select(h => new { at = h.At, hitRate = h.HitRate, grossSaved = h.GrossSaved, netSaved = h.NetSaved }),
                 candidates = candidates.Select(c => new { key = c.Key, misses = c.Misses }),
             });
         });
@@ -67,44 +70,49 @@ internal static class CachePageEndpoints
           <h1>OrleansLlmCache: what the cache saves</h1>
           <div class="tiles">
             <div class="tile"><div class="v" id="hitRate">-</div><div class="l">Hit rate</div></div>
-            <div class="tile"><div class="v" id="saved">-</div><div class="l">Dollars saved</div></div>
+            <div class="tile"><div class="v" id="saved">-</div><div class="l">Dollars saved, net</div></div>
+            <div class="tile"><div class="v" id="gross">-</div><div class="l">Saved gross / embedding cost</div></div>
             <div class="tile"><div class="v" id="spent">-</div><div class="l">Dollars spent on misses</div></div>
             <div class="tile"><div class="v" id="requests">-</div><div class="l">Requests (hits / misses)</div></div>
             <div class="tile"><div class="v" id="p99">-</div><div class="l">p99 hit / miss</div></div>
           </div>
           <div class="row">
             <div class="card"><h2>Hit rate over time</h2><svg id="hitChart" viewBox="0 0 600 160" preserveAspectRatio="none"></svg></div>
-            <div class="card"><h2>Dollars saved over time</h2><svg id="savedChart" viewBox="0 0 600 160" preserveAspectRatio="none"></svg></div>
+            <div class="card"><h2>Dollars saved (net) over time</h2><svg id="savedChart" viewBox="0 0 600 160" preserveAspectRatio="none"></svg></div>
           </div>
           <div class="row" style="margin-top:16px">
-            <div class="card"><h2>Top namespaces</h2><table><thead><tr><th>namespace</th><th>hits</th><th>misses</th><th>saved</th></tr></thead><tbody id="namespaces"></tbody></table></div>
+            <div class="card"><h2>Top namespaces</h2><table><thead><tr><th>namespace</th><th>hits</th><th>misses</th><th>saved gross</th><th>embedding</th><th>saved net</th></tr></thead><tbody id="namespaces"></tbody></table></div>
             <div class="card"><h2>Warming candidates</h2><table><thead><tr><th>key</th><th>misses</th></tr></thead><tbody id="candidates"></tbody></table></div>
           </div>
         <script>
-          const history = [];
-          const money = v => '$' + v.toFixed(2);
+          // Embedding costs are millionths of a dollar: below a cent, two significant digits instead of $0.00.
+          const money = v => '$' + (v !== 0 && Math.abs(v) < 0.01 ? v.toFixed(Math.min(12, 1 - Math.floor(Math.log10(Math.abs(v))))) : v.toFixed(2));
           function line(svg, values, max, color) {
             const w = 600, h = 150, n = values.length;
             if (n === 0) { svg.innerHTML = ''; return; }
             const pts = values.map((v, i) => `${n === 1 ? w : (i * w / (n - 1))},${h - (max > 0 ? v / max : 0) * (h - 10) + 5}`);
             if (n === 1) pts.unshift(`0,${pts[0].split(',')[1]}`);
+            svg.dataset.points = n;
             svg.innerHTML = `<polyline fill="none" stroke="${color}" stroke-width="3" points="${pts.join(' ')}"/>`;
           }
           function rows(id, items, cells) {
-            document.getElementById(id).innerHTML = items.length === 0 ? '<tr><td colspan="4">none yet</td></tr>'
+            document.getElementById(id).innerHTML = items.length === 0 ? '<tr><td colspan="6">none yet</td></tr>'
               : items.map(i => '<tr>' + cells(i).map((c, k) => `<td class="${k ? 'n' : ''}">${c}</td>`).join('') + '</tr>').join('');
           }
           async function refresh() {
             const s = await (await fetch('api/stats', { cache: 'no-store' })).json();
-            history.push(s); if (history.length > 120) history.shift();
+            // The server's history (one point per interval, kept by the statistics grain) and the totals of this moment.
+            const points = s.history.concat([{ at: s.at, hitRate: s.hitRate, grossSaved: s.grossSaved, netSaved: s.netSaved }]);
             document.getElementById('hitRate').textContent = (s.hitRate * 100).toFixed(1) + ' %';
-            document.getElementById('saved').textContent = money(s.dollarsSaved);
+            document.getElementById('saved').textContent = money(s.netSaved);
+            document.getElementById('gross').textContent = `${money(s.grossSaved)} / ${money(s.embeddingCost)}`;
             document.getElementById('spent').textContent = money(s.dollarsSpent);
             document.getElementById('requests').textContent = `${s.hits} / ${s.misses}`;
             document.getElementById('p99').textContent = `${s.p99HitMs.toFixed(2)} / ${s.p99MissMs.toFixed(0)} ms`;
-            line(document.getElementById('hitChart'), history.map(h => h.hitRate), 1, '#1f883d');
-            line(document.getElementById('savedChart'), history.map(h => h.dollarsSaved), Math.max(...history.map(h => h.dollarsSaved)), '#0969da');
-            rows('namespaces', s.namespaces, n => [n.name, n.hits, n.misses, money(n.saved)]);
+            document.getElementById('hitChart').dataset.historyPoints = s.history.length;
+            line(document.getElementById('hitChart'), points.map(h => h.hitRate), 1, '#1f883d');
+            line(document.getElementById('savedChart'), points.map(h => h.netSaved), Math.max(...points.map(h => h.netSaved)), '#0969da');
+            rows('namespaces', s.namespaces, n => [n.name || '(none named)', n.hits, n.misses, money(n.grossSaved), money(n.embeddingCost), money(n.netSaved)]);
             rows('candidates', s.candidates, c => [c.key, c.misses]);
             document.body.dataset.loaded = 'true';
           }

@@ -15,7 +15,7 @@ namespace Microsoft.AspNetCore.Builder;
 
 /// <summary>
 /// The silo program's small web server, on <c>LlmCache:Silo:HttpPort</c>: Kubernetes probes (<c>/alive</c>,
-/// <c>/health</c>) today, the Orleans Dashboard later. Call after <c>AddOrleansLlmCacheSilo()</c>.
+/// <c>/health</c>), Prometheus metrics, the Orleans Dashboard and the cache page. Call after <c>AddOrleansLlmCacheSilo()</c>.
 /// </summary>
 public static class SiloWebHostExtensions
 {
@@ -67,6 +67,8 @@ public static class SiloWebHostExtensions
         // The Orleans Dashboard and the cache page, behind Basic authentication when LlmCache:Dashboard:Password is set.
         builder.UseOrleans(silo => silo.AddDashboard());
         builder.Services.AddOptions<SiloDashboardOptions>().BindConfiguration(SiloDashboardOptions.SectionName);
+        builder.Services.AddOptions<GrainProfilerOptions>().Configure<Microsoft.Extensions.Options.IOptions<SiloDashboardOptions>>(
+            (profiler, dashboard) => profiler.TraceAlways = dashboard.Value.ProfileGrainCallsAlways);
         builder.Services.AddSingleton<BasicAuthenticationFilter>();
         return builder;
     }

@@ -1,9 +1,52 @@
 namespace OrleansLlmCache.Statistics;
 
-/// <summary>Statistics aggregated over every app server since the statistics grain was created.</summary>
+/// <summary>Statistics aggregated over every app server and silo since the statistics grain was created.</summary>
+/// <param name="Rows">Hits and misses per namespace, model and outcome, reported by app servers.</param>
+/// <param name="HitHistogram">Summed hit latency histogram (<see cref="LatencyHistogram"/>).</param>
+/// <param name="MissHistogram">Summed miss latency histogram.</param>
+/// <param name="Since">When counting began.</param>
+/// <param name="Embedding">What the cache spent on embeddings per namespace, reported by the silos that ran the model.</param>
+/// <param name="History">Cumulative totals sampled over the last hour or so, oldest first, for charts.</param>
 [GenerateSerializer, Immutable, Alias("llmcache.ClusterStatistics")]
 public sealed record ClusterStatistics(
     [property: Id(0)] IReadOnlyList<StatisticsRow> Rows,
     [property: Id(1)] IReadOnlyList<long> HitHistogram,
     [property: Id(2)] IReadOnlyList<long> MissHistogram,
-    [property: Id(3)] DateTimeOffset Since);
+    [property: Id(3)] DateTimeOffset Since,
+    [property: Id(4)] IReadOnlyList<EmbeddingUsageRow> Embedding,
+    [property: Id(5)] IReadOnlyList<StatisticsSnapshot> History)
+{
+    /// <summary>The outcome of a row that went to the origin; every other outcome is a hit of some layer.</summary>
+    public const string MissOutcome = "miss";
+
+    /// <summary>Requests answered by the cache.</summary>
+    public long Hits => Rows.Where(r => r.Outcome != MissOutcome).Sum(r => r.Count);
+
+    /// <summary>Requests that went to the origin.</summary>
+    public long Misses => Rows.Where(r => r.Outcome == MissOutcome).Sum(r => r.Count);
+
+    /// <summary>Hits divided by requests; 0 before the first request.</summary>
+    public double HitRate => Hits + Misses == 0 ? 0 : (double)Hits / (Hits + Misses);
+
+    /// <summary>What the answers served from the cache would have cost at the origin (configured prices per model).</summary>
+    public decimal GrossSaved => Rows.Where(r => r.Outcome != MissOutcome).Sum(r => r.Dollars);
+
+    /// <summary>What the origin was paid for misses.</summary>
+    public decimal Spent => Rows.Where(r => r.Outcome == MissOutcome).Sum(r => r.Dollars);
+
+    /// <summary>What the cache itself spent embedding prompts for semantic lookups.</summary>
+    public decimal EmbeddingCost => Embedding.Sum(e => e.Dollars);
+
+    /// <summary><see cref="GrossSaved"/> less <see cref="EmbeddingCost"/>: what the cache really saved.</summary>
+    public decimal NetSaved => GrossSaved - EmbeddingCost;
+
+    /// <summary>What hits in <paramref name="namespace"/> saved at origin prices.</summary>
+    public decimal GrossSavedIn(string @namespace) =>
+        Rows.Where(r => r.Namespace == @namespace && r.Outcome != MissOutcome).Sum(r => r.Dollars);
+
+    /// <summary>What embeddings for <paramref name="namespace"/> cost.</summary>
+    public decimal EmbeddingCostIn(string @namespace) => Embedding.Where(e => e.Namespace == @namespace).Sum(e => e.Dollars);
+
+    /// <summary>What hits in <paramref name="namespace"/> saved, less what its embeddings cost.</summary>
+    public decimal NetSavedIn(string @namespace) => GrossSavedIn(@namespace) - EmbeddingCostIn(@namespace);
+}

@@ -1,6 +1,6 @@
 namespace OrleansLlmCache.Statistics;
 
-/// <summary>Cluster-wide hit, miss, latency and savings statistics, and miss analytics (key <see cref="Key"/>).</summary>
+/// <summary>Cluster-wide hit, miss, latency, savings and embedding-cost statistics, and miss analytics (key <see cref="Key"/>).</summary>
 [Alias("llmcache.ICacheStatisticsGrain")]
 public interface ICacheStatisticsGrain : IGrainWithStringKey
 {
@@ -11,11 +11,15 @@ public interface ICacheStatisticsGrain : IGrainWithStringKey
     [Alias("Report")]
     Task ReportAsync(StatisticsReport report);
 
+    /// <summary>Adds a silo's embedding work since its last report (each silo reports only what its own model ran).</summary>
+    [Alias("ReportEmbedding")]
+    Task ReportEmbeddingAsync(IReadOnlyList<EmbeddingUsageRow> usage);
+
     /// <summary>Everything aggregated so far.</summary>
     [Alias("Get")]
     Task<ClusterStatistics> GetAsync();
 
-    /// <summary>Keys that missed at least <paramref name="threshold"/> times, most missed first.</summary>
+    /// <summary>Keys that missed at least <see cref="CandidateQuery.Threshold"/> times, most missed first, with their recorded requests.</summary>
     [Alias("Candidates")]
-    Task<IReadOnlyList<WarmingCandidate>> GetCandidatesAsync(long threshold, int limit = 100);
+    Task<IReadOnlyList<WarmingCandidate>> GetCandidatesAsync(CandidateQuery query);
 }

@@ -188,7 +188,7 @@ internal sealed partial class GrainLlmCache(
 
         var missElapsed = Stopwatch.GetElapsedTime(started);
         statistics.RecordMiss(missElapsed);
-        cluster.RecordMiss(key, response.Model, missElapsed, response.PromptTokens, response.CompletionTokens);
+        cluster.RecordMiss(key, response.Model, missElapsed, response.PromptTokens, response.CompletionTokens, options?.ReplayableRequest);
         return new LlmCacheResult(response, LlmCacheSource.Origin, missElapsed);
     }
 

@@ -28,6 +28,12 @@ public sealed class LlmCacheEntryOptions
     /// </summary>
     public bool? Semantic { get; init; }
 
+    /// <summary>
+    /// Writes the request down on a miss (JSON, or <see langword="null"/> when it cannot be replayed), so that a key that
+    /// keeps missing can be warmed by sending it again. Set by the chat middleware; called only on a miss.
+    /// </summary>
+    internal Func<string?>? ReplayableRequest { get; init; }
+
     /// <summary>An entry that lives for <paramref name="timeToLive"/>.</summary>
     public static LlmCacheEntryOptions Expiring(TimeSpan timeToLive) => new() { TimeToLive = timeToLive };
 }

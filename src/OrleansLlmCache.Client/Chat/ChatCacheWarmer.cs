@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.AI;
 using OrleansLlmCache.Client.Caching;
+using OrleansLlmCache.Keys;
 
 namespace OrleansLlmCache.Client.Chat;
 
@@ -29,17 +30,14 @@ public sealed class ChatCacheWarmer(ILlmCache cache, IChatClient origin, string?
             {
                 try
                 {
-                    var defaultModel = origin.GetService<ChatClientMetadata>()?.DefaultModelId;
-                    var hash = ChatCacheKey.TryCompute(item.request.Messages, item.request.Options, defaultModel, out var reason)
-                        ?? throw new InvalidOperationException($"not cacheable: {reason}");
-                    var key = cache.CreateKey(hash, tenant, item.request.Namespace);
+                    var key = KeyOf(item.request);
                     if (await cache.GetAsync(key, ct) is not null)
                     {
                         Interlocked.Increment(ref cached);
                     }
                     else
                     {
-                        await _pipelines.For(item.request.Namespace).GetResponseAsync(item.request.Messages, item.request.Options, ct);
+                        await _pipelines.For(item.request.Namespace, item.request.Tenant).GetResponseAsync(item.request.Messages, item.request.Options, ct);
                         Interlocked.Increment(ref warmed);
                     }
                 }
@@ -53,5 +51,16 @@ public sealed class ChatCacheWarmer(ILlmCache cache, IChatClient origin, string?
                 }
             });
         return new WarmReport(requests.Count, warmed, cached, [.. failures.OrderBy(f => f.Item1)], watch.Elapsed);
+    }
+
+    /// <summary>The key <paramref name="request"/> is cached under through this warmer's origin.</summary>
+    /// <exception cref="InvalidOperationException">The request is not cacheable (it depends on state the cache cannot see).</exception>
+    public CacheKey KeyOf(ChatWarmRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var defaultModel = origin.GetService<ChatClientMetadata>()?.DefaultModelId;
+        var hash = ChatCacheKey.TryCompute(request.Messages, request.Options, defaultModel, out var reason)
+            ?? throw new InvalidOperationException($"not cacheable: {reason}");
+        return cache.CreateKey(hash, request.Tenant ?? tenant, request.Namespace);
     }
 }

@@ -10,9 +10,13 @@ namespace OrleansLlmCache.Client.Chat;
 /// </summary>
 public sealed class NamespacedChatClients(ILlmCache cache, IChatClient origin, string? tenant = null)
 {
-    private readonly ConcurrentDictionary<string, IChatClient> _pipelines = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string? Tenant, string Namespace), IChatClient> _pipelines = new();
 
-    /// <summary>The origin wrapped with the cache for <paramref name="namespace"/>.</summary>
-    public IChatClient For(string @namespace) =>
-        _pipelines.GetOrAdd(@namespace, ns => new ChatClientBuilder(origin).UseOrleansLlmCache(o => { o.Namespace = ns; o.Tenant = tenant; }, cache).Build());
+    /// <summary>The origin wrapped with the cache for <paramref name="namespace"/> of the default tenant.</summary>
+    public IChatClient For(string @namespace) => For(@namespace, null);
+
+    /// <summary>The origin wrapped with the cache for <paramref name="namespace"/> of <paramref name="tenantOverride"/> (or the default tenant).</summary>
+    public IChatClient For(string @namespace, string? tenantOverride) =>
+        _pipelines.GetOrAdd((tenantOverride ?? tenant, @namespace), scope =>
+            new ChatClientBuilder(origin).UseOrleansLlmCache(o => { o.Namespace = scope.Namespace; o.Tenant = scope.Tenant; }, cache).Build());
 }

@@ -73,9 +73,10 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
                     : ToCached(response, options);
             }
 
+            var entryOptions = EntryOptionsFor(list, options);
             var result = SemanticPromptFor(list, options, key) is { } semantic
-                ? await _cache.GetOrCreateAsync(semantic, Factory, EntryOptionsFor(options), cancellationToken)
-                : await _cache.GetOrCreateAsync(key, Factory, _options.EntryOptions, cancellationToken);
+                ? await _cache.GetOrCreateAsync(semantic, Factory, entryOptions, cancellationToken)
+                : await _cache.GetOrCreateAsync(key, Factory, entryOptions, cancellationToken);
             var answer = FromCached(result.Response);
             var properties = answer.AdditionalProperties ??= [];
             properties[SourceProperty] = result.Source.ToString();
@@ -161,22 +162,22 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
         return context is null ? null : new SemanticPrompt(key, SemanticScope.Create(key.Tenant, key.Namespace, "chat", context), prompt!);
     }
 
-    // The per-request switch rides on the request; everything else comes from the middleware's entry options.
-    private LlmCacheEntryOptions? EntryOptionsFor(ChatOptions? options)
+    // The per-request semantic switch rides on the request; everything else comes from the middleware's entry options.
+    // The request itself is written down on a miss only, so that warming can send it again.
+    private LlmCacheEntryOptions EntryOptionsFor(IReadOnlyCollection<ChatMessage> messages, ChatOptions? options)
     {
-        if (options?.AdditionalProperties?.TryGetValue(ChatCacheKey.SemanticProperty, out var value) != true || value is not bool enabled)
-        {
-            return _options.EntryOptions;
-        }
-
         var entry = _options.EntryOptions;
+        var semantic = options?.AdditionalProperties?.TryGetValue(ChatCacheKey.SemanticProperty, out var value) == true && value is bool enabled
+            ? enabled
+            : entry?.Semantic;
         return new LlmCacheEntryOptions
         {
             TimeToLive = entry?.TimeToLive,
             NoExpiry = entry?.NoExpiry ?? false,
             Tags = entry?.Tags,
             Dependencies = entry?.Dependencies,
-            Semantic = enabled,
+            Semantic = semantic,
+            ReplayableRequest = () => ReplayableChatRequest.TryWrite(messages, options),
         };
     }
 

@@ -17,6 +17,7 @@ internal sealed class ClusterStatisticsCollector(IOptions<LlmCacheOptions> optio
     private long[] _hits = new long[LatencyHistogram.Buckets];
     private long[] _misses = new long[LatencyHistogram.Buckets];
     private ConcurrentDictionary<string, long> _missesByKey = new(StringComparer.Ordinal);
+    private ConcurrentDictionary<string, string> _requestsByKey = new(StringComparer.Ordinal);
 
     public void RecordHit(CacheKey key, string model, string layer, TimeSpan elapsed, long inputTokens, long outputTokens)
     {
@@ -24,11 +25,17 @@ internal sealed class ClusterStatisticsCollector(IOptions<LlmCacheOptions> optio
         Record(key.Namespace, model, layer, elapsed, inputTokens, outputTokens, saved, _hits);
     }
 
-    public void RecordMiss(CacheKey key, string model, TimeSpan elapsed, long inputTokens, long outputTokens)
+    // replayableRequest writes the request down for warming (LlmCacheEntryOptions.ReplayableRequest): called at most once per key and report.
+    public void RecordMiss(CacheKey key, string model, TimeSpan elapsed, long inputTokens, long outputTokens, Func<string?>? replayableRequest = null)
     {
         var spent = options.Value.Prices.TryGetValue(model, out var price) ? price.Cost(inputTokens, outputTokens) : 0m;
-        Record(key.Namespace, model, "miss", elapsed, inputTokens, outputTokens, spent, _misses);
-        _missesByKey.AddOrUpdate(key.ToGrainKey(), 1, (_, n) => n + 1);
+        Record(key.Namespace, model, ClusterStatistics.MissOutcome, elapsed, inputTokens, outputTokens, spent, _misses);
+        var grainKey = key.ToGrainKey();
+        _missesByKey.AddOrUpdate(grainKey, 1, (_, n) => n + 1);
+        if (replayableRequest is not null && !_requestsByKey.ContainsKey(grainKey) && replayableRequest() is { } request)
+        {
+            _requestsByKey.TryAdd(grainKey, request);
+        }
     }
 
     /// <summary>Takes everything recorded since the last call, or <see langword="null"/> when nothing was.</summary>
@@ -45,11 +52,13 @@ internal sealed class ClusterStatisticsCollector(IOptions<LlmCacheOptions> optio
                 [.. _rows.Select(r => new StatisticsRow(r.Key.Namespace, r.Key.Model, r.Key.Outcome, r.Value.Count, r.Value.Milliseconds, r.Value.InputTokens, r.Value.OutputTokens, r.Value.Dollars))],
                 _hits,
                 _misses,
-                new Dictionary<string, long>(_missesByKey, StringComparer.Ordinal));
+                new Dictionary<string, long>(_missesByKey, StringComparer.Ordinal),
+                new Dictionary<string, string>(_requestsByKey, StringComparer.Ordinal));
             _rows = [];
             _hits = new long[LatencyHistogram.Buckets];
             _misses = new long[LatencyHistogram.Buckets];
             _missesByKey = new(StringComparer.Ordinal);
+            _requestsByKey = new(StringComparer.Ordinal);
             return report;
         }
     }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Client.Diagnostics;
 using OrleansLlmCache.Client.Hosting;
+using OrleansLlmCache.Client.Warming;
 using OrleansLlmCache.Invalidation;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -57,6 +58,39 @@ public static class LlmCacheServiceCollectionExtensions
         services.AddSingleton<StatisticsReporter>();
         services.AddHostedService(sp => sp.GetRequiredService<StatisticsReporter>());
         services.TryAddSingleton<OrleansLlmCache.Client.Conversations.IConversationStateCache, OrleansLlmCache.Client.Conversations.GrainConversationStateCache>();
+        return services;
+    }
+
+    /// <summary>
+    /// Warms the cluster's warming candidates on a schedule from this app server (options <see cref="CandidateWarmingOptions"/>,
+    /// bound to <c>LlmCache:Client:Warming</c>): every interval, keys that missed at least the threshold number of times
+    /// through the chat middleware are asked of <paramref name="origin"/> again and cached, unless they already are.
+    /// Use together with <see cref="AddOrleansLlmCache"/>.
+    /// </summary>
+    /// <param name="services">The app server's services.</param>
+    /// <param name="origin">The bare origin chat client (not one wrapped with the cache), such as the OpenAI client.</param>
+    /// <param name="configure">Overrides the configured options.</param>
+    public static IServiceCollection AddOrleansLlmCacheWarming(
+        this IServiceCollection services,
+        Func<IServiceProvider, Microsoft.Extensions.AI.IChatClient> origin,
+        Action<CandidateWarmingOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(origin);
+        var options = services.AddOptions<CandidateWarmingOptions>().BindConfiguration(CandidateWarmingOptions.SectionName);
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.Validate(o => o.Interval >= TimeSpan.FromSeconds(1), $"{CandidateWarmingOptions.SectionName}:Interval must be at least 1 second.")
+            .Validate(o => o.Threshold >= 1, $"{CandidateWarmingOptions.SectionName}:Threshold must be at least 1.")
+            .Validate(o => o.MaxPerRun is >= 1 and <= 10_000, $"{CandidateWarmingOptions.SectionName}:MaxPerRun must be between 1 and 10,000.")
+            .Validate(o => o.Concurrency is >= 1 and <= 256, $"{CandidateWarmingOptions.SectionName}:Concurrency must be between 1 and 256.")
+            .ValidateOnStart();
+        services.TryAddSingleton(sp => new CandidateWarmer(sp.GetRequiredService<ILlmCache>(), sp.GetRequiredService<IGrainFactory>(), origin(sp)));
+        services.TryAddSingleton<ScheduledCandidateWarmer>();
+        services.AddHostedService(sp => sp.GetRequiredService<ScheduledCandidateWarmer>());
         return services;
     }
 }

@@ -12,4 +12,11 @@ public interface ITextEmbedder
     /// <param name="cancellationToken">Stops waiting for the result (work already batched with other callers still completes).</param>
     /// <returns>One L2-normalised vector of <see cref="Dimensions"/> floats per text. The arrays belong to the caller.</returns>
     Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default);
+
+    /// <summary>Embeds <paramref name="texts"/> and charges the model work they cause to <paramref name="account"/>.</summary>
+    /// <param name="texts">The texts, as for <see cref="EmbedAsync(IReadOnlyList{string}, CancellationToken)"/>.</param>
+    /// <param name="account">Who the work is counted against (see <see cref="IEmbeddingUsageRecorder"/>); an embedder that counts nothing ignores it.</param>
+    /// <param name="cancellationToken">Stops waiting for the result.</param>
+    Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, string? account, CancellationToken cancellationToken = default) =>
+        EmbedAsync(texts, cancellationToken);
 }

@@ -54,8 +54,13 @@ internal sealed class MiniLmModel : IDisposable
     public IReadOnlyList<int> Tokenize(string text) =>
         _tokenizer.EncodeToIds(text, MaxTokens, addSpecialTokens: true, out _, out _);
 
+    /// <summary>Embeds a batch in one ONNX run (see <see cref="Embed(IReadOnlyList{string}, out int[])"/>).</summary>
+    public float[][] Embed(IReadOnlyList<string> texts) => Embed(texts, out _);
+
     /// <summary>Embeds a batch in one ONNX run; shorter texts are padded and the padding is masked out of the mean.</summary>
-    public float[][] Embed(IReadOnlyList<string> texts)
+    /// <param name="texts">The batch.</param>
+    /// <param name="tokenCounts">Each text's tokens as the model saw them ([CLS] and [SEP] included, padding not).</param>
+    public float[][] Embed(IReadOnlyList<string> texts, out int[] tokenCounts)
     {
         var tokens = new IReadOnlyList<int>[texts.Count];
         var length = 1;
@@ -66,6 +71,7 @@ internal sealed class MiniLmModel : IDisposable
         }
 
         var batch = texts.Count;
+        tokenCounts = Array.ConvertAll(tokens, t => t.Count);
         var ids = new long[batch * length];
         var mask = new long[batch * length];
         var types = new long[batch * length]; // one segment: all zeros

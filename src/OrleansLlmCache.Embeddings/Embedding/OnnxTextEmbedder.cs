@@ -17,6 +17,7 @@ namespace OrleansLlmCache.Embeddings.Embedding;
 public sealed class OnnxTextEmbedder : ITextEmbedder, IAsyncDisposable, IDisposable
 {
     private readonly OnnxTextEmbedderOptions _options;
+    private readonly IEmbeddingUsageRecorder? _usage;
     private readonly MiniLmModel _model;
     private readonly Channel<PendingText> _queue = Channel.CreateUnbounded<PendingText>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _gate = new();
@@ -25,11 +26,15 @@ public sealed class OnnxTextEmbedder : ITextEmbedder, IAsyncDisposable, IDisposa
     private readonly Task _loop;
     private long _modelRuns;
     private long _textsEmbedded;
+    private long _tokensEmbedded;
 
     /// <summary>Loads the model (about 90 MB, a second or two) and starts the batching loop.</summary>
-    public OnnxTextEmbedder(OnnxTextEmbedderOptions? options = null)
+    /// <param name="options">Batching and cache settings; the defaults suit a small silo.</param>
+    /// <param name="usage">Told after every model run what it embedded, per account (for cost accounting); optional.</param>
+    public OnnxTextEmbedder(OnnxTextEmbedderOptions? options = null, IEmbeddingUsageRecorder? usage = null)
     {
         _options = options ?? new OnnxTextEmbedderOptions();
+        _usage = usage;
         _options.Validate();
         _recent = new RecentEmbeddings(_options.RecentTextCapacity);
         _model = new MiniLmModel(_options.IntraOpThreads);
@@ -48,8 +53,15 @@ public sealed class OnnxTextEmbedder : ITextEmbedder, IAsyncDisposable, IDisposa
     /// <summary>How many texts the model has embedded (texts answered from the recent-text cache or shared in flight are not counted).</summary>
     public long TextsEmbedded => Interlocked.Read(ref _textsEmbedded);
 
+    /// <summary>The word-piece tokens of every text in <see cref="TextsEmbedded"/> ([CLS] and [SEP] included, padding not): the model's work.</summary>
+    public long TokensEmbedded => Interlocked.Read(ref _tokensEmbedded);
+
     /// <inheritdoc />
-    public async Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
+    public Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default) =>
+        EmbedAsync(texts, null, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, string? account, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
         var results = new Task<float[]>[texts.Count];
@@ -69,7 +81,7 @@ public sealed class OnnxTextEmbedder : ITextEmbedder, IAsyncDisposable, IDisposa
                 }
                 else
                 {
-                    var pending = new PendingText(text);
+                    var pending = new PendingText(text, account);
                     _inFlight[text] = pending.Completion.Task;
                     results[i] = pending.Completion.Task;
                     (toQueue ??= []).Add(pending);
@@ -144,9 +156,10 @@ public sealed class OnnxTextEmbedder : ITextEmbedder, IAsyncDisposable, IDisposa
     private void Run(List<PendingText> batch)
     {
         float[][] vectors;
+        int[] tokenCounts;
         try
         {
-            vectors = _model.Embed(batch.ConvertAll(p => p.Text));
+            vectors = _model.Embed(batch.ConvertAll(p => p.Text), out tokenCounts);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -157,6 +170,8 @@ public sealed class OnnxTextEmbedder : ITextEmbedder, IAsyncDisposable, IDisposa
 
         Interlocked.Increment(ref _modelRuns);
         Interlocked.Add(ref _textsEmbedded, batch.Count);
+        Interlocked.Add(ref _tokensEmbedded, tokenCounts.Sum(c => (long)c));
+        RecordUsage(batch, tokenCounts);
         lock (_gate)
         {
             for (var i = 0; i < batch.Count; i++)
@@ -170,6 +185,27 @@ public sealed class OnnxTextEmbedder : ITextEmbedder, IAsyncDisposable, IDisposa
         for (var i = 0; i < batch.Count; i++)
         {
             batch[i].Completion.TrySetResult(vectors[i]);
+        }
+    }
+
+    // The first caller of a text pays for it; callers that shared it in flight or found it recent pay nothing.
+    private void RecordUsage(List<PendingText> batch, int[] tokenCounts)
+    {
+        if (_usage is null)
+        {
+            return;
+        }
+
+        foreach (var account in batch.Select((pending, i) => (pending.Account, Tokens: tokenCounts[i])).GroupBy(p => p.Account))
+        {
+            try
+            {
+                _usage.Record(account.Key, account.Count(), account.Sum(p => (long)p.Tokens));
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Counting must never fail an embedding: the vectors are good, only the cost figure misses a batch.
+            }
         }
     }
 
@@ -189,9 +225,11 @@ public sealed class OnnxTextEmbedder : ITextEmbedder, IAsyncDisposable, IDisposa
         }
     }
 
-    private sealed class PendingText(string text)
+    private sealed class PendingText(string text, string? account)
     {
         public string Text { get; } = text;
+
+        public string? Account { get; } = account;
 
         public TaskCompletionSource<float[]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -10,4 +10,12 @@ public static class TextEmbedderExtensions
         var vectors = await embedder.EmbedAsync([text], cancellationToken);
         return vectors[0];
     }
+
+    /// <summary>Embeds one text, charging the model work to <paramref name="account"/>.</summary>
+    public static async Task<float[]> EmbedAsync(this ITextEmbedder embedder, string text, string? account, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(embedder);
+        var vectors = await embedder.EmbedAsync([text], account, cancellationToken);
+        return vectors[0];
+    }
 }

@@ -27,7 +27,7 @@ public static class LlmCacheSemanticHostingExtensions
             .Validate(o => o.MaxCandidates is >= 1 and <= 256, $"{SemanticIndexOptions.SectionName}:MaxCandidates must be between 1 and 256.")
             .ValidateOnStart();
         builder.Services.TryAddSingleton(new OnnxTextEmbedderOptions());
-        builder.Services.TryAddSingleton<ITextEmbedder>(sp => new LazyTextEmbedder(sp.GetRequiredService<OnnxTextEmbedderOptions>()));
+        builder.Services.TryAddSingleton<ITextEmbedder>(sp => new LazyTextEmbedder(sp.GetRequiredService<OnnxTextEmbedderOptions>(), sp.GetService<IEmbeddingUsageRecorder>()));
         return builder;
     }
 }

@@ -2,7 +2,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansLlmCache.Grains.Entries;
 using OrleansLlmCache.Grains.Hosting;
+using OrleansLlmCache.Embeddings.Embedding;
 using OrleansLlmCache.Grains.Invalidation;
+using OrleansLlmCache.Grains.Statistics;
 using OrleansLlmCache.Invalidation;
 
 namespace Orleans.Hosting;
@@ -35,6 +37,20 @@ public static class LlmCacheSiloBuilderExtensions
         builder.Services.AddOptions<InvalidationOptions>().BindConfiguration(InvalidationOptions.SectionName);
         builder.Services.TryAddSingleton(sp => new DependencyVersionTable(sp.GetRequiredService<IGrainFactory>(), TimeProvider.System));
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloInvalidationSubscriber>();
+
+        // Statistics: this silo's embedding work, reported to the statistics grain; chart history settings.
+        builder.Services.AddOptions<SiloStatisticsOptions>().BindConfiguration(SiloStatisticsOptions.SectionName)
+            .Validate(o => o.EmbeddingPricePerMillionTokens >= 0, $"{SiloStatisticsOptions.SectionName}:EmbeddingPricePerMillionTokens must not be negative.")
+            .Validate(o => o.ReportInterval >= TimeSpan.FromMilliseconds(100) && o.ReportInterval <= TimeSpan.FromMinutes(10),
+                $"{SiloStatisticsOptions.SectionName}:ReportInterval must be between 100 ms and 10 minutes.")
+            .Validate(o => o.HistoryInterval >= TimeSpan.FromSeconds(1) && o.HistoryInterval <= TimeSpan.FromDays(1),
+                $"{SiloStatisticsOptions.SectionName}:HistoryInterval must be between 1 second and 1 day.")
+            .Validate(o => o.HistoryLength is >= 1 and <= 10_000, $"{SiloStatisticsOptions.SectionName}:HistoryLength must be between 1 and 10,000.")
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton<EmbeddingUsageCollector>();
+        builder.Services.TryAddSingleton<IEmbeddingUsageRecorder>(sp => sp.GetRequiredService<EmbeddingUsageCollector>());
+        builder.Services.TryAddSingleton<EmbeddingUsageReporter>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<EmbeddingUsageReporter>());
 
         // Semantic index and embedder: the model loads on the first semantic request only.
         builder.AddOrleansLlmCacheSemantic();

@@ -6,9 +6,9 @@ namespace OrleansLlmCache.Grains.Semantic;
 /// The silo's <see cref="ITextEmbedder"/>: loads all-MiniLM-L6-v2 (about 90 MB and a second or two) on the first
 /// embedding, so a silo that never sees semantic traffic never pays for it.
 /// </summary>
-internal sealed class LazyTextEmbedder(OnnxTextEmbedderOptions options) : ITextEmbedder, IAsyncDisposable
+internal sealed class LazyTextEmbedder(OnnxTextEmbedderOptions options, IEmbeddingUsageRecorder? usage = null) : ITextEmbedder, IAsyncDisposable
 {
-    private readonly Lazy<OnnxTextEmbedder> _embedder = new(() => new OnnxTextEmbedder(options), LazyThreadSafetyMode.ExecutionAndPublication);
+    private readonly Lazy<OnnxTextEmbedder> _embedder = new(() => new OnnxTextEmbedder(options, usage), LazyThreadSafetyMode.ExecutionAndPublication);
 
     // all-MiniLM-L6-v2's; answered without loading the model.
     public int Dimensions => 384;
@@ -16,8 +16,14 @@ internal sealed class LazyTextEmbedder(OnnxTextEmbedderOptions options) : ITextE
     /// <summary>Whether the model has been loaded.</summary>
     public bool IsLoaded => _embedder.IsValueCreated;
 
+    /// <summary>The tokens this silo's model has embedded (0 before it loads): the ground truth the statistics count.</summary>
+    public long TokensEmbedded => _embedder.IsValueCreated ? _embedder.Value.TokensEmbedded : 0;
+
     public Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default) =>
         _embedder.Value.EmbedAsync(texts, cancellationToken);
+
+    public Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, string? account, CancellationToken cancellationToken = default) =>
+        _embedder.Value.EmbedAsync(texts, account, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

@@ -31,7 +31,8 @@ internal sealed partial class SemanticLookupGrain(
         matchOptions.Validate();
         var candidateCount = Math.Clamp(query.Candidates, 1, options.Value.MaxCandidates);
 
-        var vector = await embedder.EmbedAsync(query.Prompt.Text);
+        // Charged to the namespace, so that the statistics can show its savings net of the embedding work they cost.
+        var vector = await embedder.EmbedAsync(query.Prompt.Text, query.Prompt.Key.Namespace);
         var scope = grains.GetGrain<ISemanticScopeGrain>(query.Prompt.Scope.ToGrainKey());
         var candidates = await scope.SearchAsync(vector, candidateCount, query.Threshold);
 
@@ -80,7 +81,7 @@ internal sealed partial class SemanticLookupGrain(
     {
         ArgumentNullException.ThrowIfNull(registration);
         registration.Prompt.Validate();
-        var vector = registration.Vector ?? await embedder.EmbedAsync(registration.Prompt.Text);
+        var vector = registration.Vector ?? await embedder.EmbedAsync(registration.Prompt.Text, registration.Prompt.Key.Namespace);
         if (vector.Length != embedder.Dimensions)
         {
             throw new ArgumentException($"The vector has {vector.Length} dimensions; the embedder makes {embedder.Dimensions}.", nameof(registration));

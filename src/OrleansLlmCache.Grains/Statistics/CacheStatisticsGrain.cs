@@ -1,17 +1,25 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using OrleansLlmCache.Grains.Hosting;
 using OrleansLlmCache.Statistics;
 
 namespace OrleansLlmCache.Grains.Statistics;
 
 /// <summary>
-/// Sums the reports of every app server. Persisted at most every few seconds (reports arrive every 5 s per app
-/// server; losing a few seconds of statistics in a crash is acceptable, a write per report is not).
+/// Sums the reports of every app server (hits, misses, savings) and every silo (embedding work), and keeps one snapshot
+/// of the totals per history interval for the cache page's charts. Persisted at most every few seconds (reports arrive
+/// every 5 s per app server and silo; losing a few seconds of statistics in a crash is acceptable, a write per report is not).
 /// </summary>
 internal sealed class CacheStatisticsGrain(
-    [PersistentState("llm-statistics", LlmCacheStorage.Name)] IPersistentState<CacheStatisticsState> state) : Grain, ICacheStatisticsGrain
+    [PersistentState("llm-statistics", LlmCacheStorage.Name)] IPersistentState<CacheStatisticsState> state,
+    [FromKeyedServices(LlmCacheTime.ServiceKey)] TimeProvider time,
+    IOptions<SiloStatisticsOptions> options) : Grain, ICacheStatisticsGrain
 {
     // Miss analytics keep the most-missed keys only, so a long tail of one-off prompts cannot grow the state forever.
     private const int MaxTrackedKeys = 10_000;
+
+    // Requests are kept for the most-missed keys only (each up to 16 KiB from the client): at most about 16 MB of state.
+    private const int MaxStoredRequests = 1_000;
     private static readonly TimeSpan SaveEvery = TimeSpan.FromSeconds(10);
     private DateTimeOffset _lastSave = DateTimeOffset.MinValue;
 
@@ -50,14 +58,79 @@ internal sealed class CacheStatisticsGrain(
             state.State.MissesByKey[key] = state.State.MissesByKey.GetValueOrDefault(key) + misses;
         }
 
+        foreach (var (key, request) in report.RequestsByKey ?? new Dictionary<string, string>())
+        {
+            state.State.WarmingRequests.TryAdd(key, request); // the first recorded wins: a key's request does not change
+        }
+
         if (state.State.MissesByKey.Count > MaxTrackedKeys)
         {
             foreach (var key in state.State.MissesByKey.OrderBy(m => m.Value).Take(state.State.MissesByKey.Count - MaxTrackedKeys).Select(m => m.Key).ToList())
             {
                 state.State.MissesByKey.Remove(key);
+                state.State.WarmingRequests.Remove(key);
             }
         }
 
+        if (state.State.WarmingRequests.Count > MaxStoredRequests)
+        {
+            foreach (var key in state.State.WarmingRequests.Keys.OrderBy(k => state.State.MissesByKey.GetValueOrDefault(k)).Take(state.State.WarmingRequests.Count - MaxStoredRequests).ToList())
+            {
+                state.State.WarmingRequests.Remove(key);
+            }
+        }
+
+        await RecordedAsync();
+    }
+
+    public async Task ReportEmbeddingAsync(IReadOnlyList<EmbeddingUsageRow> usage)
+    {
+        ArgumentNullException.ThrowIfNull(usage);
+        foreach (var row in usage)
+        {
+            state.State.Embedding[row.Namespace] = state.State.Embedding.TryGetValue(row.Namespace, out var sum)
+                ? sum with { Texts = sum.Texts + row.Texts, Tokens = sum.Tokens + row.Tokens, Dollars = sum.Dollars + row.Dollars }
+                : row;
+        }
+
+        await RecordedAsync();
+    }
+
+    public Task<ClusterStatistics> GetAsync() => Task.FromResult(Current());
+
+    public Task<IReadOnlyList<WarmingCandidate>> GetCandidatesAsync(CandidateQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var tenantPrefix = query.Tenant is null ? null : query.Tenant + "/";
+        return Task.FromResult<IReadOnlyList<WarmingCandidate>>([.. state.State.MissesByKey
+            .Where(m => m.Value >= query.Threshold)
+            .Where(m => tenantPrefix is null || m.Key.StartsWith(tenantPrefix, StringComparison.Ordinal))
+            .Select(m => new WarmingCandidate(m.Key, m.Value, state.State.WarmingRequests.GetValueOrDefault(m.Key)))
+            .Where(c => !query.ReplayableOnly || c.Request is not null)
+            .OrderByDescending(c => c.Misses)
+            .ThenBy(c => c.Key, StringComparer.Ordinal)
+            .Take(Math.Clamp(query.Limit, 0, MaxTrackedKeys))]);
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+    }
+
+    private ClusterStatistics Current() => new(
+        [.. state.State.Rows.Values.OrderBy(r => r.Namespace, StringComparer.Ordinal).ThenBy(r => r.Model, StringComparer.Ordinal).ThenBy(r => r.Outcome, StringComparer.Ordinal)],
+        [.. state.State.HitHistogram],
+        [.. state.State.MissHistogram],
+        state.State.Since,
+        [.. state.State.Embedding.Values.OrderBy(e => e.Namespace, StringComparer.Ordinal)],
+        [.. state.State.History]);
+
+    private async Task RecordedAsync()
+    {
+        TakeSnapshot();
         if (DateTimeOffset.UtcNow - _lastSave >= SaveEvery)
         {
             _lastSave = DateTimeOffset.UtcNow;
@@ -65,25 +138,27 @@ internal sealed class CacheStatisticsGrain(
         }
     }
 
-    public Task<ClusterStatistics> GetAsync() => Task.FromResult(new ClusterStatistics(
-        [.. state.State.Rows.Values.OrderBy(r => r.Namespace, StringComparer.Ordinal).ThenBy(r => r.Model, StringComparer.Ordinal).ThenBy(r => r.Outcome, StringComparer.Ordinal)],
-        [.. state.State.HitHistogram],
-        [.. state.State.MissHistogram],
-        state.State.Since));
-
-    public Task<IReadOnlyList<WarmingCandidate>> GetCandidatesAsync(long threshold, int limit = 100) =>
-        Task.FromResult<IReadOnlyList<WarmingCandidate>>([.. state.State.MissesByKey
-            .Where(m => m.Value >= threshold)
-            .OrderByDescending(m => m.Value)
-            .ThenBy(m => m.Key, StringComparer.Ordinal)
-            .Take(limit)
-            .Select(m => new WarmingCandidate(m.Key, m.Value))]);
-
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    // One point per history interval holding the latest totals of that interval: taken when reports arrive, so an idle
+    // cluster adds no points (its totals did not change) and the grain needs no timer.
+    private void TakeSnapshot()
     {
-        if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
+        var now = time.GetUtcNow();
+        var interval = options.Value.HistoryInterval;
+        var stats = Current();
+        var point = new StatisticsSnapshot(now, stats.Hits, stats.Misses, stats.GrossSaved, stats.EmbeddingCost);
+        var history = state.State.History;
+        if (history.Count > 0 && now.Ticks / interval.Ticks == history[^1].At.Ticks / interval.Ticks)
         {
-            await state.WriteStateAsync(cancellationToken);
+            history[^1] = point;
+        }
+        else
+        {
+            history.Add(point);
+        }
+
+        if (history.Count > options.Value.HistoryLength)
+        {
+            history.RemoveRange(0, history.Count - options.Value.HistoryLength);
         }
     }
 

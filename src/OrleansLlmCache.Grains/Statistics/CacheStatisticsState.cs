@@ -20,4 +20,16 @@ public sealed class CacheStatisticsState
 
     /// <summary>When counting began.</summary>
     [Id(4)] public DateTimeOffset Since { get; set; }
+
+    /// <summary>Embedding work and its cost per namespace.</summary>
+    [Id(5)] public Dictionary<string, EmbeddingUsageRow> Embedding { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Cumulative totals, one per history interval, oldest first (bounded by <see cref="SiloStatisticsOptions.HistoryLength"/>).</summary>
+    [Id(6)] public List<StatisticsSnapshot> History { get; set; } = [];
+
+    /// <summary>
+    /// The replayable request of tracked candidates, by key (bounded: only keys still in <see cref="MissesByKey"/>, and
+    /// at most a thousand, the most missed).
+    /// </summary>
+    [Id(7)] public Dictionary<string, string> WarmingRequests { get; set; } = new(StringComparer.Ordinal);
 }

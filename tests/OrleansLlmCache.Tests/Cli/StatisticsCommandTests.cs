@@ -1,5 +1,9 @@
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using OrleansLlmCache.Cli.Commands;
 using OrleansLlmCache.Model;
+using OrleansLlmCache.Statistics;
+using Spectre.Console;
 using OrleansLlmCache.Tests.Infrastructure;
 
 namespace OrleansLlmCache.Tests.Cli;
@@ -41,5 +45,65 @@ public sealed class StatisticsCommandTests
         var candidates = await CliRunner.RunAsync(["candidates", .. cluster, "--threshold", "3"]);
         Assert.Contains("default/support/popular", candidates.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("default/support/hit", candidates.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CandidatesWarm_SendsRecordedRequestsToTheOriginAgain_AndListsThemAsWarmable()
+    {
+        var clusterId = "warm-" + Guid.NewGuid().ToString("N")[..8];
+        await using var silo = await TcpSilo.StartAsync(clusterId);
+        string[] cluster = ["--gateway", $"127.0.0.1:{silo.GatewayPort}", "--cluster-id", clusterId];
+        ChatOptions options = new() { ModelId = "gpt-4" };
+        ChatMessage[] question = [new(ChatRole.User, "How do I export my data?")];
+        Keys.CacheKey key;
+        await using (var app = await ClientHost.ConnectToGatewayAsync(silo.GatewayPort, clusterId, configure: o => o.L1Enabled = false))
+        {
+            var chat = new ChatClientBuilder(new TestChatClient()).UseOrleansLlmCache(o => o.Namespace = "support", app.Cache).Build();
+            key = app.Cache.CreateKey(OrleansLlmCache.Client.Chat.ChatCacheKey.TryCompute(question, options, "test-model", out _)!, @namespace: "support");
+            for (var i = 0; i < 2; i++)
+            {
+                await chat.GetResponseAsync(question, options);
+                await app.Cache.RemoveAsync(key);
+            }
+
+            await app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>()
+                .OfType<OrleansLlmCache.Client.Diagnostics.StatisticsReporter>().Single().FlushAsync();
+        }
+
+        var listed = await CliRunner.RunAsync(["candidates", .. cluster, "--threshold", "2"]);
+        Assert.Contains(key.ToGrainKey(), listed.Output, StringComparison.Ordinal);
+        Assert.Contains("yes", listed.Output, StringComparison.Ordinal);
+
+        var warmed = await CliRunner.RunAsync(["candidates", .. cluster, "--threshold", "2", "--warm", "--latency-scale", "0"]);
+        Assert.True(warmed.ExitCode == 0, warmed.Output);
+        Assert.Contains("1 candidates: 1 warmed, 0 already cached, 0 failed", warmed.Output, StringComparison.Ordinal);
+
+        var again = await CliRunner.RunAsync(["candidates", .. cluster, "--threshold", "2", "--warm", "--latency-scale", "0"]);
+        Assert.Contains("1 candidates: 0 warmed, 1 already cached, 0 failed", again.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Stats_ShowSavingsGrossEmbeddingAndNet_PerNamespaceAndInTotal()
+    {
+        var stats = new ClusterStatistics(
+            [
+                new StatisticsRow("support", "gpt-4", "silo", 1, 1, 1000, 1000, 0.09m),
+                new StatisticsRow("support", "gpt-4", "semantic", 1, 4, 1000, 1000, 0.09m),
+                new StatisticsRow("support", "gpt-4", ClusterStatistics.MissOutcome, 1, 2000, 1000, 1000, 0.09m),
+            ],
+            new long[LatencyHistogram.Buckets],
+            new long[LatencyHistogram.Buckets],
+            DateTimeOffset.UnixEpoch,
+            [new EmbeddingUsageRow("support", 3, 2_000_000, 0.02m)],
+            []);
+        var writer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, Out = new AnsiConsoleOutput(writer) });
+        console.Profile.Width = 220;
+
+        StatsCommand.Render(console, stats);
+
+        var output = writer.ToString();
+        Assert.Contains("3 / 2,000,000", output, StringComparison.Ordinal); // texts / tokens embedded
+        Assert.Contains("saved $0.18 gross - $0.02 embedding = $0.16 net; spent $0.09 on misses", output, StringComparison.Ordinal);
     }
 }

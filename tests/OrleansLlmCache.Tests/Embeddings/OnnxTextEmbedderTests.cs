@@ -20,6 +20,21 @@ public sealed class OnnxTextEmbedderTests(EmbedderFixture fixture)
     }
 
     [Fact]
+    public async Task Usage_CountsTheTokensOfModelRunsOnly_ChargedToTheCallerWhoseTextRan()
+    {
+        var usage = new RecordingUsage();
+        await using var embedder = new OnnxTextEmbedder(usage: usage);
+
+        await embedder.EmbedAsync(["The weather is lovely today."], "weather");
+        await embedder.EmbedAsync(["The weather is lovely today.", "Hello world"], "greetings"); // the first is recent: free
+
+        // [CLS] the weather is lovely today . [SEP] and [CLS] hello world [SEP]
+        Assert.Equal([("weather", 1, 8L), ("greetings", 1, 4L)], usage.Records);
+        Assert.Equal(2, embedder.TextsEmbedded);
+        Assert.Equal(12, embedder.TokensEmbedded);
+    }
+
+    [Fact]
     public async Task Embed_Returns384DimensionalUnitVectors_IncludingForAnEmptyText()
     {
         var vectors = await _embedder.EmbedAsync(["What is Orleans?", string.Empty]);
@@ -113,5 +128,29 @@ public sealed class OnnxTextEmbedderTests(EmbedderFixture fixture)
         Assert.Equal(expected.Length, actual.Length);
         var distance = TensorPrimitives.Distance(expected, actual);
         Assert.True(distance < 1e-4f, $"expected the same vector; Euclidean distance {distance}");
+    }
+
+    private sealed class RecordingUsage : IEmbeddingUsageRecorder
+    {
+        private readonly List<(string?, int, long)> _records = [];
+
+        public IReadOnlyList<(string?, int, long)> Records
+        {
+            get
+            {
+                lock (_records)
+                {
+                    return [.. _records];
+                }
+            }
+        }
+
+        public void Record(string? account, int texts, long tokens)
+        {
+            lock (_records)
+            {
+                _records.Add((account, texts, tokens));
+            }
+        }
     }
 }

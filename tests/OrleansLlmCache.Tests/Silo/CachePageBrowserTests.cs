@@ -3,6 +3,8 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using OrleansLlmCache.Client.Caching;
+using OrleansLlmCache.Keys;
 using OrleansLlmCache.Model;
 using OrleansLlmCache.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -13,11 +15,47 @@ namespace OrleansLlmCache.Tests.Silo;
 public sealed class CachePageBrowserTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task CachePage_ShowsHitRateSavingsNamespacesAndCandidates_InABrowser()
+    public async Task CachePage_ShowsHitRateNetSavingsHistoryNamespacesAndCandidates_InABrowser()
     {
         var clusterId = "page-" + Guid.NewGuid().ToString("N")[..8];
-        await using var silo = await SiloProcess.StartAsync(new Dictionary<string, string> { ["LlmCache__Silo__ClusterId"] = clusterId });
-        await GenerateTrafficAsync(silo, clusterId);
+        await using var silo = await SiloProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["LlmCache__Silo__ClusterId"] = clusterId,
+            ["LlmCache__Statistics__HistoryInterval"] = "00:00:01", // chart points a second apart instead of 30 s
+            ["LlmCache__Statistics__ReportInterval"] = "00:00:00.200",
+        });
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{silo.HttpPort}") };
+        await using (var app = await ClientHost.ConnectToGatewayAsync(silo.GatewayPort, clusterId, configure: o =>
+        {
+            o.L1Enabled = false;
+            o.Semantic.Namespaces = ["faq"];
+        }))
+        {
+            var reporter = app.Services.GetServices<IHostedService>().OfType<OrleansLlmCache.Client.Diagnostics.StatisticsReporter>().Single();
+            var answer = new CachedResponse("Reset it under Settings > Security.", "gpt-4", 1200, 800);
+            var reset = app.Cache.CreateKey("reset-password", @namespace: "support");
+            var question = app.Cache.CreateSemanticPrompt(new PromptRequest("How do I reset my password?", "gpt-4", 0, 500), @namespace: "faq");
+            var paraphrase = app.Cache.CreateSemanticPrompt(new PromptRequest("How can I reset my password?", "gpt-4", 0, 500), @namespace: "faq");
+
+            // First interval: 3 misses (two support keys, the faq question) and 3 hits (support twice, the paraphrase).
+            for (var i = 0; i < 3; i++)
+            {
+                await app.Cache.GetOrCreateAsync(reset, _ => ValueTask.FromResult(answer));
+            }
+
+            await app.Cache.GetOrCreateAsync(app.Cache.CreateKey("export-data", @namespace: "support"), _ => ValueTask.FromResult(answer));
+            await app.Cache.GetOrCreateAsync(question, _ => ValueTask.FromResult(answer));
+            Assert.Equal(LlmCacheSource.SemanticHit, (await app.Cache.GetOrCreateAsync(paraphrase, _ => ValueTask.FromResult(answer))).Source);
+            await reporter.FlushAsync();
+            await WaitForStatsAsync(http, s => s.GetProperty("history").GetArrayLength() >= 1 && s.GetProperty("embeddingCost").GetDecimal() > 0, "a first chart point and the embedding cost");
+
+            // A later interval: 2 more hits, so the server-side history has a second point.
+            await Task.Delay(TimeSpan.FromSeconds(1.1)); // the history interval is wall-clock time on the silo
+            await app.Cache.GetOrCreateAsync(reset, _ => ValueTask.FromResult(answer));
+            await app.Cache.GetOrCreateAsync(paraphrase, _ => ValueTask.FromResult(answer));
+            await reporter.FlushAsync();
+            await WaitForStatsAsync(http, s => s.GetProperty("history").GetArrayLength() >= 2, "a second chart point");
+        }
 
         var screenshot = Path.Combine(Path.GetTempPath(), $"llmcache-cache-page-{clusterId}.png");
         var dom = await Chromium.RenderAsync($"http://127.0.0.1:{silo.HttpPort}/cache/", screenshot);
@@ -25,14 +63,24 @@ public sealed class CachePageBrowserTests(ITestOutputHelper output)
 
         Assert.Contains("data-loaded=\"true\"", dom, StringComparison.Ordinal);
         Assert.Contains("Hit rate", dom, StringComparison.Ordinal);
-        Assert.Contains("50.0 %", dom, StringComparison.Ordinal); // 2 hits, 2 misses
+        Assert.Contains("62.5 %", dom, StringComparison.Ordinal); // 5 hits, 3 misses
         Assert.Contains("support", dom, StringComparison.Ordinal);
-        Assert.Contains("<polyline", dom, StringComparison.Ordinal); // the charts drew
+        Assert.Contains("faq", dom, StringComparison.Ordinal);
+
+        // Drawn from the server's history as soon as the page loads: two points kept by the grain, plus the present.
+        var historyPoints = int.Parse(System.Text.RegularExpressions.Regex.Match(dom, "data-history-points=\"(\\d+)\"").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(historyPoints >= 2, $"the hit-rate chart should start with the server's history; it had {historyPoints} points");
+        Assert.Matches("id=\"hitChart\"[^>]*data-points=\"[3-9]|data-points=\"[3-9][^>]*id=\"hitChart\"", dom);
+
+        // Savings net of the embedding work: the gross / embedding tile shows a non-zero embedding cost below a cent.
+        Assert.Matches(@"id=""gross"">\$[0-9.,]+ / \$0\.0+[1-9]", dom);
         Assert.True(new FileInfo(screenshot).Length > 10_000, "a screenshot with content");
     }
 
+    // The traffic runs before anyone opens the dashboard: upstream counts grain calls only while the dashboard is queried,
+    // so this would read 0 calls for CacheEntryGrain without LlmCache:Dashboard:ProfileGrainCallsAlways.
     [Fact]
-    public async Task Dashboard_ShowsRealCounters()
+    public async Task Dashboard_ShowsRealCountersAndCacheEntryCalls_ForTrafficBeforeItWasOpened()
     {
         var clusterId = "dash-" + Guid.NewGuid().ToString("N")[..8];
         await using var silo = await SiloProcess.StartAsync(new Dictionary<string, string> { ["LlmCache__Silo__ClusterId"] = clusterId });
@@ -46,16 +94,40 @@ public sealed class CachePageBrowserTests(ITestOutputHelper output)
         {
             using var counters = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/dashboard/DashboardCounters"));
             root = counters.RootElement.Clone();
+            var entryStats = root.GetProperty("simpleGrainStats").EnumerateArray()
+                .Where(g => g.GetProperty("grainType").GetString()!.EndsWith("CacheEntryGrain", StringComparison.Ordinal)).ToList();
             var sampled = root.GetProperty("totalActiveHostCount").GetInt32() == 1
                 && root.GetProperty("totalActivationCount").GetInt32() > 0
-                && root.GetProperty("simpleGrainStats").EnumerateArray().Any(g =>
-                    g.GetProperty("grainType").GetString()!.EndsWith("CacheEntryGrain", StringComparison.Ordinal) && g.GetProperty("activationCount").GetInt32() > 0);
+                && entryStats.Any(g => g.GetProperty("activationCount").GetInt32() > 0)
+                && entryStats.Any(g => g.GetProperty("totalCalls").GetInt64() > 0);
             if (sampled)
             {
                 break;
             }
 
-            Assert.True(DateTime.UtcNow < deadline, "the dashboard showed no active host, activations or cache entry activations within 30 s: " + root);
+            Assert.True(DateTime.UtcNow < deadline, "the dashboard showed no active host, activations, or cache entry activations and calls within 30 s: " + root);
+            await Task.Delay(500);
+        }
+
+        // Per method: 4 GetOrCreateAsync calls on two keys are at least 4 GetOrLeaseAsync calls on the entry grains.
+        var entryGrainType = root.GetProperty("simpleGrainStats").EnumerateArray()
+            .Select(g => g.GetProperty("grainType").GetString()!).First(t => t.EndsWith("CacheEntryGrain", StringComparison.Ordinal));
+
+        // The answer is { "Grain.Method": { "period": { "count": n, ... }, ... }, ... } over the dashboard's 100 s window,
+        // which leaves out the current second (upstream's TraceHistory): ask until the calls' second has passed.
+        while (true)
+        {
+            using var grainStats = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"/dashboard/GrainStats/{entryGrainType}"));
+            var leaseCalls = grainStats.RootElement.EnumerateObject()
+                .Where(method => method.Name.EndsWith(".GetOrLeaseAsync", StringComparison.Ordinal))
+                .SelectMany(method => method.Value.EnumerateObject())
+                .Sum(period => period.Value.GetProperty("count").GetInt64());
+            if (leaseCalls >= 4)
+            {
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"expected at least 4 GetOrLeaseAsync calls on {entryGrainType}, the dashboard has {leaseCalls}: {grainStats.RootElement}");
             await Task.Delay(500);
         }
 
@@ -79,6 +151,22 @@ public sealed class CachePageBrowserTests(ITestOutputHelper output)
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:s3cret")));
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/cache/")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/dashboard/")).StatusCode);
+    }
+
+    private static async Task WaitForStatsAsync(HttpClient http, Func<System.Text.Json.JsonElement, bool> ready, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            using var stats = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/cache/api/stats"));
+            if (ready(stats.RootElement))
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"the statistics API did not show {what} within 30 s: {stats.RootElement}");
+            await Task.Delay(200);
+        }
     }
 
     private static async Task GenerateTrafficAsync(SiloProcess silo, string clusterId)
