@@ -65,6 +65,7 @@ internal static class CachePageEndpoints
           .row { display: flex; gap: 16px; flex-wrap: wrap; } .card { background: #fff; border: 1px solid #d0d7de; border-radius: 8px; padding: 12px 16px; flex: 1 1 420px; }
           table { border-collapse: collapse; width: 100%; } td, th { text-align: left; padding: 4px 8px; border-bottom: 1px solid #eaeef2; font-size: 13px; }
           td.n { text-align: right; font-variant-numeric: tabular-nums; } svg { width: 100%; height: 160px; }
+          .axis { color: #57606a; font-size: 12px; }
         </style></head>
         <body>
           <h1>OrleansLlmCache: what the cache saves</h1>
@@ -77,8 +78,8 @@ internal static class CachePageEndpoints
             <div class="tile"><div class="v" id="p99">-</div><div class="l">p99 hit / miss</div></div>
           </div>
           <div class="row">
-            <div class="card"><h2>Hit rate over time</h2><svg id="hitChart" viewBox="0 0 600 160" preserveAspectRatio="none"></svg></div>
-            <div class="card"><h2>Dollars saved (net) over time</h2><svg id="savedChart" viewBox="0 0 600 160" preserveAspectRatio="none"></svg></div>
+            <div class="card"><h2>Hit rate over time</h2><svg id="hitChart" viewBox="0 0 600 160" preserveAspectRatio="none"></svg><div class="axis" id="hitAxis"></div></div>
+            <div class="card"><h2>Dollars saved (net) over time</h2><svg id="savedChart" viewBox="0 0 600 160" preserveAspectRatio="none"></svg><div class="axis" id="savedAxis"></div></div>
           </div>
           <div class="row" style="margin-top:16px">
             <div class="card"><h2>Top namespaces</h2><table><thead><tr><th>namespace</th><th>hits</th><th>misses</th><th>saved gross</th><th>embedding</th><th>saved net</th></tr></thead><tbody id="namespaces"></tbody></table></div>
@@ -94,6 +95,11 @@ internal static class CachePageEndpoints
             if (n === 1) pts.unshift(`0,${pts[0].split(',')[1]}`);
             svg.dataset.points = n;
             svg.innerHTML = `<polyline fill="none" stroke="${color}" stroke-width="3" points="${pts.join(' ')}"/>`;
+          }
+          // A chart without numbers tells nothing: name the time span it covers and what its top and bottom stand for.
+          function axis(id, points, range) {
+            const time = at => new Date(at).toISOString().substring(11, 16);
+            document.getElementById(id).textContent = `${time(points[0].at)} to ${time(points[points.length - 1].at)} UTC, ${range}`;
           }
           function rows(id, items, cells) {
             document.getElementById(id).innerHTML = items.length === 0 ? '<tr><td colspan="6">none yet</td></tr>'
@@ -111,7 +117,10 @@ internal static class CachePageEndpoints
             document.getElementById('p99').textContent = `${s.p99HitMs.toFixed(2)} / ${s.p99MissMs.toFixed(0)} ms`;
             document.getElementById('hitChart').dataset.historyPoints = s.history.length;
             line(document.getElementById('hitChart'), points.map(h => h.hitRate), 1, '#1f883d');
-            line(document.getElementById('savedChart'), points.map(h => h.netSaved), Math.max(...points.map(h => h.netSaved)), '#0969da');
+            const topSaved = Math.max(...points.map(h => h.netSaved));
+            line(document.getElementById('savedChart'), points.map(h => h.netSaved), topSaved, '#0969da');
+            axis('hitAxis', points, 'bottom 0 %, top 100 %');
+            axis('savedAxis', points, `bottom $0, top ${money(topSaved)}`);
             rows('namespaces', s.namespaces, n => [n.name || '(none named)', n.hits, n.misses, money(n.grossSaved), money(n.embeddingCost), money(n.netSaved)]);
             rows('candidates', s.candidates, c => [c.key, c.misses]);
             document.body.dataset.loaded = 'true';

@@ -72,6 +72,10 @@ public sealed class CachePageBrowserTests(ITestOutputHelper output)
         Assert.True(historyPoints >= 2, $"the hit-rate chart should start with the server's history; it had {historyPoints} points");
         Assert.Matches("id=\"hitChart\"[^>]*data-points=\"[3-9]|data-points=\"[3-9][^>]*id=\"hitChart\"", dom);
 
+        // Each chart says what it spans and what its top stands for.
+        Assert.Matches(@"id=""hitAxis"">\d\d:\d\d to \d\d:\d\d UTC, bottom 0 %, top 100 %<", dom);
+        Assert.Matches(@"id=""savedAxis"">\d\d:\d\d to \d\d:\d\d UTC, bottom \$0, top \$0\.[0-9]+<", dom);
+
         // Savings net of the embedding work: the gross / embedding tile shows a non-zero embedding cost below a cent.
         Assert.Matches(@"id=""gross"">\$[0-9.,]+ / \$0\.0+[1-9]", dom);
         Assert.True(new FileInfo(screenshot).Length > 10_000, "a screenshot with content");
