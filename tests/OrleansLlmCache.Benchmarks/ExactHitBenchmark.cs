@@ -27,9 +27,15 @@ internal static class ExactHitBenchmark
             ["ConnectionStrings__PostgreSQL"] = database,
             ["DOTNET_gcServer"] = "1", // as the silo ships (the test harness defaults to workstation GC)
         };
-        var silos = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => SiloProcess.StartAsync(environment)));
+        // Started one by one inside the try, so that a silo that fails to start never leaves the others running.
+        var silos = new List<SiloProcess>();
         try
         {
+            for (var i = 0; i < 3; i++)
+            {
+                silos.Add(await SiloProcess.StartAsync(environment));
+            }
+
             // L1 off: this measures the cluster path (issue 4's benchmark measures L1 separately).
             await using var client = await ClientHost.ConnectThroughRedisAsync(redis.ConnectionString, clusterId, configure: o => o.L1Enabled = false);
             await using var multiplexer = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);

@@ -108,12 +108,16 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Ctrl+C: the silo leaves the cluster cleanly.</summary>
+    /// <summary>
+    /// SIGTERM, as Kubernetes stops a pod: the silo leaves the cluster cleanly. Not SIGINT: a process started from a
+    /// background job of a non-interactive shell (`cmd &amp;`) inherits SIGINT as ignored, and a silo started that way
+    /// was seen to ignore Ctrl+C while it stopped on SIGTERM.
+    /// </summary>
     public async Task StopAsync()
     {
         if (!_disposed && !_process.HasExited)
         {
-            await ProcessRunner.RunAsync("kill", "-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await ProcessRunner.RunAsync("kill", "-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
             await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
         }
     }

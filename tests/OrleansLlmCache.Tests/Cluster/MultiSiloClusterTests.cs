@@ -78,7 +78,7 @@ public sealed class MultiSiloClusterTests(BackendsFixture backends, ITestOutputH
             }
         });
 
-        await cluster.Silos[0].StopAsync(); // Ctrl+C: leaves the cluster cleanly
+        await cluster.Silos[0].StopAsync(); // SIGTERM, as Kubernetes sends: leaves the cluster cleanly
         await StartSiloAsync(cluster.ClusterId);
         await Task.Delay(TimeSpan.FromSeconds(3));
         await stop.CancelAsync();
