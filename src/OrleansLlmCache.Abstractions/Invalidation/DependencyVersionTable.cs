@@ -13,6 +13,7 @@ public sealed class DependencyVersionTable(IGrainFactory grains, TimeProvider ti
 {
     private readonly ConcurrentDictionary<string, long> _versions = new(StringComparer.Ordinal);
     private static readonly Dictionary<string, long> EmptyVersions = [];
+    private readonly Lock _flushGate = new();
     private long _trustedUntilTicks;
     private long _epoch;
 
@@ -34,14 +35,36 @@ public sealed class DependencyVersionTable(IGrainFactory grains, TimeProvider ti
     /// <summary>Stops trusting and forgets every version (a missed broadcast, a lost connection).</summary>
     public void Flush()
     {
-        Interlocked.Increment(ref _epoch);
-        Volatile.Write(ref _trustedUntilTicks, 0);
-        _versions.Clear();
+        lock (_flushGate)
+        {
+            Interlocked.Increment(ref _epoch);
+            Volatile.Write(ref _trustedUntilTicks, 0);
+            _versions.Clear();
+        }
     }
 
     /// <summary>Records a version seen; versions only grow, so an older one never overwrites a newer one.</summary>
     public void Merge(string key, long version) =>
         _versions.AddOrUpdate(key, version, (_, current) => Math.Max(current, version));
+
+    /// <summary>
+    /// Records a version read under <paramref name="epoch"/>, unless a <see cref="Flush"/> has happened since: a version
+    /// read before a missed broadcast must not land in the emptied table, where it would vouch for an outdated copy.
+    /// </summary>
+    /// <returns><see langword="false"/> when the epoch has moved on and nothing was recorded.</returns>
+    public bool TryMerge(string key, long version, long epoch)
+    {
+        lock (_flushGate)
+        {
+            if (Interlocked.Read(ref _epoch) != epoch)
+            {
+                return false;
+            }
+
+            Merge(key, version);
+            return true;
+        }
+    }
 
     /// <summary>
     /// The synchronous check used on hot paths (L1): <see langword="true"/> when every version is known locally, trusted

@@ -28,6 +28,8 @@ internal sealed class L1Cache : IDisposable
     private readonly long _sizeLimit;
     private readonly Lock _compaction = new();
     private long _size;
+    private long _evictions;
+    private int _compacting;
 
     public L1Cache(IOptions<LlmCacheOptions> options, DependencyVersionTable versions, TimeProvider time)
     {
@@ -71,8 +73,12 @@ internal sealed class L1Cache : IDisposable
         return entry;
     }
 
-    /// <summary>The epoch to pass back to <see cref="Set"/>: read it before asking the cluster.</summary>
-    public long Epoch => _versions.Epoch;
+    /// <summary>
+    /// The token to pass back to <see cref="Set"/>: read it before asking the cluster. It moves on with every flush of
+    /// the version table and every eviction broadcast this process receives (both counters only grow, so their sum
+    /// changes whenever either does): an answer read before either may be outdated by it, so it is not kept.
+    /// </summary>
+    public long Epoch => _versions.Epoch + Interlocked.Read(ref _evictions);
 
     /// <summary>
     /// Keeps a copy of an entry the cluster just served or stored. The silo vouched for its versions; they become this
@@ -82,16 +88,21 @@ internal sealed class L1Cache : IDisposable
     /// </summary>
     public void Set(CacheKey key, CacheEntry entry, long epoch)
     {
-        if (_entries is null || !_versions.IsTrusted || _versions.Epoch != epoch)
+        if (_entries is null || !_versions.IsTrusted || Epoch != epoch)
         {
             return;
         }
 
+        // Both counters are unchanged since the token was read, so this is the version table's epoch of then.
+        var versionsEpoch = _versions.Epoch;
         if (entry.Versions is not null)
         {
             foreach (var (dependency, version) in entry.Versions)
             {
-                _versions.Merge(dependency, version);
+                if (!_versions.TryMerge(dependency, version, versionsEpoch))
+                {
+                    return;
+                }
             }
         }
 
@@ -121,9 +132,17 @@ internal sealed class L1Cache : IDisposable
             }
         }
 
-        if (size > _sizeLimit)
+        // A flush or an eviction that landed while this was being stored (after the checks above) may concern it.
+        if (Epoch != epoch || !_versions.IsTrusted)
         {
-            Compact();
+            RemoveSlot(key, slot);
+            return;
+        }
+
+        if (size > _sizeLimit && _compacting == 0)
+        {
+            // Off the request thread: compaction sorts every entry.
+            ThreadPool.UnsafeQueueUserWorkItem(static cache => cache.Compact(), this, preferLocal: false);
         }
     }
 
@@ -143,6 +162,7 @@ internal sealed class L1Cache : IDisposable
             return;
         }
 
+        Interlocked.Increment(ref _evictions);
         foreach (var grainKey in grainKeys)
         {
             if (TryParse(grainKey, out var key))
@@ -200,6 +220,7 @@ internal sealed class L1Cache : IDisposable
 
         try
         {
+            Volatile.Write(ref _compacting, 1);
             var target = (long)(_sizeLimit * (1 - CompactionPercentage));
             if (Size <= _sizeLimit)
             {
@@ -223,7 +244,14 @@ internal sealed class L1Cache : IDisposable
         }
         finally
         {
+            Volatile.Write(ref _compacting, 0);
             _compaction.Exit();
+        }
+
+        // Writes that landed while it ran (and skipped queueing their own) may have pushed it over again.
+        if (Size > _sizeLimit)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static cache => cache.Compact(), this, preferLocal: false);
         }
     }
 

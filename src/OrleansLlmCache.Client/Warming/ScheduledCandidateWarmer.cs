@@ -63,7 +63,15 @@ public sealed partial class ScheduledCandidateWarmer(
                 CandidateFailed(logger, error);
             }
 
-            RunCompleted?.Invoke(this, report);
+            try
+            {
+                RunCompleted?.Invoke(this, report);
+            }
+            catch (Exception ex)
+            {
+                // A subscriber's failure must not end the schedule, nor (through the hosted service) the app server.
+                HandlerFailed(logger, ex);
+            }
         }
     }
 
@@ -72,6 +80,9 @@ public sealed partial class ScheduledCandidateWarmer(
 
     [LoggerMessage(2202, LogLevel.Warning, "A warming candidate failed: {Error}")]
     private static partial void CandidateFailed(ILogger logger, string error);
+
+    [LoggerMessage(2204, LogLevel.Warning, "A RunCompleted handler failed; warming goes on.")]
+    private static partial void HandlerFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(2203, LogLevel.Warning, "A warming run failed; the next one is in {Interval}.")]
     private static partial void RunFailed(ILogger logger, Exception exception, TimeSpan interval);
