@@ -177,9 +177,16 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
             Tags = entry?.Tags,
             Dependencies = entry?.Dependencies,
             Semantic = semantic,
-            ReplayableRequest = () => ReplayableChatRequest.TryWrite(messages, options),
+            // Warming replays a request through a pipeline with the namespace's policy only: an entry this middleware
+            // stores with tags, dependencies or a lifetime of its own would come back without them (and then escape
+            // its invalidations), so such requests are not recorded for warming.
+            ReplayableRequest = IsReplayableWithPolicyOnly(entry) ? () => ReplayableChatRequest.TryWrite(messages, options) : null,
         };
     }
+
+    private static bool IsReplayableWithPolicyOnly(LlmCacheEntryOptions? entry) =>
+        entry is null
+        || (entry.Tags is not { Count: > 0 } && entry.Dependencies is not { Count: > 0 } && entry.TimeToLive is null && !entry.NoExpiry);
 
     private static CachedResponse ToCached(ChatResponse response, ChatOptions? options)
     {

@@ -122,6 +122,43 @@ public sealed class ScheduledCandidateWarmerTests(ClusterFixture fixture)
         Assert.Null(await fixture.Cache.GetAsync(Key("c?")));
     }
 
+    [Fact]
+    public async Task MissesThroughAMiddlewareWithTagsOfItsOwn_AreCountedButNotRecordedForWarming()
+    {
+        // Warming stores with the namespace's policy only: a replay would lose the tag, and the warmed entry would
+        // then survive InvalidateTagAsync("pricing").
+        var origin = new TestChatClient();
+        origin.OnGetResponse = (messages, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "answer"))
+        {
+            ModelId = "gpt-4",
+            FinishReason = ChatFinishReason.Stop,
+        });
+        var tagged = new ChatClientBuilder(origin).UseOrleansLlmCache(
+            o =>
+            {
+                o.Tenant = _tenant;
+                o.Namespace = "support";
+                o.EntryOptions = new OrleansLlmCache.Client.Caching.LlmCacheEntryOptions { Tags = ["pricing"] };
+            },
+            fixture.Cache).Build();
+        var untagged = new ChatClientBuilder(origin).UseOrleansLlmCache(o => { o.Tenant = _tenant; o.Namespace = "support"; }, fixture.Cache).Build();
+        foreach (var (client, question) in new[] { (tagged, "tagged?"), (untagged, "untagged?") })
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                await client.GetResponseAsync([new ChatMessage(ChatRole.User, question)], Options());
+                await fixture.Cache.RemoveAsync(Key(question));
+            }
+        }
+
+        await fixture.Cluster.Client.ServiceProvider.GetRequiredService<StatisticsReporter>().FlushAsync();
+        var candidates = await fixture.Grains.GetGrain<ICacheStatisticsGrain>(ICacheStatisticsGrain.Key)
+            .GetCandidatesAsync(new CandidateQuery(2, Tenant: _tenant));
+
+        Assert.Null(Assert.Single(candidates, c => c.Key == Key("tagged?").ToGrainKey()).Request);
+        Assert.NotNull(Assert.Single(candidates, c => c.Key == Key("untagged?").ToGrainKey()).Request);
+    }
+
     private static ChatOptions Options() => new() { ModelId = "gpt-4", Temperature = 0 };
 
     private CacheKey Key(string question) =>
