@@ -19,6 +19,11 @@ internal sealed class ClusterStatisticsCollector(IOptions<LlmCacheOptions> optio
     private ConcurrentDictionary<string, long> _missesByKey = new(StringComparer.Ordinal);
     private ConcurrentDictionary<string, string> _requestsByKey = new(StringComparer.Ordinal);
 
+    // A report carries at most about this much recorded request text: a busy app server misses many distinct keys, the
+    // statistics grain keeps requests only for the most-missed ones, and a key that misses again is recorded again.
+    private const long MaxRequestCharsPerReport = 1 << 20;
+    private long _requestChars;
+
     public void RecordHit(CacheKey key, string model, string layer, TimeSpan elapsed, long inputTokens, long outputTokens)
     {
         var saved = options.Value.Prices.TryGetValue(model, out var price) ? price.Cost(inputTokens, outputTokens) : 0m;
@@ -32,9 +37,13 @@ internal sealed class ClusterStatisticsCollector(IOptions<LlmCacheOptions> optio
         Record(key.Namespace, model, ClusterStatistics.MissOutcome, elapsed, inputTokens, outputTokens, spent, _misses);
         var grainKey = key.ToGrainKey();
         _missesByKey.AddOrUpdate(grainKey, 1, (_, n) => n + 1);
-        if (replayableRequest is not null && !_requestsByKey.ContainsKey(grainKey) && replayableRequest() is { } request)
+        if (replayableRequest is not null
+            && Interlocked.Read(ref _requestChars) < MaxRequestCharsPerReport
+            && !_requestsByKey.ContainsKey(grainKey)
+            && replayableRequest() is { } request
+            && _requestsByKey.TryAdd(grainKey, request))
         {
-            _requestsByKey.TryAdd(grainKey, request);
+            Interlocked.Add(ref _requestChars, request.Length);
         }
     }
 
@@ -59,6 +68,7 @@ internal sealed class ClusterStatisticsCollector(IOptions<LlmCacheOptions> optio
             _misses = new long[LatencyHistogram.Buckets];
             _missesByKey = new(StringComparer.Ordinal);
             _requestsByKey = new(StringComparer.Ordinal);
+            Interlocked.Exchange(ref _requestChars, 0);
             return report;
         }
     }
