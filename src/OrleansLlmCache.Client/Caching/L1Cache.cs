@@ -26,7 +26,6 @@ internal sealed class L1Cache : IDisposable
     private readonly DependencyVersionTable _versions;
     private readonly TimeProvider _time;
     private readonly long _sizeLimit;
-    private readonly Lock _compaction = new();
     private long _size;
     private long _evictions;
     private int _compacting;
@@ -139,10 +138,9 @@ internal sealed class L1Cache : IDisposable
             return;
         }
 
-        if (size > _sizeLimit && _compacting == 0)
+        if (size > _sizeLimit && Volatile.Read(ref _compacting) == 0)
         {
-            // Off the request thread: compaction sorts every entry.
-            ThreadPool.UnsafeQueueUserWorkItem(static cache => cache.Compact(), this, preferLocal: false);
+            ScheduleCompaction();
         }
     }
 
@@ -213,14 +211,13 @@ internal sealed class L1Cache : IDisposable
     private void Compact()
     {
         // One compaction at a time; a writer that finds one running leaves the work to it.
-        if (!_compaction.TryEnter())
+        if (Interlocked.CompareExchange(ref _compacting, 1, 0) != 0)
         {
             return;
         }
 
         try
         {
-            Volatile.Write(ref _compacting, 1);
             var target = (long)(_sizeLimit * (1 - CompactionPercentage));
             if (Size <= _sizeLimit)
             {
@@ -245,15 +242,18 @@ internal sealed class L1Cache : IDisposable
         finally
         {
             Volatile.Write(ref _compacting, 0);
-            _compaction.Exit();
         }
 
         // Writes that landed while it ran (and skipped queueing their own) may have pushed it over again.
         if (Size > _sizeLimit)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(static cache => cache.Compact(), this, preferLocal: false);
+            ScheduleCompaction();
         }
     }
+
+    // Off the request thread: compaction sorts every entry.
+    private void ScheduleCompaction() =>
+        ThreadPool.UnsafeQueueUserWorkItem(static cache => cache.Compact(), this, preferLocal: false);
 
     /// <summary>An entry held in L1, its estimated size and when it was last served (for compaction).</summary>
     private sealed class Slot(CacheEntry entry, long size, long lastAccess)

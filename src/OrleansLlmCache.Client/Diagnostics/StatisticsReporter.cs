@@ -10,24 +10,14 @@ internal sealed partial class StatisticsReporter(IGrainFactory grains, ClusterSt
     /// <summary>How often reports are sent.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
-    private readonly SemaphoreSlim _sending = new(1, 1); // one report at a time, so a flush waits for one in flight
+    private readonly OneAtATimeSender _sender = new();
+
 
     /// <summary>
     /// Sends what has been recorded now; returns whether there was anything. When it returns, everything recorded before
     /// the call has reached the statistics grain (or was given up on), including a report the timer had in flight.
     /// </summary>
-    public async Task<bool> FlushAsync()
-    {
-        await _sending.WaitAsync();
-        try
-        {
-            return await SendAsync();
-        }
-        finally
-        {
-            _sending.Release();
-        }
-    }
+    public Task<bool> FlushAsync() => _sender.SendAsync(SendAsync);
 
     private async Task<bool> SendAsync()
     {

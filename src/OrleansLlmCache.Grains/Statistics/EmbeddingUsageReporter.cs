@@ -15,7 +15,7 @@ internal sealed partial class EmbeddingUsageReporter(
     ILogger<EmbeddingUsageReporter> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     private readonly CancellationTokenSource _stopping = new();
-    private readonly SemaphoreSlim _sending = new(1, 1); // one report at a time, so a flush waits for one in flight
+    private readonly OneAtATimeSender _sender = new();
     private Task _loop = Task.CompletedTask;
 
     public void Participate(ISiloLifecycle lifecycle) =>
@@ -25,18 +25,7 @@ internal sealed partial class EmbeddingUsageReporter(
     /// Sends what has been recorded now; returns whether there was anything. When it returns, everything recorded before
     /// the call has reached the statistics grain (or was given up on), including a report the timer had in flight.
     /// </summary>
-    public async Task<bool> FlushAsync()
-    {
-        await _sending.WaitAsync();
-        try
-        {
-            return await SendAsync();
-        }
-        finally
-        {
-            _sending.Release();
-        }
-    }
+    public Task<bool> FlushAsync() => _sender.SendAsync(SendAsync);
 
     private async Task<bool> SendAsync()
     {
