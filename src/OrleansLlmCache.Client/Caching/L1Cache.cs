@@ -200,12 +200,15 @@ internal sealed class L1Cache : IDisposable
     }
 
     // Removes the slot only if it is still the one that was read: a concurrent Set may have replaced it.
-    private void RemoveSlot(CacheKey key, Slot slot)
+    private bool RemoveSlot(CacheKey key, Slot slot)
     {
-        if (_entries!.TryRemove(new KeyValuePair<CacheKey, Slot>(key, slot)))
+        if (!_entries!.TryRemove(new KeyValuePair<CacheKey, Slot>(key, slot)))
         {
-            Interlocked.Add(ref _size, -slot.Size);
+            return false;
         }
+
+        Interlocked.Add(ref _size, -slot.Size);
+        return true;
     }
 
     private void Compact()
@@ -224,6 +227,9 @@ internal sealed class L1Cache : IDisposable
                 return;
             }
 
+            // Frees what was over before the snapshot, not what writers add meanwhile: chasing a growing size down a
+            // list ordered by old access times would evict entries read since. The check below schedules another round.
+            var toFree = Size - target;
             var now = _time.GetUtcNow();
             var victims = _entries!
                 .OrderBy(pair => pair.Value.Entry.ExpiresAt is { } expires && expires <= now ? 0 : 1)
@@ -231,12 +237,15 @@ internal sealed class L1Cache : IDisposable
                 .ToList();
             foreach (var (key, slot) in victims)
             {
-                if (Size <= target)
+                if (toFree <= 0)
                 {
                     break;
                 }
 
-                RemoveSlot(key, slot);
+                if (RemoveSlot(key, slot))
+                {
+                    toFree -= slot.Size;
+                }
             }
         }
         finally
