@@ -1,15 +1,29 @@
 using System.Globalization;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using OrleansLlmCache.Benchmarks;
 
 // Usage: dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- exact-hits [seconds] [keys]
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- semantic [queries] [sizes]
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- invalidation 0 [largest tag size]
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- compare [origin latency s] [tag entries] [file|-] [s per hit cell] [mixed requests]
+//        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- l1-hit   (BenchmarkDotNet, in process)
 var scenario = args.FirstOrDefault() ?? "exact-hits";
 if (scenario == "node")
 {
     // Started by compare itself: one app server of one contender, driven over stdin/stdout.
     return await OrleansLlmCache.Benchmarks.Comparison.NodeServer.RunAsync(args);
+}
+
+if (scenario == "l1-hit")
+{
+    // In process: the benchmark starts a silo and a client in its set-up, which BenchmarkDotNet's generated
+    // out-of-process project could not reference as simply.
+    var summary = BenchmarkRunner.Run<L1HitBenchmark>(
+        DefaultConfig.Instance.AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance)));
+    return summary.HasCriticalValidationErrors ? 1 : 0;
 }
 
 var seconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 5;
@@ -76,6 +90,6 @@ switch (scenario)
         await SemanticBenchmark.RunAsync(sizes, queries, Console.Out);
         return 0;
     default:
-        Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: exact-hits, invalidation, compare, semantic.");
+        Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: exact-hits, invalidation, compare, semantic, l1-hit.");
         return 2;
 }

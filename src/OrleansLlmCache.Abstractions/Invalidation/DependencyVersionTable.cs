@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using OrleansLlmCache.Time;
 
 namespace OrleansLlmCache.Invalidation;
 
@@ -15,10 +16,21 @@ public sealed class DependencyVersionTable(IGrainFactory grains, TimeProvider ti
     private static readonly Dictionary<string, long> EmptyVersions = [];
     private readonly Lock _flushGate = new();
     private long _trustedUntilTicks;
+    private long _trustedUntilMilliseconds = long.MinValue;
     private long _epoch;
+    private long _generation;
+
+    /// <summary>The cheap clock the hot-path trust check (<see cref="IsTrustedAt"/>) reads, on this table's provider.</summary>
+    public CoarseClock Clock { get; } = new(time);
 
     /// <summary>Whether local copies may be used without asking the dependency grains.</summary>
     public bool IsTrusted => time.GetUtcNow().UtcTicks < Volatile.Read(ref _trustedUntilTicks);
+
+    /// <summary>
+    /// <see cref="IsTrusted"/> for a reading of <see cref="Clock"/> the caller already made: on that scale the lease
+    /// ends <see cref="CoarseClock.SafetyMargin"/> early.
+    /// </summary>
+    public bool IsTrustedAt(long nowMilliseconds) => nowMilliseconds < Volatile.Read(ref _trustedUntilMilliseconds);
 
     /// <summary>
     /// Grows at every <see cref="Flush"/>. A copy fetched under one epoch may be kept only if the epoch has not changed
@@ -26,11 +38,24 @@ public sealed class DependencyVersionTable(IGrainFactory grains, TimeProvider ti
     /// </summary>
     public long Epoch => Interlocked.Read(ref _epoch);
 
+    /// <summary>
+    /// Grows whenever a version held here changes (an invalidation) and at every <see cref="Flush"/>; adding a version
+    /// not held before does not move it, since that cannot make a set of versions found current outdated. A caller that
+    /// read the generation and then found an entry's versions current may skip the check while the generation stays
+    /// the same: a change is written before the generation moves, so a check that saw the old value also saw the old
+    /// generation, and is redone.
+    /// </summary>
+    public long Generation => Volatile.Read(ref _generation);
+
     /// <summary>Number of versions held.</summary>
     public int Count => _versions.Count;
 
     /// <summary>Extends trust until <paramref name="until"/> (a renewed hub lease).</summary>
-    public void TrustUntil(DateTimeOffset until) => Volatile.Write(ref _trustedUntilTicks, until.UtcTicks);
+    public void TrustUntil(DateTimeOffset until)
+    {
+        Volatile.Write(ref _trustedUntilMilliseconds, Clock.DeadlineAt(until));
+        Volatile.Write(ref _trustedUntilTicks, until.UtcTicks);
+    }
 
     /// <summary>Stops trusting and forgets every version (a missed broadcast, a lost connection).</summary>
     public void Flush()
@@ -39,13 +64,36 @@ public sealed class DependencyVersionTable(IGrainFactory grains, TimeProvider ti
         {
             Interlocked.Increment(ref _epoch);
             Volatile.Write(ref _trustedUntilTicks, 0);
+            Volatile.Write(ref _trustedUntilMilliseconds, long.MinValue);
             _versions.Clear();
+            Interlocked.Increment(ref _generation);
         }
     }
 
     /// <summary>Records a version seen; versions only grow, so an older one never overwrites a newer one.</summary>
-    public void Merge(string key, long version) =>
-        _versions.AddOrUpdate(key, version, (_, current) => Math.Max(current, version));
+    public void Merge(string key, long version)
+    {
+        while (true)
+        {
+            if (!_versions.TryGetValue(key, out var current))
+            {
+                if (_versions.TryAdd(key, version))
+                {
+                    return;
+                }
+            }
+            else if (current >= version)
+            {
+                return;
+            }
+            else if (_versions.TryUpdate(key, version, current))
+            {
+                // After the value, never before: see Generation.
+                Interlocked.Increment(ref _generation);
+                return;
+            }
+        }
+    }
 
     /// <summary>
     /// Records a version read under <paramref name="epoch"/>, unless a <see cref="Flush"/> has happened since: a version
@@ -67,21 +115,18 @@ public sealed class DependencyVersionTable(IGrainFactory grains, TimeProvider ti
     }
 
     /// <summary>
-    /// The synchronous check used on hot paths (L1): <see langword="true"/> when every version is known locally, trusted
+    /// The synchronous check used on hot paths: <see langword="true"/> when every version is known locally, trusted
     /// and current; <see langword="false"/> when one is known to be outdated or cannot be vouched for locally.
     /// </summary>
-    public bool IsCurrentLocally(IReadOnlyDictionary<string, long>? versions) => IsCurrentLocally(versions, time.GetUtcNow());
+    public bool IsCurrentLocally(IReadOnlyDictionary<string, long>? versions) =>
+        time.GetUtcNow().UtcTicks < Volatile.Read(ref _trustedUntilTicks) && AreCurrentLocally(versions);
 
-    /// <inheritdoc cref="IsCurrentLocally(IReadOnlyDictionary{string, long}?)"/>
-    /// <param name="versions">The versions an entry was built against.</param>
-    /// <param name="now">The caller's reading of the clock (a hit reads it once).</param>
-    public bool IsCurrentLocally(IReadOnlyDictionary<string, long>? versions, DateTimeOffset now)
+    /// <summary>
+    /// Whether every version is held here and current, without the trust check: for a caller that made it already
+    /// (<see cref="IsTrustedAt"/>).
+    /// </summary>
+    public bool AreCurrentLocally(IReadOnlyDictionary<string, long>? versions)
     {
-        if (now.UtcTicks >= Volatile.Read(ref _trustedUntilTicks))
-        {
-            return false;
-        }
-
         if (versions is Dictionary<string, long> concrete)
         {
             // The form entries arrive in: its struct enumerator allocates nothing on the hit path.

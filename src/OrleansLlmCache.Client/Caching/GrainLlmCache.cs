@@ -30,6 +30,10 @@ internal sealed partial class GrainLlmCache(
 
     private readonly LlmCacheOptions _options = options.Value;
 
+    // Validated once here (as at start-up by LlmCacheOptionsValidator): CreateKey does not check these again.
+    private readonly string _tenant = Validated(options.Value.Tenant, "tenant", LlmCacheLimits.MaxTenantLength);
+    private readonly string _namespace = Validated(options.Value.Namespace, "namespace", LlmCacheLimits.MaxNamespaceLength);
+
     public LlmCacheStatistics Statistics => statistics;
 
     public CacheKey CreateKey(PromptRequest request, string? tenant = null, string? @namespace = null)
@@ -40,19 +44,28 @@ internal sealed partial class GrainLlmCache(
 
     public CacheKey CreateKey(string id, string? tenant = null, string? @namespace = null)
     {
-        var key = new CacheKey(tenant ?? _options.Tenant, @namespace ?? _options.Namespace, id);
-        key.Validate();
+        // On the path of every request that builds its key from an id: the configured tenant and namespace were
+        // validated once, so only what the caller passed is checked.
+        var key = new CacheKey(tenant ?? _tenant, @namespace ?? _namespace, id);
+        if (ReferenceEquals(key.Tenant, _tenant) && ReferenceEquals(key.Namespace, _namespace))
+        {
+            CacheKey.ValidatePart(id, "key", LlmCacheLimits.MaxKeyLength);
+        }
+        else
+        {
+            key.Validate();
+        }
+
         return key;
     }
 
-    public async ValueTask<CacheEntry?> GetAsync(CacheKey key, CancellationToken cancellationToken = default)
-    {
-        // L1 first: only validated keys are ever stored there, so a hit needs no second validation.
-        if (l1.TryGet(key) is { } local)
-        {
-            return local;
-        }
+    // L1 first, without an async state machine when it hits: only validated keys are ever stored there, so a hit needs
+    // no second validation.
+    public ValueTask<CacheEntry?> GetAsync(CacheKey key, CancellationToken cancellationToken = default) =>
+        l1.TryGet(key) is { } local ? new(local) : GetFromClusterAsync(key, cancellationToken);
 
+    private async ValueTask<CacheEntry?> GetFromClusterAsync(CacheKey key, CancellationToken cancellationToken)
+    {
         key.Validate();
 
         var epoch = l1.Epoch;
@@ -282,6 +295,12 @@ internal sealed partial class GrainLlmCache(
             statistics.RecordError();
             Log.CacheUnavailable(logger, "release", key.ToGrainKey(), ex.Message, ex);
         }
+    }
+
+    private static string Validated(string value, string field, int maxLength)
+    {
+        CacheKey.ValidatePart(value, field, maxLength);
+        return value;
     }
 
     private EntryWriteOptions WriteOptions(CacheKey key, LlmCacheEntryOptions? options, IReadOnlyDictionary<string, long>? versions)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using OrleansLlmCache.Invalidation;
 using OrleansLlmCache.Keys;
 using OrleansLlmCache.Model;
+using OrleansLlmCache.Time;
 
 namespace OrleansLlmCache.Client.Caching;
 
@@ -13,10 +14,12 @@ namespace OrleansLlmCache.Client.Caching;
 /// broadcasts.
 /// </summary>
 /// <remarks>
-/// A hit is on every request's path, so it allocates nothing and reads the clock once: a dictionary keyed by the
-/// <see cref="CacheKey"/> value itself (no key string built per lookup), not <c>MemoryCache</c> (which reads the clock
-/// several times and needs an object key). When the byte budget is exceeded, the least recently used quarter is dropped
-/// (expired entries first), as <c>MemoryCache</c> compaction did.
+/// A hit is on every request's path, so it allocates nothing and does as little as it can: a dictionary keyed by the
+/// <see cref="CacheKey"/> value itself (no key string built per lookup, one string hash), one reading of a coarse clock
+/// (<see cref="CoarseClock"/>: expiry and lease deadlines are kept on its scale, brought forward by its margin), and no
+/// version lookups while the version table has not changed since the entry was last found current
+/// (<see cref="DependencyVersionTable.Generation"/>). When the byte budget is exceeded, the least recently used quarter
+/// is dropped (expired entries first), as <c>MemoryCache</c> compaction did.
 /// </remarks>
 internal sealed class L1Cache : IDisposable
 {
@@ -24,20 +27,21 @@ internal sealed class L1Cache : IDisposable
 
     private readonly ConcurrentDictionary<CacheKey, Slot>? _entries;
     private readonly DependencyVersionTable _versions;
-    private readonly TimeProvider _time;
+    private readonly CoarseClock _clock;
     private readonly long _sizeLimit;
     private long _size;
     private long _evictions;
     private int _compacting;
 
-    public L1Cache(IOptions<LlmCacheOptions> options, DependencyVersionTable versions, TimeProvider time)
+    // One clock for expiry and the lease: the version table's, so that both deadlines are on the same scale.
+    public L1Cache(IOptions<LlmCacheOptions> options, DependencyVersionTable versions)
     {
         _versions = versions;
-        _time = time;
+        _clock = versions.Clock;
         _sizeLimit = options.Value.L1SizeLimitBytes;
         if (options.Value.L1Enabled)
         {
-            _entries = new ConcurrentDictionary<CacheKey, Slot>();
+            _entries = new ConcurrentDictionary<CacheKey, Slot>(KeyComparer.Instance);
         }
     }
 
@@ -55,21 +59,37 @@ internal sealed class L1Cache : IDisposable
             return null;
         }
 
-        var now = _time.GetUtcNow();
-        var entry = slot.Entry;
-        if (entry.ExpiresAt is { } expires && expires <= now)
+        var now = _clock.NowMilliseconds;
+        if (now >= slot.ExpiresAt)
         {
             RemoveSlot(key, slot);
             return null;
         }
 
-        if (!_versions.IsCurrentLocally(entry.Versions, now))
+        if (!_versions.IsTrustedAt(now))
         {
             return null;
         }
 
-        slot.LastAccess = now.UtcTicks;
-        return entry;
+        // Read before the versions: a change lands in the table before the generation moves (see Generation).
+        var generation = _versions.Generation;
+        if (slot.VerifiedGeneration != generation)
+        {
+            if (!_versions.AreCurrentLocally(slot.Entry.Versions))
+            {
+                return null;
+            }
+
+            slot.VerifiedGeneration = generation;
+        }
+
+        // Written only when it changes: a write on every hit would bounce the slot's cache line between cores.
+        if (slot.LastAccess != now)
+        {
+            slot.LastAccess = now;
+        }
+
+        return slot.Entry;
     }
 
     /// <summary>
@@ -105,7 +125,7 @@ internal sealed class L1Cache : IDisposable
             }
         }
 
-        var slot = new Slot(entry, 256 + (2L * (entry.Response.Content.Length + entry.Response.Model.Length)), _time.GetUtcNow().UtcTicks);
+        var slot = new Slot(entry, 256 + (2L * (entry.Response.Content.Length + entry.Response.Model.Length)), _clock.DeadlineAt(entry.ExpiresAt), _clock.NowMilliseconds);
         if (slot.Size > _sizeLimit)
         {
             Remove(key); // larger than the whole budget: not worth evicting everything else for
@@ -230,9 +250,9 @@ internal sealed class L1Cache : IDisposable
             // Frees what was over before the snapshot, not what writers add meanwhile: chasing a growing size down a
             // list ordered by old access times would evict entries read since. The check below schedules another round.
             var toFree = Size - target;
-            var now = _time.GetUtcNow();
+            var now = _clock.NowMilliseconds;
             var victims = _entries!
-                .OrderBy(pair => pair.Value.Entry.ExpiresAt is { } expires && expires <= now ? 0 : 1)
+                .OrderBy(pair => now >= pair.Value.ExpiresAt ? 0 : 1)
                 .ThenBy(pair => pair.Value.LastAccess)
                 .ToList();
             foreach (var (key, slot) in victims)
@@ -264,14 +284,39 @@ internal sealed class L1Cache : IDisposable
     private void ScheduleCompaction() =>
         ThreadPool.UnsafeQueueUserWorkItem(static cache => cache.Compact(), this, preferLocal: false);
 
-    /// <summary>An entry held in L1, its estimated size and when it was last served (for compaction).</summary>
-    private sealed class Slot(CacheEntry entry, long size, long lastAccess)
+    /// <summary>
+    /// An entry held in L1: its estimated size, its expiry and last access on the <see cref="CoarseClock"/>'s scale, and
+    /// the version-table generation at which its versions were last found current (-1: not yet).
+    /// </summary>
+    private sealed class Slot(CacheEntry entry, long size, long expiresAt, long lastAccess)
     {
         public CacheEntry Entry { get; } = entry;
 
         public long Size { get; } = size;
 
-        // Written without synchronisation on hits: an approximate recency is all compaction needs.
+        public long ExpiresAt { get; } = expiresAt;
+
+        // Both written without synchronisation on hits (64-bit writes are atomic): an approximate recency is all
+        // compaction needs, and a generation written late is at worst an older one, which only causes a re-check.
         public long LastAccess { get; set; } = lastAccess;
+
+        public long VerifiedGeneration { get; set; } = -1;
+    }
+
+    /// <summary>
+    /// Hashes the id alone (one string hash instead of three, and the part that differs between keys); equality still
+    /// compares every part, so keys of different tenants or namespaces never meet.
+    /// </summary>
+    private sealed class KeyComparer : IEqualityComparer<CacheKey>
+    {
+        public static readonly KeyComparer Instance = new();
+
+        public bool Equals(CacheKey x, CacheKey y) =>
+            string.Equals(x.Id, y.Id, StringComparison.Ordinal)
+            && string.Equals(x.Namespace, y.Namespace, StringComparison.Ordinal)
+            && string.Equals(x.Tenant, y.Tenant, StringComparison.Ordinal);
+
+        // string.GetHashCode is randomized per process: ids chosen by a caller cannot be made to collide on purpose.
+        public int GetHashCode(CacheKey key) => key.Id.GetHashCode();
     }
 }

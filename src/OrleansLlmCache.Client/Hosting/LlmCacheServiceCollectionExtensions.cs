@@ -49,7 +49,7 @@ public static class LlmCacheServiceCollectionExtensions
         services.TryAddSingleton<LlmCacheStatistics>();
         services.TryAddSingleton(new ClusterReadiness());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new DependencyVersionTable(sp.GetRequiredService<IGrainFactory>(), TimeProvider.System));
+        services.TryAddSingleton(sp => new DependencyVersionTable(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<L1Cache>();
         services.AddSingleton<ClientInvalidationListener>();
         services.AddHostedService(sp => sp.GetRequiredService<ClientInvalidationListener>());

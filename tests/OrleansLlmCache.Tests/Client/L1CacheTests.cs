@@ -4,6 +4,7 @@ using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Invalidation;
 using OrleansLlmCache.Keys;
 using OrleansLlmCache.Model;
+using OrleansLlmCache.Time;
 
 namespace OrleansLlmCache.Tests.Client;
 
@@ -18,7 +19,7 @@ public sealed class L1CacheTests : IDisposable
     {
         _versions = new DependencyVersionTable(null!, _time); // never asks the cluster in these tests
         _versions.TrustUntil(_time.GetUtcNow().AddHours(1));
-        _l1 = new L1Cache(Options.Create(new LlmCacheOptions { L1SizeLimitBytes = 64 * 1024 }), _versions, _time);
+        _l1 = new L1Cache(Options.Create(new LlmCacheOptions { L1SizeLimitBytes = 64 * 1024 }), _versions);
     }
 
     public void Dispose() => _l1.Dispose();
@@ -83,6 +84,46 @@ public sealed class L1CacheTests : IDisposable
 
         _versions.Merge("acme/tag:docs", 2); // an invalidation of the tag
         Assert.Null(_l1.TryGet(Key(1)));
+    }
+
+    [Fact]
+    public void AVersionOfAnotherDependency_KeepsItServed_AnInvalidationOfItsNamespaceStops()
+    {
+        _l1.Set(Key(1), Entry(10, tagVersion: 1), _l1.Epoch);
+        Assert.NotNull(_l1.TryGet(Key(1))); // verified: later hits skip the version lookups while nothing changes
+
+        var generation = _versions.Generation;
+        _versions.Merge("acme/tag:other", 7); // first seen: cannot outdate anything verified
+        _versions.Merge("acme/tag:docs", 1); // the same version again
+        Assert.Equal(generation, _versions.Generation);
+        Assert.NotNull(_l1.TryGet(Key(1)));
+
+        _versions.Apply(new InvalidationMessage(0, new Dictionary<string, long> { ["acme/ns:docs"] = 1 }, []));
+        Assert.NotEqual(generation, _versions.Generation);
+        Assert.Null(_l1.TryGet(Key(1)));
+    }
+
+    [Fact]
+    public void TheLease_EndsEarlyByTheCoarseClocksMargin_NeverLate()
+    {
+        _l1.Set(Key(1), Entry(10), _l1.Epoch);
+        _versions.TrustUntil(_time.GetUtcNow().AddSeconds(1));
+
+        _time.Advance(TimeSpan.FromMilliseconds(1000 - CoarseClock.SafetyMargin - 1));
+        Assert.NotNull(_l1.TryGet(Key(1)));
+
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Null(_l1.TryGet(Key(1)));
+    }
+
+    [Fact]
+    public void TheSameIdInAnotherTenantOrNamespace_IsAnotherEntry()
+    {
+        _l1.Set(Key(1), Entry(10), _l1.Epoch);
+
+        Assert.Null(_l1.TryGet(new CacheKey("other", "docs", "k1")));
+        Assert.Null(_l1.TryGet(new CacheKey("acme", "other", "k1")));
+        Assert.NotNull(_l1.TryGet(new CacheKey("acme", "docs", "k1")));
     }
 
     [Fact]

@@ -1,0 +1,122 @@
+using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.Caching.Memory;
+using OrleansLlmCache.Client.Caching;
+using OrleansLlmCache.Keys;
+using OrleansLlmCache.Model;
+using OrleansLlmCache.Testing;
+
+namespace OrleansLlmCache.Benchmarks;
+
+/// <summary>
+/// The cost of one in-process hit, without the compare harness around it (issue 8): the seed design's memory layer
+/// (<c>MemoryCache.TryGetValue</c> on the key string) next to OrleansLlmCache's L1 through the public
+/// <see cref="ILlmCache.GetAsync"/>, with a precomputed <see cref="CacheKey"/> and with the key built from the same
+/// string per hit (<see cref="ILlmCache.CreateKey(string, string?, string?)"/>, which validates it), as the compare
+/// harness's app servers do. The L1 entries carry what a real entry carries: a namespace version and a tag version,
+/// both checked on every hit. An in-process silo (memory storage) serves the writes; the hits never leave the process.
+/// </summary>
+[MemoryDiagnoser]
+public class L1HitBenchmark
+{
+    private const int Keys = 1000;
+    private readonly MemoryCache _seed = new(new MemoryCacheOptions());
+    private string[] _ids = [];
+    private CacheKey[] _keys = [];
+    private TcpSilo? _silo;
+    private ClientHost? _client;
+    private ILlmCache _cache = null!;
+
+    [GlobalSetup]
+    public async Task SetUpAsync()
+    {
+        var clusterId = "l1-bench-" + Guid.NewGuid().ToString("N")[..6];
+        _silo = await TcpSilo.StartAsync(clusterId);
+        _client = await ClientHost.ConnectToGatewayAsync(_silo.GatewayPort, clusterId, configure: o => o.L1SizeLimitBytes = 256L << 20);
+        _cache = _client.Cache;
+        _ids = Enumerable.Range(0, Keys).Select(i => $"hits-1k-k{i}").ToArray();
+        _keys = _ids.Select(id => _cache.CreateKey(id)).ToArray();
+        var answer = new string('a', 1024);
+        foreach (var (id, key) in _ids.Zip(_keys))
+        {
+            _seed.Set(id, answer, TimeSpan.FromHours(1));
+            await _cache.SetAsync(key, new CachedResponse(answer, "gpt-4"), new LlmCacheEntryOptions { Tags = ["bench"], TimeToLive = TimeSpan.FromHours(1) });
+        }
+
+        // Every key must be an L1 hit, or the figures below would include round trips. L1 keeps entries only once the
+        // app server holds its first invalidation lease (a moment after it connects): read until every key is local.
+        for (var attempt = 0; _keys.Any(key => !_cache.GetAsync(key).IsCompletedSuccessfully); attempt++)
+        {
+            if (attempt == 300)
+            {
+                throw new InvalidOperationException("The entries did not reach L1 within 30 s.");
+            }
+
+            await Task.Delay(100);
+            foreach (var key in _keys)
+            {
+                await _cache.GetAsync(key);
+            }
+        }
+    }
+
+    [GlobalCleanup]
+    public async Task CleanUpAsync()
+    {
+        if (_client is not null)
+        {
+            await _client.DisposeAsync();
+        }
+
+        if (_silo is not null)
+        {
+            await _silo.DisposeAsync();
+        }
+
+        _seed.Dispose();
+    }
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = Keys, Description = "seed: MemoryCache.TryGetValue(string)")]
+    public int SeedMemoryHit()
+    {
+        var found = 0;
+        foreach (var id in _ids)
+        {
+            if (_seed.TryGetValue(id, out string? _))
+            {
+                found++;
+            }
+        }
+
+        return found;
+    }
+
+    [Benchmark(OperationsPerInvoke = Keys, Description = "L1: ILlmCache.GetAsync(CacheKey)")]
+    public int OrleansL1Hit()
+    {
+        var found = 0;
+        foreach (var key in _keys)
+        {
+            if (_cache.GetAsync(key) is { IsCompletedSuccessfully: true, Result: not null })
+            {
+                found++;
+            }
+        }
+
+        return found;
+    }
+
+    [Benchmark(OperationsPerInvoke = Keys, Description = "L1: GetAsync(CreateKey(string))")]
+    public int OrleansL1HitFromString()
+    {
+        var found = 0;
+        foreach (var id in _ids)
+        {
+            if (_cache.GetAsync(_cache.CreateKey(id)) is { IsCompletedSuccessfully: true, Result: not null })
+            {
+                found++;
+            }
+        }
+
+        return found;
+    }
+}
