@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using OrleansLlmCache.Cli.Cluster;
 using OrleansLlmCache.Cli.Origins;
+using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Client.Chat;
 using OrleansLlmCache.Client.Warming;
 using OrleansLlmCache.Statistics;
@@ -15,6 +16,14 @@ namespace OrleansLlmCache.Cli.Commands;
 /// </summary>
 internal static class CandidatesCommand
 {
+    private const string RecordingSetting = $"{LlmCacheOptions.SectionName}:{nameof(LlmCacheOptions.RecordMissedRequestsForWarming)}";
+
+    // What an operator changes when candidates have no request to warm: by default app servers record none.
+    private static readonly string TurnRecordingOn =
+        $"App servers record the request of a miss through the chat middleware only with {RecordingSetting}=true "
+        + $"(environment variable {RecordingSetting.Replace(":", "__", StringComparison.Ordinal)}=true; AddOrleansLlmCacheWarming sets it): "
+        + "turn it on where the middleware runs, and misses from then on can be warmed.";
+
     public static Command Create(IAnsiConsole console)
     {
         var common = new CommonOptions();
@@ -24,7 +33,7 @@ internal static class CandidatesCommand
         var tenant = new Option<string?>("--tenant") { Description = "Only this tenant's keys (default: every tenant)." };
         var warm = new Option<bool>("--warm")
         {
-            Description = "Warm the candidates: send each recorded request to the origin again (asking the model it named) and cache the answer; cached ones are skipped.",
+            Description = $"Warm the candidates: send each recorded request to the origin again (asking the model it named) and cache the answer; cached ones are skipped. App servers record requests only with {RecordingSetting} on.",
         };
         var maxPerRun = new Option<int>("--max-per-run") { Description = "With --warm: the most origin calls a run makes.", DefaultValueFactory = _ => 20 };
         var concurrency = new Option<int>("--concurrency") { Description = "With --warm: origin calls in flight at once.", DefaultValueFactory = _ => 4 };
@@ -49,10 +58,11 @@ internal static class CandidatesCommand
 
             await using var connection = await CacheConnection.ConnectAsync(common.ClusterOf(parse), null, ct);
             var grains = (IGrainFactory)connection.Services.GetService(typeof(IGrainFactory))!;
+            var statistics = grains.GetGrain<ICacheStatisticsGrain>(ICacheStatisticsGrain.Key);
             if (!parse.GetValue(warm))
             {
                 var query = new CandidateQuery(parse.GetValue(threshold), parse.GetValue(limit), parse.GetValue(tenant));
-                List(console, await grains.GetGrain<ICacheStatisticsGrain>(ICacheStatisticsGrain.Key).GetCandidatesAsync(query), query.Threshold);
+                List(console, await statistics.GetCandidatesAsync(query), query.Threshold);
                 return 0;
             }
 
@@ -76,6 +86,17 @@ internal static class CandidatesCommand
                 var report = await warmer.WarmAsync(options, ct);
                 Summarise(console, report);
                 failed |= report.Failures.Count > 0;
+                if (report.Total == 0)
+                {
+                    // No candidate had a recorded request: say whether keys did miss often enough, and why they cannot be warmed.
+                    var unrecorded = await statistics.GetCandidatesAsync(new CandidateQuery(options.Threshold, int.MaxValue, options.Tenant));
+                    if (unrecorded.Count > 0)
+                    {
+                        console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
+                            $"Nothing to warm: {unrecorded.Count:N0} {(unrecorded.Count == 1 ? "key" : "keys")} missed {options.Threshold} times or more, but no request was recorded for any.");
+                        console.MarkupLineInterpolated($"{TurnRecordingOn}");
+                    }
+                }
             }
             while (timer is not null && await Tick(timer, ct));
 
@@ -102,6 +123,11 @@ internal static class CandidatesCommand
         }
 
         console.Write(table);
+        if (candidates.Any(c => c.Request is null))
+        {
+            console.MarkupLineInterpolated($"{TurnRecordingOn}");
+            console.WriteLine("Misses of a direct GetOrCreateAsync, or of a middleware with tags, dependencies or a lifetime of its own, are never recorded.");
+        }
     }
 
     private static void Summarise(IAnsiConsole console, WarmReport report)

@@ -2,8 +2,9 @@ namespace OrleansLlmCache.Statistics;
 
 /// <summary>
 /// What one app server saw since its last report: counts and times per namespace, model and outcome, latency
-/// histograms (see <see cref="LatencyHistogram"/>), misses per key for warming candidates, and for keys that missed
-/// through the chat middleware the request itself, so that a warmer can send it again.
+/// histograms (see <see cref="LatencyHistogram"/>), misses per key for warming candidates, and, only from app servers
+/// that record them (<c>LlmCache:Client:RecordMissedRequestsForWarming</c>, off by default), the request of keys that
+/// missed through the chat middleware, so that a warmer can send it again.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("llmcache.StatisticsReport")]
 public sealed record StatisticsReport(

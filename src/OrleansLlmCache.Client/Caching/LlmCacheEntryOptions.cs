@@ -30,7 +30,8 @@ public sealed class LlmCacheEntryOptions
 
     /// <summary>
     /// Writes the request down on a miss (JSON, or <see langword="null"/> when it cannot be replayed), so that a key that
-    /// keeps missing can be warmed by sending it again. Set by the chat middleware; called only on a miss.
+    /// keeps missing can be warmed by sending it again. Set by the chat middleware; called only on a miss, and only where
+    /// <see cref="LlmCacheOptions.RecordMissedRequestsForWarming"/> is on.
     /// </summary>
     internal Func<string?>? ReplayableRequest { get; init; }
 

@@ -3,7 +3,8 @@ namespace OrleansLlmCache.Client.Caching;
 /// <summary>
 /// Client-side settings of the cache (configuration section <c>LlmCache:Client</c>):
 /// <code>
-/// "LlmCache": { "Client": { "Tenant": "acme", "Namespace": "default", "DefaultTimeToLive": "1.00:00:00", "OperationTimeout": "00:00:02" } }
+/// "LlmCache": { "Client": { "Tenant": "acme", "Namespace": "default", "DefaultTimeToLive": "1.00:00:00", "OperationTimeout": "00:00:02",
+///                         "RecordMissedRequestsForWarming": false } }
 /// </code>
 /// </summary>
 public sealed class LlmCacheOptions
@@ -66,4 +67,14 @@ public sealed class LlmCacheOptions
 
     /// <summary>Semantic matching: where it is on (nowhere by default), its threshold and guard.</summary>
     public Semantic.SemanticCacheOptions Semantic { get; set; } = new();
+
+    /// <summary>
+    /// Record the request of each miss through the chat middleware (its messages and options as JSON, up to 16 KiB) and
+    /// send it to the cluster's statistics grain, which keeps it in its persisted state for the 1,000 most-missed keys,
+    /// so that warming can send it to the origin again. Off, misses are still counted per key (a hash for chat requests)
+    /// and listed as warming candidates, but nothing of a prompt leaves this app server for the statistics grain and
+    /// the candidates cannot be warmed. <c>AddOrleansLlmCacheWarming</c> turns it on; turn it on by configuration on app
+    /// servers whose candidates are warmed elsewhere (<c>llmcache candidates --warm</c>). Default: <see langword="false"/>.
+    /// </summary>
+    public bool RecordMissedRequestsForWarming { get; set; }
 }

@@ -163,7 +163,8 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
     }
 
     // The per-request semantic switch rides on the request; everything else comes from the middleware's entry options.
-    // The request itself is written down on a miss only, so that warming can send it again.
+    // The request itself is written down on a miss only, and only where LlmCacheOptions.RecordMissedRequestsForWarming
+    // is on, so that warming can send it again.
     private LlmCacheEntryOptions EntryOptionsFor(IReadOnlyCollection<ChatMessage> messages, ChatOptions? options)
     {
         var entry = _options.EntryOptions;

@@ -30,7 +30,8 @@ internal sealed class ClusterStatisticsCollector(IOptions<LlmCacheOptions> optio
         Record(key.Namespace, model, layer, elapsed, inputTokens, outputTokens, saved, _hits);
     }
 
-    // replayableRequest writes the request down for warming (LlmCacheEntryOptions.ReplayableRequest): called at most once per key and report.
+    // replayableRequest writes the request down for warming (LlmCacheEntryOptions.ReplayableRequest): called only where
+    // RecordMissedRequestsForWarming is on (off, no prompt goes into a report), and at most once per key and report.
     public void RecordMiss(CacheKey key, string model, TimeSpan elapsed, long inputTokens, long outputTokens, Func<string?>? replayableRequest = null)
     {
         var spent = options.Value.Prices.TryGetValue(model, out var price) ? price.Cost(inputTokens, outputTokens) : 0m;
@@ -38,6 +39,7 @@ internal sealed class ClusterStatisticsCollector(IOptions<LlmCacheOptions> optio
         var grainKey = key.ToGrainKey();
         _missesByKey.AddOrUpdate(grainKey, 1, (_, n) => n + 1);
         if (replayableRequest is not null
+            && options.Value.RecordMissedRequestsForWarming
             && Interlocked.Read(ref _requestChars) < MaxRequestCharsPerReport
             && !_requestsByKey.ContainsKey(grainKey)
             && replayableRequest() is { } request

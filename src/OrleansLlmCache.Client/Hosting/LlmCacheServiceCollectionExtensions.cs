@@ -65,7 +65,8 @@ public static class LlmCacheServiceCollectionExtensions
     /// Warms the cluster's warming candidates on a schedule from this app server (options <see cref="CandidateWarmingOptions"/>,
     /// bound to <c>LlmCache:Client:Warming</c>): every interval, keys that missed at least the threshold number of times
     /// through the chat middleware are asked of <paramref name="origin"/> again and cached, unless they already are.
-    /// Use together with <see cref="AddOrleansLlmCache"/>.
+    /// Turns <see cref="LlmCacheOptions.RecordMissedRequestsForWarming"/> on, whatever the configuration says: only
+    /// recorded requests can be warmed. Use together with <see cref="AddOrleansLlmCache"/>.
     /// </summary>
     /// <param name="services">The app server's services.</param>
     /// <param name="origin">The bare origin chat client (not one wrapped with the cache), such as the OpenAI client.</param>
@@ -88,6 +89,7 @@ public static class LlmCacheServiceCollectionExtensions
             .Validate(o => o.MaxPerRun is >= 1 and <= 10_000, $"{CandidateWarmingOptions.SectionName}:MaxPerRun must be between 1 and 10,000.")
             .Validate(o => o.Concurrency is >= 1 and <= 256, $"{CandidateWarmingOptions.SectionName}:Concurrency must be between 1 and 256.")
             .ValidateOnStart();
+        services.PostConfigure<LlmCacheOptions>(o => o.RecordMissedRequestsForWarming = true);
         services.TryAddSingleton(sp => new CandidateWarmer(sp.GetRequiredService<ILlmCache>(), sp.GetRequiredService<IGrainFactory>(), origin(sp)));
         services.TryAddSingleton<ScheduledCandidateWarmer>();
         services.AddHostedService(sp => sp.GetRequiredService<ScheduledCandidateWarmer>());

@@ -9,7 +9,7 @@ namespace OrleansLlmCache.Client.Warming;
 
 /// <summary>
 /// Warms the cluster's warming candidates: keys that missed at least a threshold number of times and whose request the
-/// chat middleware recorded. Each candidate's request is sent to <em>this</em> app server's origin through the cache, most
+/// chat middleware recorded (on app servers with <see cref="LlmCacheOptions.RecordMissedRequestsForWarming"/> on). Each candidate's request is sent to <em>this</em> app server's origin through the cache, most
 /// missed first; candidates already cached are skipped, at most <see cref="CandidateWarmingOptions.MaxPerRun"/> origin
 /// calls are made, and a failure is recorded without stopping the run.
 /// </summary>
@@ -68,7 +68,7 @@ public sealed class CandidateWarmer(ILlmCache cache, IGrainFactory grains, IChat
         var key = CacheKey.Parse(candidate.Key);
         if (candidate.Request is null)
         {
-            problem = "no request was recorded for it (only misses through the chat middleware are)";
+            problem = "no request was recorded for it (only misses through the chat middleware on app servers with RecordMissedRequestsForWarming on are)";
             return false;
         }
 

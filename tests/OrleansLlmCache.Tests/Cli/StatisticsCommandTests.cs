@@ -1,4 +1,3 @@
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansLlmCache.Cli.Commands;
 using OrleansLlmCache.Model;
@@ -14,10 +13,8 @@ public sealed class StatisticsCommandTests
     [Fact]
     public async Task StatsAndCandidates_ShowWhatTheAppServersReported()
     {
-        var clusterId = "stats-" + Guid.NewGuid().ToString("N")[..8];
-        await using var silo = await TcpSilo.StartAsync(clusterId);
-        string[] cluster = ["--gateway", $"127.0.0.1:{silo.GatewayPort}", "--cluster-id", clusterId];
-        await using (var app = await ClientHost.ConnectToGatewayAsync(silo.GatewayPort, clusterId))
+        await using var silo = await TcpSilo.StartAsync("stats-" + Guid.NewGuid().ToString("N")[..8]);
+        await using (var app = await ClientHost.ConnectToGatewayAsync(silo.GatewayPort, silo.ClusterId))
         {
             var cache = app.Cache;
             var popular = cache.CreateKey("popular", @namespace: "support");
@@ -36,13 +33,13 @@ public sealed class StatisticsCommandTests
                 .OfType<OrleansLlmCache.Client.Diagnostics.StatisticsReporter>().Single().FlushAsync();
         }
 
-        var stats = await CliRunner.RunAsync(["stats", .. cluster]);
+        var stats = await RunAsync(silo, "stats");
         Assert.True(stats.ExitCode == 0, stats.Output);
         Assert.Contains("support", stats.Output, StringComparison.Ordinal);
         Assert.Contains("4 misses", stats.Output, StringComparison.Ordinal);
         Assert.Contains("$0.09", stats.Output, StringComparison.Ordinal); // one GPT-4 hit of 1,000 + 1,000 tokens
 
-        var candidates = await CliRunner.RunAsync(["candidates", .. cluster, "--threshold", "3"]);
+        var candidates = await RunAsync(silo, "candidates", "--threshold", "3");
         Assert.Contains("default/support/popular", candidates.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("default/support/hit", candidates.Output, StringComparison.Ordinal);
     }
@@ -50,36 +47,41 @@ public sealed class StatisticsCommandTests
     [Fact]
     public async Task CandidatesWarm_SendsRecordedRequestsToTheOriginAgain_AndListsThemAsWarmable()
     {
-        var clusterId = "warm-" + Guid.NewGuid().ToString("N")[..8];
-        await using var silo = await TcpSilo.StartAsync(clusterId);
-        string[] cluster = ["--gateway", $"127.0.0.1:{silo.GatewayPort}", "--cluster-id", clusterId];
-        ChatOptions options = new() { ModelId = "gpt-4" };
-        ChatMessage[] question = [new(ChatRole.User, "How do I export my data?")];
-        Keys.CacheKey key;
-        await using (var app = await ClientHost.ConnectToGatewayAsync(silo.GatewayPort, clusterId, configure: o => o.L1Enabled = false))
-        {
-            var chat = new ChatClientBuilder(new TestChatClient()).UseOrleansLlmCache(o => o.Namespace = "support", app.Cache).Build();
-            key = app.Cache.CreateKey(OrleansLlmCache.Client.Chat.ChatCacheKey.TryCompute(question, options, "test-model", out _)!, @namespace: "support");
-            for (var i = 0; i < 2; i++)
-            {
-                await chat.GetResponseAsync(question, options);
-                await app.Cache.RemoveAsync(key);
-            }
+        await using var silo = await TcpSilo.StartAsync("warm-" + Guid.NewGuid().ToString("N")[..8]);
+        var key = await ChatMisses.MissTwiceAsync(silo, "How do I export my data?", recordForWarming: true);
 
-            await app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>()
-                .OfType<OrleansLlmCache.Client.Diagnostics.StatisticsReporter>().Single().FlushAsync();
-        }
-
-        var listed = await CliRunner.RunAsync(["candidates", .. cluster, "--threshold", "2"]);
+        var listed = await RunAsync(silo, "candidates", "--threshold", "2");
         Assert.Contains(key.ToGrainKey(), listed.Output, StringComparison.Ordinal);
         Assert.Contains("yes", listed.Output, StringComparison.Ordinal);
 
-        var warmed = await CliRunner.RunAsync(["candidates", .. cluster, "--threshold", "2", "--warm", "--latency-scale", "0"]);
+        var warmed = await RunAsync(silo, "candidates", "--threshold", "2", "--warm", "--latency-scale", "0");
         Assert.True(warmed.ExitCode == 0, warmed.Output);
         Assert.Contains("1 candidates: 1 warmed, 0 already cached, 0 failed", warmed.Output, StringComparison.Ordinal);
 
-        var again = await CliRunner.RunAsync(["candidates", .. cluster, "--threshold", "2", "--warm", "--latency-scale", "0"]);
+        var again = await RunAsync(silo, "candidates", "--threshold", "2", "--warm", "--latency-scale", "0");
         Assert.Contains("1 candidates: 0 warmed, 1 already cached, 0 failed", again.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CandidatesWarm_WhenAppServersRecordNoRequests_SaysWhichSettingToTurnOn()
+    {
+        await using var silo = await TcpSilo.StartAsync("norec-" + Guid.NewGuid().ToString("N")[..8]);
+        // An app server with the default settings: it counts its misses but records no request.
+        var key = await ChatMisses.MissTwiceAsync(silo, "How do I export my data?", recordForWarming: false);
+
+        var listed = await RunAsync(silo, "candidates", "--threshold", "2");
+        Assert.True(listed.ExitCode == 0, listed.Output);
+        Assert.Contains(key.ToGrainKey(), listed.Output, StringComparison.Ordinal);
+        Assert.Contains("no (no request recorded)", listed.Output, StringComparison.Ordinal);
+        Assert.Contains("LlmCache:Client:RecordMissedRequestsForWarming=true", Unwrapped(listed.Output), StringComparison.Ordinal);
+
+        var warmed = await RunAsync(silo, "candidates", "--threshold", "2", "--warm", "--latency-scale", "0");
+        Assert.True(warmed.ExitCode == 0, warmed.Output);
+        Assert.Contains("0 candidates: 0 warmed", warmed.Output, StringComparison.Ordinal);
+        var said = Unwrapped(warmed.Output);
+        Assert.Contains("Nothing to warm: 1 key missed 2 times or more, but no request was recorded for any.", said, StringComparison.Ordinal);
+        Assert.Contains("LlmCache:Client:RecordMissedRequestsForWarming=true", said, StringComparison.Ordinal);
+        Assert.Contains("LlmCache__Client__RecordMissedRequestsForWarming=true", said, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -106,4 +108,11 @@ public sealed class StatisticsCommandTests
         Assert.Contains("3 / 2,000,000", output, StringComparison.Ordinal); // texts / tokens embedded
         Assert.Contains("saved $0.18 gross - $0.02 embedding = $0.16 net; spent $0.09 on misses", output, StringComparison.Ordinal);
     }
+
+    // The CLI, pointed at the test's own silo.
+    private static Task<(int ExitCode, string Output)> RunAsync(TcpSilo silo, params string[] arguments) =>
+        CliRunner.RunAsync([.. arguments, "--gateway", $"127.0.0.1:{silo.GatewayPort}", "--cluster-id", silo.ClusterId]);
+
+    // The console wraps long lines at its width: compare text, not line breaks.
+    private static string Unwrapped(string output) => System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " ");
 }

@@ -42,6 +42,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             o.OperationTimeout = TimeSpan.FromSeconds(10);
             o.SingleFlightWaitPerCall = TimeSpan.FromSeconds(2);
+            o.RecordMissedRequestsForWarming = true; // ScheduledCandidateWarmerTests warm what the middleware recorded
         }));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
