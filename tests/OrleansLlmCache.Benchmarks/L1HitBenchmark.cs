@@ -119,4 +119,47 @@ public class L1HitBenchmark
 
         return found;
     }
+
+    [Benchmark(OperationsPerInvoke = Keys, Description = "seed adapter: async Task<string?>")]
+    public async Task<int> SeedAdapter()
+    {
+        var found = 0;
+        foreach (var id in _ids)
+        {
+            if (await SeedGetAsync(id) is not null)
+            {
+                found++;
+            }
+        }
+
+        return found;
+    }
+
+    [Benchmark(OperationsPerInvoke = Keys, Description = "L1 adapter: async Task<string?>")]
+    public async Task<int> OrleansAdapter()
+    {
+        var found = 0;
+        foreach (var id in _ids)
+        {
+            if (await OrleansGetAsync(id) is not null)
+            {
+                found++;
+            }
+        }
+
+        return found;
+    }
+
+    private async Task<string?> SeedGetAsync(string key)
+    {
+        if (_seed.TryGetValue(key, out string? local))
+        {
+            return local;
+        }
+
+        await Task.Yield();
+        return null;
+    }
+
+    private async Task<string?> OrleansGetAsync(string key) => (await _cache.GetAsync(_cache.CreateKey(key.Replace('/', '.'))))?.Response.Content;
 }
