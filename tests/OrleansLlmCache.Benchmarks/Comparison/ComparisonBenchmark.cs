@@ -141,6 +141,11 @@ internal static class ComparisonBenchmark
             var prefix = $"{run}-h{size}";
             await a.SendAsync($"fill {prefix} {settings.HitEntries} {size} {run}-hits");
             await ExpectAsync(b, $"read {prefix} {settings.HitEntries}", settings.HitEntries);
+
+            // The writes may have left background work (an Orleans cluster registers tag memberships and saves them
+            // after the call returned): the hit cells start once the machine is idle again, for every contender.
+            var waited = await QuietMachine.WaitAsync();
+            Console.Error.WriteLine(Invariant($"{DateTime.UtcNow:HH:mm:ss} {result.Name}: {size / 1024} KiB entries stored; machine idle after {waited.TotalSeconds:0.0} s"));
             if (size == settings.PayloadSizes[0])
             {
                 // Thrown away: lets tiered JIT compile the hit path, which a fresh process would otherwise do (and

@@ -1,0 +1,43 @@
+using System.Globalization;
+
+namespace OrleansLlmCache.Benchmarks.Comparison;
+
+/// <summary>
+/// Waits until the machine's CPUs are mostly idle, read from <c>/proc/stat</c>: a write phase may leave background work
+/// behind (a cluster's storage and membership writes, a database flushing), and a hit cell started on top of it would
+/// measure that work as much as the hits. Applied to every contender alike; contenders with no background work pass at
+/// once.
+/// </summary>
+internal static class QuietMachine
+{
+    private static readonly TimeSpan Window = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Returns how long it waited: until two windows in a row were under <paramref name="busyShare"/> busy, or <paramref name="limit"/>.</summary>
+    public static async Task<TimeSpan> WaitAsync(double busyShare = 0.25, TimeSpan? limit = null)
+    {
+        var started = DateTime.UtcNow;
+        var deadline = started + (limit ?? TimeSpan.FromSeconds(20));
+        var quietWindows = 0;
+        var (busy, total) = Read();
+        while (quietWindows < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(Window);
+            var (nowBusy, nowTotal) = Read();
+            var share = nowTotal == total ? 0 : (double)(nowBusy - busy) / (nowTotal - total);
+            quietWindows = share < busyShare ? quietWindows + 1 : 0;
+            (busy, total) = (nowBusy, nowTotal);
+        }
+
+        return DateTime.UtcNow - started;
+    }
+
+    // The first line of /proc/stat: "cpu user nice system idle iowait irq softirq steal ..." in clock ticks.
+    private static (long Busy, long Total) Read()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        var idle = fields[3] + fields[4];
+        var total = fields.Take(8).Sum();
+        return (total - idle, total);
+    }
+}
