@@ -33,6 +33,13 @@ public sealed class DependencyVersionTable(IGrainFactory grains, TimeProvider ti
     public bool IsTrustedAt(long nowMilliseconds) => nowMilliseconds < Volatile.Read(ref _trustedUntilMilliseconds);
 
     /// <summary>
+    /// Whether the lease has run out by the wall clock while the coarse clock of the hot path still trusts it: the
+    /// machine was suspended (a monotonic clock stands still meanwhile) and invalidations may have been made without
+    /// us. The lease renewal checks this and flushes.
+    /// </summary>
+    public bool LeaseLapsedOnlyOnTheWallClock => !IsTrusted && IsTrustedAt(Clock.NowMilliseconds);
+
+    /// <summary>
     /// Grows at every <see cref="Flush"/>. A copy fetched under one epoch may be kept only if the epoch has not changed
     /// by the time it is stored: otherwise a broadcast may have been missed in between.
     /// </summary>

@@ -45,6 +45,16 @@ public sealed partial class InvalidationSubscription(
     /// <summary>Renews once now; returns whether the hub answered.</summary>
     public async Task<bool> RenewAsync()
     {
+        lock (_gate)
+        {
+            // Back from a suspended machine: copies checked on the coarse clock would otherwise be served until this
+            // renewal's answer arrives, after invalidations that waited out our lease by the wall clock.
+            if (versions.LeaseLapsedOnlyOnTheWallClock)
+            {
+                Flush();
+            }
+        }
+
         var started = time.GetUtcNow();
         try
         {

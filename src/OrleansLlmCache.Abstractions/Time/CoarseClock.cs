@@ -3,10 +3,12 @@ namespace OrleansLlmCache.Time;
 /// <summary>
 /// A cheap monotonic clock in milliseconds for checks made on every cache hit (L1 expiry, the invalidation lease).
 /// On the system clock it reads <see cref="Environment.TickCount64"/> (about 5 ns; a precise clock read costs about
-/// 25 ns, more than the rest of an L1 hit), which lags real time by up to one scheduler tick (1-10 ms): deadlines built
+/// 25 ns, more than the rest of an L1 hit), which lags real time by up to one scheduler tick (1-16 ms): deadlines built
 /// with <see cref="DeadlineIn"/> are therefore brought forward by <see cref="SafetyMargin"/>, so that a coarse reading
 /// ends an entry or a lease early, never late. Any other <see cref="TimeProvider"/> (a fake one in tests) is read
-/// through its own timestamps, with the same arithmetic.
+/// through its own timestamps, with the same arithmetic. A monotonic clock does not move while the machine is suspended
+/// (the wall clock does): <see cref="Invalidation.DependencyVersionTable.LeaseLapsedOnlyOnTheWallClock"/> lets the
+/// lease renewal notice that.
 /// </summary>
 public sealed class CoarseClock(TimeProvider time)
 {
@@ -38,10 +40,22 @@ public sealed class CoarseClock(TimeProvider time)
     /// The reading of <see cref="NowMilliseconds"/> before which <paramref name="until"/> (an absolute time of the same
     /// provider) has surely not passed: <see cref="SafetyMargin"/> early. <see cref="long.MaxValue"/> for no deadline.
     /// </summary>
-    public long DeadlineAt(DateTimeOffset? until) =>
-        until is { } at ? DeadlineIn(at - time.GetUtcNow()) : long.MaxValue;
+    public long DeadlineAt(DateTimeOffset? until)
+    {
+        if (until is not { } at)
+        {
+            return long.MaxValue;
+        }
+
+        // This clock first, the wall clock second: a pause between the two reads (preemption, a collection) then makes
+        // the remaining time shorter and the deadline earlier, never later.
+        var now = NowMilliseconds;
+        return Deadline(now, at - time.GetUtcNow());
+    }
 
     /// <summary>The reading of <see cref="NowMilliseconds"/> after <paramref name="remaining"/>, <see cref="SafetyMargin"/> early.</summary>
-    public long DeadlineIn(TimeSpan remaining) =>
-        NowMilliseconds + (long)Math.Clamp(remaining.TotalMilliseconds, -1e15, 1e15) - SafetyMargin;
+    public long DeadlineIn(TimeSpan remaining) => Deadline(NowMilliseconds, remaining);
+
+    // TimeSpan.TotalMilliseconds stays within about 1e15, far from overflowing a long when added to a reading.
+    private static long Deadline(long now, TimeSpan remaining) => now + (long)remaining.TotalMilliseconds - SafetyMargin;
 }

@@ -16,7 +16,7 @@ internal sealed partial class GrainLlmCache
     public SemanticPrompt CreateSemanticPrompt(PromptRequest request, string? tenant = null, string? @namespace = null)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return SemanticPrompt.For(request, tenant ?? _options.Tenant, @namespace ?? _options.Namespace);
+        return SemanticPrompt.For(request, tenant ?? _tenant, @namespace ?? _namespace);
     }
 
     public async ValueTask<LlmCacheResult> GetOrCreateAsync(

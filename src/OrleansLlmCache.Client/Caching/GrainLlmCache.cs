@@ -39,7 +39,7 @@ internal sealed partial class GrainLlmCache(
     public CacheKey CreateKey(PromptRequest request, string? tenant = null, string? @namespace = null)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return request.ToCacheKey(tenant ?? _options.Tenant, @namespace ?? _options.Namespace);
+        return request.ToCacheKey(tenant ?? _tenant, @namespace ?? _namespace);
     }
 
     public CacheKey CreateKey(string id, string? tenant = null, string? @namespace = null)
@@ -262,7 +262,7 @@ internal sealed partial class GrainLlmCache(
 
     private string TenantOf(string? tenant)
     {
-        var owner = tenant ?? _options.Tenant;
+        var owner = tenant ?? _tenant;
         new CacheKey(owner, "x", "x").Validate();
         return owner;
     }

@@ -317,6 +317,7 @@ internal sealed class L1Cache : IDisposable
             && string.Equals(x.Tenant, y.Tenant, StringComparison.Ordinal);
 
         // string.GetHashCode is randomized per process: ids chosen by a caller cannot be made to collide on purpose.
-        public int GetHashCode(CacheKey key) => key.Id.GetHashCode();
+        // A default key (null parts) is looked up before it is validated: it must miss, not throw.
+        public int GetHashCode(CacheKey key) => key.Id?.GetHashCode() ?? 0;
     }
 }

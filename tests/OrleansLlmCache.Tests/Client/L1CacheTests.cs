@@ -127,6 +127,38 @@ public sealed class L1CacheTests : IDisposable
     }
 
     [Fact]
+    public void AFlush_StopsAVerifiedEntry_EvenWithTheLeaseRenewedAtOnce()
+    {
+        _l1.Set(Key(1), Entry(10, tagVersion: 1), _l1.Epoch);
+        Assert.NotNull(_l1.TryGet(Key(1))); // verified at this generation
+
+        _versions.Flush(); // a missed broadcast: nothing held may be trusted
+        _versions.TrustUntil(_time.GetUtcNow().AddHours(1));
+
+        Assert.Null(_l1.TryGet(Key(1)));
+    }
+
+    [Fact]
+    public void ADefaultKey_Misses_WithoutThrowing() => Assert.Null(_l1.TryGet(default));
+
+    [Fact]
+    public void AfterASuspend_TheLeaseLapsedOnTheWallClock_IsNoticed()
+    {
+        // A monotonic clock stands still while the machine sleeps; the wall clock, and the hub's view of our lease, do not.
+        var time = new SuspendableTime(_time.GetUtcNow());
+        var versions = new DependencyVersionTable(null!, time);
+        versions.TrustUntil(time.GetUtcNow().AddSeconds(5));
+        Assert.False(versions.LeaseLapsedOnlyOnTheWallClock);
+
+        time.Sleep(TimeSpan.FromMinutes(1));
+
+        Assert.True(versions.IsTrustedAt(versions.Clock.NowMilliseconds), "the hot path's coarse clock still trusts it");
+        Assert.True(versions.LeaseLapsedOnlyOnTheWallClock, "which the lease renewal checks, and flushes");
+        versions.Flush();
+        Assert.False(versions.IsTrustedAt(versions.Clock.NowMilliseconds));
+    }
+
+    [Fact]
     public void Untrusted_ServesNothingAndKeepsNothing()
     {
         _l1.Set(Key(1), Entry(10, expiresIn: TimeSpan.FromHours(3)), _l1.Epoch);
@@ -209,5 +241,20 @@ public sealed class L1CacheTests : IDisposable
 
         var now = _time.GetUtcNow();
         return new CacheEntry(new CachedResponse(new string('x', chars), "gpt-4"), now, now + (expiresIn ?? TimeSpan.FromHours(1)), 0, Versions: versions);
+    }
+
+    /// <summary>A clock whose timestamps (monotonic) stop while <see cref="Sleep"/> moves only the wall clock.</summary>
+    private sealed class SuspendableTime(DateTimeOffset start) : TimeProvider
+    {
+        private DateTimeOffset _now = start;
+        private readonly long _timestamp = 1_000_000;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public override long GetTimestamp() => _timestamp;
+
+        public void Sleep(TimeSpan duration) => _now += duration;
     }
 }
