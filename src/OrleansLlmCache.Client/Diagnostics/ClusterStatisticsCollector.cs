@@ -16,7 +16,7 @@ internal sealed class ClusterStatisticsCollector(IOptions<LlmCacheOptions> optio
     private Dictionary<(string Namespace, string Model, string Outcome), Accumulator> _rows = [];
     private long[] _hits = new long[LatencyHistogram.Buckets];
     private long[] _misses = new long[LatencyHistogram.Buckets];
-    private ConcurrentDictionary<string, long> _missesByKey = new(StringComparer.Ordinal);
+    private Dictionary<string, long> _missesByKey = new(StringComparer.Ordinal);
     private ConcurrentDictionary<string, string> _requestsByKey = new(StringComparer.Ordinal);
 
     // A report carries at most about this much recorded request text: a busy app server misses many distinct keys, the
@@ -27,7 +27,12 @@ internal sealed class ClusterStatisticsCollector(IOptions<LlmCacheOptions> optio
     public void RecordHit(CacheKey key, string model, string layer, TimeSpan elapsed, long inputTokens, long outputTokens)
     {
         var saved = options.Value.Prices.TryGetValue(model, out var price) ? price.Cost(inputTokens, outputTokens) : 0m;
-        Record(key.Namespace, model, layer, elapsed, inputTokens, outputTokens, saved, _hits);
+        lock (_gate)
+        {
+            // Under the lock, like the drain: a histogram or map read before a drain swapped it would take the count
+            // into a report already sent, and it would be lost.
+            Record(key.Namespace, model, layer, elapsed, inputTokens, outputTokens, saved, _hits);
+        }
     }
 
     // replayableRequest writes the request down for warming (LlmCacheEntryOptions.ReplayableRequest): called only where
@@ -35,17 +40,23 @@ internal sealed class ClusterStatisticsCollector(IOptions<LlmCacheOptions> optio
     public void RecordMiss(CacheKey key, string model, TimeSpan elapsed, long inputTokens, long outputTokens, Func<string?>? replayableRequest = null)
     {
         var spent = options.Value.Prices.TryGetValue(model, out var price) ? price.Cost(inputTokens, outputTokens) : 0m;
-        Record(key.Namespace, model, ClusterStatistics.MissOutcome, elapsed, inputTokens, outputTokens, spent, _misses);
         var grainKey = key.ToGrainKey();
-        _missesByKey.AddOrUpdate(grainKey, 1, (_, n) => n + 1);
-        if (replayableRequest is not null
+
+        // Written down before taking the lock (it serializes the whole request); kept below only if still wanted.
+        var request = replayableRequest is not null
             && options.Value.RecordMissedRequestsForWarming
             && Interlocked.Read(ref _requestChars) < MaxRequestCharsPerReport
             && !_requestsByKey.ContainsKey(grainKey)
-            && replayableRequest() is { } request
-            && _requestsByKey.TryAdd(grainKey, request))
+                ? replayableRequest()
+                : null;
+        lock (_gate)
         {
-            Interlocked.Add(ref _requestChars, request.Length);
+            Record(key.Namespace, model, ClusterStatistics.MissOutcome, elapsed, inputTokens, outputTokens, spent, _misses);
+            _missesByKey[grainKey] = _missesByKey.GetValueOrDefault(grainKey) + 1;
+            if (request is not null && _requestsByKey.TryAdd(grainKey, request))
+            {
+                Interlocked.Add(ref _requestChars, request.Length);
+            }
         }
     }
 
@@ -75,22 +86,20 @@ internal sealed class ClusterStatisticsCollector(IOptions<LlmCacheOptions> optio
         }
     }
 
+    // Called under _gate, with the histogram field read under it too.
     private void Record(string @namespace, string model, string outcome, TimeSpan elapsed, long inputTokens, long outputTokens, decimal dollars, long[] histogram)
     {
-        lock (_gate)
+        if (!_rows.TryGetValue((@namespace, model, outcome), out var row))
         {
-            if (!_rows.TryGetValue((@namespace, model, outcome), out var row))
-            {
-                _rows[(@namespace, model, outcome)] = row = new Accumulator();
-            }
-
-            row.Count++;
-            row.Milliseconds += elapsed.TotalMilliseconds;
-            row.InputTokens += inputTokens;
-            row.OutputTokens += outputTokens;
-            row.Dollars += dollars;
-            histogram[LatencyHistogram.BucketOf(elapsed)]++;
+            _rows[(@namespace, model, outcome)] = row = new Accumulator();
         }
+
+        row.Count++;
+        row.Milliseconds += elapsed.TotalMilliseconds;
+        row.InputTokens += inputTokens;
+        row.OutputTokens += outputTokens;
+        row.Dollars += dollars;
+        histogram[LatencyHistogram.BucketOf(elapsed)]++;
     }
 
     private sealed class Accumulator
