@@ -59,8 +59,17 @@ internal sealed partial class EmbeddingUsageReporter(
     private async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync();
-        await _loop;
-        await FlushAsync();
+        try
+        {
+            // The last report is worth a wait, but not past the silo's shutdown deadline (a report in flight can take
+            // up to 5 s to give up on a lost statistics grain).
+            await _loop.WaitAsync(cancellationToken);
+            await FlushAsync().WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            ReportLost(logger, "the silo's shutdown deadline passed before the last report was sent");
+        }
     }
 
     private async Task RunAsync()
