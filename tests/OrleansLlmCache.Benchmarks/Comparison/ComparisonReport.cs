@@ -19,7 +19,7 @@ internal static class ComparisonReport
             text.AppendLine(string.Concat(Enumerable.Repeat("|---", all.Count)) + "|");
         }
 
-        Line($"Run of {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, {took.TotalMinutes:0.0} min in all. Origin latency {settings.OriginLatency.TotalSeconds:0.###} s; {settings.HitEntries:N0} entries per payload size, {settings.HitSeconds:0.###} s per exact-hit cell; mixed traffic {settings.MixedRequests:N0} requests ({settings.MixedCallersPerNode} callers on each of 2 processes, Zipf over {settings.MixedKeys} prompts, {settings.MixedUniqueShare:P0} first-time prompts); stampede {settings.StampedeRequests:N0} requests; tag of {settings.TagEntries:N0} entries.");
+        Line($"Run of {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, {took.TotalMinutes:0.0} min in all. Origin latency {settings.OriginLatency.TotalSeconds:0.###} s; {settings.HitEntries:N0} entries per payload size, {settings.HitSeconds:0.###} s per exact-hit cell (the median-throughput one of {settings.HitRepetitions} runs); mixed traffic {settings.MixedRequests:N0} requests ({settings.MixedCallersPerNode} callers on each of 2 processes, Zipf over {settings.MixedKeys} prompts, {settings.MixedUniqueShare:P0} first-time prompts); stampede {settings.StampedeRequests:N0} requests; tag of {settings.TagEntries:N0} entries.");
         text.AppendLine();
         text.AppendLine("Exact hits on the second app server (p50 / p99, hits per second; where only part of the hits came from process memory, the share that went over the network):");
         text.AppendLine();
