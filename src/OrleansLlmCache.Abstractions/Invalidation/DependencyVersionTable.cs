@@ -125,8 +125,7 @@ public sealed class DependencyVersionTable(IGrainFactory grains, TimeProvider ti
     /// The synchronous check used on hot paths: <see langword="true"/> when every version is known locally, trusted
     /// and current; <see langword="false"/> when one is known to be outdated or cannot be vouched for locally.
     /// </summary>
-    public bool IsCurrentLocally(IReadOnlyDictionary<string, long>? versions) =>
-        time.GetUtcNow().UtcTicks < Volatile.Read(ref _trustedUntilTicks) && AreCurrentLocally(versions);
+    public bool IsCurrentLocally(IReadOnlyDictionary<string, long>? versions) => IsTrusted && AreCurrentLocally(versions);
 
     /// <summary>
     /// Whether every version is held here and current, without the trust check: for a caller that made it already

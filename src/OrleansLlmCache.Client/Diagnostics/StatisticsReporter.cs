@@ -12,7 +12,6 @@ internal sealed partial class StatisticsReporter(IGrainFactory grains, ClusterSt
 
     private readonly OneAtATimeSender _sender = new();
 
-
     /// <summary>
     /// Sends what has been recorded now; returns whether there was anything. When it returns, everything recorded before
     /// the call has reached the statistics grain (or was given up on), including a report the timer had in flight.

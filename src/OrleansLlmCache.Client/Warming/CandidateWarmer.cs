@@ -9,8 +9,9 @@ namespace OrleansLlmCache.Client.Warming;
 
 /// <summary>
 /// Warms the cluster's warming candidates: keys that missed at least a threshold number of times and whose request the
-/// chat middleware recorded (on app servers with <see cref="LlmCacheOptions.RecordMissedRequestsForWarming"/> on). Each candidate's request is sent to <em>this</em> app server's origin through the cache, most
-/// missed first; candidates already cached are skipped, at most <see cref="CandidateWarmingOptions.MaxPerRun"/> origin
+/// chat middleware recorded (on app servers with <see cref="LlmCacheOptions.RecordMissedRequestsForWarming"/> on).
+/// Each candidate's request is sent to <em>this</em> app server's origin through the cache, most missed first;
+/// candidates already cached are skipped, at most <see cref="CandidateWarmingOptions.MaxPerRun"/> origin
 /// calls are made, and a failure is recorded without stopping the run.
 /// </summary>
 /// <remarks>The origin must be the bare client, not one already wrapped with the cache (the cache is added here).</remarks>
