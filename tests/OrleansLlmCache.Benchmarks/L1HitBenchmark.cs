@@ -161,5 +161,5 @@ public class L1HitBenchmark
         return null;
     }
 
-    private async Task<string?> OrleansGetAsync(string key) => (await _cache.GetAsync(_cache.CreateKey(key.Replace('/', '.'))))?.Response.Content;
+    private async Task<string?> OrleansGetAsync(string key) => (await _cache.GetAsync(_cache.CreateKey(key)))?.Response.Content;
 }

@@ -14,8 +14,8 @@ namespace OrleansLlmCache.Client.Caching;
 /// broadcasts.
 /// </summary>
 /// <remarks>
-/// A hit is on every request's path, so it allocates nothing and does as little as it can: a dictionary keyed by the
-/// <see cref="CacheKey"/> value itself (no key string built per lookup, one string hash), one reading of a coarse clock
+/// A hit is on every request's path, so it allocates nothing and does as little as it can: one dictionary per tenant and
+/// namespace keyed by the id string (no key string built per lookup; see <see cref="Partition"/>), one reading of a coarse clock
 /// (<see cref="CoarseClock"/>: expiry and lease deadlines are kept on its scale, brought forward by its margin), and no
 /// version lookups while the version table has not changed since the entry was last found current
 /// (<see cref="DependencyVersionTable.Generation"/>). When the byte budget is exceeded, the least recently used quarter
@@ -25,7 +25,12 @@ internal sealed class L1Cache : IDisposable
 {
     private const double CompactionPercentage = 0.25;
 
-    private readonly ConcurrentDictionary<CacheKey, Slot>? _entries;
+    // Every partition ever used (they are not removed: a Set racing the removal of an emptied one would lose its entry
+    // and its bytes); their number is the number of tenant/namespace pairs this app server serves.
+    private readonly ConcurrentDictionary<(string Tenant, string Namespace), Partition>? _partitions;
+
+    // The configured tenant and namespace: nearly every lookup of an app server is in them, found without a lookup.
+    private readonly Partition? _home;
     private readonly DependencyVersionTable _versions;
     private readonly CoarseClock _clock;
     private readonly long _sizeLimit;
@@ -41,20 +46,23 @@ internal sealed class L1Cache : IDisposable
         _sizeLimit = options.Value.L1SizeLimitBytes;
         if (options.Value.L1Enabled)
         {
-            _entries = new ConcurrentDictionary<CacheKey, Slot>(KeyComparer.Instance);
+            _partitions = new ConcurrentDictionary<(string, string), Partition>();
+            _home = new Partition(options.Value.Tenant, options.Value.Namespace);
+            _partitions[(_home.Tenant, _home.Namespace)] = _home;
         }
     }
 
-    public bool Enabled => _entries is not null;
+    public bool Enabled => _partitions is not null;
 
-    public int Count => _entries?.Count ?? 0;
+    public int Count => _partitions?.Values.Sum(partition => partition.Entries.Count) ?? 0;
 
     /// <summary>Bytes held, as estimated from the entries' text.</summary>
     public long Size => Interlocked.Read(ref _size);
 
     public CacheEntry? TryGet(CacheKey key)
     {
-        if (_entries is null || !_entries.TryGetValue(key, out var slot))
+        // A default key (null parts) is looked up before it is validated: it must miss, not throw.
+        if (Find(key) is not { } partition || key.Id is null || !partition.Entries.TryGetValue(key.Id, out var slot))
         {
             return null;
         }
@@ -62,7 +70,7 @@ internal sealed class L1Cache : IDisposable
         var now = _clock.NowMilliseconds;
         if (now >= slot.ExpiresAt)
         {
-            RemoveSlot(key, slot);
+            RemoveSlot(partition, key.Id, slot);
             return null;
         }
 
@@ -107,7 +115,7 @@ internal sealed class L1Cache : IDisposable
     /// </summary>
     public void Set(CacheKey key, CacheEntry entry, long epoch)
     {
-        if (_entries is null || !_versions.IsTrusted || Epoch != epoch)
+        if (_partitions is null || !_versions.IsTrusted || Epoch != epoch)
         {
             return;
         }
@@ -132,19 +140,21 @@ internal sealed class L1Cache : IDisposable
             return;
         }
 
+        var partition = Find(key) ?? _partitions.GetOrAdd((key.Tenant, key.Namespace), static scope => new Partition(scope.Tenant, scope.Namespace));
+        var entries = partition.Entries;
         long size;
         while (true)
         {
             // Not AddOrUpdate: its update delegate may run more than once under contention, and the byte count with it.
-            if (_entries.TryGetValue(key, out var replaced))
+            if (entries.TryGetValue(key.Id, out var replaced))
             {
-                if (_entries.TryUpdate(key, slot, replaced))
+                if (entries.TryUpdate(key.Id, slot, replaced))
                 {
                     size = Interlocked.Add(ref _size, slot.Size - replaced.Size);
                     break;
                 }
             }
-            else if (_entries.TryAdd(key, slot))
+            else if (entries.TryAdd(key.Id, slot))
             {
                 size = Interlocked.Add(ref _size, slot.Size);
                 break;
@@ -154,7 +164,7 @@ internal sealed class L1Cache : IDisposable
         // A flush or an eviction that landed while this was being stored (after the checks above) may concern it.
         if (Epoch != epoch || !_versions.IsTrusted)
         {
-            RemoveSlot(key, slot);
+            RemoveSlot(partition, key.Id, slot);
             return;
         }
 
@@ -166,7 +176,7 @@ internal sealed class L1Cache : IDisposable
 
     public void Remove(CacheKey key)
     {
-        if (_entries is not null && _entries.TryRemove(key, out var removed))
+        if (Find(key) is { } partition && key.Id is not null && partition.Entries.TryRemove(key.Id, out var removed))
         {
             Interlocked.Add(ref _size, -removed.Size);
         }
@@ -175,7 +185,7 @@ internal sealed class L1Cache : IDisposable
     /// <summary>Drops the entries named by grain keys (<c>tenant/namespace/id</c>), as broadcast by the hub.</summary>
     public void Evict(IReadOnlyList<string> grainKeys)
     {
-        if (_entries is null)
+        if (_partitions is null)
         {
             return;
         }
@@ -192,18 +202,27 @@ internal sealed class L1Cache : IDisposable
 
     public void Clear()
     {
-        if (_entries is null)
+        if (_partitions is null)
         {
             return;
         }
 
-        foreach (var key in _entries.Keys)
+        foreach (var partition in _partitions.Values)
         {
-            Remove(key);
+            foreach (var (id, slot) in partition.Entries)
+            {
+                RemoveSlot(partition, id, slot);
+            }
         }
     }
 
-    public void Dispose() => _entries?.Clear();
+    public void Dispose()
+    {
+        foreach (var partition in _partitions?.Values ?? [])
+        {
+            partition.Entries.Clear();
+        }
+    }
 
     private static bool TryParse(string grainKey, out CacheKey key)
     {
@@ -219,10 +238,30 @@ internal sealed class L1Cache : IDisposable
         }
     }
 
-    // Removes the slot only if it is still the one that was read: a concurrent Set may have replaced it.
-    private bool RemoveSlot(CacheKey key, Slot slot)
+    // The key's partition, if this process ever stored an entry of its tenant and namespace.
+    private Partition? Find(CacheKey key)
     {
-        if (!_entries!.TryRemove(new KeyValuePair<CacheKey, Slot>(key, slot)))
+        var home = _home;
+        if (home is null)
+        {
+            return null;
+        }
+
+        // Ordinal equality checks the reference first: the configured strings, which keys built by CreateKey carry.
+        if (string.Equals(key.Tenant, home.Tenant, StringComparison.Ordinal) && string.Equals(key.Namespace, home.Namespace, StringComparison.Ordinal))
+        {
+            return home;
+        }
+
+        return key.Tenant is not null && key.Namespace is not null && _partitions!.TryGetValue((key.Tenant, key.Namespace), out var partition)
+            ? partition
+            : null;
+    }
+
+    // Removes the slot only if it is still the one that was read: a concurrent Set may have replaced it.
+    private bool RemoveSlot(Partition partition, string id, Slot slot)
+    {
+        if (!partition.Entries.TryRemove(new KeyValuePair<string, Slot>(id, slot)))
         {
             return false;
         }
@@ -251,18 +290,19 @@ internal sealed class L1Cache : IDisposable
             // list ordered by old access times would evict entries read since. The check below schedules another round.
             var toFree = Size - target;
             var now = _clock.NowMilliseconds;
-            var victims = _entries!
-                .OrderBy(pair => now >= pair.Value.ExpiresAt ? 0 : 1)
-                .ThenBy(pair => pair.Value.LastAccess)
+            var victims = _partitions!.Values
+                .SelectMany(partition => partition.Entries.Select(pair => (Partition: partition, Id: pair.Key, Slot: pair.Value)))
+                .OrderBy(victim => now >= victim.Slot.ExpiresAt ? 0 : 1)
+                .ThenBy(victim => victim.Slot.LastAccess)
                 .ToList();
-            foreach (var (key, slot) in victims)
+            foreach (var (partition, id, slot) in victims)
             {
                 if (toFree <= 0)
                 {
                     break;
                 }
 
-                if (RemoveSlot(key, slot))
+                if (RemoveSlot(partition, id, slot))
                 {
                     toFree -= slot.Size;
                 }
@@ -304,20 +344,18 @@ internal sealed class L1Cache : IDisposable
     }
 
     /// <summary>
-    /// Hashes the id alone (one string hash instead of three, and the part that differs between keys); equality still
-    /// compares every part, so keys of different tenants or namespaces never meet.
+    /// The entries of one tenant and namespace, keyed by id. A string-keyed dictionary with the default comparer hashes
+    /// with the runtime's fast non-randomized string hash and switches to the randomized one by itself when a bucket
+    /// collects too many collisions, so ids chosen by a caller cannot be made to collide on purpose; a dictionary keyed
+    /// by the whole <see cref="CacheKey"/> needed a comparer of its own and paid the randomized hash on every lookup,
+    /// about as much as the rest of a hit.
     /// </summary>
-    private sealed class KeyComparer : IEqualityComparer<CacheKey>
+    private sealed class Partition(string tenant, string @namespace)
     {
-        public static readonly KeyComparer Instance = new();
+        public string Tenant { get; } = tenant;
 
-        public bool Equals(CacheKey x, CacheKey y) =>
-            string.Equals(x.Id, y.Id, StringComparison.Ordinal)
-            && string.Equals(x.Namespace, y.Namespace, StringComparison.Ordinal)
-            && string.Equals(x.Tenant, y.Tenant, StringComparison.Ordinal);
+        public string Namespace { get; } = @namespace;
 
-        // string.GetHashCode is randomized per process: ids chosen by a caller cannot be made to collide on purpose.
-        // A default key (null parts) is looked up before it is validated: it must miss, not throw.
-        public int GetHashCode(CacheKey key) => key.Id?.GetHashCode() ?? 0;
+        public ConcurrentDictionary<string, Slot> Entries { get; } = new();
     }
 }

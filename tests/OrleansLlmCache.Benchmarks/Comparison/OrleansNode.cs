@@ -29,5 +29,5 @@ internal sealed class OrleansNode(ClientHost host) : ICacheNode
 
     public ValueTask DisposeAsync() => host.DisposeAsync();
 
-    private CacheKey Key(string key) => _cache.CreateKey(key.Replace('/', '.'));
+    private CacheKey Key(string key) => _cache.CreateKey(key);
 }

@@ -127,6 +127,56 @@ public sealed class L1CacheTests : IDisposable
     }
 
     [Fact]
+    public void TheConfiguredScopeAndOthers_AreKeptApart_AndClearedTogether()
+    {
+        // The configured tenant and namespace ("default"/"default") have a partition of their own, found by reference.
+        var home = new CacheKey("default", "default", "k1");
+        _l1.Set(home, Entry(10), _l1.Epoch);
+        _l1.Set(Key(1), Entry(20), _l1.Epoch);
+
+        Assert.Equal(10, _l1.TryGet(home)!.Response.Content.Length);
+        Assert.Equal(20, _l1.TryGet(Key(1))!.Response.Content.Length);
+
+        // The same scope spelt with other string instances finds the same entries.
+        Assert.NotNull(_l1.TryGet(new CacheKey(new string("default".AsSpan()), new string("default".AsSpan()), "k1")));
+        Assert.NotNull(_l1.TryGet(new CacheKey(new string("acme".AsSpan()), new string("docs".AsSpan()), "k1")));
+
+        _l1.Evict([home.ToGrainKey()]);
+        Assert.Null(_l1.TryGet(home));
+        Assert.NotNull(_l1.TryGet(Key(1)));
+
+        _l1.Set(home, Entry(10), _l1.Epoch);
+        _l1.Clear();
+        Assert.Equal(0, _l1.Count);
+        Assert.Equal(0, _l1.Size);
+    }
+
+    [Fact]
+    public async Task Compaction_DropsTheLeastRecentlyUsed_AcrossScopes()
+    {
+        var kept = new CacheKey("default", "default", "kept");
+        _l1.Set(kept, Entry(1024), _l1.Epoch);
+        for (var i = 1; i < 100; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(1));
+            Assert.NotNull(_l1.TryGet(kept));
+            _l1.Set(i % 2 == 0 ? Key(i) : new CacheKey("other", "docs", $"k{i}"), Entry(1024), _l1.Epoch);
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (_l1.Size > 64 * 1024 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.InRange(_l1.Size, 1, 64 * 1024);
+        Assert.NotNull(_l1.TryGet(kept));
+        Assert.NotNull(_l1.TryGet(new CacheKey("other", "docs", "k99")));
+        Assert.Null(_l1.TryGet(Key(2))); // among the least recently used, in another scope than the newest
+        Assert.Null(_l1.TryGet(new CacheKey("other", "docs", "k1")));
+    }
+
+    [Fact]
     public void AFlush_StopsAVerifiedEntry_EvenWithTheLeaseRenewedAtOnce()
     {
         _l1.Set(Key(1), Entry(10, tagVersion: 1), _l1.Epoch);
