@@ -21,8 +21,9 @@ if (scenario == "l1-hit")
 {
     // In process: the benchmark starts a silo and a client in its set-up, which BenchmarkDotNet's generated
     // out-of-process project could not reference as simply.
+    // Further arguments go to BenchmarkDotNet (for example --filter '*GetOrCreate*').
     var summary = BenchmarkRunner.Run<L1HitBenchmark>(
-        DefaultConfig.Instance.AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance)));
+        DefaultConfig.Instance.AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance)), args[1..]);
     return summary.HasCriticalValidationErrors ? 1 : 0;
 }
 

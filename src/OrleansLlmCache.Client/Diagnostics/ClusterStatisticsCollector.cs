@@ -14,6 +14,10 @@ internal sealed class ClusterStatisticsCollector(IOptions<LlmCacheOptions> optio
 {
     private readonly object _gate = new();
     private Dictionary<(string Namespace, string Model, string Outcome), Accumulator> _rows = [];
+
+    // The row recorded last: an app server's hits mostly land in the same one, found without hashing three strings.
+    private (string Namespace, string Model, string Outcome) _lastKey;
+    private Accumulator? _lastRow;
     private long[] _hits = new long[LatencyHistogram.Buckets];
     private long[] _misses = new long[LatencyHistogram.Buckets];
     private Dictionary<string, long> _missesByKey = new(StringComparer.Ordinal);
@@ -26,12 +30,11 @@ internal sealed class ClusterStatisticsCollector(IOptions<LlmCacheOptions> optio
 
     public void RecordHit(CacheKey key, string model, string layer, TimeSpan elapsed, long inputTokens, long outputTokens)
     {
-        var saved = options.Value.Prices.TryGetValue(model, out var price) ? price.Cost(inputTokens, outputTokens) : 0m;
         lock (_gate)
         {
             // Under the lock, like the drain: a histogram or map read before a drain swapped it would take the count
             // into a report already sent, and it would be lost.
-            Record(key.Namespace, model, layer, elapsed, inputTokens, outputTokens, saved, _hits);
+            Record(key.Namespace, model, layer, elapsed, inputTokens, outputTokens, _hits);
         }
     }
 
@@ -39,7 +42,6 @@ internal sealed class ClusterStatisticsCollector(IOptions<LlmCacheOptions> optio
     // RecordMissedRequestsForWarming is on (off, no prompt goes into a report), and at most once per key and report.
     public void RecordMiss(CacheKey key, string model, TimeSpan elapsed, long inputTokens, long outputTokens, Func<string?>? replayableRequest = null)
     {
-        var spent = options.Value.Prices.TryGetValue(model, out var price) ? price.Cost(inputTokens, outputTokens) : 0m;
         var grainKey = key.ToGrainKey();
 
         // Written down before taking the lock (it serializes the whole request); kept below only if still wanted.
@@ -51,7 +53,7 @@ internal sealed class ClusterStatisticsCollector(IOptions<LlmCacheOptions> optio
                 : null;
         lock (_gate)
         {
-            Record(key.Namespace, model, ClusterStatistics.MissOutcome, elapsed, inputTokens, outputTokens, spent, _misses);
+            Record(key.Namespace, model, ClusterStatistics.MissOutcome, elapsed, inputTokens, outputTokens, _misses);
             _missesByKey[grainKey] = _missesByKey.GetValueOrDefault(grainKey) + 1;
             if (request is not null && _requestsByKey.TryAdd(grainKey, request))
             {
@@ -71,12 +73,13 @@ internal sealed class ClusterStatisticsCollector(IOptions<LlmCacheOptions> optio
             }
 
             var report = new StatisticsReport(
-                [.. _rows.Select(r => new StatisticsRow(r.Key.Namespace, r.Key.Model, r.Key.Outcome, r.Value.Count, r.Value.Milliseconds, r.Value.InputTokens, r.Value.OutputTokens, r.Value.Dollars))],
+                [.. _rows.Select(r => new StatisticsRow(r.Key.Namespace, r.Key.Model, r.Key.Outcome, r.Value.Count, r.Value.Milliseconds, r.Value.InputTokens, r.Value.OutputTokens, Dollars(r.Key.Model, r.Value)))],
                 _hits,
                 _misses,
                 new Dictionary<string, long>(_missesByKey, StringComparer.Ordinal),
                 new Dictionary<string, string>(_requestsByKey, StringComparer.Ordinal));
             _rows = [];
+            (_lastKey, _lastRow) = (default, null);
             _hits = new long[LatencyHistogram.Buckets];
             _misses = new long[LatencyHistogram.Buckets];
             _missesByKey = new(StringComparer.Ordinal);
@@ -86,19 +89,32 @@ internal sealed class ClusterStatisticsCollector(IOptions<LlmCacheOptions> optio
         }
     }
 
+    // A price is linear in the tokens, so a row's dollars are priced once, from its token sums, when it is reported
+    // (not with decimal arithmetic on every hit).
+    private decimal Dollars(string model, Accumulator row) =>
+        options.Value.Prices.TryGetValue(model, out var price) ? price.Cost(row.InputTokens, row.OutputTokens) : 0m;
+
     // Called under _gate, with the histogram field read under it too.
-    private void Record(string @namespace, string model, string outcome, TimeSpan elapsed, long inputTokens, long outputTokens, decimal dollars, long[] histogram)
+    private void Record(string @namespace, string model, string outcome, TimeSpan elapsed, long inputTokens, long outputTokens, long[] histogram)
     {
-        if (!_rows.TryGetValue((@namespace, model, outcome), out var row))
+        var row = _lastRow;
+        if (row is null
+            || !string.Equals(_lastKey.Namespace, @namespace, StringComparison.Ordinal)
+            || !string.Equals(_lastKey.Model, model, StringComparison.Ordinal)
+            || !string.Equals(_lastKey.Outcome, outcome, StringComparison.Ordinal))
         {
-            _rows[(@namespace, model, outcome)] = row = new Accumulator();
+            if (!_rows.TryGetValue((@namespace, model, outcome), out row))
+            {
+                _rows[(@namespace, model, outcome)] = row = new Accumulator();
+            }
+
+            (_lastKey, _lastRow) = ((@namespace, model, outcome), row);
         }
 
         row.Count++;
         row.Milliseconds += elapsed.TotalMilliseconds;
         row.InputTokens += inputTokens;
         row.OutputTokens += outputTokens;
-        row.Dollars += dollars;
         histogram[LatencyHistogram.BucketOf(elapsed)]++;
     }
 
@@ -108,6 +124,5 @@ internal sealed class ClusterStatisticsCollector(IOptions<LlmCacheOptions> optio
         public double Milliseconds;
         public long InputTokens;
         public long OutputTokens;
-        public decimal Dollars;
     }
 }

@@ -21,17 +21,19 @@ public static class NamespacePolicies
     public static NamespacePolicy? Resolve(LlmCacheOptions options, string @namespace)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return Longest(options.Policies, @namespace) ?? Longest(Defaults, @namespace);
+        return Longest(options.Policies, @namespace) ?? Longest(DefaultPolicies, @namespace);
     }
 
-    private static NamespacePolicy? Longest(IEnumerable<KeyValuePair<string, NamespacePolicy>> policies, string @namespace)
+    private static readonly Dictionary<string, NamespacePolicy> DefaultPolicies = (Dictionary<string, NamespacePolicy>)Defaults;
+
+    // Runs on every GetOrCreate, hits included: no string built per policy, no boxed enumerator.
+    private static NamespacePolicy? Longest(Dictionary<string, NamespacePolicy> policies, string @namespace)
     {
         NamespacePolicy? best = null;
         var bestLength = -1;
         foreach (var (prefix, policy) in policies)
         {
-            var matches = @namespace == prefix || @namespace.StartsWith(prefix + ":", StringComparison.Ordinal);
-            if (matches && prefix.Length > bestLength)
+            if (prefix.Length > bestLength && Covers(prefix, @namespace))
             {
                 (best, bestLength) = (policy, prefix.Length);
             }
@@ -39,4 +41,9 @@ public static class NamespacePolicies
 
         return best;
     }
+
+    // The namespace itself, or one below it: "code_analysis" covers "code_analysis:python", not "code_analysisx".
+    private static bool Covers(string prefix, string @namespace) =>
+        @namespace.StartsWith(prefix, StringComparison.Ordinal)
+        && (@namespace.Length == prefix.Length || @namespace[prefix.Length] == ':');
 }

@@ -53,6 +53,39 @@ public sealed class ClusterStatisticsCollectorTests
         Assert.Equal(2 * Expected, reports.Sum(r => r.Rows.Sum(row => row.Count)));
     }
 
+    [Fact]
+    public void EachRow_IsPricedFromItsOwnTokens_AtItsModelsPrice()
+    {
+        var collector = new ClusterStatisticsCollector(Options.Create(new LlmCacheOptions()));
+        var docs = new CacheKey("acme", "docs", "k1");
+        var code = new CacheKey("acme", "code", "k1");
+
+        // Interleaved, so that consecutive records change row: each must still land in its own.
+        for (var i = 0; i < 3; i++)
+        {
+            collector.RecordHit(docs, "gpt-4", "l1", TimeSpan.FromMilliseconds(1), 1000, 500);
+            collector.RecordHit(code, "GPT-4", "l1", TimeSpan.FromMilliseconds(1), 2000, 0);
+            collector.RecordHit(docs, "gpt-4", "silo", TimeSpan.FromMilliseconds(1), 100, 100);
+            collector.RecordMiss(docs, "claude-3-5-sonnet", TimeSpan.FromMilliseconds(1), 1000, 1000);
+            collector.RecordHit(docs, "a-model-without-a-price", "l1", TimeSpan.FromMilliseconds(1), 1000, 1000);
+        }
+
+        var rows = collector.Drain()!.Rows.ToDictionary(row => (row.Namespace, row.Model, row.Outcome));
+
+        Assert.Equal(5, rows.Count);
+        Assert.Equal(3 * 0.06m, rows[("docs", "gpt-4", "l1")].Dollars); // 1,000 in at $0.03, 500 out at $0.06 per 1,000
+        Assert.Equal(3 * 0.06m, rows[("code", "GPT-4", "l1")].Dollars); // prices are looked up ignoring case
+        Assert.Equal(3 * 0.009m, rows[("docs", "gpt-4", "silo")].Dollars);
+        Assert.Equal(3 * 0.018m, rows[("docs", "claude-3-5-sonnet", "miss")].Dollars);
+        Assert.Equal(0m, rows[("docs", "a-model-without-a-price", "l1")].Dollars);
+        Assert.All(rows.Values, row => Assert.Equal(3, row.Count));
+
+        // After a drain the next report starts from nothing, the row recorded last included.
+        collector.RecordHit(docs, "gpt-4", "l1", TimeSpan.FromMilliseconds(1), 1000, 500);
+        var next = Assert.Single(collector.Drain()!.Rows);
+        Assert.Equal((1L, 0.06m), (next.Count, next.Dollars));
+    }
+
     private static OrleansLlmCache.Statistics.StatisticsReport Snapshot(OrleansLlmCache.Statistics.StatisticsReport report) =>
         report with
         {
