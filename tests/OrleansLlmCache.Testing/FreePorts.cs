@@ -17,15 +17,26 @@ public static class FreePorts
     {
         lock (HandedOut)
         {
-            while (true)
+            // Probes that found a port handed out before stay open until a new one is found, so that the system does not
+            // offer that port again at once.
+            var rejected = new List<TcpListener>();
+            try
             {
-                using var listener = new TcpListener(IPAddress.Loopback, 0);
-                listener.Start();
-                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-                if (HandedOut.Add(port))
+                while (true)
                 {
-                    return port;
+                    var listener = new TcpListener(IPAddress.Loopback, 0);
+                    listener.Start();
+                    rejected.Add(listener);
+                    var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+                    if (HandedOut.Add(port))
+                    {
+                        return port;
+                    }
                 }
+            }
+            finally
+            {
+                rejected.ForEach(listener => listener.Stop());
             }
         }
     }

@@ -14,8 +14,8 @@ namespace OrleansLlmCache.Client.Caching;
 /// broadcasts.
 /// </summary>
 /// <remarks>
-/// A hit is on every request's path, so it allocates nothing and does as little as it can: one dictionary per tenant and
-/// namespace keyed by the id string (no key string built per lookup; see <see cref="Partition"/>), one reading of a coarse clock
+/// A hit is on every request's path, so it allocates nothing and does as little as it can: for the configured tenant and
+/// namespace a dictionary keyed by the id string (no key string built per lookup; see <see cref="_home"/>), one reading of a coarse clock
 /// (<see cref="CoarseClock"/>: expiry and lease deadlines are kept on its scale, brought forward by its margin), and no
 /// version lookups while the version table has not changed since the entry was last found current
 /// (<see cref="DependencyVersionTable.Generation"/>). When the byte budget is exceeded, the least recently used quarter
@@ -25,12 +25,18 @@ internal sealed class L1Cache : IDisposable
 {
     private const double CompactionPercentage = 0.25;
 
-    // Every partition ever used (they are not removed: a Set racing the removal of an emptied one would lose its entry
-    // and its bytes); their number is the number of tenant/namespace pairs this app server serves.
-    private readonly ConcurrentDictionary<(string Tenant, string Namespace), Partition>? _partitions;
+    // The entries of the configured tenant and namespace, where nearly every lookup of an app server lands, keyed by id.
+    // A string-keyed dictionary with the default comparer hashes with the runtime's fast non-randomized string hash and
+    // switches to the randomized one by itself when a bucket collects too many collisions, so ids chosen by a caller
+    // cannot be made to collide on purpose. Keyed by the whole CacheKey, as _others is, it needs a comparer of its own
+    // and pays the randomized hash on every lookup: about as much as the rest of a hit.
+    private readonly ConcurrentDictionary<string, Slot>? _home;
 
-    // The configured tenant and namespace: nearly every lookup of an app server is in them, found without a lookup.
-    private readonly Partition? _home;
+    // Every other tenant and namespace, in one dictionary: one per scope would cost a dictionary's fixed size for
+    // every tenant a multi-tenant app server ever served, outside the byte budget.
+    private readonly ConcurrentDictionary<CacheKey, Slot>? _others;
+    private readonly string _homeTenant;
+    private readonly string _homeNamespace;
     private readonly DependencyVersionTable _versions;
     private readonly CoarseClock _clock;
     private readonly long _sizeLimit;
@@ -44,25 +50,25 @@ internal sealed class L1Cache : IDisposable
         _versions = versions;
         _clock = versions.Clock;
         _sizeLimit = options.Value.L1SizeLimitBytes;
+        _homeTenant = options.Value.Tenant;
+        _homeNamespace = options.Value.Namespace;
         if (options.Value.L1Enabled)
         {
-            _partitions = new ConcurrentDictionary<(string, string), Partition>();
-            _home = new Partition(options.Value.Tenant, options.Value.Namespace);
-            _partitions[(_home.Tenant, _home.Namespace)] = _home;
+            _home = new ConcurrentDictionary<string, Slot>();
+            _others = new ConcurrentDictionary<CacheKey, Slot>(KeyComparer.Instance);
         }
     }
 
-    public bool Enabled => _partitions is not null;
+    public bool Enabled => _home is not null;
 
-    public int Count => _partitions?.Values.Sum(partition => partition.Entries.Count) ?? 0;
+    public int Count => (_home?.Count ?? 0) + (_others?.Count ?? 0);
 
     /// <summary>Bytes held, as estimated from the entries' text.</summary>
     public long Size => Interlocked.Read(ref _size);
 
     public CacheEntry? TryGet(CacheKey key)
     {
-        // A default key (null parts) is looked up before it is validated: it must miss, not throw.
-        if (Find(key) is not { } partition || key.Id is null || !partition.Entries.TryGetValue(key.Id, out var slot))
+        if (!TryGetSlot(key, out var slot))
         {
             return null;
         }
@@ -70,7 +76,7 @@ internal sealed class L1Cache : IDisposable
         var now = _clock.NowMilliseconds;
         if (now >= slot.ExpiresAt)
         {
-            RemoveSlot(partition, key.Id, slot);
+            RemoveSlot(key, slot);
             return null;
         }
 
@@ -115,7 +121,7 @@ internal sealed class L1Cache : IDisposable
     /// </summary>
     public void Set(CacheKey key, CacheEntry entry, long epoch)
     {
-        if (_partitions is null || !_versions.IsTrusted || Epoch != epoch)
+        if (_home is null || !_versions.IsTrusted || Epoch != epoch)
         {
             return;
         }
@@ -140,31 +146,12 @@ internal sealed class L1Cache : IDisposable
             return;
         }
 
-        var partition = Find(key) ?? _partitions.GetOrAdd((key.Tenant, key.Namespace), static scope => new Partition(scope.Tenant, scope.Namespace));
-        var entries = partition.Entries;
-        long size;
-        while (true)
-        {
-            // Not AddOrUpdate: its update delegate may run more than once under contention, and the byte count with it.
-            if (entries.TryGetValue(key.Id, out var replaced))
-            {
-                if (entries.TryUpdate(key.Id, slot, replaced))
-                {
-                    size = Interlocked.Add(ref _size, slot.Size - replaced.Size);
-                    break;
-                }
-            }
-            else if (entries.TryAdd(key.Id, slot))
-            {
-                size = Interlocked.Add(ref _size, slot.Size);
-                break;
-            }
-        }
+        var size = IsHome(key) ? Store(_home, key.Id, slot) : Store(_others!, key, slot);
 
         // A flush or an eviction that landed while this was being stored (after the checks above) may concern it.
         if (Epoch != epoch || !_versions.IsTrusted)
         {
-            RemoveSlot(partition, key.Id, slot);
+            RemoveSlot(key, slot);
             return;
         }
 
@@ -176,7 +163,12 @@ internal sealed class L1Cache : IDisposable
 
     public void Remove(CacheKey key)
     {
-        if (Find(key) is { } partition && key.Id is not null && partition.Entries.TryRemove(key.Id, out var removed))
+        if (_home is null || key.Id is null)
+        {
+            return;
+        }
+
+        if (IsHome(key) ? _home.TryRemove(key.Id, out var removed) : _others!.TryRemove(key, out removed))
         {
             Interlocked.Add(ref _size, -removed.Size);
         }
@@ -185,7 +177,7 @@ internal sealed class L1Cache : IDisposable
     /// <summary>Drops the entries named by grain keys (<c>tenant/namespace/id</c>), as broadcast by the hub.</summary>
     public void Evict(IReadOnlyList<string> grainKeys)
     {
-        if (_partitions is null)
+        if (_home is null)
         {
             return;
         }
@@ -202,26 +194,16 @@ internal sealed class L1Cache : IDisposable
 
     public void Clear()
     {
-        if (_partitions is null)
+        foreach (var (key, slot) in Slots())
         {
-            return;
-        }
-
-        foreach (var partition in _partitions.Values)
-        {
-            foreach (var (id, slot) in partition.Entries)
-            {
-                RemoveSlot(partition, id, slot);
-            }
+            RemoveSlot(key, slot);
         }
     }
 
     public void Dispose()
     {
-        foreach (var partition in _partitions?.Values ?? [])
-        {
-            partition.Entries.Clear();
-        }
+        _home?.Clear();
+        _others?.Clear();
     }
 
     private static bool TryParse(string grainKey, out CacheKey key)
@@ -238,30 +220,50 @@ internal sealed class L1Cache : IDisposable
         }
     }
 
-    // The key's partition, if this process ever stored an entry of its tenant and namespace.
-    private Partition? Find(CacheKey key)
+    // Ordinal equality checks the reference first: the configured strings, which keys built by CreateKey carry.
+    private bool IsHome(CacheKey key) =>
+        string.Equals(key.Namespace, _homeNamespace, StringComparison.Ordinal) && string.Equals(key.Tenant, _homeTenant, StringComparison.Ordinal);
+
+    // A default key (null parts) is looked up before it is validated: it must miss, not throw.
+    private bool TryGetSlot(CacheKey key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out Slot slot)
     {
-        var home = _home;
-        if (home is null)
+        if (_home is null || key.Id is null)
         {
-            return null;
+            slot = null;
+            return false;
         }
 
-        // Ordinal equality checks the reference first: the configured strings, which keys built by CreateKey carry.
-        if (string.Equals(key.Tenant, home.Tenant, StringComparison.Ordinal) && string.Equals(key.Namespace, home.Namespace, StringComparison.Ordinal))
-        {
-            return home;
-        }
+        return IsHome(key) ? _home.TryGetValue(key.Id, out slot) : _others!.TryGetValue(key, out slot);
+    }
 
-        return key.Tenant is not null && key.Namespace is not null && _partitions!.TryGetValue((key.Tenant, key.Namespace), out var partition)
-            ? partition
-            : null;
+    // Stores the slot and returns the byte count after it.
+    private long Store<TKey>(ConcurrentDictionary<TKey, Slot> entries, TKey key, Slot slot)
+        where TKey : notnull
+    {
+        while (true)
+        {
+            // Not AddOrUpdate: its update delegate may run more than once under contention, and the byte count with it.
+            if (entries.TryGetValue(key, out var replaced))
+            {
+                if (entries.TryUpdate(key, slot, replaced))
+                {
+                    return Interlocked.Add(ref _size, slot.Size - replaced.Size);
+                }
+            }
+            else if (entries.TryAdd(key, slot))
+            {
+                return Interlocked.Add(ref _size, slot.Size);
+            }
+        }
     }
 
     // Removes the slot only if it is still the one that was read: a concurrent Set may have replaced it.
-    private bool RemoveSlot(Partition partition, string id, Slot slot)
+    private bool RemoveSlot(CacheKey key, Slot slot)
     {
-        if (!partition.Entries.TryRemove(new KeyValuePair<string, Slot>(id, slot)))
+        var removed = IsHome(key)
+            ? _home!.TryRemove(new KeyValuePair<string, Slot>(key.Id, slot))
+            : _others!.TryRemove(new KeyValuePair<CacheKey, Slot>(key, slot));
+        if (!removed)
         {
             return false;
         }
@@ -269,6 +271,11 @@ internal sealed class L1Cache : IDisposable
         Interlocked.Add(ref _size, -slot.Size);
         return true;
     }
+
+    // Every entry with its key, the configured scope's given back their tenant and namespace.
+    private IEnumerable<(CacheKey Key, Slot Slot)> Slots() =>
+        (_home ?? []).Select(pair => (new CacheKey(_homeTenant, _homeNamespace, pair.Key), pair.Value))
+            .Concat((_others ?? []).Select(pair => (pair.Key, pair.Value)));
 
     private void Compact()
     {
@@ -290,19 +297,18 @@ internal sealed class L1Cache : IDisposable
             // list ordered by old access times would evict entries read since. The check below schedules another round.
             var toFree = Size - target;
             var now = _clock.NowMilliseconds;
-            var victims = _partitions!.Values
-                .SelectMany(partition => partition.Entries.Select(pair => (Partition: partition, Id: pair.Key, Slot: pair.Value)))
+            var victims = Slots()
                 .OrderBy(victim => now >= victim.Slot.ExpiresAt ? 0 : 1)
                 .ThenBy(victim => victim.Slot.LastAccess)
                 .ToList();
-            foreach (var (partition, id, slot) in victims)
+            foreach (var (key, slot) in victims)
             {
                 if (toFree <= 0)
                 {
                     break;
                 }
 
-                if (RemoveSlot(partition, id, slot))
+                if (RemoveSlot(key, slot))
                 {
                     toFree -= slot.Size;
                 }
@@ -344,18 +350,19 @@ internal sealed class L1Cache : IDisposable
     }
 
     /// <summary>
-    /// The entries of one tenant and namespace, keyed by id. A string-keyed dictionary with the default comparer hashes
-    /// with the runtime's fast non-randomized string hash and switches to the randomized one by itself when a bucket
-    /// collects too many collisions, so ids chosen by a caller cannot be made to collide on purpose; a dictionary keyed
-    /// by the whole <see cref="CacheKey"/> needed a comparer of its own and paid the randomized hash on every lookup,
-    /// about as much as the rest of a hit.
+    /// For the other scopes' dictionary: hashes the id alone (one string hash instead of three, and the part that differs
+    /// between keys); equality still compares every part, so keys of different tenants or namespaces never meet.
     /// </summary>
-    private sealed class Partition(string tenant, string @namespace)
+    private sealed class KeyComparer : IEqualityComparer<CacheKey>
     {
-        public string Tenant { get; } = tenant;
+        public static readonly KeyComparer Instance = new();
 
-        public string Namespace { get; } = @namespace;
+        public bool Equals(CacheKey x, CacheKey y) =>
+            string.Equals(x.Id, y.Id, StringComparison.Ordinal)
+            && string.Equals(x.Namespace, y.Namespace, StringComparison.Ordinal)
+            && string.Equals(x.Tenant, y.Tenant, StringComparison.Ordinal);
 
-        public ConcurrentDictionary<string, Slot> Entries { get; } = new();
+        // string.GetHashCode is randomized per process: ids chosen by a caller cannot be made to collide on purpose.
+        public int GetHashCode(CacheKey key) => key.Id?.GetHashCode() ?? 0;
     }
 }

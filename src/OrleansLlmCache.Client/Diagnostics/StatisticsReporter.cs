@@ -20,7 +20,19 @@ internal sealed partial class StatisticsReporter(IGrainFactory grains, ClusterSt
 
     private async Task<bool> SendAsync()
     {
-        if (collector.Drain() is not { } report)
+        StatisticsReport? report;
+        try
+        {
+            report = collector.Drain();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // An exception out of the background service would stop the app server's host: statistics never may.
+            ReportLost(logger, ex.Message);
+            return false;
+        }
+
+        if (report is null)
         {
             return false;
         }

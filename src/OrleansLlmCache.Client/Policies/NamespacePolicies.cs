@@ -9,13 +9,16 @@ namespace OrleansLlmCache.Client.Policies;
 /// </summary>
 public static class NamespacePolicies
 {
-    /// <summary>The seed's policies: content generation 24 h, code analysis no expiry, conversation state 1 h.</summary>
-    public static IReadOnlyDictionary<string, NamespacePolicy> Defaults { get; } = new Dictionary<string, NamespacePolicy>(StringComparer.Ordinal)
+    // Declared before Defaults, which hands it out: static fields are initialized in the order they are written.
+    private static readonly Dictionary<string, NamespacePolicy> DefaultPolicies = new(StringComparer.Ordinal)
     {
         [PromptTypes.Content] = new() { TimeToLive = TimeSpan.FromHours(24) },
         [PromptTypes.CodeAnalysis] = new() { NoExpiry = true },
         [PromptTypes.Conversation] = new() { TimeToLive = TimeSpan.FromHours(1) },
     };
+
+    /// <summary>The seed's policies: content generation 24 h, code analysis no expiry, conversation state 1 h.</summary>
+    public static IReadOnlyDictionary<string, NamespacePolicy> Defaults { get; } = DefaultPolicies;
 
     /// <summary>The policy for <paramref name="namespace"/>, or <see langword="null"/> when none applies.</summary>
     public static NamespacePolicy? Resolve(LlmCacheOptions options, string @namespace)
@@ -23,8 +26,6 @@ public static class NamespacePolicies
         ArgumentNullException.ThrowIfNull(options);
         return Longest(options.Policies, @namespace) ?? Longest(DefaultPolicies, @namespace);
     }
-
-    private static readonly Dictionary<string, NamespacePolicy> DefaultPolicies = (Dictionary<string, NamespacePolicy>)Defaults;
 
     // Runs on every GetOrCreate, hits included: no string built per policy, no boxed enumerator.
     private static NamespacePolicy? Longest(Dictionary<string, NamespacePolicy> policies, string @namespace)

@@ -86,6 +86,39 @@ public sealed class ClusterStatisticsCollectorTests
         Assert.Equal((1L, 0.06m), (next.Count, next.Dollars));
     }
 
+    [Fact]
+    public void RecordsLandInTheirOwnRow_WhenConsecutiveOnesDifferInOnePartOnly()
+    {
+        var collector = new ClusterStatisticsCollector(Options.Create(new LlmCacheOptions()));
+        var docs = new CacheKey("acme", "docs", "k1");
+        var code = new CacheKey("acme", "code", "k1");
+
+        collector.RecordHit(docs, "gpt-4", "l1", TimeSpan.FromMilliseconds(1), 1, 10);
+        collector.RecordHit(docs, "gpt-4", "l1", TimeSpan.FromMilliseconds(1), 1, 10); // the same row again
+        collector.RecordHit(docs, "gpt-4", "silo", TimeSpan.FromMilliseconds(1), 2, 20); // the outcome only
+        collector.RecordHit(code, "gpt-4", "silo", TimeSpan.FromMilliseconds(1), 3, 30); // the namespace only
+        collector.RecordHit(code, "claude-3-5-sonnet", "silo", TimeSpan.FromMilliseconds(1), 4, 40); // the model only
+        collector.RecordMiss(code, "claude-3-5-sonnet", TimeSpan.FromMilliseconds(1), 5, 50);
+
+        // An origin's answer served while the cluster is away is not validated: a missing model is counted, not fatal.
+        collector.RecordMiss(docs, null!, TimeSpan.FromMilliseconds(1), 6, 60);
+
+        var rows = collector.Drain()!.Rows.ToDictionary(row => (row.Namespace, row.Model, row.Outcome), row => (row.Count, row.InputTokens, row.OutputTokens));
+
+        Assert.Equal(
+            new Dictionary<(string, string, string), (long, long, long)>
+            {
+                [("docs", "gpt-4", "l1")] = (2, 2, 20),
+                [("docs", "gpt-4", "silo")] = (1, 2, 20),
+                [("code", "gpt-4", "silo")] = (1, 3, 30),
+                [("code", "claude-3-5-sonnet", "silo")] = (1, 4, 40),
+                [("code", "claude-3-5-sonnet", "miss")] = (1, 5, 50),
+                [("docs", "", "miss")] = (1, 6, 60),
+            },
+            rows);
+        Assert.Null(collector.Drain()); // nothing left after the drain
+    }
+
     private static OrleansLlmCache.Statistics.StatisticsReport Snapshot(OrleansLlmCache.Statistics.StatisticsReport report) =>
         report with
         {

@@ -129,7 +129,7 @@ public sealed class L1CacheTests : IDisposable
     [Fact]
     public void TheConfiguredScopeAndOthers_AreKeptApart_AndClearedTogether()
     {
-        // The configured tenant and namespace ("default"/"default") have a partition of their own, found by reference.
+        // The configured tenant and namespace ("default"/"default") are kept apart from the other scopes' entries.
         var home = new CacheKey("default", "default", "k1");
         _l1.Set(home, Entry(10), _l1.Epoch);
         _l1.Set(Key(1), Entry(20), _l1.Epoch);
@@ -137,7 +137,7 @@ public sealed class L1CacheTests : IDisposable
         Assert.Equal(10, _l1.TryGet(home)!.Response.Content.Length);
         Assert.Equal(20, _l1.TryGet(Key(1))!.Response.Content.Length);
 
-        // The same scope spelt with other string instances finds the same entries.
+        // The same scopes spelt with other string instances (equal text, not the same objects) find the same entries.
         Assert.NotNull(_l1.TryGet(new CacheKey(new string("default".AsSpan()), new string("default".AsSpan()), "k1")));
         Assert.NotNull(_l1.TryGet(new CacheKey(new string("acme".AsSpan()), new string("docs".AsSpan()), "k1")));
 
@@ -189,7 +189,12 @@ public sealed class L1CacheTests : IDisposable
     }
 
     [Fact]
-    public void ADefaultKey_Misses_WithoutThrowing() => Assert.Null(_l1.TryGet(default));
+    public void ADefaultKey_Misses_WithoutThrowing()
+    {
+        Assert.Null(_l1.TryGet(default));
+        Assert.Null(_l1.TryGet(new CacheKey("default", "default", null!))); // the configured scope, no id
+        _l1.Remove(new CacheKey("default", "default", null!));
+    }
 
     [Fact]
     public void AfterASuspend_TheLeaseLapsedOnTheWallClock_IsNoticed()
