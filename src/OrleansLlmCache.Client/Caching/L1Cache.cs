@@ -14,18 +14,18 @@ namespace OrleansLlmCache.Client.Caching;
 /// broadcasts.
 /// </summary>
 /// <remarks>
-/// A hit is on every request's path, so it allocates nothing and does as little as it can: for the configured tenant and
-/// namespace a dictionary keyed by the id string (no key string built per lookup; see <see cref="_home"/>), one reading of a coarse clock
-/// (<see cref="CoarseClock"/>: expiry and lease deadlines are kept on its scale, brought forward by its margin), and no
-/// version lookups while the version table has not changed since the entry was last found current
-/// (<see cref="DependencyVersionTable.Generation"/>). When the byte budget is exceeded, the least recently used quarter
-/// is dropped (expired entries first), as <c>MemoryCache</c> compaction did.
+/// A hit is on every request's path, so it allocates nothing and does as little as it can: for the configured tenant
+/// and namespace a dictionary keyed by the id string (no key string built per lookup; see <see cref="_home"/>), one
+/// reading of a coarse clock (<see cref="CoarseClock"/>: expiry and lease deadlines are kept on its scale, brought
+/// forward by its margin), and no version lookups while the version table has not changed since the entry was last
+/// found current (<see cref="DependencyVersionTable.Generation"/>). When the byte budget is exceeded, the least recently
+/// used quarter is dropped (expired entries first), as <c>MemoryCache</c> compaction did.
 /// </remarks>
 internal sealed class L1Cache : IDisposable
 {
     private const double CompactionPercentage = 0.25;
 
-    // The entries of the configured tenant and namespace, where nearly every lookup of an app server lands, keyed by id.
+    // The entries of the configured tenant and namespace, where nearly every lookup of an app server lands, by id.
     // A string-keyed dictionary with the default comparer hashes with the runtime's fast non-randomized string hash and
     // switches to the randomized one by itself when a bucket collects too many collisions, so ids chosen by a caller
     // cannot be made to collide on purpose. Keyed by the whole CacheKey, as _others is, it needs a comparer of its own

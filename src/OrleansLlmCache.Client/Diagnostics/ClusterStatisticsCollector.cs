@@ -30,7 +30,6 @@ internal sealed class ClusterStatisticsCollector(IOptions<LlmCacheOptions> optio
 
     public void RecordHit(CacheKey key, string model, string layer, TimeSpan elapsed, long inputTokens, long outputTokens)
     {
-        model ??= string.Empty; // see RecordMiss
         lock (_gate)
         {
             // Under the lock, like the drain: a histogram or map read before a drain swapped it would take the count
@@ -43,9 +42,6 @@ internal sealed class ClusterStatisticsCollector(IOptions<LlmCacheOptions> optio
     // RecordMissedRequestsForWarming is on (off, no prompt goes into a report), and at most once per key and report.
     public void RecordMiss(CacheKey key, string model, TimeSpan elapsed, long inputTokens, long outputTokens, Func<string?>? replayableRequest = null)
     {
-        // An origin's answer served while the cluster is away is not validated, so its model may be missing; a row
-        // without a model is still counted (a null one would make every later report fail when it is priced).
-        model ??= string.Empty;
         var grainKey = key.ToGrainKey();
 
         // Written down before taking the lock (it serializes the whole request); kept below only if still wanted.
@@ -99,8 +95,11 @@ internal sealed class ClusterStatisticsCollector(IOptions<LlmCacheOptions> optio
         options.Value.Prices.TryGetValue(model, out var price) ? price.Cost(row.InputTokens, row.OutputTokens) : 0m;
 
     // Called under _gate, with the histogram field read under it too.
-    private void Record(string @namespace, string model, string outcome, TimeSpan elapsed, long inputTokens, long outputTokens, long[] histogram)
+    private void Record(string @namespace, string? model, string outcome, TimeSpan elapsed, long inputTokens, long outputTokens, long[] histogram)
     {
+        // An origin's answer served while the cluster is away is not validated, so its model may be missing; a row
+        // without a model is still counted (a null one would make every later report fail when it is priced).
+        model ??= string.Empty;
         var row = _lastRow;
         if (row is null
             || !string.Equals(_lastKey.Namespace, @namespace, StringComparison.Ordinal)

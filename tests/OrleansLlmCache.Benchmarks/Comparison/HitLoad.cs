@@ -31,8 +31,8 @@ internal static class HitLoad
         {
             var mine = samples[caller];
             var count = 0L;
-            // The clock is read only around the sampled hits and every 64th hit for the end: each read costs about
-            // 25 ns, and three per hit would be as much as the fastest caches' lookups themselves.
+            // The clock is read only around the sampled hits and every 64th hit for the end: three reads per hit
+            // would cost as much as the fastest caches' lookups themselves.
             for (var i = caller; (count & 63) != 0 || Stopwatch.GetTimestamp() < end; i += callers)
             {
                 if (count % SampleEvery == 0 && count / SampleEvery < mine.Length)
