@@ -163,7 +163,7 @@ internal static class ComparisonBenchmark
 
                 // The run with the median throughput, whole (its latencies and costs belong together).
                 var figures = runs.OrderBy(r => r[2]).ElementAt(runs.Count / 2);
-                result.Hits[(size, callers)] = (figures[0], figures[1], figures[2], figures[3], figures[4], (int)figures[5], figures[6]);
+                result.Hits[(size, callers)] = (figures[0], figures[1], figures[2], figures[3], figures[4], (int)figures[5], figures[6], figures[7]);
             }
         }
 

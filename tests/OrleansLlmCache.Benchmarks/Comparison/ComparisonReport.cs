@@ -28,19 +28,19 @@ internal static class ComparisonReport
         {
             text.AppendLine($"| {result.Name} | " + string.Join(" | ", cells.Select(cell =>
             {
-                var (p50, p99, throughput, remote, _, _, _) = result.Hits[cell];
+                var (p50, p99, throughput, remote, _, _, _, _) = result.Hits[cell];
                 var network = remote is > 0.00005 and < 0.995 ? $" ({remote.ToString(remote < 0.01 ? "P2" : "P0", CultureInfo.InvariantCulture)} from the network)" : "";
                 return $"{Micros(p50)} / {Micros(p99)}, {throughput.ToString("N0", CultureInfo.InvariantCulture)}/s{network}";
             })) + " |");
         }
 
         text.AppendLine();
-        text.AppendLine("What one exact hit cost the app-server process: CPU time (all its threads, divided by the hits), allocated bytes, and its gen-0 collections during the measurement:");
+        text.AppendLine("What one exact hit cost the app-server process: CPU time (all its threads, divided by the hits), allocated bytes, and its gen-0 collections during the measurement; and how many of the machine's cores every other process (the contender's servers, the other app server, the harness) kept busy meanwhile:");
         text.AppendLine();
         Header("contender", cells.Select(CellName));
         foreach (var result in results)
         {
-            text.AppendLine($"| {result.Name} | " + string.Join(" | ", cells.Select(cell => Invariant($"{Nanos(result.Hits[cell].CpuNanos)} CPU, {result.Hits[cell].Bytes:N0} B, {result.Hits[cell].Collections:N0} GCs"))) + " |");
+            text.AppendLine($"| {result.Name} | " + string.Join(" | ", cells.Select(cell => Invariant($"{Nanos(result.Hits[cell].CpuNanos)} CPU, {result.Hits[cell].Bytes:N0} B, {result.Hits[cell].Collections:N0} GCs, others {result.Hits[cell].OtherCores:0.00} cores"))) + " |");
         }
 
         text.AppendLine();
@@ -57,20 +57,29 @@ internal static class ComparisonReport
             Line($"| {result.Name} | {1 - ((double)mixed.OriginCalls / mixed.Requests):P1} | {mixed.OriginCalls:N0} of {mixed.Requests:N0} | {Millis(mixed.P50)} | {Millis(mixed.P99)} | {result.Stampede.OriginCalls:N0} | {invalidation.Returned.TotalMilliseconds:N0} ms | {invalidation.StaleFirstPass:N0} of {invalidation.Reads:N0} | {(invalidation.Clean is { } clean ? $"{clean.TotalMilliseconds:N0} ms" : $"not within {settings.StaleWindow.TotalSeconds:0} s")} | {result.ColdStart.ToFirstHit.TotalMilliseconds:N0} ms (ready after {result.ColdStart.ToReady.TotalMilliseconds:N0} ms){(result.ColdStart.Hit ? "" : ", a miss")} |");
         }
 
-        if (results.FirstOrDefault(r => r.Kind == "seed") is not { } seed || results.FirstOrDefault(r => r.Kind == "fusion") is not { } fusion)
+        // A run of only some contenders (LLMCACHE_COMPARE_ONLY) gets the ratios and goals its contenders allow.
+        if (results.FirstOrDefault(r => r.Kind == "seed") is not { } seed)
         {
             return text.ToString();
         }
 
+        var fusion = results.FirstOrDefault(r => r.Kind == "fusion");
         text.AppendLine();
-        text.AppendLine("Ratios of exact hits: throughput and CPU time per hit relative to the seed design (throughput above 1: more hits per second; CPU above 1: more CPU per hit), p50 relative to FusionCache (below 1: faster):");
+        text.AppendLine(fusion is null
+            ? "Ratios of exact hits: throughput and CPU time per hit relative to the seed design (throughput above 1: more hits per second; CPU above 1: more CPU per hit):"
+            : "Ratios of exact hits: throughput and CPU time per hit relative to the seed design (throughput above 1: more hits per second; CPU above 1: more CPU per hit), p50 relative to FusionCache (below 1: faster):");
         text.AppendLine();
-        foreach (var (what, ratio) in new (string, Func<ContenderResult, (int, int), double>)[]
+        var ratios = new List<(string, Func<ContenderResult, (int, int), double>)>
         {
             ("throughput / seed", (r, c) => r.Hits[c].Throughput / seed.Hits[c].Throughput),
             ("CPU per hit / seed", (r, c) => r.Hits[c].CpuNanos / seed.Hits[c].CpuNanos),
-            ("p50 / FusionCache", (r, c) => r.Hits[c].P50 / fusion.Hits[c].P50),
-        })
+        };
+        if (fusion is not null)
+        {
+            ratios.Add(("p50 / FusionCache", (r, c) => r.Hits[c].P50 / fusion.Hits[c].P50));
+        }
+
+        foreach (var (what, ratio) in ratios)
         {
             Header(what, cells.Select(CellName));
             foreach (var result in results)
@@ -88,7 +97,7 @@ internal static class ComparisonReport
             var faster = cells.Count(c => result.Hits[c].Throughput >= seed.Hits[c].Throughput);
             var cheaper = cells.Count(c => result.Hits[c].CpuNanos <= seed.Hits[c].CpuNanos);
             var line = $"- {result.Name}: stale reads {result.Invalidation.StaleFirstPass} (goal 0); stampede origin calls {result.Stampede.OriginCalls} (goal 1); exact-hit throughput at least the seed design's in {faster} of {cells.Length} cells (CPU per hit at most the seed design's in {cheaper})";
-            if (result.Kind == "orleans-l1")
+            if (result.Kind == "orleans-l1" && fusion is not null)
             {
                 var within = cells.Count(c => result.Hits[c].P50 <= 2 * fusion.Hits[c].P50);
                 line += $"; p50 within 2x of FusionCache's memory hit in {within} of {cells.Length} cells";

@@ -6,9 +6,10 @@ internal sealed record ContenderResult(string Name, string Kind)
     /// <summary>
     /// Exact hits per payload size and callers: <c>Remote</c> is the share of hits that left the process, <c>Bytes</c>
     /// what the app server allocated per hit, <c>Collections</c> its gen-0 collections during the measurement,
-    /// <c>CpuNanos</c> the app-server process's CPU time per hit.
+    /// <c>CpuNanos</c> the app-server process's CPU time per hit, <c>OtherCores</c> how many cores every other process
+    /// on the machine kept busy meanwhile.
     /// </summary>
-    public Dictionary<(int Size, int Callers), (double P50, double P99, double Throughput, double Remote, double Bytes, int Collections, double CpuNanos)> Hits { get; } = [];
+    public Dictionary<(int Size, int Callers), (double P50, double P99, double Throughput, double Remote, double Bytes, int Collections, double CpuNanos, double OtherCores)> Hits { get; } = [];
 
     public (int Requests, int OriginCalls, double P50, double P99, TimeSpan Took) Mixed { get; set; }
 

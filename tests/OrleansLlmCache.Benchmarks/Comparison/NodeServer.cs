@@ -91,8 +91,8 @@ internal static class NodeServer
 
                 await HitLoad.RunAsync(callers, TimeSpan.FromSeconds(Math.Min(1, seconds / 2)), HitAsync);
                 remote = 0;
-                var (p50, p99, throughput, bytesPerHit, collections, cpuNanos) = await HitLoad.RunAsync(callers, TimeSpan.FromSeconds(seconds), HitAsync);
-                return Invariant($"ok {p50:0.###} {p99:0.###} {throughput:0} {remote / Math.Max(1, throughput * seconds):0.####} {bytesPerHit:0} {collections} {cpuNanos:0.#}");
+                var (p50, p99, throughput, bytesPerHit, collections, cpuNanos, otherCores) = await HitLoad.RunAsync(callers, TimeSpan.FromSeconds(seconds), HitAsync);
+                return Invariant($"ok {p50:0.###} {p99:0.###} {throughput:0} {remote / Math.Max(1, throughput * seconds):0.####} {bytesPerHit:0} {collections} {cpuNanos:0.#} {otherCores:0.###}");
             case "stampede":
                 // stampede KEY REQUESTS ORIGIN_MS TAG: concurrent requests for one missing key; origin calls made here.
                 var calls = 0;

@@ -31,8 +31,12 @@ internal static class QuietMachine
         return DateTime.UtcNow - started;
     }
 
-    // The first line of /proc/stat: "cpu user nice system idle iowait irq softirq steal ..." in clock ticks.
-    private static (long Busy, long Total) Read()
+    /// <summary>
+    /// The machine's busy and total clock ticks so far, summed over its CPUs: the first line of <c>/proc/stat</c>,
+    /// "cpu user nice system idle iowait irq softirq steal ...". Time stolen by the hypervisor counts as busy: the
+    /// processes here did not get it either.
+    /// </summary>
+    public static (long Busy, long Total) Read()
     {
         var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
             .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
