@@ -35,7 +35,7 @@ internal static class StatsCommand
         foreach (var group in stats.Rows.GroupBy(r => (r.Namespace, r.Model)))
         {
             long Count(string outcome) => group.Where(r => r.Outcome == outcome).Sum(r => r.Count);
-            var hits = group.Where(r => r.Outcome != ClusterStatistics.MissOutcome).ToList();
+            var hits = group.Where(r => ClusterStatistics.IsHit(r.Outcome)).ToList();
             var misses = group.Where(r => r.Outcome == ClusterStatistics.MissOutcome).ToList();
             var hitCount = hits.Sum(r => r.Count);
             var missCount = misses.Sum(r => r.Count);
@@ -54,10 +54,12 @@ internal static class StatsCommand
 
         console.Write(table);
 
-        // Embedding work belongs to a namespace, not to an origin model: savings net of it are shown per namespace.
-        var savings = new Table().Title("[bold]Savings net of the cache's own embedding work[/]")
+        // Embedding work belongs to a namespace, not to an origin model: savings net of it are shown per namespace, and so
+        // are warming's origin calls (paid only because the cache warmed those keys).
+        var savings = new Table().Title("[bold]Savings net of the cache's own embedding and warming work[/]")
             .AddColumn("namespace").AddColumn(new TableColumn("$ saved (gross)").RightAligned())
             .AddColumn(new TableColumn("texts / tokens embedded").RightAligned()).AddColumn(new TableColumn("$ embedding").RightAligned())
+            .AddColumn(new TableColumn("origin calls warming").RightAligned()).AddColumn(new TableColumn("$ warming").RightAligned())
             .AddColumn(new TableColumn("$ saved (net)").RightAligned());
         foreach (var name in stats.Rows.Select(r => r.Namespace).Concat(stats.Embedding.Select(e => e.Namespace)).Distinct().Order(StringComparer.Ordinal))
         {
@@ -67,14 +69,16 @@ internal static class StatsCommand
                 Dollars(stats.GrossSavedIn(name)),
                 $"{embedded.Sum(e => e.Texts):N0} / {embedded.Sum(e => e.Tokens):N0}",
                 Dollars(stats.EmbeddingCostIn(name)),
+                stats.Rows.Where(r => r.Namespace == name && r.Outcome == ClusterStatistics.WarmOutcome).Sum(r => r.Count).ToString("N0", CultureInfo.InvariantCulture),
+                Dollars(stats.WarmingSpentIn(name)),
                 Dollars(stats.NetSavedIn(name)));
         }
 
         console.Write(savings);
         console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
-            $"total: {stats.Hits:N0} hits, {stats.Misses:N0} misses, hit rate {stats.HitRate:P1}; p99 hit {LatencyHistogram.Percentile(stats.HitHistogram, 99).TotalMilliseconds:0.###} ms, p99 miss {LatencyHistogram.Percentile(stats.MissHistogram, 99).TotalMilliseconds:0.###} ms");
+            $"total: {stats.Hits:N0} hits, {stats.Misses:N0} misses, hit rate {stats.HitRate:P1}, {stats.Warmed:N0} origin calls by warming (not counted as requests); p99 hit {LatencyHistogram.Percentile(stats.HitHistogram, 99).TotalMilliseconds:0.###} ms, p99 miss {LatencyHistogram.Percentile(stats.MissHistogram, 99).TotalMilliseconds:0.###} ms");
         console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
-            $"saved {Dollars(stats.GrossSaved)} gross - {Dollars(stats.EmbeddingCost)} embedding = {Dollars(stats.NetSaved)} net; spent {Dollars(stats.Spent)} on misses");
+            $"saved {Dollars(stats.GrossSaved)} gross - {Dollars(stats.EmbeddingCost)} embedding - {Dollars(stats.WarmingSpent)} warming = {Dollars(stats.NetSaved)} net; spent {Dollars(stats.Spent)} on misses");
     }
 
     // Embedding costs are millionths of a dollar: below a cent, up to ten decimals rather than $0.00.

@@ -32,16 +32,19 @@ internal static class CachePageEndpoints
                 embeddingCost = stats.EmbeddingCost,
                 netSaved = stats.NetSaved,
                 dollarsSpent = stats.Spent,
+                warmed = stats.Warmed,
+                warmingSpent = stats.WarmingSpent,
                 p99HitMs = LatencyHistogram.Percentile(stats.HitHistogram, 99).TotalMilliseconds,
                 p99MissMs = LatencyHistogram.Percentile(stats.MissHistogram, 99).TotalMilliseconds,
                 namespaces = stats.Rows.Select(r => r.Namespace).Concat(stats.Embedding.Select(e => e.Namespace)).Distinct()
                     .Select(name => new
                     {
                         name,
-                        hits = stats.Rows.Where(r => r.Namespace == name && r.Outcome != ClusterStatistics.MissOutcome).Sum(r => r.Count),
+                        hits = stats.Rows.Where(r => r.Namespace == name && ClusterStatistics.IsHit(r.Outcome)).Sum(r => r.Count),
                         misses = stats.Rows.Where(r => r.Namespace == name && r.Outcome == ClusterStatistics.MissOutcome).Sum(r => r.Count),
                         grossSaved = stats.GrossSavedIn(name),
                         embeddingCost = stats.EmbeddingCostIn(name),
+                        warmingSpent = stats.WarmingSpentIn(name),
                         netSaved = stats.NetSavedIn(name),
                     })
                     .OrderByDescending(n => n.hits + n.misses)
@@ -72,7 +75,7 @@ internal static class CachePageEndpoints
           <div class="tiles">
             <div class="tile"><div class="v" id="hitRate">-</div><div class="l">Hit rate</div></div>
             <div class="tile"><div class="v" id="saved">-</div><div class="l">Dollars saved, net</div></div>
-            <div class="tile"><div class="v" id="gross">-</div><div class="l">Saved gross / embedding cost</div></div>
+            <div class="tile"><div class="v" id="gross">-</div><div class="l">Saved gross / embedding / warming cost</div></div>
             <div class="tile"><div class="v" id="spent">-</div><div class="l">Dollars spent on misses</div></div>
             <div class="tile"><div class="v" id="requests">-</div><div class="l">Requests (hits / misses)</div></div>
             <div class="tile"><div class="v" id="p99">-</div><div class="l">p99 hit / miss</div></div>
@@ -82,7 +85,7 @@ internal static class CachePageEndpoints
             <div class="card"><h2>Dollars saved (net) over time</h2><svg id="savedChart" viewBox="0 0 600 160" preserveAspectRatio="none"></svg><div class="axis" id="savedAxis"></div></div>
           </div>
           <div class="row" style="margin-top:16px">
-            <div class="card"><h2>Top namespaces</h2><table><thead><tr><th>namespace</th><th>hits</th><th>misses</th><th>saved gross</th><th>embedding</th><th>saved net</th></tr></thead><tbody id="namespaces"></tbody></table></div>
+            <div class="card"><h2>Top namespaces</h2><table><thead><tr><th>namespace</th><th>hits</th><th>misses</th><th>saved gross</th><th>embedding</th><th>warming</th><th>saved net</th></tr></thead><tbody id="namespaces"></tbody></table></div>
             <div class="card"><h2>Warming candidates</h2><table><thead><tr><th>key</th><th>misses</th></tr></thead><tbody id="candidates"></tbody></table></div>
           </div>
         <script>
@@ -102,7 +105,7 @@ internal static class CachePageEndpoints
             document.getElementById(id).textContent = `${time(points[0].at)} to ${time(points[points.length - 1].at)} UTC, ${range}`;
           }
           function rows(id, items, cells) {
-            document.getElementById(id).innerHTML = items.length === 0 ? '<tr><td colspan="6">none yet</td></tr>'
+            document.getElementById(id).innerHTML = items.length === 0 ? '<tr><td colspan="7">none yet</td></tr>'
               : items.map(i => '<tr>' + cells(i).map((c, k) => `<td class="${k ? 'n' : ''}">${c}</td>`).join('') + '</tr>').join('');
           }
           async function refresh() {
@@ -111,7 +114,7 @@ internal static class CachePageEndpoints
             const points = s.history.concat([{ at: s.at, hitRate: s.hitRate, grossSaved: s.grossSaved, netSaved: s.netSaved }]);
             document.getElementById('hitRate').textContent = (s.hitRate * 100).toFixed(1) + ' %';
             document.getElementById('saved').textContent = money(s.netSaved);
-            document.getElementById('gross').textContent = `${money(s.grossSaved)} / ${money(s.embeddingCost)}`;
+            document.getElementById('gross').textContent = `${money(s.grossSaved)} / ${money(s.embeddingCost)} / ${money(s.warmingSpent)}`;
             document.getElementById('spent').textContent = money(s.dollarsSpent);
             document.getElementById('requests').textContent = `${s.hits} / ${s.misses}`;
             document.getElementById('p99').textContent = `${s.p99HitMs.toFixed(2)} / ${s.p99MissMs.toFixed(0)} ms`;
@@ -121,7 +124,7 @@ internal static class CachePageEndpoints
             line(document.getElementById('savedChart'), points.map(h => h.netSaved), topSaved, '#0969da');
             axis('hitAxis', points, 'bottom 0 %, top 100 %');
             axis('savedAxis', points, `bottom $0, top ${money(topSaved)}`);
-            rows('namespaces', s.namespaces, n => [n.name || '(none named)', n.hits, n.misses, money(n.grossSaved), money(n.embeddingCost), money(n.netSaved)]);
+            rows('namespaces', s.namespaces, n => [n.name || '(none named)', n.hits, n.misses, money(n.grossSaved), money(n.embeddingCost), money(n.warmingSpent), money(n.netSaved)]);
             rows('candidates', s.candidates, c => [c.key, c.misses]);
             document.body.dataset.loaded = 'true';
           }

@@ -16,37 +16,56 @@ public sealed record ClusterStatistics(
     [property: Id(4)] IReadOnlyList<EmbeddingUsageRow> Embedding,
     [property: Id(5)] IReadOnlyList<StatisticsSnapshot> History)
 {
-    /// <summary>The outcome of a row that went to the origin; every other outcome is a hit of some layer.</summary>
+    /// <summary>The outcome of a row of requests that went to the origin.</summary>
     public const string MissOutcome = "miss";
 
+    /// <summary>
+    /// The outcome of a row of origin calls made by cache warming: neither hits nor misses (no one asked), but paid
+    /// for, so they count against the savings.
+    /// </summary>
+    public const string WarmOutcome = "warm";
+
+    /// <summary>Whether rows of <paramref name="outcome"/> are hits: every outcome but a miss and warming is a layer that answered.</summary>
+    public static bool IsHit(string outcome) => outcome != MissOutcome && outcome != WarmOutcome;
+
     /// <summary>Requests answered by the cache.</summary>
-    public long Hits => Rows.Where(r => r.Outcome != MissOutcome).Sum(r => r.Count);
+    public long Hits => Rows.Where(r => IsHit(r.Outcome)).Sum(r => r.Count);
 
     /// <summary>Requests that went to the origin.</summary>
     public long Misses => Rows.Where(r => r.Outcome == MissOutcome).Sum(r => r.Count);
+
+    /// <summary>Origin calls made by cache warming (not in <see cref="Hits"/>, <see cref="Misses"/> or <see cref="HitRate"/>).</summary>
+    public long Warmed => Rows.Where(r => r.Outcome == WarmOutcome).Sum(r => r.Count);
 
     /// <summary>Hits divided by requests; 0 before the first request.</summary>
     public double HitRate => Hits + Misses == 0 ? 0 : (double)Hits / (Hits + Misses);
 
     /// <summary>What the answers served from the cache would have cost at the origin (configured prices per model).</summary>
-    public decimal GrossSaved => Rows.Where(r => r.Outcome != MissOutcome).Sum(r => r.Dollars);
+    public decimal GrossSaved => Rows.Where(r => IsHit(r.Outcome)).Sum(r => r.Dollars);
 
     /// <summary>What the origin was paid for misses.</summary>
     public decimal Spent => Rows.Where(r => r.Outcome == MissOutcome).Sum(r => r.Dollars);
 
+    /// <summary>What the origin was paid for warming: a cost of the cache, like embeddings (without it no one would have paid).</summary>
+    public decimal WarmingSpent => Rows.Where(r => r.Outcome == WarmOutcome).Sum(r => r.Dollars);
+
     /// <summary>What the cache itself spent embedding prompts for semantic lookups.</summary>
     public decimal EmbeddingCost => Embedding.Sum(e => e.Dollars);
 
-    /// <summary><see cref="GrossSaved"/> less <see cref="EmbeddingCost"/>: what the cache really saved.</summary>
-    public decimal NetSaved => GrossSaved - EmbeddingCost;
+    /// <summary><see cref="GrossSaved"/> less <see cref="EmbeddingCost"/> and <see cref="WarmingSpent"/>: what the cache really saved.</summary>
+    public decimal NetSaved => GrossSaved - EmbeddingCost - WarmingSpent;
 
     /// <summary>What hits in <paramref name="namespace"/> saved at origin prices.</summary>
     public decimal GrossSavedIn(string @namespace) =>
-        Rows.Where(r => r.Namespace == @namespace && r.Outcome != MissOutcome).Sum(r => r.Dollars);
+        Rows.Where(r => r.Namespace == @namespace && IsHit(r.Outcome)).Sum(r => r.Dollars);
 
     /// <summary>What embeddings for <paramref name="namespace"/> cost.</summary>
     public decimal EmbeddingCostIn(string @namespace) => Embedding.Where(e => e.Namespace == @namespace).Sum(e => e.Dollars);
 
-    /// <summary>What hits in <paramref name="namespace"/> saved, less what its embeddings cost.</summary>
-    public decimal NetSavedIn(string @namespace) => GrossSavedIn(@namespace) - EmbeddingCostIn(@namespace);
+    /// <summary>What warming <paramref name="namespace"/> paid the origin.</summary>
+    public decimal WarmingSpentIn(string @namespace) =>
+        Rows.Where(r => r.Namespace == @namespace && r.Outcome == WarmOutcome).Sum(r => r.Dollars);
+
+    /// <summary>What hits in <paramref name="namespace"/> saved, less what its embeddings and its warming cost.</summary>
+    public decimal NetSavedIn(string @namespace) => GrossSavedIn(@namespace) - EmbeddingCostIn(@namespace) - WarmingSpentIn(@namespace);
 }

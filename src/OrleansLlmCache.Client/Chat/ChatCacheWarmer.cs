@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.AI;
 using OrleansLlmCache.Client.Caching;
+using OrleansLlmCache.Client.Warming;
 using OrleansLlmCache.Keys;
 
 namespace OrleansLlmCache.Client.Chat;
@@ -28,6 +29,8 @@ public sealed class ChatCacheWarmer(ILlmCache cache, IChatClient origin, string?
             new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
             async (item, ct) =>
             {
+                // This body is an async method of its own: the mark covers its requests and ends with it.
+                WarmingScope.Enter();
                 try
                 {
                     var key = KeyOf(item.request);

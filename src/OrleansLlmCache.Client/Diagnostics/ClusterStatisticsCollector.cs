@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using OrleansLlmCache.Client.Caching;
+using OrleansLlmCache.Client.Warming;
 using OrleansLlmCache.Keys;
 using OrleansLlmCache.Statistics;
 
@@ -30,6 +31,11 @@ internal sealed class ClusterStatisticsCollector(IOptions<LlmCacheOptions> optio
 
     public void RecordHit(CacheKey key, string model, string layer, TimeSpan elapsed, long inputTokens, long outputTokens)
     {
+        if (WarmingScope.IsActive)
+        {
+            return; // not a request anyone made (WarmingScope)
+        }
+
         lock (_gate)
         {
             // Under the lock, like the drain: a histogram or map read before a drain swapped it would take the count
@@ -42,6 +48,18 @@ internal sealed class ClusterStatisticsCollector(IOptions<LlmCacheOptions> optio
     // RecordMissedRequestsForWarming is on (off, no prompt goes into a report), and at most once per key and report.
     public void RecordMiss(CacheKey key, string model, TimeSpan elapsed, long inputTokens, long outputTokens, Func<string?>? replayableRequest = null)
     {
+        if (WarmingScope.IsActive)
+        {
+            // Warming's origin call: counted and priced in a row of its own, outside the miss histogram and the misses
+            // per key that choose what to warm.
+            lock (_gate)
+            {
+                Record(key.Namespace, model, ClusterStatistics.WarmOutcome, elapsed, inputTokens, outputTokens, histogram: null);
+            }
+
+            return;
+        }
+
         var grainKey = key.ToGrainKey();
 
         // Written down before taking the lock (it serializes the whole request); kept below only if still wanted.
@@ -95,7 +113,7 @@ internal sealed class ClusterStatisticsCollector(IOptions<LlmCacheOptions> optio
         options.Value.Prices.TryGetValue(model, out var price) ? price.Cost(row.InputTokens, row.OutputTokens) : 0m;
 
     // Called under _gate, with the histogram field read under it too.
-    private void Record(string @namespace, string? model, string outcome, TimeSpan elapsed, long inputTokens, long outputTokens, long[] histogram)
+    private void Record(string @namespace, string? model, string outcome, TimeSpan elapsed, long inputTokens, long outputTokens, long[]? histogram)
     {
         // An origin's answer served while the cluster is away is not validated, so its model may be missing; a row
         // without a model is still counted (a null one would make every later report fail when it is priced).
@@ -118,7 +136,10 @@ internal sealed class ClusterStatisticsCollector(IOptions<LlmCacheOptions> optio
         row.Milliseconds += elapsed.TotalMilliseconds;
         row.InputTokens += inputTokens;
         row.OutputTokens += outputTokens;
-        histogram[LatencyHistogram.BucketOf(elapsed)]++;
+        if (histogram is not null)
+        {
+            histogram[LatencyHistogram.BucketOf(elapsed)]++;
+        }
     }
 
     private sealed class Accumulator

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using OrleansLlmCache.Client.Warming;
 
 namespace OrleansLlmCache.Client.Diagnostics;
 
@@ -19,6 +20,7 @@ public sealed class LlmCacheStatistics
     private long _hits;
     private long _l1Hits;
     private long _misses;
+    private long _warmed;
     private long _errorCount;
     private long _hitTicks;
     private long _missTicks;
@@ -29,7 +31,7 @@ public sealed class LlmCacheStatistics
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         var meter = meterFactory.Create(MeterName);
-        _requests = meter.CreateCounter<long>("llmcache.client.requests", "{request}", "Cache lookups by result (hit or miss).");
+        _requests = meter.CreateCounter<long>("llmcache.client.requests", "{request}", "Cache lookups by result (hit or miss; warm: an origin call made by cache warming).");
         _duration = meter.CreateHistogram<double>("llmcache.client.duration", "ms", "Time to answer a request, by result; misses include the origin call.");
         _tokensSaved = meter.CreateCounter<long>("llmcache.client.tokens_saved", "{token}", "Origin tokens not paid for because a request hit.");
         _errors = meter.CreateCounter<long>("llmcache.client.errors", "{error}", "Calls to the cluster that failed or timed out (the request failed open).");
@@ -43,6 +45,12 @@ public sealed class LlmCacheStatistics
 
     /// <summary>Requests that went to the origin.</summary>
     public long Misses => Interlocked.Read(ref _misses);
+
+    /// <summary>
+    /// Origin calls made by cache warming (not requests: neither in <see cref="Misses"/> nor in <see cref="HitRate"/>;
+    /// a warming request that found its answer cached is not counted at all).
+    /// </summary>
+    public long Warmed => Interlocked.Read(ref _warmed);
 
     /// <summary>All requests counted.</summary>
     public long TotalRequests => Hits + Misses;
@@ -64,6 +72,11 @@ public sealed class LlmCacheStatistics
 
     internal void RecordHit(TimeSpan elapsed, long tokensSaved, string layer = "silo")
     {
+        if (WarmingScope.IsActive)
+        {
+            return;
+        }
+
         Interlocked.Increment(ref _hits);
         if (layer == "l1")
         {
@@ -79,6 +92,13 @@ public sealed class LlmCacheStatistics
 
     internal void RecordMiss(TimeSpan elapsed)
     {
+        if (WarmingScope.IsActive)
+        {
+            Interlocked.Increment(ref _warmed);
+            _requests.Add(1, new KeyValuePair<string, object?>("result", "warm"));
+            return;
+        }
+
         Interlocked.Increment(ref _misses);
         Interlocked.Add(ref _missTicks, elapsed.Ticks);
         _requests.Add(1, new KeyValuePair<string, object?>("result", "miss"));

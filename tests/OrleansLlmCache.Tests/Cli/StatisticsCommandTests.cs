@@ -85,13 +85,14 @@ public sealed class StatisticsCommandTests
     }
 
     [Fact]
-    public void Stats_ShowSavingsGrossEmbeddingAndNet_PerNamespaceAndInTotal()
+    public void Stats_ShowSavingsGrossEmbeddingWarmingAndNet_PerNamespaceAndInTotal()
     {
         var stats = new ClusterStatistics(
             [
                 new StatisticsRow("support", "gpt-4", "silo", 1, 1, 1000, 1000, 0.09m),
                 new StatisticsRow("support", "gpt-4", "semantic", 1, 4, 1000, 1000, 0.09m),
                 new StatisticsRow("support", "gpt-4", ClusterStatistics.MissOutcome, 1, 2000, 1000, 1000, 0.09m),
+                new StatisticsRow("support", "gpt-4", ClusterStatistics.WarmOutcome, 2, 3000, 2000, 2000, 0.18m),
             ],
             new long[LatencyHistogram.Buckets],
             new long[LatencyHistogram.Buckets],
@@ -106,7 +107,9 @@ public sealed class StatisticsCommandTests
 
         var output = writer.ToString();
         Assert.Contains("3 / 2,000,000", output, StringComparison.Ordinal); // texts / tokens embedded
-        Assert.Contains("saved $0.18 gross - $0.02 embedding = $0.16 net; spent $0.09 on misses", output, StringComparison.Ordinal);
+        // Warming's two origin calls are neither hits nor misses (the hit rate stays 2 of 3) but cost the savings $0.18.
+        Assert.Contains("total: 2 hits, 1 misses, hit rate 66.7 %, 2 origin calls by warming", output, StringComparison.Ordinal);
+        Assert.Contains("saved $0.18 gross - $0.02 embedding - $0.18 warming = -$0.02 net; spent $0.09 on misses", output, StringComparison.Ordinal);
     }
 
     // The CLI, pointed at the test's own silo.

@@ -159,6 +159,51 @@ public sealed class ScheduledCandidateWarmerTests(ClusterFixture fixture)
         Assert.NotNull(Assert.Single(candidates, c => c.Key == Key("untagged?").ToGrainKey()).Request);
     }
 
+    [Fact]
+    public async Task WarmingsOriginCalls_AreCountedAsWarming_NotAsRequests_AndCostTheNetSavings()
+    {
+        // A namespace of its own: the statistics grain's rows are per namespace, and every test of the cluster reports.
+        var ns = "warmstats" + Guid.NewGuid().ToString("N")[..8];
+        var origin = new TestChatClient();
+        var app = new ChatClientBuilder(origin).UseOrleansLlmCache(o => { o.Tenant = _tenant; o.Namespace = ns; }, fixture.Cache).Build();
+        var key = fixture.Cache.CreateKey(ChatCacheKey.TryCompute([new ChatMessage(ChatRole.User, "a?")], Options(), "test-model", out _)!, _tenant, ns);
+        for (var miss = 0; miss < 2; miss++)
+        {
+            await app.GetResponseAsync([new ChatMessage(ChatRole.User, "a?")], Options());
+            await fixture.Cache.RemoveAsync(key);
+        }
+
+        var services = fixture.Cluster.Client.ServiceProvider;
+        var reporter = services.GetRequiredService<StatisticsReporter>();
+        var local = services.GetRequiredService<LlmCacheStatistics>();
+        await reporter.FlushAsync();
+        var (missesBefore, hitsBefore, warmedBefore) = (local.Misses, local.Hits, local.Warmed);
+
+        var report = await new CandidateWarmer(fixture.Cache, fixture.Grains, origin)
+            .WarmAsync(new CandidateWarmingOptions { Threshold = 2, Tenant = _tenant });
+        Assert.Equal(1, report.Warmed);
+
+        // After warming, a user asks: a hit, counted as one (the warming mark did not outlive the warming run).
+        await app.GetResponseAsync([new ChatMessage(ChatRole.User, "a?")], Options());
+        await reporter.FlushAsync();
+
+        Assert.Equal((missesBefore, hitsBefore + 1, warmedBefore + 1), (local.Misses, local.Hits, local.Warmed));
+        var statistics = fixture.Grains.GetGrain<ICacheStatisticsGrain>(ICacheStatisticsGrain.Key);
+        var stats = await statistics.GetAsync();
+        var rows = stats.Rows.Where(r => r.Namespace == ns).ToList();
+        Assert.Equal(2, rows.Where(r => r.Outcome == ClusterStatistics.MissOutcome).Sum(r => r.Count));
+        Assert.Equal(1, rows.Where(r => r.Outcome == ClusterStatistics.WarmOutcome).Sum(r => r.Count));
+        Assert.Equal(1, rows.Where(r => ClusterStatistics.IsHit(r.Outcome)).Sum(r => r.Count));
+
+        // Warming is paid for (gpt-4 is priced by default), so it counts against the namespace's savings.
+        Assert.True(stats.WarmingSpentIn(ns) > 0, "warming's origin call is priced");
+        Assert.Equal(stats.GrossSavedIn(ns) - stats.EmbeddingCostIn(ns) - stats.WarmingSpentIn(ns), stats.NetSavedIn(ns));
+
+        // The miss analytics that chose the key saw its two user misses, not the warming call.
+        var candidate = Assert.Single(await statistics.GetCandidatesAsync(new CandidateQuery(1, Tenant: _tenant)), c => c.Key == key.ToGrainKey());
+        Assert.Equal(2, candidate.Misses);
+    }
+
     private static ChatOptions Options() => new() { ModelId = "gpt-4", Temperature = 0 };
 
     private CacheKey Key(string question) =>
