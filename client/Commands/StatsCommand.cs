@@ -69,7 +69,7 @@ internal static class StatsCommand
                 Dollars(stats.GrossSavedIn(name)),
                 $"{embedded.Sum(e => e.Texts):N0} / {embedded.Sum(e => e.Tokens):N0}",
                 Dollars(stats.EmbeddingCostIn(name)),
-                stats.Rows.Where(r => r.Namespace == name && r.Outcome == ClusterStatistics.WarmOutcome).Sum(r => r.Count).ToString("N0", CultureInfo.InvariantCulture),
+                stats.WarmedIn(name).ToString("N0", CultureInfo.InvariantCulture),
                 Dollars(stats.WarmingSpentIn(name)),
                 Dollars(stats.NetSavedIn(name)));
         }

@@ -42,12 +42,13 @@ internal static class CachePageEndpoints
                         name,
                         hits = stats.Rows.Where(r => r.Namespace == name && ClusterStatistics.IsHit(r.Outcome)).Sum(r => r.Count),
                         misses = stats.Rows.Where(r => r.Namespace == name && r.Outcome == ClusterStatistics.MissOutcome).Sum(r => r.Count),
+                        warmed = stats.WarmedIn(name),
                         grossSaved = stats.GrossSavedIn(name),
                         embeddingCost = stats.EmbeddingCostIn(name),
                         warmingSpent = stats.WarmingSpentIn(name),
                         netSaved = stats.NetSavedIn(name),
                     })
-                    .OrderByDescending(n => n.hits + n.misses)
+                    .OrderByDescending(n => n.hits + n.misses + n.warmed)
                     .Take(10),
                 history = stats.History.Select(h => new { at = h.At, hitRate = h.HitRate, grossSaved = h.GrossSaved, netSaved = h.NetSaved }),
                 candidates = candidates.Select(c => new { key = c.Key, misses = c.Misses }),

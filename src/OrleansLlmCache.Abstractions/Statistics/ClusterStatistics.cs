@@ -25,8 +25,16 @@ public sealed record ClusterStatistics(
     /// </summary>
     public const string WarmOutcome = "warm";
 
-    /// <summary>Whether rows of <paramref name="outcome"/> are hits: every outcome but a miss and warming is a layer that answered.</summary>
-    public static bool IsHit(string outcome) => outcome != MissOutcome && outcome != WarmOutcome;
+    /// <summary>The outcomes of hits: the layer that answered (an app server's L1, a silo's memory, storage, a wait for a
+    /// concurrent identical request, a semantic match).</summary>
+    public static IReadOnlyList<string> HitOutcomes { get; } = ["l1", "silo", "storage", "coalesced", "semantic"];
+
+    /// <summary>
+    /// Whether rows of <paramref name="outcome"/> are hits. Named, not "anything but a miss": an outcome a later version
+    /// adds (as <see cref="WarmOutcome"/> was) is then not counted as a hit, with savings, by a version that does not
+    /// know it.
+    /// </summary>
+    public static bool IsHit(string outcome) => HitOutcomes.Contains(outcome);
 
     /// <summary>Requests answered by the cache.</summary>
     public long Hits => Rows.Where(r => IsHit(r.Outcome)).Sum(r => r.Count);
@@ -61,6 +69,9 @@ public sealed record ClusterStatistics(
 
     /// <summary>What embeddings for <paramref name="namespace"/> cost.</summary>
     public decimal EmbeddingCostIn(string @namespace) => Embedding.Where(e => e.Namespace == @namespace).Sum(e => e.Dollars);
+
+    /// <summary>Origin calls made warming <paramref name="namespace"/>.</summary>
+    public long WarmedIn(string @namespace) => Rows.Where(r => r.Namespace == @namespace && r.Outcome == WarmOutcome).Sum(r => r.Count);
 
     /// <summary>What warming <paramref name="namespace"/> paid the origin.</summary>
     public decimal WarmingSpentIn(string @namespace) =>

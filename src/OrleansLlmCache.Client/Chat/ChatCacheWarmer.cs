@@ -29,8 +29,7 @@ public sealed class ChatCacheWarmer(ILlmCache cache, IChatClient origin, string?
             new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
             async (item, ct) =>
             {
-                // This body is an async method of its own: the mark covers its requests and ends with it.
-                WarmingScope.Enter();
+                using var warming = WarmingScope.Enter();
                 try
                 {
                     var key = KeyOf(item.request);

@@ -14,8 +14,19 @@ internal static class WarmingScope
     public static bool IsActive => Active.Value;
 
     /// <summary>
-    /// Marks the rest of the calling async method, and everything it awaits, as warming. The mark does not leak to the
-    /// method's caller: an async method's changes to an <see cref="AsyncLocal{T}"/> are undone when it returns.
+    /// Marks the calling flow, and everything it awaits, as warming until the returned value is disposed (then the mark
+    /// is what it was before). Use with <c>using</c>.
     /// </summary>
-    public static void Enter() => Active.Value = true;
+    public static Mark Enter()
+    {
+        var previous = Active.Value;
+        Active.Value = true;
+        return new Mark(previous);
+    }
+
+    /// <summary>Puts the mark back as it was when <see cref="Enter"/> was called.</summary>
+    public readonly struct Mark(bool previous) : IDisposable
+    {
+        public void Dispose() => Active.Value = previous;
+    }
 }

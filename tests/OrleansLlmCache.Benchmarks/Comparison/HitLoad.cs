@@ -60,7 +60,9 @@ internal static class HitLoad
         var (busy, ticks) = QuietMachine.Read();
         process.Refresh();
         var cpuNanos = (process.TotalProcessorTime - cpu).TotalNanoseconds;
-        var machineCores = ticks == machine.Total ? 0 : (double)(busy - machine.Busy) / (ticks - machine.Total) * Environment.ProcessorCount;
+        // Clock ticks are 10 ms per CPU: over a 2 s cell on two CPUs one tick is 0.005 cores, so figures of a few
+        // hundredths are a handful of ticks.
+        var machineCores = ticks == machine.Total ? 0 : (double)(busy - machine.Busy) / (ticks - machine.Total) * QuietMachine.CpuCount;
         var otherCores = Math.Max(0, machineCores - (cpuNanos / watch.Elapsed.TotalNanoseconds));
         var total = counts.Sum();
         var bytes = GC.GetTotalAllocatedBytes(precise: true) - allocated;

@@ -32,6 +32,13 @@ internal static class QuietMachine
     }
 
     /// <summary>
+    /// The CPUs that <see cref="Read"/> sums over: the <c>cpuN</c> lines of <c>/proc/stat</c>, every CPU of the machine
+    /// (<see cref="Environment.ProcessorCount"/> counts only those this process may use, under an affinity mask or a
+    /// container's quota).
+    /// </summary>
+    public static int CpuCount { get; } = File.ReadLines("/proc/stat").Count(line => line.Length > 3 && line.StartsWith("cpu", StringComparison.Ordinal) && char.IsAsciiDigit(line[3]));
+
+    /// <summary>
     /// The machine's busy and total clock ticks so far, summed over its CPUs: the first line of <c>/proc/stat</c>,
     /// "cpu user nice system idle iowait irq softirq steal ...". Time stolen by the hypervisor counts as busy: the
     /// processes here did not get it either.

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Options;
 using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Client.Diagnostics;
+using OrleansLlmCache.Client.Warming;
 using OrleansLlmCache.Keys;
+using OrleansLlmCache.Statistics;
 
 namespace OrleansLlmCache.Tests.Client;
 
@@ -51,6 +53,34 @@ public sealed class ClusterStatisticsCollectorTests
         Assert.Equal(Expected, reports.Sum(r => r.MissHistogram.Sum()));
         Assert.Equal(Expected, reports.Sum(r => r.HitHistogram.Sum()));
         Assert.Equal(2 * Expected, reports.Sum(r => r.Rows.Sum(row => row.Count)));
+    }
+
+    [Fact]
+    public async Task UnderTheWarmingMark_AnOriginCallIsAWarmRow_OutsideTheMissAnalytics_AndAHitIsNotCounted()
+    {
+        var collector = new ClusterStatisticsCollector(Options.Create(new LlmCacheOptions { RecordMissedRequestsForWarming = true }));
+        var key = new CacheKey("acme", "docs", "k1");
+        await Task.Run(() =>
+        {
+            using var warming = WarmingScope.Enter();
+            collector.RecordHit(key, "gpt-4", "l1", TimeSpan.FromMilliseconds(1), 10, 20);
+            collector.RecordMiss(key, "gpt-4", TimeSpan.FromSeconds(2), 10, 20, () => "the request");
+        });
+
+        // Outside the mark (here, and on the flow that started the warming) a miss is a miss again.
+        Assert.False(WarmingScope.IsActive);
+        collector.RecordMiss(key, "gpt-4", TimeSpan.FromSeconds(2), 10, 20);
+
+        var report = collector.Drain()!;
+        var warm = Assert.Single(report.Rows, r => r.Outcome == ClusterStatistics.WarmOutcome);
+        Assert.Equal(1, warm.Count);
+        Assert.True(warm.Dollars > 0, "warming is priced: it counts against the savings");
+        Assert.DoesNotContain(report.Rows, r => ClusterStatistics.IsHit(r.Outcome));
+        Assert.Equal(1, Assert.Single(report.Rows, r => r.Outcome == ClusterStatistics.MissOutcome).Count);
+        Assert.Equal(0, report.HitHistogram.Sum());
+        Assert.Equal(1, report.MissHistogram.Sum());
+        Assert.Equal(1, report.MissesByKey[key.ToGrainKey()]);
+        Assert.Empty(report.RequestsByKey);
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using OrleansLlmCache.Client.Diagnostics;
+using OrleansLlmCache.Client.Warming;
 using OrleansLlmCache.Model;
 using OrleansLlmCache.Tests.Infrastructure;
 
@@ -8,6 +10,46 @@ namespace OrleansLlmCache.Tests.Client;
 [Collection(ClusterCollection.Name)]
 public sealed class StatisticsTests(ClusterFixture fixture)
 {
+    [Fact]
+    public async Task UnderTheWarmingMark_AnOriginCallIsCountedAsWarming_OnTheMeterToo_AndAHitIsNotCounted()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meters = services.GetRequiredService<IMeterFactory>();
+        var statistics = new LlmCacheStatistics(meters);
+        var results = new List<string?>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            // Only this test's meter: other tests' app servers publish on meters of the same name.
+            if (instrument.Meter.Scope == meters && instrument.Name == "llmcache.client.requests")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "result")
+                {
+                    results.Add(tag.Value?.ToString());
+                }
+            }
+        });
+        listener.Start();
+
+        await Task.Run(() =>
+        {
+            using var warming = WarmingScope.Enter();
+            statistics.RecordHit(TimeSpan.FromMilliseconds(1), 30);
+            statistics.RecordMiss(TimeSpan.FromSeconds(2));
+        });
+        statistics.RecordMiss(TimeSpan.FromSeconds(2));
+
+        Assert.Equal((0L, 1L, 1L, 0L), (statistics.Hits, statistics.Misses, statistics.Warmed, statistics.TokensSaved));
+        Assert.Equal(["warm", "miss"], results);
+    }
+
     [Fact]
     public async Task HitsAndMisses_AreCounted_AndPublishedOnTheMeter()
     {
