@@ -10,6 +10,7 @@ using OrleansLlmCache.Benchmarks;
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- invalidation 0 [largest tag size]
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- compare [origin latency s] [tag entries] [file|-] [s per hit cell] [mixed requests]
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- l1-hit   (BenchmarkDotNet, in process)
+//        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- hit-scaling [seconds per row]
 var scenario = args.FirstOrDefault() ?? "exact-hits";
 if (scenario == "node")
 {
@@ -52,6 +53,9 @@ switch (scenario)
         }
 
         return 0;
+    case "hit-scaling":
+        await HitScalingBenchmark.RunAsync(TimeSpan.FromSeconds(args.Length > 1 ? seconds : 3));
+        return 0;
     case "invalidation":
         // Usage: ... -- invalidation [ignored] [largest size]
         await InvalidationBenchmark.RunAsync(keys >= 100_000 ? [10_000, 100_000] : [keys]);
@@ -91,6 +95,6 @@ switch (scenario)
         await SemanticBenchmark.RunAsync(sizes, queries, Console.Out);
         return 0;
     default:
-        Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: exact-hits, invalidation, compare, semantic, l1-hit.");
+        Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: exact-hits, invalidation, compare, semantic, l1-hit, hit-scaling.");
         return 2;
 }
