@@ -68,7 +68,7 @@ internal static class HitScalingBenchmark
         double Measure(Func<CacheKey, bool> hit, int threads, TimeSpan time)
         {
             long total = 0;
-            var end = Stopwatch.GetTimestamp() + (long)(time.TotalSeconds * Stopwatch.Frequency);
+            var end = 0L; // set once every thread exists, just before they are released together
             using var start = new Barrier(threads + 1);
             var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
             {
@@ -91,9 +91,9 @@ internal static class HitScalingBenchmark
                 Interlocked.Add(ref total, count);
             })).ToList();
             workers.ForEach(w => w.Start());
-            var watch = Stopwatch.StartNew();
+            end = Stopwatch.GetTimestamp() + (long)(time.TotalSeconds * Stopwatch.Frequency);
             start.SignalAndWait();
-            watch.Restart();
+            var watch = Stopwatch.StartNew();
             workers.ForEach(w => w.Join());
             return total / watch.Elapsed.TotalSeconds;
         }

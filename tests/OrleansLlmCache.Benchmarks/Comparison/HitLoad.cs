@@ -57,13 +57,12 @@ internal static class HitLoad
             counts[caller] = count;
         })));
         watch.Stop();
-        var (busy, ticks) = QuietMachine.Read();
+        var machineBusy = QuietMachine.BusyShare(machine, QuietMachine.Read());
         process.Refresh();
         var cpuNanos = (process.TotalProcessorTime - cpu).TotalNanoseconds;
         // Clock ticks are 10 ms per CPU: over a 2 s cell on two CPUs one tick is 0.005 cores, so figures of a few
         // hundredths are a handful of ticks.
-        var machineCores = ticks == machine.Total ? 0 : (double)(busy - machine.Busy) / (ticks - machine.Total) * QuietMachine.CpuCount;
-        var otherCores = Math.Max(0, machineCores - (cpuNanos / watch.Elapsed.TotalNanoseconds));
+        var otherCores = Math.Max(0, (machineBusy * QuietMachine.CpuCount) - (cpuNanos / watch.Elapsed.TotalNanoseconds));
         var total = counts.Sum();
         var bytes = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         var sorted = samples.SelectMany((s, caller) => s.Take((int)Math.Min(s.Length, (counts[caller] + SampleEvery - 1) / SampleEvery))).Order().ToArray();

@@ -18,18 +18,21 @@ internal static class QuietMachine
         var started = DateTime.UtcNow;
         var deadline = started + (limit ?? TimeSpan.FromSeconds(20));
         var quietWindows = 0;
-        var (busy, total) = Read();
+        var last = Read();
         while (quietWindows < 2 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(Window);
-            var (nowBusy, nowTotal) = Read();
-            var share = nowTotal == total ? 0 : (double)(nowBusy - busy) / (nowTotal - total);
-            quietWindows = share < busyShare ? quietWindows + 1 : 0;
-            (busy, total) = (nowBusy, nowTotal);
+            var now = Read();
+            quietWindows = BusyShare(last, now) < busyShare ? quietWindows + 1 : 0;
+            last = now;
         }
 
         return DateTime.UtcNow - started;
     }
+
+    /// <summary>The share of the machine's CPU time that was busy between two <see cref="Read"/>s, 0 to 1.</summary>
+    public static double BusyShare((long Busy, long Total) from, (long Busy, long Total) to) =>
+        to.Total == from.Total ? 0 : (double)(to.Busy - from.Busy) / (to.Total - from.Total);
 
     /// <summary>
     /// The CPUs that <see cref="Read"/> sums over: the <c>cpuN</c> lines of <c>/proc/stat</c>, every CPU of the machine
