@@ -27,6 +27,12 @@ public static class LlmCacheLimits
     /// <summary>Most tags on one entry: 32.</summary>
     public const int MaxTagsPerEntry = 32;
 
+    /// <summary>
+    /// Most keys in one batched read (<see cref="Grains.IEntryReaderGrain.GetManyAsync"/>): 1,024. The client sends
+    /// smaller batches; a larger one is refused so that no caller can make a silo build an unbounded response.
+    /// </summary>
+    public const int MaxKeysPerRead = 1024;
+
     /// <summary>Largest prompt accepted for hashing, in UTF-8 bytes: 4 MiB.</summary>
     public const int MaxPromptBytes = 4 * 1024 * 1024;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Model;
 using OrleansLlmCache.Testing;
@@ -72,6 +73,8 @@ internal static class ExactHitBenchmark
                     }, [redis.ProcessId, .. silos.Select(s => s.ProcessId)]));
                     Console.Error.WriteLine(results[^2].ToMarkdownRow());
                     Console.Error.WriteLine(results[^1].ToMarkdownRow());
+                    var batcher = client.Services.GetRequiredService<ClusterReadBatcher>();
+                    Console.Error.WriteLine($"batched reads so far: {batcher.Reads:N0} keys in {batcher.Batches:N0} batches through {batcher.Readers} readers, {batcher.ReadElsewhere:N0} answered by another silo");
                 }
             }
 

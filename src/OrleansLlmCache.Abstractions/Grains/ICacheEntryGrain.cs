@@ -15,6 +15,10 @@ public interface ICacheEntryGrain : IGrainWithStringKey
     [Alias("Get"), AlwaysInterleave]
     ValueTask<CacheEntry?> GetAsync();
 
+    /// <summary>As <see cref="GetAsync"/>, and names the silo holding the entry (for batched reads; see <see cref="IEntryReaderGrain"/>).</summary>
+    [Alias("Read"), AlwaysInterleave]
+    ValueTask<EntryRead> ReadAsync();
+
     /// <summary>
     /// Returns the live entry, or grants the caller the lease to compute it, or (while another caller holds the lease)
     /// waits up to <paramref name="maxWait"/> for that caller's result. A waiter whose leaseholder fails, releases the

@@ -21,6 +21,7 @@ internal sealed partial class GrainLlmCache(
     LlmCacheStatistics statistics,
     ClusterStatisticsCollector cluster,
     L1Cache l1,
+    ClusterReadBatcher batcher,
     ClusterReadiness readiness,
     ILogger<GrainLlmCache> logger) : ILlmCache
 {
@@ -71,7 +72,8 @@ internal sealed partial class GrainLlmCache(
         var epoch = l1.Epoch;
         try
         {
-            var entry = await Entry(key).GetAsync().AsTask().WaitAsync(_options.OperationTimeout, cancellationToken);
+            var read = _options.BatchReads ? ReadBatchedAsync(key) : ReadOneAsync(key);
+            var entry = await read.WaitAsync(_options.OperationTimeout, cancellationToken);
             if (entry is not null)
             {
                 l1.Set(key, entry, epoch);
@@ -320,6 +322,14 @@ internal sealed partial class GrainLlmCache(
         write.Validate();
         return write;
     }
+
+    private Task<CacheEntry?> ReadBatchedAsync(CacheKey key)
+    {
+        readiness.Ensure();
+        return batcher.TryRead(key.ToGrainKey(), out var read) ? read : ReadOneAsync(key);
+    }
+
+    private Task<CacheEntry?> ReadOneAsync(CacheKey key) => Entry(key).GetAsync().AsTask();
 
     private ICacheEntryGrain Entry(CacheKey key)
     {

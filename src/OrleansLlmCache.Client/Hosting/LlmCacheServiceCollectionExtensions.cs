@@ -51,6 +51,7 @@ public static class LlmCacheServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new DependencyVersionTable(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<L1Cache>();
+        services.TryAddSingleton<ClusterReadBatcher>();
         services.AddSingleton<ClientInvalidationListener>();
         services.AddHostedService(sp => sp.GetRequiredService<ClientInvalidationListener>());
         services.TryAddSingleton<ILlmCache, GrainLlmCache>();

@@ -25,5 +25,13 @@ public sealed class SiloCacheMetrics
 
     internal void Lookup(string result) => _lookups.Add(1, new KeyValuePair<string, object?>("result", result));
 
+    internal void Lookup(string result, int count)
+    {
+        if (count > 0)
+        {
+            _lookups.Add(count, new KeyValuePair<string, object?>("result", result));
+        }
+    }
+
     internal void Write() => _writes.Add(1);
 }

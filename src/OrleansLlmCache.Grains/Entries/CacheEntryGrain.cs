@@ -26,29 +26,31 @@ internal sealed partial class CacheEntryGrain(
     [FromKeyedServices(LlmCacheTime.ServiceKey)] TimeProvider time,
     DependencyVersionTable versions,
     IGrainFactory grains,
+    SiloEntryIndex index,
+    ILocalSiloDetails silo,
     Diagnostics.SiloCacheMetrics metrics,
     IOptions<CacheEntryGrainOptions> options,
     ILogger<CacheEntryGrain> logger) : Grain, ICacheEntryGrain
 {
     private readonly CacheEntryGrainOptions _options = options.Value;
 
-    // Hits since the state was last written: counted in memory, persisted with the next write or at deactivation,
-    // so that a hit never costs a storage write.
-    private long _unsavedHits;
+    // The state as this silo's batched reads see it, and the hits counted since the state was last written (by this
+    // activation and by those reads).
+    private readonly HeldEntry _held = new(state);
     private Lease? _lease;
-
-    // The first hit after an activation that read an entry from storage is a storage hit; later ones are memory hits.
-    private bool _loadedFromStorage;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _loadedFromStorage = state.RecordExists;
+        _held.MarkLoadedFromStorage(state.RecordExists);
+        index.Add(GrainKey, _held);
         return Task.CompletedTask;
     }
 
     private string GrainKey => this.GetPrimaryKeyString();
 
     public ValueTask<CacheEntry?> GetAsync() => TryServeAsync();
+
+    public async ValueTask<EntryRead> ReadAsync() => new(await TryServeAsync(), silo.SiloAddress);
 
     public async ValueTask<LeaseResult> GetOrLeaseAsync(TimeSpan maxWait, IReadOnlyList<string>? tags, IReadOnlyList<string>? dependencies, CancellationToken cancellationToken)
     {
@@ -159,18 +161,21 @@ internal sealed partial class CacheEntryGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        // First of all: once this activation is gone another may take writes for the key, and the index must not
+        // answer from this one's state by then.
+        index.Remove(GrainKey, _held);
         _lease?.Signal();
 
         // At silo shutdown the storage may already be gone (memory storage is itself made of grains); hit counts are
         // statistics and not worth a failing write then.
         if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown
-            && _unsavedHits > 0 && state.State.Response is not null && !IsExpired(time.GetUtcNow()))
+            && _held.UnsavedHits is > 0 and var unsaved && state.State.Response is not null && !IsExpired(time.GetUtcNow()))
         {
             try
             {
-                state.State.HitCount += _unsavedHits;
+                state.State.HitCount += unsaved;
                 await state.WriteStateAsync(cancellationToken);
-                _unsavedHits = 0;
+                _held.Saved(unsaved);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -203,16 +208,14 @@ internal sealed partial class CacheEntryGrain(
             return null; // built against a version that has since been invalidated
         }
 
-        var fromStorage = false;
-        if (countHit)
+        if (!countHit)
         {
-            _unsavedHits++;
-            fromStorage = _loadedFromStorage;
-            _loadedFromStorage = false;
-            metrics.Lookup(fromStorage ? "hit-storage" : "hit");
+            return HeldEntry.ToEntry(current, current.HitCount + _held.UnsavedHits);
         }
 
-        return ToEntry(current, current.HitCount + _unsavedHits) with { LoadedFromStorage = fromStorage };
+        var entry = _held.Serve(current);
+        metrics.Lookup(entry.LoadedFromStorage ? "hit-storage" : "hit");
+        return entry;
     }
 
     private bool IsExpired(DateTimeOffset now) => state.State.ExpiresAt is { } expires && expires <= now;
@@ -261,8 +264,7 @@ internal sealed partial class CacheEntryGrain(
             throw;
         }
 
-        _unsavedHits = 0;
-        _loadedFromStorage = false;
+        _held.Reset();
         metrics.Write();
         await RegisterAsync(key, dependencyKeys, state.State.ExpiresAt);
         await UnregisterAsync(previousMemberships.Except(dependencyKeys, StringComparer.Ordinal).ToList());
@@ -271,7 +273,7 @@ internal sealed partial class CacheEntryGrain(
             await EvictCopiesAsync(); // app servers may hold the old answer in L1
         }
 
-        return ToEntry(state.State, 0);
+        return HeldEntry.ToEntry(state.State, 0);
     }
 
     private async Task RegisterAsync(CacheKey key, List<string> dependencyKeys, DateTimeOffset? expiresAt)
@@ -294,11 +296,8 @@ internal sealed partial class CacheEntryGrain(
         }
 
         state.State = new CacheEntryState();
-        _unsavedHits = 0;
+        _held.Reset();
     }
-
-    private static CacheEntry ToEntry(CacheEntryState s, long hits) =>
-        new(s.Response!, s.CreatedAt, s.ExpiresAt, hits, s.Tags, s.Dependencies, s.Versions);
 
     /// <summary>A single-flight lease: who may call the origin, until when, and a signal for the waiters.</summary>
     private sealed class Lease(Guid id, DateTimeOffset expiresAt)

@@ -33,6 +33,9 @@ public static class LlmCacheSiloBuilderExtensions
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton<OrleansLlmCache.Grains.Diagnostics.SiloCacheMetrics>();
 
+        // The entries this silo's activations hold, for batched reads (EntryReaderGrain).
+        builder.Services.TryAddSingleton<OrleansLlmCache.Grains.Entries.SiloEntryIndex>();
+
         // This silo's copy of dependency versions, kept current by the invalidation hub.
         builder.Services.AddOptions<InvalidationOptions>().BindConfiguration(InvalidationOptions.SectionName);
         builder.Services.TryAddSingleton(sp => new DependencyVersionTable(sp.GetRequiredService<IGrainFactory>(), TimeProvider.System));

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Keys;
 using OrleansLlmCache.Model;
@@ -99,6 +100,41 @@ public sealed class MultiSiloClusterTests(BackendsFixture backends, ITestOutputH
         await ReadAllAsync(client.Cache, keys, TimeSpan.FromSeconds(30), "after a silo left and another joined");
     }
 
+    [Fact]
+    public async Task BatchedReads_LearnWhichSiloHoldsEachEntry_AndStayRight_WhenASiloLeaves()
+    {
+        var cluster = await StartClusterAsync();
+        // L1 off: every read crosses to the cluster through the batcher.
+        await using var client = await ClientHost.ConnectThroughRedisAsync(backends.Redis.ConnectionString, cluster.ClusterId, configure: o => o.L1Enabled = false);
+        var keys = await WriteEntriesAsync(client.Cache);
+        var batcher = client.Services.GetRequiredService<ClusterReadBatcher>();
+
+        // Each entry activated on the gateway that took its write, which is not the silo its key's hash picks among the
+        // readers for about two reads in three: those are answered by another silo once, and their answers teach the
+        // client where they are. A silo none of its readers reached yet costs a new reader and another pass.
+        var passes = 0;
+        long elsewhere;
+        do
+        {
+            elsewhere = batcher.ReadElsewhere;
+            await ReadAllConcurrentlyAsync(client.Cache, keys);
+            Assert.True(++passes <= 6, $"reads still went to the wrong silo after {passes} passes ({batcher.ReadElsewhere - elsewhere} in the last, {batcher.Readers} readers)");
+        }
+        while (batcher.ReadElsewhere != elsewhere);
+
+        var (batches, reads) = (batcher.Batches, batcher.Reads);
+        await ReadAllConcurrentlyAsync(client.Cache, keys);
+        output.WriteLine($"Learned in {passes} passes; then {batcher.Reads - reads} reads in {batcher.Batches - batches} batches, none answered by another silo; {batcher.Readers} readers.");
+        Assert.Equal(elsewhere, batcher.ReadElsewhere);
+        Assert.True(batcher.Batches - batches < batcher.Reads - reads, "concurrent reads share batches");
+        Assert.True(elsewhere > 0, "some entries were first read through another silo (else the test taught nothing)");
+
+        // A silo leaves: its entries reactivate elsewhere, hints that name it are stale, and every read is still right.
+        await cluster.Silos[0].StopAsync();
+        await ReadAllAsync(client.Cache, keys, TimeSpan.FromSeconds(30), "through the batcher after a silo left");
+        await ReadAllConcurrentlyAsync(client.Cache, keys);
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
@@ -106,6 +142,15 @@ public sealed class MultiSiloClusterTests(BackendsFixture backends, ITestOutputH
         foreach (var silo in _started)
         {
             await silo.DisposeAsync();
+        }
+    }
+
+    private static async Task ReadAllConcurrentlyAsync(ILlmCache cache, IReadOnlyList<CacheKey> keys)
+    {
+        var entries = await Task.WhenAll(keys.Select(k => cache.GetAsync(k).AsTask()));
+        for (var i = 0; i < keys.Count; i++)
+        {
+            Assert.Equal(Content(keys[i]), entries[i]?.Response.Content);
         }
     }
 

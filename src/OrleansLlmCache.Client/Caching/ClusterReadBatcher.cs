@@ -1,0 +1,327 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using OrleansLlmCache.Grains;
+using OrleansLlmCache.Model;
+
+namespace OrleansLlmCache.Client.Caching;
+
+/// <summary>
+/// Sends the cluster reads of all concurrent callers as one message per silo, the way StackExchange.Redis pipelines
+/// every caller's command over one connection: each <see cref="ReaderChannel"/> has one batch in flight, and callers
+/// that arrive meanwhile go out together in the next one. Without it every read is its own Orleans request, and on a
+/// loaded app server the per-message work and thread handoffs, not the lookup, set the latency.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A batch goes to an <see cref="IEntryReaderGrain"/> of this app server's own, activated on the gateway silo its
+/// calls arrive at, which answers from the entries that silo's activations hold and asks the entry grain for the rest. The
+/// client cannot choose a gateway, only a grain key: every reader key is pinned to one gateway connection by the
+/// Orleans client, so the batcher keeps several reader keys, learns from each answer which silo is behind it, and
+/// keeps a bounded map of hints from keys to the silo holding them. A key without a hint goes to the reader its hash
+/// picks, and an entry nobody holds yet activates there. A wrong or missing hint costs one silo-to-silo call, never a
+/// wrong answer: every read, local or not, is answered by the same checks as <see cref="ICacheEntryGrain.GetAsync"/>.
+/// </para>
+/// <para>Every caller gets its own timeout and cancellation; a batch that fails fails only its own callers.</para>
+/// </remarks>
+internal sealed class ClusterReadBatcher
+{
+    // Enough reader keys to find every silo of a small cluster at the first try (the Orleans client gives each new key
+    // the next gateway, round-robin); more are opened when a hint names a silo none of them reaches.
+    private const int InitialReaders = 4;
+    private const int MaxReaders = 32;
+    private const int MaxKeysPerBatch = 256;
+    private const int MaxHints = 100_000;
+
+    private readonly IGrainFactory _grains;
+    private readonly TimeSpan _timeout;
+    private readonly ConcurrentDictionary<string, SiloAddress> _hints = new(StringComparer.Ordinal);
+    private readonly Lock _growLock = new();
+    private readonly string _instance = Guid.NewGuid().ToString("N");
+    private ReaderSet? _readers;
+    private long _unavailableUntil;
+    private int _hintCount;
+    private long _batches;
+    private long _reads;
+    private long _readElsewhere;
+
+    public ClusterReadBatcher(IGrainFactory grains, IOptions<LlmCacheOptions> options)
+    {
+        _grains = grains;
+        _timeout = options.Value.OperationTimeout;
+    }
+
+    /// <summary>Batches sent so far.</summary>
+    public long Batches => Interlocked.Read(ref _batches);
+
+    /// <summary>Keys read so far.</summary>
+    public long Reads => Interlocked.Read(ref _reads);
+
+    /// <summary>Keys whose answer came from another silo than the reader's: reads a hint will send straight there next time.</summary>
+    public long ReadElsewhere => Interlocked.Read(ref _readElsewhere);
+
+    /// <summary>Reader keys in use.</summary>
+    public int Readers => Volatile.Read(ref _readers)?.All.Length ?? 0;
+
+    /// <summary>
+    /// Reads the live entry of <paramref name="grainKey"/> (or null) together with other callers' keys; false when the
+    /// cluster has no reader grain (its silos predate batched reads), and the caller reads the entry grain itself.
+    /// </summary>
+    public bool TryRead(string grainKey, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Task<CacheEntry?>? read)
+    {
+        if (Volatile.Read(ref _readers) is not { } readers && (readers = Open()) is null)
+        {
+            read = null;
+            return false;
+        }
+
+        read = Route(readers, grainKey).Enqueue(grainKey);
+        return true;
+    }
+
+    // Grain references can only be made once the client knows the cluster's grain types, so not at construction; and a
+    // cluster whose silos are older than this client has no reader grain (asked again every 30 s, for an upgrade).
+    private ReaderSet? Open()
+    {
+        if (Environment.TickCount64 < Interlocked.Read(ref _unavailableUntil))
+        {
+            return null;
+        }
+
+        lock (_growLock)
+        {
+            if (_readers is { } opened)
+            {
+                return opened;
+            }
+
+            try
+            {
+                var readers = new ReaderSet([.. Enumerable.Range(0, InitialReaders).Select(NewChannel)]);
+                Volatile.Write(ref _readers, readers);
+                return readers;
+            }
+            catch (ArgumentException)
+            {
+                Interlocked.Exchange(ref _unavailableUntil, Environment.TickCount64 + 30_000);
+                return null;
+            }
+        }
+    }
+
+    private ReaderChannel Route(ReaderSet readers, string grainKey)
+    {
+        if (!_hints.IsEmpty && _hints.TryGetValue(grainKey, out var holder))
+        {
+            if (readers.For(holder) is { } hinted)
+            {
+                return hinted;
+            }
+
+            // None of our readers has reached that silo yet: open one more (the client pins it to its next gateway).
+            readers = Grow(readers);
+        }
+
+        return readers.ByHash(grainKey);
+    }
+
+    private ReaderSet Grow(ReaderSet seen)
+    {
+        lock (_growLock)
+        {
+            var current = _readers!;
+            if (current != seen || current.All.Length >= MaxReaders || current.All.Any(c => c.Silo is null))
+            {
+                return current; // another caller grew it, it is full, or a reader has not answered yet
+            }
+
+            var grown = new ReaderSet([.. current.All, NewChannel(current.All.Length)]);
+            Volatile.Write(ref _readers, grown);
+            return grown;
+        }
+    }
+
+    // A reader answered from another silo than before (its first answer, or its gateway changed): route again.
+    private void Moved()
+    {
+        lock (_growLock)
+        {
+            Volatile.Write(ref _readers, new ReaderSet(_readers!.All));
+        }
+    }
+
+    // Keys of this process alone: another app server's reader with the same key would live on that one's gateway.
+    private ReaderChannel NewChannel(int index) => new(this, _grains.GetGrain<IEntryReaderGrain>($"{_instance}/{index}"));
+
+    private void Learn(ReaderChannel channel, string[] keys, EntryReadBatch batch)
+    {
+        if (!batch.Silo.Equals(channel.Silo))
+        {
+            channel.Silo = batch.Silo;
+            Moved();
+        }
+
+        Interlocked.Increment(ref _batches);
+        Interlocked.Add(ref _reads, keys.Length);
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var elsewhere = batch.HeldElsewhere?[i];
+            if (elsewhere is not null)
+            {
+                Interlocked.Increment(ref _readElsewhere);
+                if (_hints.TryAdd(keys[i], elsewhere))
+                {
+                    // Bounded: when full, start over rather than track recency on every read. Keys then go to the
+                    // reader their hash picks until their answers name their silo again.
+                    if (Interlocked.Increment(ref _hintCount) > MaxHints)
+                    {
+                        _hints.Clear();
+                        Interlocked.Exchange(ref _hintCount, 0);
+                    }
+                }
+                else
+                {
+                    _hints[keys[i]] = elsewhere;
+                }
+            }
+            else if (batch.Entries[i] is not null && !_hints.IsEmpty && _hints.TryGetValue(keys[i], out var hinted) && !hinted.Equals(batch.Silo))
+            {
+                _hints[keys[i]] = batch.Silo; // the entry moved here since the hint was learned
+            }
+        }
+    }
+
+    /// <summary>One reader key, so one gateway connection, with one batch in flight.</summary>
+    private sealed class ReaderChannel(ClusterReadBatcher owner, IEntryReaderGrain reader)
+    {
+        private readonly Lock _lock = new();
+        private List<Pending> _queue = [];
+        private bool _sending;
+        private SiloAddress? _silo;
+
+        /// <summary>The silo that answered this reader's last batch; null before the first.</summary>
+        public SiloAddress? Silo
+        {
+            get => Volatile.Read(ref _silo);
+            set => Volatile.Write(ref _silo, value);
+        }
+
+        public Task<CacheEntry?> Enqueue(string grainKey)
+        {
+            var pending = new Pending(grainKey);
+            bool start;
+            lock (_lock)
+            {
+                _queue.Add(pending);
+                start = !_sending;
+                _sending = true;
+            }
+
+            if (start)
+            {
+                _ = SendAllAsync();
+            }
+
+            return pending.Result.Task;
+        }
+
+        private async Task SendAllAsync()
+        {
+            while (true)
+            {
+                List<Pending> batch;
+                lock (_lock)
+                {
+                    if (_queue.Count == 0)
+                    {
+                        _sending = false;
+                        return;
+                    }
+
+                    if (_queue.Count <= MaxKeysPerBatch)
+                    {
+                        batch = _queue;
+                        _queue = [];
+                    }
+                    else
+                    {
+                        batch = _queue.GetRange(0, MaxKeysPerBatch);
+                        _queue.RemoveRange(0, MaxKeysPerBatch);
+                    }
+                }
+
+                await SendAsync(batch);
+
+                // Let the callers just answered run first (their continuations were queued to this thread, and a
+                // yield goes behind them): those that read again join the next batch instead of each sending alone.
+                await Task.Yield();
+            }
+        }
+
+        private async Task SendAsync(List<Pending> batch)
+        {
+            var keys = new string[batch.Count];
+            for (var i = 0; i < keys.Length; i++)
+            {
+                keys[i] = batch[i].Key;
+            }
+
+            try
+            {
+                // Bounded like any cluster call, so that a lost silo cannot hold the callers queued behind this batch.
+                var answer = await reader.GetManyAsync(keys).AsTask().WaitAsync(owner._timeout);
+                if (answer.Entries.Length != keys.Length)
+                {
+                    throw new InvalidOperationException($"A batched read of {keys.Length} keys was answered with {answer.Entries.Length} entries.");
+                }
+
+                owner.Learn(this, keys, answer);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Result.TrySetResult(answer.Entries[i]);
+                }
+            }
+            catch (Exception ex)
+            {
+                foreach (var pending in batch)
+                {
+                    pending.Result.TrySetException(ex);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The reader keys in use, and for keys without a hint, which reader their hash picks: of several readers on one
+    /// silo only the first is picked, so that all reads for a silo go out in the same batches.
+    /// </summary>
+    private sealed class ReaderSet(ReaderChannel[] all)
+    {
+        private readonly ReaderChannel[] _byHash = [.. all.Select(c => c.Silo is { } silo ? all.First(o => silo.Equals(o.Silo)) : c)];
+
+        public ReaderChannel[] All { get; } = all;
+
+        public ReaderChannel? For(SiloAddress silo)
+        {
+            foreach (var channel in All)
+            {
+                if (silo.Equals(channel.Silo))
+                {
+                    return channel;
+                }
+            }
+
+            return null;
+        }
+
+        public ReaderChannel ByHash(string grainKey) => _byHash[(uint)grainKey.GetHashCode() % (uint)_byHash.Length];
+    }
+
+    private sealed class Pending(string key)
+    {
+        public string Key { get; } = key;
+
+        // Callers continue on the thread pool, not on the thread that completes the batch: one caller's continuation
+        // must not delay the others' or the next batch.
+        public TaskCompletionSource<CacheEntry?> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansLlmCache.Grains.Hosting;
+using OrleansLlmCache.Invalidation;
+using OrleansLlmCache.Model;
+
+namespace OrleansLlmCache.Grains.Entries;
+
+/// <summary>
+/// The entries this silo's entry activations hold, by grain key, for <see cref="EntryReaderGrain"/>. An activation
+/// adds itself when it activates and removes itself first thing when it deactivates; in between the index reads the
+/// activation's own state (<see cref="HeldEntry"/>), so a write, removal or invalidation is seen by the index exactly
+/// when the grain sees it.
+/// </summary>
+internal sealed class SiloEntryIndex(
+    [FromKeyedServices(LlmCacheTime.ServiceKey)] TimeProvider time,
+    DependencyVersionTable versions)
+{
+    private readonly ConcurrentDictionary<string, HeldEntry> _held = new(StringComparer.Ordinal);
+    private long _served;
+
+    public int Count => _held.Count;
+
+    /// <summary>Reads answered from the index since the silo started (each batch adds its own once).</summary>
+    public long Served => Interlocked.Read(ref _served);
+
+    public bool Holds(string grainKey) => _held.ContainsKey(grainKey);
+
+    public void CountServed(int reads) => Interlocked.Add(ref _served, reads);
+
+    public void Add(string grainKey, HeldEntry entry) => _held[grainKey] = entry;
+
+    // Only this activation's own registration: a newer activation of the same key (after a quick deactivate and
+    // reactivate) must not be removed by the older one's late deactivation.
+    public void Remove(string grainKey, HeldEntry entry) => _held.TryRemove(new KeyValuePair<string, HeldEntry>(grainKey, entry));
+
+    /// <summary>
+    /// The live entry of <paramref name="grainKey"/>, counted as a hit of its activation, when an activation here holds
+    /// it and this silo can vouch for it; the caller records the hit in the silo's metrics.
+    /// </summary>
+    public CacheEntry? TryServe(string grainKey, DateTimeOffset now)
+    {
+        if (!_held.TryGetValue(grainKey, out var held) || held.LiveLocally(now, versions) is not { } live)
+        {
+            return null;
+        }
+
+        return held.Serve(live);
+    }
+
+    /// <summary>The cache's clock, for <see cref="TryServe"/>.</summary>
+    public DateTimeOffset Now => time.GetUtcNow();
+}
