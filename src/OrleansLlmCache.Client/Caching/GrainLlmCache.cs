@@ -144,12 +144,21 @@ internal sealed partial class GrainLlmCache(
         }
 
         var epoch = l1.Epoch;
-        ICacheEntryGrain grain;
+        ICacheEntryGrain? grain = null;
         LeaseResult lease;
         try
         {
-            grain = Entry(key);
-            lease = await AcquireAsync(grain, write, cancellationToken);
+            // A live entry is read together with other callers' reads (one message per silo); only a miss needs the
+            // key's single-flight lease, which costs a second call on a path that is about to wait for the origin.
+            if (_options.BatchReads && await ReadBatchedAsync(key).WaitAsync(_options.OperationTimeout, cancellationToken) is { } found)
+            {
+                lease = new LeaseResult(LeaseStatus.Hit, found);
+            }
+            else
+            {
+                grain = Entry(key);
+                lease = await AcquireAsync(grain, write, cancellationToken);
+            }
         }
         catch (Exception ex) when (IsClusterFailure(ex, cancellationToken))
         {
@@ -183,14 +192,14 @@ internal sealed partial class GrainLlmCache(
         catch (Exception ex)
         {
             Log.OriginFailed(logger, key.ToGrainKey(), ex);
-            await ReleaseQuietlyAsync(grain, lease.LeaseId, key);
+            await ReleaseQuietlyAsync(grain!, lease.LeaseId, key);
             throw;
         }
 
         try
         {
             // Built against the versions read when the lease was granted: an invalidation since then makes it miss.
-            var stored = await grain.CompleteLeaseAsync(lease.LeaseId, response, write with { Versions = lease.Versions })
+            var stored = await grain!.CompleteLeaseAsync(lease.LeaseId, response, write with { Versions = lease.Versions })
                 .AsTask().WaitAsync(_options.OperationTimeout, CancellationToken.None);
             l1.Set(key, stored, epoch);
         }

@@ -113,7 +113,8 @@ public sealed class CachePageBrowserTests(ITestOutputHelper output)
             await Task.Delay(500);
         }
 
-        // Per method: 4 GetOrCreateAsync calls on two keys are at least 4 GetOrLeaseAsync calls on the entry grains.
+        // Per method: 4 GetOrCreateAsync calls on two keys (L1 off) are 2 misses, each at least one GetOrLeaseAsync call on
+        // an entry grain; the 2 hits are answered from the silo's memory by the batched reader, without an entry call.
         var entryGrainType = root.GetProperty("simpleGrainStats").EnumerateArray()
             .Select(g => g.GetProperty("grainType").GetString()!).First(t => t.EndsWith("CacheEntryGrain", StringComparison.Ordinal));
 
@@ -126,12 +127,12 @@ public sealed class CachePageBrowserTests(ITestOutputHelper output)
                 .Where(method => method.Name.EndsWith(".GetOrLeaseAsync", StringComparison.Ordinal))
                 .SelectMany(method => method.Value.EnumerateObject())
                 .Sum(period => period.Value.GetProperty("count").GetInt64());
-            if (leaseCalls >= 4)
+            if (leaseCalls >= 2)
             {
                 break;
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"expected at least 4 GetOrLeaseAsync calls on {entryGrainType}, the dashboard has {leaseCalls}: {grainStats.RootElement}");
+            Assert.True(DateTime.UtcNow < deadline, $"expected at least 2 GetOrLeaseAsync calls on {entryGrainType}, the dashboard has {leaseCalls}: {grainStats.RootElement}");
             await Task.Delay(500);
         }
 
