@@ -42,6 +42,8 @@ internal static class ExactHitBenchmark
             await using var multiplexer = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
             var db = multiplexer.GetDatabase();
             var results = new List<LoadResult>();
+            var batcher = client.Services.GetRequiredService<ClusterReadBatcher>();
+            var seen = (Reads: 0L, Batches: 0L, Elsewhere: 0L);
             foreach (var size in new[] { 1024, 16 * 1024 })
             {
                 var payload = Payload(size);
@@ -73,8 +75,14 @@ internal static class ExactHitBenchmark
                     }, [redis.ProcessId, .. silos.Select(s => s.ProcessId)]));
                     Console.Error.WriteLine(results[^2].ToMarkdownRow());
                     Console.Error.WriteLine(results[^1].ToMarkdownRow());
-                    var batcher = client.Services.GetRequiredService<ClusterReadBatcher>();
-                    Console.Error.WriteLine($"batched reads so far: {batcher.Reads:N0} keys in {batcher.Batches:N0} batches through {batcher.Readers} readers, {batcher.ReadElsewhere:N0} answered by another silo");
+                    // How the client batched this row's reads (warm-up included), and how many went to a silo that did
+                    // not hold the entry (the first reads of a key, before the client learns where it lives).
+                    var (reads, batches, elsewhere) = (batcher.Reads, batcher.Batches, batcher.ReadElsewhere);
+                    Console.Error.WriteLine(
+                        $"  batched reads: {reads - seen.Reads:N0} keys in {batches - seen.Batches:N0} batches " +
+                        $"({(double)(reads - seen.Reads) / Math.Max(1, batches - seen.Batches):0.0} per batch) through {batcher.Readers} reader keys, " +
+                        $"{elsewhere - seen.Elsewhere:N0} answered by another silo");
+                    seen = (reads, batches, elsewhere);
                 }
             }
 

@@ -20,6 +20,13 @@ public interface ICacheEntryGrain : IGrainWithStringKey
     ValueTask<EntryRead> ReadAsync();
 
     /// <summary>
+    /// Marks the entry as in use, so that the runtime does not collect its activation as idle: hits answered from the
+    /// silo's memory by <see cref="IEntryReaderGrain"/> never reach the grain otherwise.
+    /// </summary>
+    [Alias("Touch"), OneWay, AlwaysInterleave]
+    ValueTask TouchAsync();
+
+    /// <summary>
     /// Returns the live entry, or grants the caller the lease to compute it, or (while another caller holds the lease)
     /// waits up to <paramref name="maxWait"/> for that caller's result. A waiter whose leaseholder fails, releases the
     /// lease or lets it expire is woken and may take the lease over.

@@ -118,7 +118,14 @@ internal sealed class ClusterReadBatcher
             }
 
             // None of our readers has reached that silo yet: open one more (the client pins it to its next gateway).
-            readers = Grow(readers);
+            // When none can be opened now, forget the hint rather than ask again on every read of the key.
+            var grown = Grow(readers);
+            if (grown == readers && _hints.TryRemove(new KeyValuePair<string, SiloAddress>(grainKey, holder)))
+            {
+                Interlocked.Decrement(ref _hintCount);
+            }
+
+            readers = grown;
         }
 
         return readers.ByHash(grainKey);
@@ -140,11 +147,13 @@ internal sealed class ClusterReadBatcher
         }
     }
 
-    // A reader answered from another silo than before (its first answer, or its gateway changed): route again.
-    private void Moved()
+    // A reader answered from another silo than before (its first answer, or its gateway changed): route again. Under
+    // the lock, so that a ReaderSet is built from silos that do not change meanwhile.
+    private void Moved(ReaderChannel channel, SiloAddress silo)
     {
         lock (_growLock)
         {
+            channel.Silo = silo;
             Volatile.Write(ref _readers, new ReaderSet(_readers!.All));
         }
     }
@@ -156,8 +165,7 @@ internal sealed class ClusterReadBatcher
     {
         if (!batch.Silo.Equals(channel.Silo))
         {
-            channel.Silo = batch.Silo;
-            Moved();
+            Moved(channel, batch.Silo);
         }
 
         Interlocked.Increment(ref _batches);
@@ -183,9 +191,20 @@ internal sealed class ClusterReadBatcher
                     _hints[keys[i]] = elsewhere;
                 }
             }
-            else if (batch.Entries[i] is not null && !_hints.IsEmpty && _hints.TryGetValue(keys[i], out var hinted) && !hinted.Equals(batch.Silo))
+            else if (!_hints.IsEmpty && _hints.TryGetValue(keys[i], out var hinted))
             {
-                _hints[keys[i]] = batch.Silo; // the entry moved here since the hint was learned
+                if (batch.Entries[i] is null)
+                {
+                    // Nothing live to find: a hint for a miss only steers the next read of it.
+                    if (_hints.TryRemove(new KeyValuePair<string, SiloAddress>(keys[i], hinted)))
+                    {
+                        Interlocked.Decrement(ref _hintCount);
+                    }
+                }
+                else if (!hinted.Equals(batch.Silo))
+                {
+                    _hints[keys[i]] = batch.Silo; // the entry moved here since the hint was learned
+                }
             }
         }
     }
@@ -207,7 +226,7 @@ internal sealed class ClusterReadBatcher
 
         public Task<CacheEntry?> Enqueue(string grainKey)
         {
-            var pending = new Pending(grainKey);
+            var pending = new Pending(grainKey, Environment.TickCount64 + (long)owner._timeout.TotalMilliseconds);
             bool start;
             lock (_lock)
             {
@@ -218,7 +237,12 @@ internal sealed class ClusterReadBatcher
 
             if (start)
             {
-                _ = SendAllAsync();
+                // The loop serves every caller from here on, so it must not carry this caller's execution context
+                // (its Orleans request context, its trace) into their batches.
+                using (ExecutionContext.SuppressFlow())
+                {
+                    _ = SendAllAsync();
+                }
             }
 
             return pending.Result.Task;
@@ -237,6 +261,16 @@ internal sealed class ClusterReadBatcher
                         return;
                     }
 
+                    // Callers whose own timeout has passed (a stalled silo held the batch before) have already been
+                    // answered as a miss: asking for them would only delay the others.
+                    var now = Environment.TickCount64;
+                    _queue.RemoveAll(p => p.Deadline <= now && p.Result.TrySetCanceled());
+                    if (_queue.Count == 0)
+                    {
+                        _sending = false;
+                        return;
+                    }
+
                     if (_queue.Count <= MaxKeysPerBatch)
                     {
                         batch = _queue;
@@ -249,7 +283,7 @@ internal sealed class ClusterReadBatcher
                     }
                 }
 
-                await SendAsync(batch);
+                await SendAsync(batch).ConfigureAwait(false);
 
                 // Let the callers just answered run first (their continuations were queued to this thread, and a
                 // yield goes behind them): those that read again join the next batch instead of each sending alone.
@@ -268,7 +302,7 @@ internal sealed class ClusterReadBatcher
             try
             {
                 // Bounded like any cluster call, so that a lost silo cannot hold the callers queued behind this batch.
-                var answer = await reader.GetManyAsync(keys).AsTask().WaitAsync(owner._timeout);
+                var answer = await reader.GetManyAsync(keys).AsTask().WaitAsync(owner._timeout).ConfigureAwait(false);
                 if (answer.Entries.Length != keys.Length)
                 {
                     throw new InvalidOperationException($"A batched read of {keys.Length} keys was answered with {answer.Entries.Length} entries.");
@@ -296,7 +330,7 @@ internal sealed class ClusterReadBatcher
     /// </summary>
     private sealed class ReaderSet(ReaderChannel[] all)
     {
-        private readonly ReaderChannel[] _byHash = [.. all.Select(c => c.Silo is { } silo ? all.First(o => silo.Equals(o.Silo)) : c)];
+        private readonly ReaderChannel[] _byHash = FirstPerSilo(all);
 
         public ReaderChannel[] All { get; } = all;
 
@@ -314,11 +348,27 @@ internal sealed class ClusterReadBatcher
         }
 
         public ReaderChannel ByHash(string grainKey) => _byHash[(uint)grainKey.GetHashCode() % (uint)_byHash.Length];
+
+        private static ReaderChannel[] FirstPerSilo(ReaderChannel[] all)
+        {
+            var silos = all.Select(c => c.Silo).ToArray(); // read once: built under the batcher's lock, but cheap to be sure
+            var result = new ReaderChannel[all.Length];
+            for (var i = 0; i < all.Length; i++)
+            {
+                var first = silos[i] is { } silo ? Array.FindIndex(silos, s => silo.Equals(s)) : i;
+                result[i] = all[first];
+            }
+
+            return result;
+        }
     }
 
-    private sealed class Pending(string key)
+    private sealed class Pending(string key, long deadline)
     {
         public string Key { get; } = key;
+
+        /// <summary>When the caller stops waiting (Environment.TickCount64).</summary>
+        public long Deadline { get; } = deadline;
 
         // Callers continue on the thread pool, not on the thread that completes the batch: one caller's continuation
         // must not delay the others' or the next batch.

@@ -39,12 +39,27 @@ internal sealed partial class CacheEntryGrain(
     private readonly HeldEntry _held = new(state);
     private Lease? _lease;
 
+    private bool _indexed;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _held.MarkLoadedFromStorage(state.RecordExists);
-        index.Add(GrainKey, _held);
         return Task.CompletedTask;
     }
+
+    // Into the silo's index from the first call on: a grain call runs only on a valid activation, and the runtime calls
+    // OnDeactivateAsync (which takes it out again) for every activation that became valid. Added in OnActivateAsync,
+    // an activation whose deactivation began before it became valid would stay in the index for good.
+    private void EnsureIndexed()
+    {
+        if (!_indexed)
+        {
+            _indexed = true;
+            index.Add(GrainKey, _held);
+        }
+    }
+
+    public ValueTask TouchAsync() => ValueTask.CompletedTask; // the call itself is what keeps the activation
 
     private string GrainKey => this.GetPrimaryKeyString();
 
@@ -187,6 +202,7 @@ internal sealed partial class CacheEntryGrain(
 
     private async ValueTask<CacheEntry?> TryServeAsync(bool countHit = true)
     {
+        EnsureIndexed();
         var current = state.State;
         if (current.Response is null || IsExpired(time.GetUtcNow()))
         {
@@ -222,6 +238,7 @@ internal sealed partial class CacheEntryGrain(
 
     private async ValueTask<CacheEntry> StoreAsync(CachedResponse response, EntryWriteOptions options)
     {
+        EnsureIndexed();
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(options);
         response.Validate();

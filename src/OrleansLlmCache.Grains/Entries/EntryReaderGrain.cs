@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Placement;
 using OrleansLlmCache.Keys;
@@ -14,7 +15,12 @@ namespace OrleansLlmCache.Grains.Entries;
 // same gateway, so a reader key of one client lives on that client's gateway for it and its batches take one hop. (A
 // stateless worker would too, but the client does not pin calls to stateless workers to a gateway.)
 [PreferLocalPlacement, Reentrant]
-internal sealed class EntryReaderGrain(SiloEntryIndex index, ILocalSiloDetails silo, IGrainFactory grains, Diagnostics.SiloCacheMetrics metrics) : Grain, IEntryReaderGrain
+internal sealed partial class EntryReaderGrain(
+    SiloEntryIndex index,
+    ILocalSiloDetails silo,
+    IGrainFactory grains,
+    Diagnostics.SiloCacheMetrics metrics,
+    ILogger<EntryReaderGrain> logger) : Grain, IEntryReaderGrain
 {
     public async ValueTask<EntryReadBatch> GetManyAsync(string[] grainKeys)
     {
@@ -30,10 +36,16 @@ internal sealed class EntryReaderGrain(SiloEntryIndex index, ILocalSiloDetails s
         var (hits, storageHits) = (0, 0);
         for (var i = 0; i < grainKeys.Length; i++)
         {
-            if (index.TryServe(grainKeys[i] ?? throw new ArgumentException("A batched read asked for a null key.", nameof(grainKeys)), now) is { } entry)
+            if (index.TryServe(grainKeys[i] ?? throw new ArgumentException("A batched read asked for a null key.", nameof(grainKeys)), now, out var dueForTouch) is { } entry)
             {
                 entries[i] = entry;
                 _ = entry.LoadedFromStorage ? storageHits++ : hits++;
+                if (dueForTouch)
+                {
+                    // One-way, once a minute per entry: hits from here never reach the activation, which the runtime
+                    // would otherwise collect as idle (then reload from storage on the next read).
+                    _ = grains.GetGrain<ICacheEntryGrain>(grainKeys[i]).TouchAsync();
+                }
             }
             else
             {
@@ -59,7 +71,7 @@ internal sealed class EntryReaderGrain(SiloEntryIndex index, ILocalSiloDetails s
         // Entries not held here (or that this silo cannot vouch for alone: the grain checks versions with the cluster).
         // A key nobody holds yet activates here (the entry grain prefers its caller's silo), so the next read of it
         // from this silo is answered from the index.
-        var reads = await Task.WhenAll(notHere.Select(i => ReadAsync(grains.GetGrain<ICacheEntryGrain>(grainKeys[i]))));
+        var reads = await Task.WhenAll(notHere.Select(i => ReadAsync(grainKeys[i])));
         SiloAddress?[]? elsewhere = null;
         for (var j = 0; j < notHere.Count; j++)
         {
@@ -74,17 +86,34 @@ internal sealed class EntryReaderGrain(SiloEntryIndex index, ILocalSiloDetails s
         return new EntryReadBatch(silo.SiloAddress, entries, elsewhere);
     }
 
-    // During a rolling upgrade an entry may live on a silo that predates ReadAsync: then read it the old way, and
-    // answer as if it were held here (the client learns no hint for it, which only costs this same fallback again).
-    private async Task<EntryRead> ReadAsync(ICacheEntryGrain entry)
+    // A key whose read fails is answered as a miss, as a single read fails open on the client: one key whose storage
+    // or silo is in trouble must not fail the other callers in the batch.
+    private async Task<EntryRead> ReadAsync(string grainKey)
     {
+        var entry = grains.GetGrain<ICacheEntryGrain>(grainKey);
         try
         {
-            return await entry.ReadAsync();
+            try
+            {
+                return await entry.ReadAsync();
+            }
+            catch (Exception ex) when (ex is not TimeoutException)
+            {
+                // During a rolling upgrade the entry may live on a silo that predates ReadAsync: read it the old way,
+                // and answer as if it were held here (no hint for the client, which only costs this fallback again).
+                return new EntryRead(await entry.GetAsync(), silo.SiloAddress);
+            }
         }
-        catch (Exception ex) when (ex is not ArgumentException and not TimeoutException)
+        catch (Exception ex)
         {
-            return new EntryRead(await entry.GetAsync(), silo.SiloAddress);
+            Log.ReadFailed(logger, ex, grainKey);
+            return new EntryRead(null, silo.SiloAddress);
         }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1101, LogLevel.Warning, "A batched read of {Key} failed; answered as a miss.")]
+        public static partial void ReadFailed(ILogger logger, Exception exception, string key);
     }
 }

@@ -17,7 +17,21 @@ internal sealed class HeldEntry(IPersistentState<CacheEntryState> state)
     // The first hit after an activation that read an entry from storage is a storage hit; later ones are memory hits.
     private int _loadedFromStorage;
 
+    // When a read answered from the index last told the activation it is in use (Environment.TickCount64).
+    private long _touchedAt = Environment.TickCount64;
+
     public CacheEntryState State => state.State;
+
+    /// <summary>
+    /// True at most once a minute while reads are answered from the index, for the reader to tell the activation it
+    /// is in use (<see cref="ICacheEntryGrain.TouchAsync"/>): well within Orleans' collection age (15 minutes).
+    /// </summary>
+    public bool DueForTouch()
+    {
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref _touchedAt);
+        return now - last >= 60_000 && Interlocked.CompareExchange(ref _touchedAt, now, last) == last;
+    }
 
     public long UnsavedHits => Interlocked.Read(ref _unsavedHits);
 

@@ -38,13 +38,15 @@ internal sealed class SiloEntryIndex(
     /// The live entry of <paramref name="grainKey"/>, counted as a hit of its activation, when an activation here holds
     /// it and this silo can vouch for it; the caller records the hit in the silo's metrics.
     /// </summary>
-    public CacheEntry? TryServe(string grainKey, DateTimeOffset now)
+    public CacheEntry? TryServe(string grainKey, DateTimeOffset now, out bool dueForTouch)
     {
         if (!_held.TryGetValue(grainKey, out var held) || held.LiveLocally(now, versions) is not { } live)
         {
+            dueForTouch = false;
             return null;
         }
 
+        dueForTouch = held.DueForTouch();
         return held.Serve(live);
     }
 
