@@ -30,6 +30,11 @@ internal sealed class ClusterReadBatcher
     private const int InitialReaders = 4;
     private const int MaxReaders = 32;
     private const int MaxKeysPerBatch = 256;
+
+    // One batch in flight gathers the most callers per message, which is what small answers need: their cost is per
+    // message. Large answers cost per byte, in serializing on the silo and reading on the client, and with one batch
+    // in flight the two take turns; a second batch lets them overlap.
+    private const int LargeAnswerChars = 64 * 1024;
     private const int MaxHints = 100_000;
 
     private readonly IGrainFactory _grains;
@@ -214,7 +219,8 @@ internal sealed class ClusterReadBatcher
     {
         private readonly Lock _lock = new();
         private List<Pending> _queue = [];
-        private bool _sending;
+        private int _sending; // send loops running: 1, or 2 after a large answer
+        private int _maxSending = 1;
         private SiloAddress? _silo;
 
         /// <summary>The silo that answered this reader's last batch; null before the first.</summary>
@@ -231,8 +237,11 @@ internal sealed class ClusterReadBatcher
             lock (_lock)
             {
                 _queue.Add(pending);
-                start = !_sending;
-                _sending = true;
+                start = _sending < _maxSending;
+                if (start)
+                {
+                    _sending++;
+                }
             }
 
             if (start)
@@ -255,9 +264,10 @@ internal sealed class ClusterReadBatcher
                 List<Pending> batch;
                 lock (_lock)
                 {
-                    if (_queue.Count == 0)
+                    // Also a second loop once answers are small again: the other one takes what is queued.
+                    if (_queue.Count == 0 || _sending > _maxSending)
                     {
-                        _sending = false;
+                        _sending--;
                         return;
                     }
 
@@ -267,7 +277,7 @@ internal sealed class ClusterReadBatcher
                     _queue.RemoveAll(p => p.Deadline <= now && p.Result.TrySetCanceled());
                     if (_queue.Count == 0)
                     {
-                        _sending = false;
+                        _sending--;
                         return;
                     }
 
@@ -309,6 +319,13 @@ internal sealed class ClusterReadBatcher
                 }
 
                 owner.Learn(this, keys, answer);
+                var chars = 0L;
+                foreach (var entry in answer.Entries)
+                {
+                    chars += entry?.Response.Content.Length ?? 0;
+                }
+
+                Volatile.Write(ref _maxSending, chars >= LargeAnswerChars ? 2 : 1);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Result.TrySetResult(answer.Entries[i]);

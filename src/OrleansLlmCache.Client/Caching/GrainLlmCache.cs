@@ -150,7 +150,7 @@ internal sealed partial class GrainLlmCache(
         {
             // A live entry is read together with other callers' reads (one message per silo); only a miss needs the
             // key's single-flight lease, which costs a second call on a path that is about to wait for the origin.
-            if (_options.BatchReads && await ReadBatchedAsync(key).WaitAsync(_options.OperationTimeout, cancellationToken) is { } found)
+            if (_options.BatchReads && await TryReadBatchedAsync(key, cancellationToken) is { } found)
             {
                 lease = new LeaseResult(LeaseStatus.Hit, found);
             }
@@ -339,6 +339,22 @@ internal sealed partial class GrainLlmCache(
     }
 
     private Task<CacheEntry?> ReadOneAsync(CacheKey key) => Entry(key).GetAsync().AsTask();
+
+    // The batched read is a shortcut for get-or-create, not its authority: when it fails (a cold cluster's first
+    // batch activates a reader and then the entry, and can outlast the timeout), the lease call decides, as it did
+    // before reads were batched, and counts the error if the cluster is really unreachable.
+    private async Task<CacheEntry?> TryReadBatchedAsync(CacheKey key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReadBatchedAsync(key).WaitAsync(_options.OperationTimeout, cancellationToken);
+        }
+        catch (Exception ex) when (IsClusterFailure(ex, cancellationToken))
+        {
+            Log.BatchedReadFailed(logger, key.ToGrainKey(), ex.Message);
+            return null;
+        }
+    }
 
     private ICacheEntryGrain Entry(CacheKey key)
     {

@@ -13,4 +13,7 @@ internal static partial class Log
 
     [LoggerMessage(2003, LogLevel.Debug, "Not caching the chat response for {Key}: {Reason}.")]
     public static partial void NotCached(ILogger logger, string key, string reason);
+
+    [LoggerMessage(2004, LogLevel.Debug, "The batched read of {Key} failed; asking the entry for its lease instead. {Reason}")]
+    public static partial void BatchedReadFailed(ILogger logger, string key, string reason);
 }

@@ -46,6 +46,26 @@ public sealed class BatchedReadTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task LargeAnswers_TwoBatchesInFlight_StillGiveEachCallerItsOwnEntry()
+    {
+        // 20 KiB answers: after the first large batch the batcher keeps two in flight per reader.
+        var keys = Enumerable.Range(0, 60).Select(_ => TestKeys.Unique()).ToArray();
+        foreach (var key in keys)
+        {
+            await fixture.Cache.SetAsync(key, new CachedResponse(key.Id + new string('x', 20 * 1024), "gpt-4"));
+        }
+
+        for (var round = 0; round < 3; round++)
+        {
+            var answers = await Task.WhenAll(keys.Concat(keys).Select(k => Read(k)));
+            for (var i = 0; i < answers.Length; i++)
+            {
+                Assert.StartsWith(keys[i % keys.Length].Id, answers[i]?.Response.Content, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Fact]
     public async Task AnEntryHeldByTheSilo_IsAnsweredFromItsIndex_AndStopsTheMomentItIsRemovedOrInvalidated()
     {
         var tagged = TestKeys.Unique();
@@ -159,6 +179,6 @@ public sealed class BatchedReadTests(ClusterFixture fixture)
     private Task<CacheEntry?> Read(CacheKey key)
     {
         Assert.True(Batcher.TryRead(key.ToGrainKey(), out var read), "the cluster has a reader grain");
-        return read;
+        return read.WaitAsync(TimeSpan.FromSeconds(30)); // a caller the batcher lost fails the test instead of hanging it
     }
 }
