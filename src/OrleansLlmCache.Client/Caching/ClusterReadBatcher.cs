@@ -33,8 +33,9 @@ internal sealed class ClusterReadBatcher
 
     // One batch in flight gathers the most callers per message, which is what small answers need: their cost is per
     // message. Large answers cost per byte, in serializing on the silo and reading on the client, and with one batch
-    // in flight the two take turns; a second batch lets them overlap.
-    private const int LargeAnswerChars = 64 * 1024;
+    // in flight the two take turns; a second batch lets them overlap. Judged by the largest answer of a batch, so that
+    // many small answers do not count as a large one.
+    private const int LargeAnswerChars = 8 * 1024;
     private const int MaxHints = 100_000;
 
     private readonly IGrainFactory _grains;
@@ -63,6 +64,9 @@ internal sealed class ClusterReadBatcher
 
     /// <summary>Keys whose answer came from another silo than the reader's: reads a hint will send straight there next time.</summary>
     public long ReadElsewhere => Interlocked.Read(ref _readElsewhere);
+
+    /// <summary>Whether any reader has answered yet: until then a failed batch may just be a cold cluster's first.</summary>
+    public bool HasAnswered => Interlocked.Read(ref _batches) > 0;
 
     /// <summary>Reader keys in use.</summary>
     public int Readers => Volatile.Read(ref _readers)?.All.Length ?? 0;
@@ -248,9 +252,16 @@ internal sealed class ClusterReadBatcher
             {
                 // The loop serves every caller from here on, so it must not carry this caller's execution context
                 // (its Orleans request context, its trace) into their batches.
-                using (ExecutionContext.SuppressFlow())
+                if (ExecutionContext.IsFlowSuppressed())
                 {
-                    _ = SendAllAsync();
+                    _ = SendAllAsync(); // the caller suppressed it already
+                }
+                else
+                {
+                    using (ExecutionContext.SuppressFlow())
+                    {
+                        _ = SendAllAsync();
+                    }
                 }
             }
 
@@ -319,13 +330,13 @@ internal sealed class ClusterReadBatcher
                 }
 
                 owner.Learn(this, keys, answer);
-                var chars = 0L;
+                var largest = 0;
                 foreach (var entry in answer.Entries)
                 {
-                    chars += entry?.Response.Content.Length ?? 0;
+                    largest = Math.Max(largest, entry?.Response.Content.Length ?? 0);
                 }
 
-                Volatile.Write(ref _maxSending, chars >= LargeAnswerChars ? 2 : 1);
+                Volatile.Write(ref _maxSending, largest >= LargeAnswerChars ? 2 : 1);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Result.TrySetResult(answer.Entries[i]);

@@ -340,16 +340,17 @@ internal sealed partial class GrainLlmCache(
 
     private Task<CacheEntry?> ReadOneAsync(CacheKey key) => Entry(key).GetAsync().AsTask();
 
-    // The batched read is a shortcut for get-or-create, not its authority: when it fails (a cold cluster's first
-    // batch activates a reader and then the entry, and can outlast the timeout), the lease call decides, as it did
-    // before reads were batched, and counts the error if the cluster is really unreachable.
+    // A cold cluster's first batch activates a reader and then the entry, and can outlast the timeout: until some
+    // batch has been answered, a failed one leaves the decision to the lease call, as before reads were batched. Once
+    // batches are answered, a failure is the cluster's, and get-or-create fails open at once instead of waiting out
+    // the lease call too.
     private async Task<CacheEntry?> TryReadBatchedAsync(CacheKey key, CancellationToken cancellationToken)
     {
         try
         {
             return await ReadBatchedAsync(key).WaitAsync(_options.OperationTimeout, cancellationToken);
         }
-        catch (Exception ex) when (IsClusterFailure(ex, cancellationToken))
+        catch (Exception ex) when (!batcher.HasAnswered && IsClusterFailure(ex, cancellationToken))
         {
             Log.BatchedReadFailed(logger, key.ToGrainKey(), ex.Message);
             return null;
