@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 using OrleansLlmCache.Grains;
 using OrleansLlmCache.Model;
@@ -50,10 +51,17 @@ internal sealed class ClusterReadBatcher
     private long _reads;
     private long _readElsewhere;
 
-    public ClusterReadBatcher(IGrainFactory grains, IOptions<LlmCacheOptions> options)
+    public ClusterReadBatcher(IGrainFactory grains, IOptions<LlmCacheOptions> options, IMeterFactory meterFactory)
     {
         _grains = grains;
         _timeout = options.Value.OperationTimeout;
+
+        // On the client's meter, for operators: reads per batch is how much batching saves.
+        var meter = meterFactory.Create(Diagnostics.LlmCacheStatistics.MeterName);
+        meter.CreateObservableCounter("llmcache.client.batched_reads", () => Reads, "{read}", "Cluster reads sent in batches (reads L1 could not answer).");
+        meter.CreateObservableCounter("llmcache.client.read_batches", () => Batches, "{batch}", "Batches those reads went out in: one message each.");
+        meter.CreateObservableCounter(
+            "llmcache.client.reads_elsewhere", () => ReadElsewhere, "{read}", "Batched reads answered by another silo than the one asked (before the client learned where the entry lives).");
     }
 
     /// <summary>Batches sent so far.</summary>

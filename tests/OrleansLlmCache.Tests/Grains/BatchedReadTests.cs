@@ -46,6 +46,35 @@ public sealed class BatchedReadTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task TheClientMeter_CountsBatchedReadsAndBatches()
+    {
+        var key = TestKeys.Unique();
+        await fixture.Cache.SetAsync(key, new CachedResponse("metered", "gpt-4"));
+        var seen = new Dictionary<string, long>();
+        // This client's meter only: other tests' app servers in this process have meters of the same name.
+        var factory = fixture.Cluster.Client.ServiceProvider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Scope == factory && instrument.Meter.Name == OrleansLlmCache.Client.Diagnostics.LlmCacheStatistics.MeterName
+                && instrument.Name.StartsWith("llmcache.client.", StringComparison.Ordinal))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => seen[instrument.Name] = value);
+        listener.Start();
+
+        var (reads, batches) = (Batcher.Reads, Batcher.Batches);
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Read(key)));
+        listener.RecordObservableInstruments();
+
+        Assert.True(seen["llmcache.client.batched_reads"] >= reads + 20, $"batched reads on the meter: {seen["llmcache.client.batched_reads"]}");
+        Assert.True(seen["llmcache.client.read_batches"] > batches, "batches on the meter");
+        Assert.True(seen.ContainsKey("llmcache.client.reads_elsewhere"));
+    }
+
+    [Fact]
     public async Task LargeAnswers_TwoBatchesInFlight_StillGiveEachCallerItsOwnEntry()
     {
         // 20 KiB answers: after the first large batch the batcher keeps two in flight per reader.
