@@ -8,15 +8,15 @@ namespace OrleansLlmCache.Client.Caching;
 
 /// <summary>
 /// Sends the cluster reads of all concurrent callers as one message per silo, the way StackExchange.Redis pipelines
-/// every caller's command over one connection: each <see cref="ReaderChannel"/> has one batch in flight, and callers
-/// that arrive meanwhile go out together in the next one. Without it every read is its own Orleans request, and on a
+/// every caller's command over one connection: each <see cref="ReaderChannel"/> has one batch in flight (two while
+/// answers are large), and callers that arrive meanwhile go out together in the next one. Without it every read is its own Orleans request, and on a
 /// loaded app server the per-message work and thread handoffs, not the lookup, set the latency.
 /// </summary>
 /// <remarks>
 /// <para>
 /// A batch goes to an <see cref="IEntryReaderGrain"/> of this app server's own, activated on the gateway silo its
-/// calls arrive at, which answers from the entries that silo's activations hold and asks the entry grain for the rest. The
-/// client cannot choose a gateway, only a grain key: every reader key is pinned to one gateway connection by the
+/// calls arrive at, which answers from the entries that silo's activations hold and asks the entry grain for the rest.
+/// The client cannot choose a gateway, only a grain key: every reader key is pinned to one gateway connection by the
 /// Orleans client, so the batcher keeps several reader keys, learns from each answer which silo is behind it, and
 /// keeps a bounded map of hints from keys to the silo holding them. A key without a hint goes to the reader its hash
 /// picks, and an entry nobody holds yet activates there. A wrong or missing hint costs one silo-to-silo call, never a
@@ -64,10 +64,10 @@ internal sealed class ClusterReadBatcher
             "llmcache.client.reads_elsewhere", () => ReadElsewhere, "{read}", "Batched reads answered by another silo than the one asked (before the client learned where the entry lives).");
     }
 
-    /// <summary>Batches sent so far.</summary>
+    /// <summary>Batches answered so far.</summary>
     public long Batches => Interlocked.Read(ref _batches);
 
-    /// <summary>Keys read so far.</summary>
+    /// <summary>Keys read in answered batches so far.</summary>
     public long Reads => Interlocked.Read(ref _reads);
 
     /// <summary>Keys whose answer came from another silo than the reader's: reads a hint will send straight there next time.</summary>
@@ -226,7 +226,7 @@ internal sealed class ClusterReadBatcher
         }
     }
 
-    /// <summary>One reader key, so one gateway connection, with one batch in flight.</summary>
+    /// <summary>One reader key, so one gateway connection, with one batch in flight (two while answers are large).</summary>
     private sealed class ReaderChannel(ClusterReadBatcher owner, IEntryReaderGrain reader)
     {
         private readonly Lock _lock = new();
