@@ -137,9 +137,9 @@ internal sealed class ClusterReadBatcher
             // None of our readers has reached that silo yet: open one more (the client pins it to its next gateway).
             // When none can be opened now, forget the hint rather than ask again on every read of the key.
             var grown = Grow(readers);
-            if (grown == readers && _hints.TryRemove(new KeyValuePair<string, SiloAddress>(grainKey, holder)))
+            if (grown == readers)
             {
-                Interlocked.Decrement(ref _hintCount);
+                ForgetHint(grainKey, holder);
             }
 
             readers = grown;
@@ -193,36 +193,43 @@ internal sealed class ClusterReadBatcher
             if (elsewhere is not null)
             {
                 Interlocked.Increment(ref _readElsewhere);
-                if (_hints.TryAdd(keys[i], elsewhere))
-                {
-                    // Bounded: when full, start over rather than track recency on every read. Keys then go to the
-                    // reader their hash picks until their answers name their silo again.
-                    if (Interlocked.Increment(ref _hintCount) > MaxHints)
-                    {
-                        _hints.Clear();
-                        Interlocked.Exchange(ref _hintCount, 0);
-                    }
-                }
-                else
-                {
-                    _hints[keys[i]] = elsewhere;
-                }
+                RememberHint(keys[i], elsewhere);
             }
             else if (!_hints.IsEmpty && _hints.TryGetValue(keys[i], out var hinted))
             {
                 if (batch.Entries[i] is null)
                 {
-                    // Nothing live to find: a hint for a miss only steers the next read of it.
-                    if (_hints.TryRemove(new KeyValuePair<string, SiloAddress>(keys[i], hinted)))
-                    {
-                        Interlocked.Decrement(ref _hintCount);
-                    }
+                    ForgetHint(keys[i], hinted); // nothing live to find: a hint for a miss only steers the next read of it
                 }
                 else if (!hinted.Equals(batch.Silo))
                 {
                     _hints[keys[i]] = batch.Silo; // the entry moved here since the hint was learned
                 }
             }
+        }
+    }
+
+    private void RememberHint(string grainKey, SiloAddress silo)
+    {
+        if (!_hints.TryAdd(grainKey, silo))
+        {
+            _hints[grainKey] = silo;
+        }
+        else if (Interlocked.Increment(ref _hintCount) > MaxHints)
+        {
+            // Bounded: when full, start over rather than track recency on every read. Keys then go to the reader their
+            // hash picks until their answers name their silo again.
+            _hints.Clear();
+            Interlocked.Exchange(ref _hintCount, 0);
+        }
+    }
+
+    // Only the hint as it was read: one learned meanwhile stays.
+    private void ForgetHint(string grainKey, SiloAddress silo)
+    {
+        if (_hints.TryRemove(new KeyValuePair<string, SiloAddress>(grainKey, silo)))
+        {
+            Interlocked.Decrement(ref _hintCount);
         }
     }
 

@@ -234,7 +234,7 @@ internal sealed partial class CacheEntryGrain(
         return entry;
     }
 
-    private bool IsExpired(DateTimeOffset now) => state.State.ExpiresAt is { } expires && expires <= now;
+    private bool IsExpired(DateTimeOffset now) => HeldEntry.IsExpired(state.State, now);
 
     private async ValueTask<CacheEntry> StoreAsync(CachedResponse response, EntryWriteOptions options)
     {

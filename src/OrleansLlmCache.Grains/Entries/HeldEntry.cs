@@ -20,8 +20,6 @@ internal sealed class HeldEntry(IPersistentState<CacheEntryState> state)
     // When a read answered from the index last told the activation it is in use (Environment.TickCount64).
     private long _touchedAt = Environment.TickCount64;
 
-    public CacheEntryState State => state.State;
-
     /// <summary>
     /// True at most once a minute while reads are answered from the index, for the reader to tell the activation it
     /// is in use (<see cref="ICacheEntryGrain.TouchAsync"/>): well within Orleans' collection age (15 minutes).
@@ -55,7 +53,7 @@ internal sealed class HeldEntry(IPersistentState<CacheEntryState> state)
     {
         var current = state.State;
         return current.Response is null
-            || current.ExpiresAt is { } expires && expires <= now
+            || IsExpired(current, now)
             || !versions.IsCurrentLocally(current.Versions)
             ? null
             : current;
@@ -71,6 +69,9 @@ internal sealed class HeldEntry(IPersistentState<CacheEntryState> state)
         var fromStorage = Interlocked.Exchange(ref _loadedFromStorage, 0) == 1;
         return ToEntry(current, current.HitCount + hits) with { LoadedFromStorage = fromStorage };
     }
+
+    /// <summary>Whether <paramref name="s"/> stopped being served by <paramref name="now"/>: the grain's rule and the index's.</summary>
+    public static bool IsExpired(CacheEntryState s, DateTimeOffset now) => s.ExpiresAt is { } expires && expires <= now;
 
     public static CacheEntry ToEntry(CacheEntryState s, long hits) =>
         new(s.Response!, s.CreatedAt, s.ExpiresAt, hits, s.Tags, s.Dependencies, s.Versions);

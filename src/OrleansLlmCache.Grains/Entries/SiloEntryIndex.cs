@@ -8,7 +8,7 @@ namespace OrleansLlmCache.Grains.Entries;
 
 /// <summary>
 /// The entries this silo's entry activations hold, by grain key, for <see cref="EntryReaderGrain"/>. An activation
-/// adds itself when it activates and removes itself first thing when it deactivates; in between the index reads the
+/// adds itself on its first call and removes itself first thing when it deactivates; in between the index reads the
 /// activation's own state (<see cref="HeldEntry"/>), so a write, removal or invalidation is seen by the index exactly
 /// when the grain sees it.
 /// </summary>
@@ -18,8 +18,6 @@ internal sealed class SiloEntryIndex(
 {
     private readonly ConcurrentDictionary<string, HeldEntry> _held = new(StringComparer.Ordinal);
     private long _served;
-
-    public int Count => _held.Count;
 
     /// <summary>Reads answered from the index since the silo started (each batch adds its own once).</summary>
     public long Served => Interlocked.Read(ref _served);
