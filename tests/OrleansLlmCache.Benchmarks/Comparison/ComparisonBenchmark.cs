@@ -77,6 +77,8 @@ internal static class ComparisonBenchmark
             results.Add(await MeasureAsync(new ContenderResult(name, kind), redis.ConnectionString, seedDatabase, "-", settings));
         }
 
+        // Started only now, so that the peers' cells run without it; it idles beside the Orleans contenders' cells.
+        var pairedSeed = Wanted("seed") && Wanted("orleans-l1") ? Own(await PairedSeed.StartAsync(redis.ConnectionString, seedDatabase, settings)) : null;
         foreach (var siloCount in new[] { 1, 3 }.Where(_ => Wanted("orleans-l1") || Wanted("orleans-nol1")))
         {
             var clusterId = $"cmp{siloCount}-" + Guid.NewGuid().ToString("N")[..6];
@@ -86,7 +88,7 @@ internal static class ComparisonBenchmark
                 var silosText = siloCount == 1 ? "1 silo" : $"{siloCount} silos";
                 foreach (var (l1, kind) in new[] { ("on", "orleans-l1"), ("off", "orleans-nol1") }.Where(c => Wanted(c.Item2)))
                 {
-                    results.Add(await MeasureAsync(new ContenderResult($"OrleansLlmCache ({silosText}, L1 {l1})", kind), redis.ConnectionString, "-", clusterId, settings));
+                    results.Add(await MeasureAsync(new ContenderResult($"OrleansLlmCache ({silosText}, L1 {l1})", kind), redis.ConnectionString, "-", clusterId, settings, kind == "orleans-l1" ? pairedSeed : null));
                 }
             }
             finally
@@ -123,7 +125,7 @@ internal static class ComparisonBenchmark
         return silos;
     }
 
-    private static async Task<ContenderResult> MeasureAsync(ContenderResult result, string redis, string postgres, string clusterId, ComparisonSettings settings)
+    private static async Task<ContenderResult> MeasureAsync(ContenderResult result, string redis, string postgres, string clusterId, ComparisonSettings settings, PairedSeed? pairedSeed = null)
     {
         Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {result.Name}");
         var run = result.Kind + "-" + Guid.NewGuid().ToString("N")[..6];
@@ -164,6 +166,10 @@ internal static class ComparisonBenchmark
                 // The run with the median throughput, whole (its latencies and costs belong together).
                 var figures = runs.OrderBy(r => r[2]).ElementAt(runs.Count / 2);
                 result.Hits[(size, callers)] = (figures[0], figures[1], figures[2], figures[3], figures[4], (int)figures[5], figures[6], figures[7]);
+                if (pairedSeed is not null)
+                {
+                    result.Paired[(size, callers)] = await MeasurePairsAsync(b, prefix, pairedSeed, size, callers, settings);
+                }
             }
         }
 
@@ -215,6 +221,34 @@ internal static class ComparisonBenchmark
 
         Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {result.Name}: done");
         return result;
+    }
+
+    // The cell measured alternately on the seed's app server and on this one, back to back; which goes first alternates
+    // from pair to pair, so that a drift of the machine within a pair does not always favour the same side.
+    private static async Task<List<(double Throughput, double Cpu)>> MeasurePairsAsync(NodeProcess node, string prefix, PairedSeed seed, int size, int callers, ComparisonSettings settings)
+    {
+        var pairs = new List<(double Throughput, double Cpu)>();
+        for (var pair = 0; pair < settings.HitRepetitions; pair++)
+        {
+            async Task<double[]> HitsAsync(NodeProcess on, string keys) =>
+                Numbers(await on.SendAsync(Invariant($"hits {keys} {settings.HitEntries} {callers} {settings.HitSeconds}")));
+
+            double[] ours, seeds;
+            if (pair % 2 == 0)
+            {
+                seeds = await HitsAsync(seed.Reader, seed.Prefix(size));
+                ours = await HitsAsync(node, prefix);
+            }
+            else
+            {
+                ours = await HitsAsync(node, prefix);
+                seeds = await HitsAsync(seed.Reader, seed.Prefix(size));
+            }
+
+            pairs.Add((ours[2] / seeds[2], ours[6] / seeds[6]));
+        }
+
+        return pairs;
     }
 
     private static async Task ExpectAsync(NodeProcess node, string readCommand, int expected)

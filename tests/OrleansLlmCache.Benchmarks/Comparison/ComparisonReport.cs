@@ -90,6 +90,25 @@ internal static class ComparisonReport
             text.AppendLine();
         }
 
+        var paired = results.Where(r => r.Paired.Count == cells.Length).ToList();
+        if (paired.Count > 0)
+        {
+            text.AppendLine(Invariant($"Exact hits paired with the seed design: each L1 cell measured {settings.HitRepetitions} more times alternately on the seed design's app server and on this one, back to back, this contender's silos running beside both; this contender's throughput and CPU per hit over the seed's in the same pair, the median pair and the range:"));
+            text.AppendLine();
+            Header("paired with the seed", cells.Select(CellName));
+            foreach (var result in paired)
+            {
+                text.AppendLine($"| {result.Name} | " + string.Join(" | ", cells.Select(c =>
+                {
+                    var throughput = result.Paired[c].Select(p => p.Throughput).Order().ToArray();
+                    var cpu = result.Paired[c].Select(p => p.Cpu).Order().ToArray();
+                    return $"{Ratio(Median(throughput))} ({Ratio(throughput[0])}-{Ratio(throughput[^1])}), CPU {Ratio(Median(cpu))}";
+                })) + " |");
+            }
+
+            text.AppendLine();
+        }
+
         text.AppendLine("Goals (computed from the tables above):");
         text.AppendLine();
         foreach (var result in results.Where(r => r.Kind.StartsWith("orleans", StringComparison.Ordinal)))
@@ -103,11 +122,22 @@ internal static class ComparisonReport
                 line += $"; p50 within 2x of FusionCache's memory hit in {within} of {cells.Length} cells";
             }
 
+            if (result.Paired.Count == cells.Length)
+            {
+                var pairedFaster = cells.Count(c => Median([.. result.Paired[c].Select(p => p.Throughput).Order()]) >= 1);
+                var pairedCheaper = cells.Count(c => Median([.. result.Paired[c].Select(p => p.Cpu).Order()]) <= 1);
+                line += $"; paired with the seed cell by cell, throughput at least the seed's in {pairedFaster} of {cells.Length} cells (CPU per hit at most the seed's in {pairedCheaper})";
+            }
+
             text.AppendLine(line + ".");
         }
 
         return text.ToString();
     }
+
+    private static double Median(double[] sorted) => sorted.Length % 2 == 1
+        ? sorted[sorted.Length / 2]
+        : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 

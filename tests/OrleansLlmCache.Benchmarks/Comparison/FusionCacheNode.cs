@@ -24,13 +24,13 @@ internal sealed class FusionCacheNode(FusionCache cache) : ICacheNode
         return new FusionCacheNode(cache);
     }
 
-    public async Task<string?> GetAsync(string key)
+    public async ValueTask<string?> GetAsync(string key)
     {
         var value = await cache.TryGetAsync<string>(key);
         return value.HasValue ? value.Value : null;
     }
 
-    public async Task<string> GetOrCreateAsync(string key, string tag, Func<CancellationToken, Task<string>> factory) =>
+    public async ValueTask<string> GetOrCreateAsync(string key, string tag, Func<CancellationToken, Task<string>> factory) =>
         await cache.GetOrSetAsync<string>(key, async (_, ct) => await factory(ct), tags: [tag]);
 
     public async Task InvalidateTagAsync(string tag) => await cache.RemoveByTagAsync(tag);

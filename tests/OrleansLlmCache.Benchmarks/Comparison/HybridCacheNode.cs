@@ -17,7 +17,7 @@ internal sealed class HybridCacheNode(ServiceProvider provider, HybridCache cach
 
     // HybridCache has no plain get. A factory that returns null would cache the null; one that throws caches nothing,
     // while a value found in Redis is copied into process memory as an app server's GetOrCreateAsync would.
-    public async Task<string?> GetAsync(string key)
+    public async ValueTask<string?> GetAsync(string key)
     {
         try
         {
@@ -29,7 +29,7 @@ internal sealed class HybridCacheNode(ServiceProvider provider, HybridCache cach
         }
     }
 
-    public async Task<string> GetOrCreateAsync(string key, string tag, Func<CancellationToken, Task<string>> factory) =>
+    public async ValueTask<string> GetOrCreateAsync(string key, string tag, Func<CancellationToken, Task<string>> factory) =>
         await cache.GetOrCreateAsync(key, async ct => await factory(ct), tags: [tag]);
 
     public async Task InvalidateTagAsync(string tag) => await cache.RemoveByTagAsync(tag);

@@ -4,10 +4,10 @@ namespace OrleansLlmCache.Benchmarks.Comparison;
 internal interface ICacheNode : IAsyncDisposable
 {
     /// <summary>The cached value, or null.</summary>
-    Task<string?> GetAsync(string key);
+    ValueTask<string?> GetAsync(string key);
 
     /// <summary>The cached value, or the factory's (cached with <paramref name="tag"/>).</summary>
-    Task<string> GetOrCreateAsync(string key, string tag, Func<CancellationToken, Task<string>> factory);
+    ValueTask<string> GetOrCreateAsync(string key, string tag, Func<CancellationToken, Task<string>> factory);
 
     /// <summary>Invalidates every entry tagged <paramref name="tag"/>, the way the contender documents it.</summary>
     Task InvalidateTagAsync(string tag);

@@ -51,7 +51,7 @@ internal static class NodeServer
             case "fill":
                 // fill PREFIX COUNT BYTES TAG: entry i of PREFIX gets answer i, unless the cache already has it.
                 var bytes = Int(3);
-                await ForEachAsync(Int(2), i => node.GetOrCreateAsync($"{command[1]}-k{i}", command[4], _ => Task.FromResult(LlmResponseText.Create(bytes, i))));
+                await ForEachAsync(Int(2), i => node.GetOrCreateAsync($"{command[1]}-k{i}", command[4], _ => Task.FromResult(LlmResponseText.Create(bytes, i))).AsTask());
                 return Invariant($"ok {watch.ElapsedMilliseconds}");
             case "read":
                 // read PREFIX COUNT: how many of the entries this process serves.
@@ -97,7 +97,7 @@ internal static class NodeServer
                 // stampede KEY REQUESTS ORIGIN_MS TAG: concurrent requests for one missing key; origin calls made here.
                 var calls = 0;
                 var origin = TimeSpan.FromMilliseconds(Int(3));
-                await Task.WhenAll(Enumerable.Range(0, Int(2)).Select(_ => Task.Run(() => node.GetOrCreateAsync(command[1], command[4], async ct =>
+                await Task.WhenAll(Enumerable.Range(0, Int(2)).Select(_ => Task.Run(async () => await node.GetOrCreateAsync(command[1], command[4], async ct =>
                 {
                     Interlocked.Increment(ref calls);
                     await Task.Delay(origin, ct);

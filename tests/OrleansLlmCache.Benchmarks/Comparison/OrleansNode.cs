@@ -17,9 +17,9 @@ internal sealed class OrleansNode(ClientHost host) : ICacheNode
             o.L1SizeLimitBytes = 256L << 20; // the 10,000-entry tag and the 16 KiB hit set both fit
         }));
 
-    public async Task<string?> GetAsync(string key) => (await _cache.GetAsync(Key(key)))?.Response.Content;
+    public async ValueTask<string?> GetAsync(string key) => (await _cache.GetAsync(Key(key)))?.Response.Content;
 
-    public async Task<string> GetOrCreateAsync(string key, string tag, Func<CancellationToken, Task<string>> factory) =>
+    public async ValueTask<string> GetOrCreateAsync(string key, string tag, Func<CancellationToken, Task<string>> factory) =>
         (await _cache.GetOrCreateAsync(
             Key(key),
             async ct => new CachedResponse(await factory(ct), "gpt-4"),

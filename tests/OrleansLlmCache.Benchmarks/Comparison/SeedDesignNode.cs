@@ -53,7 +53,7 @@ internal sealed class SeedDesignNode : ICacheNode
         await command.ExecuteNonQueryAsync();
     }
 
-    public async Task<string?> GetAsync(string key)
+    public async ValueTask<string?> GetAsync(string key)
     {
         if (_memory.TryGetValue(key, out string? local))
         {
@@ -79,7 +79,7 @@ internal sealed class SeedDesignNode : ICacheNode
         return stored;
     }
 
-    public async Task<string> GetOrCreateAsync(string key, string tag, Func<CancellationToken, Task<string>> factory)
+    public async ValueTask<string> GetOrCreateAsync(string key, string tag, Func<CancellationToken, Task<string>> factory)
     {
         if (await GetAsync(key) is { } hit)
         {
