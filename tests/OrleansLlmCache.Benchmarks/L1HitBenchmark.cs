@@ -22,6 +22,13 @@ public class L1HitBenchmark
     private const int Keys = 1000;
     private readonly MemoryCache _seed = new(new MemoryCacheOptions());
     private string[] _ids = [];
+
+    /// <summary>
+    /// Each key's answer, distinct per key as in the compare harness (realistic LLM text of this many bytes), so that the
+    /// entries lie in memory as an app server's do: 16 KiB answers put each entry's objects far apart.
+    /// </summary>
+    [Params(1024, 16 * 1024)]
+    public int AnswerBytes { get; set; } = 1024;
     private CacheKey[] _keys = [];
     private TcpSilo? _silo;
     private ClientHost? _client;
@@ -36,9 +43,9 @@ public class L1HitBenchmark
         _cache = _client.Cache;
         _ids = Enumerable.Range(0, Keys).Select(i => $"hits-1k-k{i}").ToArray();
         _keys = _ids.Select(id => _cache.CreateKey(id)).ToArray();
-        var answer = new string('a', 1024);
-        foreach (var (id, key) in _ids.Zip(_keys))
+        foreach (var (i, id, key) in _ids.Zip(_keys).Select((pair, i) => (i, pair.First, pair.Second)))
         {
+            var answer = Comparison.LlmResponseText.Create(AnswerBytes, i);
             _seed.Set(id, answer, TimeSpan.FromHours(1));
             await _cache.SetAsync(key, new CachedResponse(answer, "gpt-4"), new LlmCacheEntryOptions { Tags = ["bench"], TimeToLive = TimeSpan.FromHours(1) });
         }
@@ -113,6 +120,22 @@ public class L1HitBenchmark
         foreach (var id in _ids)
         {
             if (_cache.GetAsync(_cache.CreateKey(id)) is { IsCompletedSuccessfully: true, Result: not null })
+            {
+                found++;
+            }
+        }
+
+        return found;
+    }
+
+    [Benchmark(OperationsPerInvoke = Keys, Description = "L1: GetAsync(CreateKey(string)), answer text read")]
+    public int OrleansL1HitContent()
+    {
+        // What the compare harness's node does with a hit: the answer text from the entry (Entry.Response.Content).
+        var found = 0;
+        foreach (var id in _ids)
+        {
+            if (_cache.GetAsync(_cache.CreateKey(id)) is { IsCompletedSuccessfully: true, Result.Response.Content: not null })
             {
                 found++;
             }
