@@ -22,6 +22,10 @@ public class L1HitBenchmark
     private const int Keys = 1000;
     private readonly MemoryCache _seed = new(new MemoryCacheOptions());
     private string[] _ids = [];
+    private CacheKey[] _keys = [];
+    private TcpSilo? _silo;
+    private ClientHost? _client;
+    private ILlmCache _cache = null!;
 
     /// <summary>
     /// Each key's answer, distinct per key as in the compare harness (realistic LLM text of this many bytes), so that the
@@ -29,10 +33,6 @@ public class L1HitBenchmark
     /// </summary>
     [Params(1024, 16 * 1024)]
     public int AnswerBytes { get; set; } = 1024;
-    private CacheKey[] _keys = [];
-    private TcpSilo? _silo;
-    private ClientHost? _client;
-    private ILlmCache _cache = null!;
 
     [GlobalSetup]
     public async Task SetUpAsync()

@@ -251,7 +251,7 @@ internal static class ComparisonBenchmark
         return pairs;
     }
 
-    private static async Task ExpectAsync(NodeProcess node, string readCommand, int expected)
+    internal static async Task ExpectAsync(NodeProcess node, string readCommand, int expected)
     {
         var found = int.Parse((await node.SendAsync(readCommand))[0], CultureInfo.InvariantCulture);
         if (found != expected)

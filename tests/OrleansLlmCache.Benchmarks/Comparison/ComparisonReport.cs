@@ -100,9 +100,8 @@ internal static class ComparisonReport
             {
                 text.AppendLine($"| {result.Name} | " + string.Join(" | ", cells.Select(c =>
                 {
-                    var throughput = result.Paired[c].Select(p => p.Throughput).Order().ToArray();
-                    var cpu = result.Paired[c].Select(p => p.Cpu).Order().ToArray();
-                    return $"{Ratio(Median(throughput))} ({Ratio(throughput[0])}-{Ratio(throughput[^1])}), CPU {Ratio(Median(cpu))}";
+                    var throughput = Sorted(result.Paired[c], p => p.Throughput);
+                    return $"{Ratio(Median(throughput))} ({Ratio(throughput[0])}-{Ratio(throughput[^1])}), CPU {Ratio(Median(Sorted(result.Paired[c], p => p.Cpu)))}";
                 })) + " |");
             }
 
@@ -124,8 +123,8 @@ internal static class ComparisonReport
 
             if (result.Paired.Count == cells.Length)
             {
-                var pairedFaster = cells.Count(c => Median([.. result.Paired[c].Select(p => p.Throughput).Order()]) >= 1);
-                var pairedCheaper = cells.Count(c => Median([.. result.Paired[c].Select(p => p.Cpu).Order()]) <= 1);
+                var pairedFaster = cells.Count(c => Median(Sorted(result.Paired[c], p => p.Throughput)) >= 1);
+                var pairedCheaper = cells.Count(c => Median(Sorted(result.Paired[c], p => p.Cpu)) <= 1);
                 line += $"; paired with the seed cell by cell, throughput at least the seed's in {pairedFaster} of {cells.Length} cells (CPU per hit at most the seed's in {pairedCheaper})";
             }
 
@@ -134,6 +133,9 @@ internal static class ComparisonReport
 
         return text.ToString();
     }
+
+    private static double[] Sorted(List<(double Throughput, double Cpu)> pairs, Func<(double Throughput, double Cpu), double> ratio) =>
+        [.. pairs.Select(ratio).Order()];
 
     private static double Median(double[] sorted) => sorted.Length % 2 == 1
         ? sorted[sorted.Length / 2]

@@ -36,11 +36,7 @@ internal sealed class PairedSeed : IAsyncDisposable
             foreach (var size in settings.PayloadSizes)
             {
                 await writer.SendAsync($"fill {seed.Prefix(size)} {settings.HitEntries} {size} {seed.Run}-hits");
-                var read = await reader.SendAsync($"read {seed.Prefix(size)} {settings.HitEntries}");
-                if (read[0] != settings.HitEntries.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                {
-                    throw new InvalidOperationException($"The paired seed app server found {read[0]} of {settings.HitEntries} entries.");
-                }
+                await ComparisonBenchmark.ExpectAsync(reader, $"read {seed.Prefix(size)} {settings.HitEntries}", settings.HitEntries);
             }
 
             // Thrown away, as for every contender: lets tiered JIT compile the hit path before the first pair.
