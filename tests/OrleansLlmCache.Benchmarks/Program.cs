@@ -11,6 +11,7 @@ using OrleansLlmCache.Benchmarks;
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- compare [origin latency s] [tag entries] [file|-] [s per hit cell] [mixed requests]
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- l1-hit   (BenchmarkDotNet, in process)
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- hit-scaling [seconds per row]
+//        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- read-retry   (BenchmarkDotNet, in process)
 var scenario = args.FirstOrDefault() ?? "exact-hits";
 if (scenario == "node")
 {
@@ -24,6 +25,13 @@ if (scenario == "l1-hit")
     // out-of-process project could not reference as simply.
     // Further arguments go to BenchmarkDotNet (for example --filter '*GetOrCreate*').
     var summary = BenchmarkRunner.Run<L1HitBenchmark>(
+        DefaultConfig.Instance.AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance)), args[1..]);
+    return summary.HasCriticalValidationErrors ? 1 : 0;
+}
+
+if (scenario == "read-retry")
+{
+    var summary = BenchmarkRunner.Run<ReadRetryBenchmark>(
         DefaultConfig.Instance.AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance)), args[1..]);
     return summary.HasCriticalValidationErrors ? 1 : 0;
 }
@@ -95,6 +103,6 @@ switch (scenario)
         await SemanticBenchmark.RunAsync(sizes, queries, Console.Out);
         return 0;
     default:
-        Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: exact-hits, invalidation, compare, semantic, l1-hit, hit-scaling.");
+        Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: exact-hits, invalidation, compare, semantic, l1-hit, read-retry, hit-scaling.");
         return 2;
 }

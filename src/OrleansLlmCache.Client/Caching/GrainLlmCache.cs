@@ -22,6 +22,7 @@ internal sealed partial class GrainLlmCache(
     ClusterStatisticsCollector cluster,
     L1Cache l1,
     ClusterReadBatcher batcher,
+    ClusterReadRetry retry,
     ClusterReadiness readiness,
     ILogger<GrainLlmCache> logger) : ILlmCache
 {
@@ -70,10 +71,19 @@ internal sealed partial class GrainLlmCache(
         key.Validate();
 
         var epoch = l1.Epoch;
+        var started = Stopwatch.GetTimestamp();
         try
         {
-            var read = _options.BatchReads ? ReadBatchedAsync(key) : ReadOneAsync(key);
-            var entry = await read.WaitAsync(_options.OperationTimeout, cancellationToken);
+            CacheEntry? entry;
+            try
+            {
+                entry = await ReadAsync(key, _options.BatchReads).WaitAsync(_options.OperationTimeout, cancellationToken);
+            }
+            catch (Exception ex) when (ClusterReadRetry.IsRefusal(ex))
+            {
+                entry = await ReadAgainAsync(key, _options.BatchReads, started, cancellationToken);
+            }
+
             if (entry is not null)
             {
                 l1.Set(key, entry, epoch);
@@ -340,15 +350,41 @@ internal sealed partial class GrainLlmCache(
 
     private Task<CacheEntry?> ReadOneAsync(CacheKey key) => Entry(key).GetAsync().AsTask();
 
+    private Task<CacheEntry?> ReadAsync(CacheKey key, bool batched) => batched ? ReadBatchedAsync(key) : ReadOneAsync(key);
+
+    // A read the cluster refused (a leaving silo, a lost gateway) is asked again, within what is left of the operation
+    // timeout; see ClusterReadRetry.
+    private async Task<CacheEntry?> ReadAgainAsync(CacheKey key, bool batched, long started, CancellationToken cancellationToken)
+    {
+        var left = _options.OperationTimeout - Stopwatch.GetElapsedTime(started);
+        if (left <= TimeSpan.Zero)
+        {
+            throw new TimeoutException($"A refused read of {key} had no time left to be asked again.");
+        }
+
+        return await retry.Pipeline.ExecuteAsync(
+            static (state, _) => new ValueTask<CacheEntry?>(state.cache.ReadAsync(state.key, state.batched)),
+            (cache: this, key, batched),
+            cancellationToken).AsTask().WaitAsync(left, cancellationToken);
+    }
+
     // A cold cluster's first batch activates a reader and then the entry, and can outlast the timeout: until some
     // batch has been answered, a failed one leaves the decision to the lease call, as before reads were batched. Once
     // batches are answered, a failure is the cluster's, and get-or-create fails open at once instead of waiting out
     // the lease call too.
     private async Task<CacheEntry?> TryReadBatchedAsync(CacheKey key, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         try
         {
-            return await ReadBatchedAsync(key).WaitAsync(_options.OperationTimeout, cancellationToken);
+            try
+            {
+                return await ReadBatchedAsync(key).WaitAsync(_options.OperationTimeout, cancellationToken);
+            }
+            catch (Exception ex) when (ClusterReadRetry.IsRefusal(ex))
+            {
+                return await ReadAgainAsync(key, batched: true, started, cancellationToken);
+            }
         }
         catch (Exception ex) when (!batcher.HasAnswered && IsClusterFailure(ex, cancellationToken))
         {

@@ -52,6 +52,7 @@ public static class LlmCacheServiceCollectionExtensions
         services.TryAddSingleton(sp => new DependencyVersionTable(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<L1Cache>();
         services.TryAddSingleton<ClusterReadBatcher>();
+        services.TryAddSingleton<ClusterReadRetry>();
         services.AddSingleton<ClientInvalidationListener>();
         services.AddHostedService(sp => sp.GetRequiredService<ClientInvalidationListener>());
         services.TryAddSingleton<ILlmCache, GrainLlmCache>();
