@@ -24,6 +24,11 @@ public sealed partial class InvalidationSubscription(
     private Task? _loop;
     private long _sequence = -1;
 
+    // The last lease the hub granted (its default before the first): also how long a renewal may take. An answer that
+    // comes later could not extend anything (the lease counts from before the call), and a call to a silo that died
+    // would otherwise hold the renewal loop, and with it every later renewal, for the runtime's 30 s response timeout.
+    private long _leaseTicks = TimeSpan.FromSeconds(5).Ticks;
+
     /// <summary>The number of the last broadcast applied (-1 before the first subscription).</summary>
     public long Sequence
     {
@@ -42,7 +47,7 @@ public sealed partial class InvalidationSubscription(
         _loop = Task.Run(() => RenewLoopAsync(renewEvery, _stop.Token));
     }
 
-    /// <summary>Renews once now; returns whether the hub answered.</summary>
+    /// <summary>Renews once now; returns whether the hub answered (within the length of a lease).</summary>
     public async Task<bool> RenewAsync()
     {
         lock (_gate)
@@ -60,7 +65,9 @@ public sealed partial class InvalidationSubscription(
         {
             // Created on first use: a client may not be connected yet when the subscription starts.
             _reference ??= grains.CreateObjectReference<IInvalidationObserver>(this);
-            var lease = await grains.GetGrain<IInvalidationHubGrain>(IInvalidationHubGrain.Key).SubscribeAsync(_id, _reference);
+            var lease = await grains.GetGrain<IInvalidationHubGrain>(IInvalidationHubGrain.Key).SubscribeAsync(_id, _reference)
+                .WaitAsync(TimeSpan.FromTicks(Interlocked.Read(ref _leaseTicks)));
+            Interlocked.Exchange(ref _leaseTicks, Math.Max(lease.Duration.Ticks, TimeSpan.TicksPerSecond));
             lock (_gate)
             {
                 if (_sequence != lease.Sequence)

@@ -1,0 +1,79 @@
+using System.Reflection;
+using Microsoft.Extensions.Logging.Abstractions;
+using OrleansLlmCache.Invalidation;
+
+namespace OrleansLlmCache.Tests.Invalidation;
+
+/// <summary>
+/// A renewal whose hub never answers (its silo died and is not yet declared dead: the runtime waits 30 s for a response)
+/// gives up after the length of a lease, so the next renewal can reach the hub's new activation, and shutting down does
+/// not wait for it either.
+/// </summary>
+public sealed class HungRenewalTests
+{
+    [Fact]
+    public async Task ARenewalTheHubNeverAnswers_FailsAfterALease_AndDisposeDoesNotWaitForIt()
+    {
+        var hub = new SilentHub();
+        var grains = GrainFactoryProxy.Create(hub);
+        var table = new DependencyVersionTable(grains, TimeProvider.System);
+        var subscription = new InvalidationSubscription(grains, table, TimeProvider.System, NullLogger.Instance);
+
+        // Bounded by the hub's default lease (5 s); without the bound this never returns (the fake hub never answers).
+        var renewed = await subscription.RenewAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.False(renewed);
+        Assert.False(table.IsTrusted);
+
+        // The renewal loop asks again after a renewal that hung, instead of staying behind it.
+        subscription.Start(TimeSpan.FromMilliseconds(100));
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (hub.Subscribes < 3)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the loop did not renew again after a hung renewal ({hub.Subscribes} renewals)");
+            await Task.Delay(100);
+        }
+
+        // Shutting down while a renewal hangs: bounded too (the renewal by a lease, the goodbye by 2 s).
+        await subscription.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>A hub whose silo stopped answering: calls are accepted and never completed.</summary>
+    private sealed class SilentHub : IInvalidationHubGrain
+    {
+        private int _subscribes;
+
+        public int Subscribes => Volatile.Read(ref _subscribes);
+
+        public Task<HubLease> SubscribeAsync(string subscriberId, IInvalidationObserver observer)
+        {
+            Interlocked.Increment(ref _subscribes);
+            return new TaskCompletionSource<HubLease>().Task;
+        }
+
+        public Task UnsubscribeAsync(string subscriberId) => new TaskCompletionSource().Task;
+
+        public Task<int> PublishAsync(IReadOnlyDictionary<string, long> versions, IReadOnlyList<string> evictedEntries) =>
+            throw new NotSupportedException();
+    }
+
+    /// <summary>An <see cref="IGrainFactory"/> that hands out the one hub and takes observers as they are.</summary>
+    private class GrainFactoryProxy : DispatchProxy
+    {
+        private IInvalidationHubGrain _hub = null!;
+
+        public static IGrainFactory Create(IInvalidationHubGrain hub)
+        {
+            var factory = DispatchProxy.Create<IGrainFactory, GrainFactoryProxy>();
+            ((GrainFactoryProxy)(object)factory)._hub = hub;
+            return factory;
+        }
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) => targetMethod?.Name switch
+        {
+            nameof(IGrainFactory.GetGrain) when targetMethod.ReturnType == typeof(IInvalidationHubGrain) => _hub,
+            nameof(IGrainFactory.CreateObjectReference) => args![0],
+            nameof(IGrainFactory.DeleteObjectReference) => null,
+            _ => throw new NotSupportedException($"{targetMethod?.Name} is not part of this test"),
+        };
+    }
+}
