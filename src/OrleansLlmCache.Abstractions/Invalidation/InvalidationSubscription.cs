@@ -88,6 +88,11 @@ public sealed partial class InvalidationSubscription(
 
             return true;
         }
+        catch (TimeoutException)
+        {
+            RenewFailed(logger, $"the hub did not answer within a lease, {TimeSpan.FromTicks(Interlocked.Read(ref _leaseTicks)).TotalSeconds:0.#} s");
+            return false;
+        }
         catch (Exception ex) when (ex is not OperationCanceledException || !_stop.IsCancellationRequested)
         {
             RenewFailed(logger, ex.Message);

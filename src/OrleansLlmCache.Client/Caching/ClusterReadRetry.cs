@@ -23,7 +23,8 @@ namespace OrleansLlmCache.Client.Caching;
 /// <para>
 /// Behind the retry, a circuit breaker: when nearly every retried attempt is refused too (the whole cluster is down),
 /// retrying would only add most of a second to every request before it fails open, so refused reads fail at once for
-/// two seconds, and one retry then probes whether the cluster is back. One per client: another client's cluster is not this one's.
+/// two seconds, and one retry then probes whether the cluster is back. One per client: another client's cluster is
+/// not this one's.
 /// </para>
 /// </remarks>
 internal sealed class ClusterReadRetry
