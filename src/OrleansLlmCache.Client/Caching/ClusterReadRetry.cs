@@ -29,6 +29,9 @@ namespace OrleansLlmCache.Client.Caching;
 /// </remarks>
 internal sealed class ClusterReadRetry
 {
+    // What both strategies count: a refusal, never the caller's bad input or a timeout.
+    private static readonly PredicateBuilder<object> Refusals = new PredicateBuilder().Handle<Exception>(IsRefusal);
+
     public ResiliencePipeline Pipeline { get; } = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
         {
@@ -36,7 +39,7 @@ internal sealed class ClusterReadRetry
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
             Delay = TimeSpan.FromMilliseconds(50),
-            ShouldHandle = new PredicateBuilder().Handle<Exception>(IsRefusal),
+            ShouldHandle = Refusals,
         })
         .AddCircuitBreaker(new CircuitBreakerStrategyOptions
         {
@@ -44,7 +47,7 @@ internal sealed class ClusterReadRetry
             MinimumThroughput = 10,
             SamplingDuration = TimeSpan.FromSeconds(2),
             BreakDuration = TimeSpan.FromSeconds(2),
-            ShouldHandle = new PredicateBuilder().Handle<Exception>(IsRefusal),
+            ShouldHandle = Refusals,
         })
         .Build();
 

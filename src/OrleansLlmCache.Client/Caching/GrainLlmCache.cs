@@ -71,19 +71,9 @@ internal sealed partial class GrainLlmCache(
         key.Validate();
 
         var epoch = l1.Epoch;
-        var started = Stopwatch.GetTimestamp();
         try
         {
-            CacheEntry? entry;
-            try
-            {
-                entry = await ReadAsync(key, _options.BatchReads).WaitAsync(_options.OperationTimeout, cancellationToken);
-            }
-            catch (Exception ex) when (ClusterReadRetry.IsRefusal(ex))
-            {
-                entry = await ReadAgainAsync(key, _options.BatchReads, started, cancellationToken);
-            }
-
+            var entry = await ReadFromClusterAsync(key, _options.BatchReads, cancellationToken);
             if (entry is not null)
             {
                 l1.Set(key, entry, epoch);
@@ -352,20 +342,28 @@ internal sealed partial class GrainLlmCache(
 
     private Task<CacheEntry?> ReadAsync(CacheKey key, bool batched) => batched ? ReadBatchedAsync(key) : ReadOneAsync(key);
 
-    // A read the cluster refused (a leaving silo, a lost gateway) is asked again, within what is left of the operation
-    // timeout; see ClusterReadRetry.
-    private async Task<CacheEntry?> ReadAgainAsync(CacheKey key, bool batched, long started, CancellationToken cancellationToken)
+    // One cluster read, bounded by the operation timeout. A read the cluster refused (a leaving silo, a lost gateway) is
+    // asked again within what is left of it; see ClusterReadRetry.
+    private async Task<CacheEntry?> ReadFromClusterAsync(CacheKey key, bool batched, CancellationToken cancellationToken)
     {
-        var left = _options.OperationTimeout - Stopwatch.GetElapsedTime(started);
-        if (left <= TimeSpan.Zero)
+        var started = Stopwatch.GetTimestamp();
+        try
         {
-            throw new TimeoutException($"A refused read of {key} had no time left to be asked again.");
+            return await ReadAsync(key, batched).WaitAsync(_options.OperationTimeout, cancellationToken);
         }
+        catch (Exception ex) when (ClusterReadRetry.IsRefusal(ex))
+        {
+            var left = _options.OperationTimeout - Stopwatch.GetElapsedTime(started);
+            if (left <= TimeSpan.Zero)
+            {
+                throw new TimeoutException($"A refused read of {key} had no time left to be asked again.");
+            }
 
-        return await retry.Pipeline.ExecuteAsync(
-            static (state, _) => new ValueTask<CacheEntry?>(state.cache.ReadAsync(state.key, state.batched)),
-            (cache: this, key, batched),
-            cancellationToken).AsTask().WaitAsync(left, cancellationToken);
+            return await retry.Pipeline.ExecuteAsync(
+                static (state, _) => new ValueTask<CacheEntry?>(state.cache.ReadAsync(state.key, state.batched)),
+                (cache: this, key, batched),
+                cancellationToken).AsTask().WaitAsync(left, cancellationToken);
+        }
     }
 
     // A cold cluster's first batch activates a reader and then the entry, and can outlast the timeout: until some
@@ -374,17 +372,9 @@ internal sealed partial class GrainLlmCache(
     // the lease call too.
     private async Task<CacheEntry?> TryReadBatchedAsync(CacheKey key, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
         try
         {
-            try
-            {
-                return await ReadBatchedAsync(key).WaitAsync(_options.OperationTimeout, cancellationToken);
-            }
-            catch (Exception ex) when (ClusterReadRetry.IsRefusal(ex))
-            {
-                return await ReadAgainAsync(key, batched: true, started, cancellationToken);
-            }
+            return await ReadFromClusterAsync(key, batched: true, cancellationToken);
         }
         catch (Exception ex) when (!batcher.HasAnswered && IsClusterFailure(ex, cancellationToken))
         {

@@ -163,15 +163,8 @@ public sealed class MultiSiloClusterTests(BackendsFixture backends, ITestOutputH
     public Task InitializeAsync() => Task.CompletedTask;
 
     // Waits for a count of reads rather than for a time: what the test checks is that reads go on, not how fast.
-    private static async Task WaitForReadsAsync(Func<int> count, int atLeast, string when)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (count() < atLeast)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"the client made only {count()} reads in 30 s {when}");
-            await Task.Delay(50);
-        }
-    }
+    private static Task WaitForReadsAsync(Func<int> count, int atLeast, string when) =>
+        Eventually.WaitUntilAsync(() => count() >= atLeast, TimeSpan.FromSeconds(30), () => $"the client made only {count()} reads in 30 s {when}");
 
     public async Task DisposeAsync()
     {

@@ -127,13 +127,6 @@ public sealed class SingleFlightTests(ClusterFixture fixture)
         return (await call.WaitAsync(Patience)).Status;
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
-            await Task.Delay(10);
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition, string what) =>
+        Eventually.WaitUntilAsync(condition, Patience, () => $"Timed out waiting for {what}.");
 }

@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrleansLlmCache.Invalidation;
+using OrleansLlmCache.Tests.Infrastructure;
 
 namespace OrleansLlmCache.Tests.Invalidation;
 
@@ -26,12 +27,8 @@ public sealed class HungRenewalTests
 
         // The renewal loop asks again after a renewal that hung, instead of staying behind it.
         subscription.Start(TimeSpan.FromMilliseconds(100));
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (hub.Subscribes < 3)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"the loop did not renew again after a hung renewal ({hub.Subscribes} renewals)");
-            await Task.Delay(100);
-        }
+        await Eventually.WaitUntilAsync(
+            () => hub.Subscribes >= 3, TimeSpan.FromSeconds(60), () => $"the loop did not renew again after a hung renewal ({hub.Subscribes} renewals)");
 
         // Shutting down while a renewal hangs: bounded too (the renewal by a lease, the goodbye by 2 s).
         await subscription.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60));

@@ -1,0 +1,16 @@
+namespace OrleansLlmCache.Tests.Infrastructure;
+
+/// <summary>Waiting for something the test cannot await directly, with a deadline so that a test never hangs.</summary>
+public static class Eventually
+{
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails with <paramref name="failure"/> past <paramref name="within"/>.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan within, Func<string> failure)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, failure());
+            await Task.Delay(10);
+        }
+    }
+}
