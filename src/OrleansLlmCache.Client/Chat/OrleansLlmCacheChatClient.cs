@@ -14,13 +14,22 @@ namespace OrleansLlmCache.Client.Chat;
 /// <summary>
 /// An <see cref="IChatClient"/> middleware that answers repeated requests from the cluster cache. Non-streaming misses
 /// are single-flight across the cluster; streaming misses stream from the origin and are stored once complete; a
-/// streaming hit replays the stored response as updates. Errors, cancelled or partial streams and content-filtered
-/// answers are never cached; requests marked with <see cref="ChatCacheOptionsExtensions.WithoutLlmCache"/> skip the cache.
+/// streaming hit replays the stored response as updates. A miss returns the origin's own response (with its
+/// <c>RawRepresentation</c>); a hit is a copy read back from JSON. Errors, cancelled or partial streams, content-filtered
+/// answers and answers the cache cannot hold (content <see cref="OrleansLlmCacheChatClientOptions.JsonSerializerOptions"/>
+/// cannot write, more than an entry's limit) are never cached; requests marked with
+/// <see cref="ChatCacheOptionsExtensions.WithoutLlmCache"/> skip the cache.
 /// </summary>
 public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
 {
     /// <summary>The <see cref="CachedResponse.ContentType"/> of a stored chat response (JSON of <see cref="ChatResponse"/>).</summary>
     public const string ChatResponseContentType = "application/vnd.orleansllmcache.chat-response.v1+json";
+
+    /// <summary>
+    /// The <see cref="CachedResponse.ContentType"/> of a stream stored as it came (JSON of a list of
+    /// <see cref="ChatResponseUpdate"/>), with <see cref="OrleansLlmCacheChatClientOptions.CoalesceStreamingUpdates"/> off.
+    /// </summary>
+    public const string ChatUpdatesContentType = "application/vnd.orleansllmcache.chat-updates.v1+json";
 
     /// <summary>
     /// The additional property of a returned <see cref="ChatResponse"/> that says where it came from: a
@@ -37,18 +46,28 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
     /// <summary>With a semantic hit: the key of the entry that was served (<c>{tenant}/{namespace}/{id}</c>).</summary>
     public const string SemanticKeyProperty = "llmcache.semantic.key";
 
-    private static readonly JsonSerializerOptions Json = AIJsonUtilities.DefaultOptions;
-
     private readonly ILlmCache _cache;
     private readonly OrleansLlmCacheChatClientOptions _options;
+    private readonly JsonSerializerOptions _json;
     private readonly ILogger _logger;
 
     /// <summary>Wraps <paramref name="innerClient"/> with the cache.</summary>
+    /// <exception cref="ArgumentException"><see cref="OrleansLlmCacheChatClientOptions.JsonSerializerOptions"/> has no type resolver.</exception>
     public OrleansLlmCacheChatClient(IChatClient innerClient, ILlmCache cache, OrleansLlmCacheChatClientOptions? options = null, ILogger? logger = null)
         : base(innerClient)
     {
         _cache = cache ?? throw new ArgumentNullException(nameof(cache));
         _options = options ?? new OrleansLlmCacheChatClientOptions();
+        _json = _options.JsonSerializerOptions;
+        if (_json.TypeInfoResolver is null)
+        {
+            throw new ArgumentException(
+                "OrleansLlmCacheChatClientOptions.JsonSerializerOptions has no TypeInfoResolver; start from new JsonSerializerOptions(AIJsonUtilities.DefaultOptions).",
+                nameof(options));
+        }
+
+        // Read-only options cache their type contracts: every request reuses them.
+        _json.MakeReadOnly();
         _logger = logger ?? NullLogger.Instance;
     }
 
@@ -61,23 +80,43 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
             return await base.GetResponseAsync(list, options, cancellationToken);
         }
 
+        // The origin's own answer, when this call is the one that asked it: returned as it is, so that what the
+        // provider hung on it (RawRepresentation, object-typed properties) survives; only what is stored is JSON.
+        ChatResponse? fromOrigin = null;
         try
         {
             async ValueTask<CachedResponse> Factory(CancellationToken ct)
             {
                 var response = await base.GetResponseAsync(list, options, ct);
+                fromOrigin = response;
+                if (response.FinishReason == ChatFinishReason.ContentFilter)
+                {
+                    Log.NotCached(_logger, key.ToGrainKey(), "the origin filtered the content");
+                    throw new UncacheableResponseException();
+                }
 
-                // Thrown so that nothing is stored, and caught below to return the answer as it is.
-                return response.FinishReason == ChatFinishReason.ContentFilter
-                    ? throw new UncacheableResponseException(response)
-                    : ToCached(response, options);
+                if (!StoredChatResponse.TryWrite(response, options, _json, out var stored, out var problem))
+                {
+                    Log.ResponseNotStored(_logger, key.ToGrainKey(), problem);
+                    throw new UncacheableResponseException();
+                }
+
+                return stored;
             }
 
             var entryOptions = EntryOptionsFor(list, options);
             var result = SemanticPromptFor(list, options, key) is { } semantic
                 ? await _cache.GetOrCreateAsync(semantic, Factory, entryOptions, cancellationToken)
                 : await _cache.GetOrCreateAsync(key, Factory, entryOptions, cancellationToken);
-            var answer = FromCached(result.Response);
+            var answer = fromOrigin;
+            if (answer is null && !StoredChatResponse.TryReadResponse(result.Response, _json, out answer, out var problem))
+            {
+                // Written by an app server whose serializer knows types this one does not: ask the origin, and leave
+                // the entry to the servers that can read it.
+                Log.StoredResponseUnreadable(_logger, key.ToGrainKey(), problem);
+                return await base.GetResponseAsync(list, options, cancellationToken);
+            }
+
             var properties = answer.AdditionalProperties ??= [];
             properties[SourceProperty] = result.Source.ToString();
             if (result.Semantic is { } match)
@@ -89,10 +128,9 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
 
             return answer;
         }
-        catch (UncacheableResponseException uncacheable)
+        catch (UncacheableResponseException)
         {
-            Log.NotCached(_logger, key.ToGrainKey(), "the origin filtered the content");
-            return uncacheable.Response;
+            return fromOrigin!;
         }
     }
 
@@ -106,12 +144,18 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
         var key = KeyFor(list, options);
         if (key is { } hitKey && await _cache.GetAsync(hitKey, cancellationToken) is { } entry)
         {
-            foreach (var update in FromCached(entry.Response).ToChatResponseUpdates())
+            if (StoredChatResponse.TryReadUpdates(entry.Response, _json, _options.CoalesceStreamingUpdates, out var replay, out var problem))
             {
-                yield return update;
+                foreach (var update in replay)
+                {
+                    yield return update;
+                }
+
+                yield break;
             }
 
-            yield break;
+            // Treated as a miss: this server's answer replaces an entry it cannot read.
+            Log.StoredResponseUnreadable(_logger, hitKey.ToGrainKey(), problem);
         }
 
         var updates = new List<ChatResponseUpdate>();
@@ -122,18 +166,11 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
         }
 
         // Reached only when the stream completed: an error or an abandoned enumeration never stores a partial answer.
-        if (key is { } storeKey)
+        if (key is { } storeKey && ToStored(updates, options, storeKey) is { } stored)
         {
-            var response = updates.ToChatResponse();
-            if (response.FinishReason == ChatFinishReason.ContentFilter)
-            {
-                Log.NotCached(_logger, storeKey.ToGrainKey(), "the origin filtered the content");
-                yield break;
-            }
-
             try
             {
-                await _cache.SetAsync(storeKey, ToCached(response, options), _options.EntryOptions, cancellationToken);
+                await _cache.SetAsync(storeKey, stored, _options.EntryOptions, cancellationToken);
             }
             catch (LlmCacheUnavailableException ex)
             {
@@ -142,10 +179,45 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
         }
     }
 
+    // The entry of a completed stream, or null (and why, in the log) when it must not or cannot be stored: every update
+    // has been yielded by then, so nothing here may throw.
+    private CachedResponse? ToStored(List<ChatResponseUpdate> updates, ChatOptions? options, CacheKey key)
+    {
+        if (updates.Any(u => u.FinishReason == ChatFinishReason.ContentFilter))
+        {
+            Log.NotCached(_logger, key.ToGrainKey(), "the origin filtered the content");
+            return null;
+        }
+
+        var written = _options.CoalesceStreamingUpdates
+            ? StoredChatResponse.TryWrite(updates.ToChatResponse(), options, _json, out var stored, out var problem)
+            : StoredChatResponse.TryWrite(updates, options, _json, out stored, out problem);
+        if (!written)
+        {
+            Log.ResponseNotStored(_logger, key.ToGrainKey(), problem!);
+            return null;
+        }
+
+        return stored;
+    }
+
     private CacheKey? KeyFor(IEnumerable<ChatMessage> messages, ChatOptions? options)
     {
         var defaultModel = InnerClient.GetService<ChatClientMetadata>()?.DefaultModelId;
-        var hash = ChatCacheKey.TryCompute(messages, options, defaultModel, out var reason);
+        string? hash;
+        string? reason;
+        try
+        {
+            hash = ChatCacheKey.TryCompute(messages, options, defaultModel, out reason);
+        }
+        catch (Exception ex) when (ex is NotSupportedException or JsonException or InvalidOperationException)
+        {
+            // Content or an option the key's JSON form has no contract for (a custom AIContent): the request still
+            // reaches the origin, uncached, instead of failing.
+            hash = null;
+            reason = $"the request holds something its key cannot be computed from ({ex.Message})";
+        }
+
         if (hash is null)
         {
             Log.NotCached(_logger, "(chat request)", reason!);
@@ -189,24 +261,6 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
         entry is null
         || (entry.Tags is not { Count: > 0 } && entry.Dependencies is not { Count: > 0 } && entry.TimeToLive is null && !entry.NoExpiry);
 
-    private static CachedResponse ToCached(ChatResponse response, ChatOptions? options)
-    {
-        var usage = response.Usage;
-        return new CachedResponse(
-            JsonSerializer.Serialize(response, Json.GetTypeInfo(typeof(ChatResponse))),
-            response.ModelId ?? options?.ModelId ?? "unknown",
-            (int)Math.Clamp(usage?.InputTokenCount ?? 0, 0, int.MaxValue),
-            (int)Math.Clamp(usage?.OutputTokenCount ?? 0, 0, int.MaxValue),
-            ChatResponseContentType);
-    }
-
-    private static ChatResponse FromCached(CachedResponse cached) =>
-        cached.ContentType == ChatResponseContentType
-            ? (ChatResponse)JsonSerializer.Deserialize(cached.Content, Json.GetTypeInfo(typeof(ChatResponse)))!
-            : new ChatResponse(new ChatMessage(ChatRole.Assistant, cached.Content)) { ModelId = cached.Model };
-
-    private sealed class UncacheableResponseException(ChatResponse response) : Exception("The response must not be cached.")
-    {
-        public ChatResponse Response { get; } = response;
-    }
+    // Thrown by the factory so that nothing is stored, and caught to return the origin's answer as it is.
+    private sealed class UncacheableResponseException() : Exception("The response must not be cached.");
 }

@@ -16,4 +16,10 @@ internal static partial class Log
 
     [LoggerMessage(2004, LogLevel.Debug, "The batched read of {Key} failed; asking the entry for its lease instead. {Reason}")]
     public static partial void BatchedReadFailed(ILogger logger, string key, string reason);
+
+    [LoggerMessage(2005, LogLevel.Warning, "The chat response for {Key} was returned but not cached: {Reason}.")]
+    public static partial void ResponseNotStored(ILogger logger, string key, string reason);
+
+    [LoggerMessage(2006, LogLevel.Warning, "The cached chat response for {Key} was not served and the origin was asked instead: {Reason}.")]
+    public static partial void StoredResponseUnreadable(ILogger logger, string key, string reason);
 }
