@@ -14,11 +14,12 @@ namespace OrleansLlmCache.Client.Chat;
 /// <summary>
 /// An <see cref="IChatClient"/> middleware that answers repeated requests from the cluster cache. Non-streaming misses
 /// are single-flight across the cluster; streaming misses stream from the origin and are stored once complete; a
-/// streaming hit replays the stored response as updates. A miss returns the origin's own response (with its
-/// <c>RawRepresentation</c>); a hit is a copy read back from JSON. Errors, cancelled or partial streams, content-filtered
-/// answers and answers the cache cannot hold (content <see cref="OrleansLlmCacheChatClientOptions.JsonSerializerOptions"/>
-/// cannot write, more than an entry's limit) are never cached; requests marked with
-/// <see cref="ChatCacheOptionsExtensions.WithoutLlmCache"/> skip the cache.
+/// streaming hit replays the stored answer as updates (joined up, or in the origin's chunking with
+/// <see cref="OrleansLlmCacheChatClientOptions.CoalesceStreamingUpdates"/> off). A miss returns the origin's own
+/// response (with its <c>RawRepresentation</c>); a hit is a copy read back from JSON. Errors, cancelled or partial
+/// streams, content-filtered answers and answers the cache cannot hold (content that
+/// <see cref="OrleansLlmCacheChatClientOptions.JsonSerializerOptions"/> cannot write, more than an entry's limit) are
+/// never cached; requests marked with <see cref="ChatCacheOptionsExtensions.WithoutLlmCache"/> skip the cache.
 /// </summary>
 public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
 {
