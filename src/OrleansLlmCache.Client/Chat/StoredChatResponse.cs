@@ -38,7 +38,6 @@ internal static class StoredChatResponse
     public static bool TryReadResponse(CachedResponse stored, JsonSerializerOptions json, [NotNullWhen(true)] out ChatResponse? response, [NotNullWhen(false)] out string? problem)
     {
         response = null;
-        problem = null;
         try
         {
             response = stored.ContentType switch
