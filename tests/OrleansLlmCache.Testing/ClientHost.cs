@@ -17,12 +17,14 @@ public sealed class ClientHost : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    public static Task<ClientHost> ConnectToGatewayAsync(int gatewayPort, string clusterId, TimeSpan? operationTimeout = null, Action<LlmCacheOptions>? configure = null) =>
+    /// <param name="services">Changes to the app server's services, made after the Orleans client's own.</param>
+    public static Task<ClientHost> ConnectToGatewayAsync(
+        int gatewayPort, string clusterId, TimeSpan? operationTimeout = null, Action<LlmCacheOptions>? configure = null, Action<IServiceCollection>? services = null) =>
         StartAsync(c => c.UseOrleansLlmCacheCluster(o =>
         {
             o.ClusterId = clusterId;
             o.Gateways = [new IPEndPoint(IPAddress.Loopback, gatewayPort)];
-        }), operationTimeout, configure);
+        }), operationTimeout, configure, services);
 
     public static Task<ClientHost> ConnectThroughRedisAsync(string redisConnectionString, string clusterId, TimeSpan? operationTimeout = null, Action<LlmCacheOptions>? configure = null) =>
         StartAsync(c => c.UseOrleansLlmCacheCluster(o =>
@@ -37,11 +39,13 @@ public sealed class ClientHost : IAsyncDisposable
         _host.Dispose();
     }
 
-    private static async Task<ClientHost> StartAsync(Action<Orleans.Hosting.IClientBuilder> configure, TimeSpan? operationTimeout, Action<LlmCacheOptions>? options = null)
+    private static async Task<ClientHost> StartAsync(
+        Action<Orleans.Hosting.IClientBuilder> configure, TimeSpan? operationTimeout, Action<LlmCacheOptions>? options = null, Action<IServiceCollection>? services = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.UseOrleansClient(configure);
+        services?.Invoke(builder.Services);
         builder.Services.AddOrleansLlmCache(o =>
         {
             o.OperationTimeout = operationTimeout ?? TimeSpan.FromSeconds(10);

@@ -22,7 +22,10 @@ namespace OrleansLlmCache.Client.Caching;
 /// picks, and an entry nobody holds yet activates there. A wrong or missing hint costs one silo-to-silo call, never a
 /// wrong answer: every read, local or not, is answered by the same checks as <see cref="ICacheEntryGrain.GetAsync"/>.
 /// </para>
-/// <para>Every caller gets its own timeout and cancellation; a batch that fails fails only its own callers.</para>
+/// <para>
+/// Every caller gets its own timeout and cancellation; a batch that fails fails only its own callers, and a key whose
+/// read failed on the silo (<see cref="EntryReadBatch.Failures"/>) fails only its own caller, never as a miss.
+/// </para>
 /// </remarks>
 internal sealed class ClusterReadBatcher
 {
@@ -297,8 +300,8 @@ internal sealed class ClusterReadBatcher
                         return;
                     }
 
-                    // Callers whose own timeout has passed (a stalled silo held the batch before) have already been
-                    // answered as a miss: asking for them would only delay the others.
+                    // Callers whose own timeout has passed (a stalled silo held the batch before) have already failed
+                    // open: asking for them would only delay the others.
                     var now = Environment.TickCount64;
                     _queue.RemoveAll(p => p.Deadline <= now && p.Result.TrySetCanceled());
                     if (_queue.Count == 0)
@@ -354,7 +357,15 @@ internal sealed class ClusterReadBatcher
                 Volatile.Write(ref _maxSending, largest >= LargeAnswerChars ? 2 : 1);
                 for (var i = 0; i < batch.Count; i++)
                 {
-                    batch[i].Result.TrySetResult(answer.Entries[i]);
+                    // A key whose read failed on the silo fails its caller's read: it is not a miss.
+                    if (answer.Failures?[i] is { } failure)
+                    {
+                        batch[i].Result.TrySetException(failure);
+                    }
+                    else
+                    {
+                        batch[i].Result.TrySetResult(answer.Entries[i]);
+                    }
                 }
             }
             catch (Exception ex)

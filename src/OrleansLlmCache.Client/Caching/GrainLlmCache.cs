@@ -7,6 +7,7 @@ using OrleansLlmCache.Grains;
 using OrleansLlmCache.Invalidation;
 using OrleansLlmCache.Keys;
 using OrleansLlmCache.Model;
+using OrleansLlmCache.Storage;
 
 namespace OrleansLlmCache.Client.Caching;
 
@@ -83,8 +84,8 @@ internal sealed partial class GrainLlmCache(
         }
         catch (Exception ex) when (IsClusterFailure(ex, cancellationToken))
         {
-            statistics.RecordError();
-            Log.CacheUnavailable(logger, "get", key.ToGrainKey(), ex.Message, ex);
+            // Not a miss: the cache could not answer. Counted and logged as an error, and answered as "nothing".
+            Unavailable("get", key, ex);
             return null;
         }
     }
@@ -106,7 +107,7 @@ internal sealed partial class GrainLlmCache(
         catch (Exception ex) when (IsClusterFailure(ex, cancellationToken))
         {
             statistics.RecordError();
-            throw new LlmCacheUnavailableException($"Could not store {key}: {Describe(ex)}", ex);
+            throw new LlmCacheUnavailableException($"Could not store {key}: {Describe(ex)}", Cause(ex));
         }
     }
 
@@ -121,7 +122,7 @@ internal sealed partial class GrainLlmCache(
         catch (Exception ex) when (IsClusterFailure(ex, cancellationToken))
         {
             statistics.RecordError();
-            throw new LlmCacheUnavailableException($"Could not remove {key}: {Describe(ex)}", ex);
+            throw new LlmCacheUnavailableException($"Could not remove {key}: {Describe(ex)}", Cause(ex));
         }
     }
 
@@ -162,13 +163,11 @@ internal sealed partial class GrainLlmCache(
         }
         catch (Exception ex) when (IsClusterFailure(ex, cancellationToken))
         {
-            statistics.RecordError();
-            Log.CacheUnavailable(logger, "get-or-create", key.ToGrainKey(), ex.Message, ex);
+            // Fail open: the origin answers, and the request counts as an error, not as a miss. A miss says the cache
+            // was asked and had nothing; here it could not be asked, and a hit rate must not read an outage as misses.
+            Unavailable("get-or-create", key, ex);
             var direct = await factory(cancellationToken);
-            var directElapsed = Stopwatch.GetElapsedTime(started);
-            statistics.RecordMiss(directElapsed);
-            cluster.RecordMiss(key, direct.Model, directElapsed, direct.PromptTokens, direct.CompletionTokens);
-            return new LlmCacheResult(direct, LlmCacheSource.OriginCacheUnavailable, directElapsed);
+            return new LlmCacheResult(direct, LlmCacheSource.OriginCacheUnavailable, Stopwatch.GetElapsedTime(started));
         }
 
         if (lease.Status == LeaseStatus.Hit)
@@ -206,8 +205,7 @@ internal sealed partial class GrainLlmCache(
         catch (Exception ex) when (IsClusterFailure(ex, CancellationToken.None))
         {
             // The answer is good even if it could not be cached; the lease expires on its own.
-            statistics.RecordError();
-            Log.CacheUnavailable(logger, "store", key.ToGrainKey(), ex.Message, ex);
+            Unavailable("store", key, ex);
         }
 
         var missElapsed = Stopwatch.GetElapsedTime(started);
@@ -243,7 +241,7 @@ internal sealed partial class GrainLlmCache(
         catch (Exception ex) when (IsClusterFailure(ex, cancellationToken))
         {
             statistics.RecordError();
-            throw new LlmCacheUnavailableException($"Could not invalidate pattern {pattern}: {Describe(ex)}", ex);
+            throw new LlmCacheUnavailableException($"Could not invalidate pattern {pattern}: {Describe(ex)}", Cause(ex));
         }
 
         var keys = namespaces.Where(ns => InvalidationPattern.Matches(pattern, ns)).Select(ns => DependencyKey.Namespace(owner, ns)).ToList();
@@ -265,7 +263,7 @@ internal sealed partial class GrainLlmCache(
         catch (Exception ex) when (IsClusterFailure(ex, cancellationToken))
         {
             statistics.RecordError();
-            throw new LlmCacheUnavailableException($"Could not invalidate {what}: {Describe(ex)}", ex);
+            throw new LlmCacheUnavailableException($"Could not invalidate {what}: {Describe(ex)}", Cause(ex));
         }
     }
 
@@ -303,8 +301,7 @@ internal sealed partial class GrainLlmCache(
         catch (Exception ex) when (IsClusterFailure(ex, CancellationToken.None))
         {
             // The lease expires on its own; waiters then take over.
-            statistics.RecordError();
-            Log.CacheUnavailable(logger, "release", key.ToGrainKey(), ex.Message, ex);
+            Unavailable("release", key, ex);
         }
     }
 
@@ -399,7 +396,7 @@ internal sealed partial class GrainLlmCache(
             chain.Add(e);
         }
 
-        var cause = chain.FirstOrDefault(e => e.GetType().Namespace?.StartsWith("Orleans", StringComparison.Ordinal) != true) ?? exception;
+        var cause = chain.FirstOrDefault(e => !IsRuntimeType(e.GetType())) ?? exception;
         var text = $"{cause.GetType().Name}: {FirstLine(cause.Message)}";
         var root = chain[^1];
         if (root != cause)
@@ -411,6 +408,23 @@ internal sealed partial class GrainLlmCache(
     }
 
     private static string FirstLine(string message) => message.Split('\n')[0].Trim();
+
+    // Orleans' own types ("Orleans", "Orleans.Runtime"), not the project's ("OrleansLlmCache.Storage").
+    private static bool IsRuntimeType(Type type) =>
+        type.Namespace is { } ns && (ns == "Orleans" || ns.StartsWith("Orleans.", StringComparison.Ordinal));
+
+    // A cluster call that failed: one error in the statistics, one line in the log. The stack trace only for a failure
+    // of a kind not expected from a cluster in trouble (a defect is worth its trace; an outage is not, once per call).
+    private void Unavailable(string operation, CacheKey key, Exception exception)
+    {
+        statistics.RecordError();
+        var expected = exception is TimeoutException or LlmCacheStorageException || IsRuntimeType(exception.GetType());
+        Log.CacheUnavailable(logger, operation, key.ToGrainKey(), Describe(exception), expected ? null : exception);
+    }
+
+    // What an LlmCacheUnavailableException carries as its cause: the storage failure when there was one (the silo's
+    // message around it is Orleans' own wrapping), else the failure itself.
+    private static Exception Cause(Exception exception) => LlmCacheStorageException.Find(exception) ?? exception;
 
     // Everything but the caller's own cancellation and the caller's own bad input is the cluster failing us.
     private static bool IsClusterFailure(Exception exception, CancellationToken cancellationToken) =>

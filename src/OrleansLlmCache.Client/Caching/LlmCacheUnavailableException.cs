@@ -4,6 +4,10 @@ namespace OrleansLlmCache.Client.Caching;
 /// The cluster could not be reached (or answered with an error) for an explicit write or removal. Reads and
 /// get-or-create never throw it: they fail open.
 /// </summary>
+/// <remarks>
+/// When the cluster's storage failed, the inner exception is an <see cref="Storage.LlmCacheStorageException"/> with
+/// the database's message (and SQLSTATE, where it gave one).
+/// </remarks>
 public sealed class LlmCacheUnavailableException : Exception
 {
     /// <summary>Creates the exception.</summary>

@@ -34,7 +34,7 @@ public sealed class LlmCacheStatistics
         _requests = meter.CreateCounter<long>("llmcache.client.requests", "{request}", "Cache lookups by result (hit or miss; warm: an origin call made by cache warming).");
         _duration = meter.CreateHistogram<double>("llmcache.client.duration", "ms", "Time to answer a request, by result; misses include the origin call.");
         _tokensSaved = meter.CreateCounter<long>("llmcache.client.tokens_saved", "{token}", "Origin tokens not paid for because a request hit.");
-        _errors = meter.CreateCounter<long>("llmcache.client.errors", "{error}", "Calls to the cluster that failed or timed out (the request failed open).");
+        _errors = meter.CreateCounter<long>("llmcache.client.errors", "{error}", "Calls to the cluster that failed or timed out (a read failed open; not counted as a miss).");
     }
 
     /// <summary>Requests answered from the cache (including single-flight waiters).</summary>
@@ -43,7 +43,10 @@ public sealed class LlmCacheStatistics
     /// <summary>Hits answered from this process's L1 without a network call (included in <see cref="Hits"/>).</summary>
     public long L1Hits => Interlocked.Read(ref _l1Hits);
 
-    /// <summary>Requests that went to the origin.</summary>
+    /// <summary>
+    /// Requests that went to the origin because the cache had no answer for them. A request that went to the origin
+    /// because the cluster could not answer (it failed open) is an error, in <see cref="Errors"/>, not a miss.
+    /// </summary>
     public long Misses => Interlocked.Read(ref _misses);
 
     /// <summary>
@@ -55,7 +58,10 @@ public sealed class LlmCacheStatistics
     /// <summary>All requests counted.</summary>
     public long TotalRequests => Hits + Misses;
 
-    /// <summary>Cluster calls that failed or timed out; each such request was answered by the origin.</summary>
+    /// <summary>
+    /// Cluster calls that failed or timed out (a read the cluster could not answer, a write it could not store). A read
+    /// or get-or-create that failed this way was answered without the cache, and is not counted as a miss.
+    /// </summary>
     public long Errors => Interlocked.Read(ref _errorCount);
 
     /// <summary>Origin tokens (input and output) not paid for thanks to hits.</summary>

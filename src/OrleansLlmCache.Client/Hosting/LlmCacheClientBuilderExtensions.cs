@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
-using Orleans.Serialization;
 using OrleansLlmCache.Client.Hosting;
 using StackExchange.Redis;
 
@@ -36,7 +35,6 @@ public static class LlmCacheClientBuilderExtensions
             o.ClusterId = options.ClusterId;
             o.ServiceId = options.ServiceId;
         });
-        builder.Configure<ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
 
         var attempts = 0;
         builder.UseConnectionRetryFilter(async (_, ct) =>

@@ -73,47 +73,78 @@ internal sealed partial class EntryReaderGrain(
         // from this silo is answered from the index.
         var reads = await Task.WhenAll(notHere.Select(i => ReadAsync(grainKeys[i])));
         SiloAddress?[]? elsewhere = null;
+        Exception?[]? failures = null;
         for (var j = 0; j < notHere.Count; j++)
         {
-            var (entry, holder) = (reads[j].Entry, reads[j].Silo);
+            var (entry, holder, failure) = reads[j];
             entries[notHere[j]] = entry;
-            if (entry is not null && !holder.Equals(silo.SiloAddress))
+            if (failure is not null)
+            {
+                (failures ??= new Exception?[grainKeys.Length])[notHere[j]] = failure;
+            }
+            else if (entry is not null && !holder.Equals(silo.SiloAddress))
             {
                 (elsewhere ??= new SiloAddress?[grainKeys.Length])[notHere[j]] = holder;
             }
         }
 
-        return new EntryReadBatch(silo.SiloAddress, entries, elsewhere);
+        return new EntryReadBatch(silo.SiloAddress, entries, elsewhere, failures);
     }
 
-    // A key whose read fails is answered as a miss, as a single read fails open on the client: one key whose storage
-    // or silo is in trouble must not fail the other callers in the batch.
-    private async Task<EntryRead> ReadAsync(string grainKey)
+    // A key whose read fails is answered with its failure, not as a miss: a miss sends a get-or-create caller to the
+    // origin as if the cache had been asked and had nothing, and hides the trouble from statistics. One key whose
+    // storage or silo is in trouble must not fail the other callers in the batch either, so the failure is the key's.
+    private async Task<(CacheEntry? Entry, SiloAddress Silo, Exception? Failure)> ReadAsync(string grainKey)
     {
         var entry = grains.GetGrain<ICacheEntryGrain>(grainKey);
         try
         {
+            EntryRead read;
             try
             {
-                return await entry.ReadAsync();
+                read = await entry.ReadAsync();
             }
-            catch (Exception ex) when (ex is not TimeoutException)
+            catch (Exception ex) when (!IsFailureOfTheRead(ex))
             {
                 // During a rolling upgrade the entry may live on a silo that predates ReadAsync: read it the old way,
                 // and answer as if it were held here (no hint for the client, which only costs this fallback again).
-                return new EntryRead(await entry.GetAsync(), silo.SiloAddress);
+                read = new EntryRead(await entry.GetAsync(), silo.SiloAddress);
             }
+
+            return (read.Entry, read.Silo, null);
         }
         catch (Exception ex)
         {
-            Log.ReadFailed(logger, ex, grainKey);
-            return new EntryRead(null, silo.SiloAddress);
+            var failure = Portable(ex);
+            Log.ReadFailed(logger, grainKey, failure.GetType().Name, failure.Message);
+            return (null, silo.SiloAddress, failure);
         }
+    }
+
+    // Failures that say the entry could not be read, which asking the old way would only repeat.
+    private static bool IsFailureOfTheRead(Exception exception) =>
+        exception is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException
+        || Errors.StorageFailures.Translate(exception) is not null;
+
+    // What the client can read: a storage failure as the project's own exception (the database driver's types are
+    // not the client's); the runtime's own exceptions as they are (the client retries a refused read); anything
+    // else as its type and message, without an inner exception of a type the client might not know.
+    private static Exception Portable(Exception exception)
+    {
+        if (Errors.StorageFailures.Translate(exception) is { } storage)
+        {
+            return storage;
+        }
+
+        var ns = exception.GetType().Namespace ?? "";
+        var known = ns == "System" || ns.StartsWith("System.", StringComparison.Ordinal) || ns == "Orleans" || ns.StartsWith("Orleans.", StringComparison.Ordinal);
+        return known && exception.InnerException is null ? exception : new InvalidOperationException($"{exception.GetType().Name}: {exception.Message}");
     }
 
     private static partial class Log
     {
-        [LoggerMessage(1101, LogLevel.Warning, "A batched read of {Key} failed; answered as a miss.")]
-        public static partial void ReadFailed(ILogger logger, Exception exception, string key);
+        // Debug: the caller logs the failed read, and the entry's silo logs a storage failure where it happened.
+        [LoggerMessage(1101, LogLevel.Debug, "A batched read of {Key} failed ({Type}: {Reason}); the caller is told so.")]
+        public static partial void ReadFailed(ILogger logger, string key, string type, string reason);
     }
 }

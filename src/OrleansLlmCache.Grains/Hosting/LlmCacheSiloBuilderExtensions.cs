@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansLlmCache.Grains.Entries;
+using OrleansLlmCache.Grains.Errors;
 using OrleansLlmCache.Grains.Hosting;
 using OrleansLlmCache.Embeddings.Embedding;
 using OrleansLlmCache.Grains.Invalidation;
@@ -32,6 +33,7 @@ public static class LlmCacheSiloBuilderExtensions
         builder.Services.TryAddKeyedSingleton(LlmCacheTime.ServiceKey, TimeProvider.System);
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton<OrleansLlmCache.Grains.Diagnostics.SiloCacheMetrics>();
+        builder.AddStorageErrorTranslation(); // storage failures reach callers as LlmCacheStorageException
 
         // The entries this silo's activations hold, for batched reads (EntryReaderGrain).
         builder.Services.TryAddSingleton<OrleansLlmCache.Grains.Entries.SiloEntryIndex>();

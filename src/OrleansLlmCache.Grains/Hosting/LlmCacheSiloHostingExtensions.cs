@@ -3,7 +3,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Orleans.Configuration;
-using Orleans.Serialization;
 using OrleansLlmCache.Grains.Entries;
 using OrleansLlmCache.Grains.Hosting;
 using OrleansLlmCache.Grains.Storage;
@@ -52,9 +51,6 @@ public static class LlmCacheSiloHostingExtensions
             // Orleans' own membership settings (failure detection speed) stay tunable from configuration:
             // "Orleans": { "Membership": { "ProbeTimeout": "00:00:05", "NumMissedProbesLimit": 3 } }.
             silo.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"));
-
-            // Storage errors must reach clients as themselves, not as a codec failure.
-            silo.Configure<ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
 
             if (options.Clustering == ClusteringMode.Redis)
             {
