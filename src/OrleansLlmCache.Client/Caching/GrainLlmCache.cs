@@ -386,7 +386,7 @@ internal sealed partial class GrainLlmCache(
         return grains.GetGrain<ICacheEntryGrain>(key.ToGrainKey());
     }
 
-    // Say what to fix ("NpgsqlException: Failed to connect to 10.0.0.5:5432 (Connection refused)"), not which
+    // Say what to fix ("LlmCacheStorageException: Failed to connect to 10.0.0.5:5432 (Connection refused)"), not which
     // Orleans wrapper carried it: the first exception in the chain that is not the runtime's own, plus the root cause.
     private static string Describe(Exception exception)
     {
