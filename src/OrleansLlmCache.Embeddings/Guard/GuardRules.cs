@@ -124,7 +124,7 @@ internal static class GuardRules
     {
         foreach (var quote in quoting.Quotes)
         {
-            var missing = PromptAnalysis.Of(quote).Words
+            var missing = PromptTokenizer.Tokenize(quote).Words
                 .Where(w => !GuardLexicon.StopWords.Contains(w.Key) && !other.Contains(w))
                 .Select(w => w.Text)
                 .FirstOrDefault();
@@ -165,7 +165,7 @@ internal static class GuardRules
         for (var i = unmatched.Count - 1; i >= 0; i--)
         {
             var letters = unmatched[i].Text.TrimEnd('s');
-            if (letters.Length is >= 2 and <= 6 && letters.All(char.IsUpper) && other.Expands(letters, out var expansion))
+            if (letters.Length is >= 2 and <= 6 && letters.All(char.IsUpper) && other.Expansion(letters) is { Count: > 0 } expansion)
             {
                 unmatched.RemoveAt(i);
                 otherUnmatched.RemoveAll(expansion.Contains);
