@@ -38,7 +38,7 @@ internal sealed class CommonOptions
 
     public Option<int> MaxTokens { get; } = new("--max-tokens") { Description = "The completion token limit.", DefaultValueFactory = _ => 0 };
 
-    public Option<string?> System { get; } = new("--system") { Description = "The system prompt (omit for none)." };
+    public Option<string?> System { get; } = new("--system") { Description = "The system prompt (omit for none, which hashes as \"\" like Python's default)." };
 
     public void AddClusterTo(Command command)
     {

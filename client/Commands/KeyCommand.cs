@@ -3,7 +3,7 @@ using Spectre.Console;
 
 namespace OrleansLlmCache.Cli.Commands;
 
-/// <summary><c>llmcache key</c>: prints the seed-compatible five-field key of a request.</summary>
+/// <summary><c>llmcache key</c>: prints the five-field key of a request, as the article's Python create_cache_key computes it.</summary>
 internal static class KeyCommand
 {
     public static Command Create(IAnsiConsole console)

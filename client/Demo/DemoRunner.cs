@@ -74,9 +74,10 @@ internal sealed class DemoRunner(ILlmCache cache, IChatClient origin, string? mo
     public static (List<ChatMessage> Messages, ChatOptions Options) ToChat(WorkloadRequest request, string? modelOverride)
     {
         var messages = new List<ChatMessage>();
-        if (request.System is { } system)
+        // No system prompt is "" (as in the five-field key): an empty one adds no message, so both give one key.
+        if (!string.IsNullOrEmpty(request.System))
         {
-            messages.Add(new ChatMessage(ChatRole.System, system));
+            messages.Add(new ChatMessage(ChatRole.System, request.System));
         }
 
         messages.AddRange(request.Messages.Select(m => new ChatMessage(new ChatRole(m.Role), m.Content)));

@@ -4,8 +4,9 @@ using System.Text;
 namespace OrleansLlmCache.Keys;
 
 /// <summary>
-/// The seed design's five-field request: prompt, model, temperature, max tokens and an optional system prompt.
-/// Its <see cref="ComputeHash"/> is byte-for-byte the hex digest of Python's
+/// The article's five-field request: prompt, model, temperature, max tokens and an optional system prompt.
+/// Its <see cref="ComputeHash"/> is byte-for-byte the article's
+/// <c>create_cache_key(prompt, model, temperature, max_tokens, system_prompt: str = "")</c>, that is
 /// <c>hashlib.sha256(json.dumps({"prompt", "model", "temperature", "max_tokens", "system_prompt"}, sort_keys=True).encode()).hexdigest()</c>,
 /// so an existing cache keyed that way can be moved over unchanged.
 /// </summary>
@@ -13,15 +14,28 @@ namespace OrleansLlmCache.Keys;
 /// <param name="Model">The model name, such as <c>gpt-4</c>.</param>
 /// <param name="Temperature">The sampling temperature: finite and not negative. Written as a Python float (<c>0.0</c>, <c>0.7</c>).</param>
 /// <param name="MaxTokens">The completion token limit: not negative.</param>
-/// <param name="SystemPrompt">The system prompt, or <see langword="null"/> (Python's <c>None</c>).</param>
+/// <param name="SystemPrompt">
+/// The system prompt; <c>""</c> (the default, as in Python) when there is none. <see langword="null"/> means the same
+/// and is stored as <c>""</c>, so a request without a system prompt has one key whichever way it is written.
+/// </param>
 [GenerateSerializer, Immutable, Alias("llmcache.PromptRequest")]
 public sealed record PromptRequest(
     [property: Id(0)] string Prompt,
     [property: Id(1)] string Model,
     [property: Id(2)] double Temperature,
     [property: Id(3)] int MaxTokens,
-    [property: Id(4)] string? SystemPrompt = null)
+    string? SystemPrompt = "")
 {
+    /// <summary>The system prompt; <c>""</c> when there is none (never <see langword="null"/>).</summary>
+    [Id(4)]
+    public string SystemPrompt
+    {
+        get;
+
+        // Python's create_cache_key has no key for None-by-default: "no system prompt" is "" in every path.
+        init => field = value ?? string.Empty;
+    } = SystemPrompt ?? string.Empty;
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first field that is not valid.</summary>
     public void Validate()
     {
@@ -55,7 +69,7 @@ public sealed record PromptRequest(
             throw new ArgumentOutOfRangeException("max_tokens", MaxTokens, $"max_tokens must be 0 or more; got {MaxTokens}.");
         }
 
-        if (SystemPrompt is not null && Encoding.UTF8.GetByteCount(SystemPrompt) > LlmCacheLimits.MaxPromptBytes)
+        if (Encoding.UTF8.GetByteCount(SystemPrompt) > LlmCacheLimits.MaxPromptBytes)
         {
             throw new ArgumentException($"The system prompt is larger than {LlmCacheLimits.MaxPromptBytes} bytes.", "system_prompt");
         }

@@ -40,6 +40,16 @@ public sealed class CacheEntrySerializationTests
     }
 
     [Fact]
+    public void PromptRequest_RoundTripsItsSystemPrompt()
+    {
+        // SystemPrompt is a hand-written property (it normalises null to ""): the generated codec must still carry it.
+        var request = new OrleansLlmCache.Keys.PromptRequest("p", "gpt-4", 0.7, 5, "Be brief.");
+
+        Assert.Equal(request, Serializer.Deserialize<OrleansLlmCache.Keys.PromptRequest>(Serializer.SerializeToArray(request)));
+        Assert.Equal("", Serializer.Deserialize<OrleansLlmCache.Keys.PromptRequest>(Serializer.SerializeToArray(request with { SystemPrompt = "" }))!.SystemPrompt);
+    }
+
+    [Fact]
     public void CacheEntry_WithoutOptionalFields_RoundTrips()
     {
         var entry = new CacheEntry(new CachedResponse("x", "m"), DateTimeOffset.UnixEpoch, ExpiresAt: null, HitCount: 0);

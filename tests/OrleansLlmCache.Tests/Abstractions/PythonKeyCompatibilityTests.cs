@@ -4,9 +4,10 @@ using OrleansLlmCache.Keys;
 namespace OrleansLlmCache.Tests.Abstractions;
 
 /// <summary>
-/// The five-field key must be byte-for-byte the one the seed's Python function gives. The vectors were computed by
-/// that function itself (make_python_key_vectors.py): non-ASCII, control characters, quotes, emoji, awkward floats and
-/// 200 random requests.
+/// The five-field key must be byte-for-byte the one the article's <c>create_cache_key(prompt, model, temperature,
+/// max_tokens, system_prompt: str = "")</c> gives. The vectors were computed by that function itself
+/// (make_python_key_vectors.py): non-ASCII, control characters, quotes, emoji, awkward floats and 200 random requests,
+/// some called without a system prompt so that Python's default applies.
 /// </summary>
 public sealed class PythonKeyCompatibilityTests
 {
@@ -33,15 +34,31 @@ public sealed class PythonKeyCompatibilityTests
     public void PromptRequest_Key_MatchesPythonSeedFunction(int index)
     {
         var vector = Vectors.Value[index];
-        var request = new PromptRequest(
-            vector.GetProperty("prompt").GetString()!,
-            vector.GetProperty("model").GetString()!,
-            vector.GetProperty("temperature").GetDouble(),
-            vector.GetProperty("max_tokens").GetInt32(),
-            vector.GetProperty("system_prompt").GetString());
+        var prompt = vector.GetProperty("prompt").GetString()!;
+        var model = vector.GetProperty("model").GetString()!;
+        var temperature = vector.GetProperty("temperature").GetDouble();
+        var maxTokens = vector.GetProperty("max_tokens").GetInt32();
+
+        // A vector without system_prompt was made by calling the Python function without it: leave it out here too.
+        var request = vector.TryGetProperty("system_prompt", out var system)
+            ? new PromptRequest(prompt, model, temperature, maxTokens, system.GetString()!)
+            : new PromptRequest(prompt, model, temperature, maxTokens);
 
         Assert.Equal(vector.GetProperty("canonical").GetString(), request.ToCanonicalJson());
         Assert.Equal(vector.GetProperty("key").GetString(), request.ComputeHash());
+    }
+
+    [Fact]
+    public void PromptRequest_ExplicitNullSystemPrompt_IsTheSameRequestAsNone()
+    {
+        // Python has no key for "no system prompt" other than "": a null from C# callers means the same thing.
+        var withNull = new PromptRequest("Explain quantum computing", "gpt-4", 0.7, 500, null!);
+        var without = new PromptRequest("Explain quantum computing", "gpt-4", 0.7, 500);
+
+        Assert.Equal("", withNull.SystemPrompt);
+        Assert.Equal(without, withNull);
+        Assert.Equal(without.ComputeHash(), withNull.ComputeHash());
+        Assert.Equal(without.ComputeHash(), (without with { SystemPrompt = null! }).ComputeHash());
     }
 
     [Fact]
@@ -49,6 +66,8 @@ public sealed class PythonKeyCompatibilityTests
     {
         var all = Vectors.Value.Select(v => v.GetProperty("canonical").GetString()!).ToList();
         Assert.True(all.Count >= 200, "expected at least 200 Python vectors");
+        Assert.True(Vectors.Value.Count(v => !v.TryGetProperty("system_prompt", out _)) >= 50, "expected vectors made with Python's default system prompt");
+        Assert.Contains(all, c => c.Contains("\"system_prompt\": \"\"", StringComparison.Ordinal));
         Assert.Contains(all, c => c.Contains("\\ud83d\\ude00", StringComparison.Ordinal)); // emoji as a surrogate pair
         Assert.Contains(all, c => c.Contains("\\u0000", StringComparison.Ordinal));
         Assert.Contains(all, c => c.Contains("\"temperature\": 1e-05", StringComparison.Ordinal));

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using OrleansLlmCache.Cli.Demo;
 using OrleansLlmCache.Cli.Origins;
+using OrleansLlmCache.Client.Chat;
 using OrleansLlmCache.Tests.Infrastructure;
 
 namespace OrleansLlmCache.Tests.Cli;
@@ -64,6 +65,20 @@ public sealed class DemoTests
         Assert.InRange(response.Usage!.OutputTokenCount!.Value, 20, 600);
         Assert.True(response.Usage.InputTokenCount > 0);
         Assert.Equal(1, origin.Calls);
+    }
+
+    [Fact]
+    public void WorkloadRequest_EmptySystemPrompt_IsTheSameChatAsNone()
+    {
+        // "No system prompt" is "" everywhere: an empty one must not add an empty system message (another key).
+        WorkloadMessage[] messages = [new("user", "What is your uptime SLA?")];
+        var none = DemoRunner.ToChat(new WorkloadRequest("conversation", "support", "gpt-4", null, 0.2f, 300, messages), null);
+        var empty = DemoRunner.ToChat(new WorkloadRequest("conversation", "support", "gpt-4", "", 0.2f, 300, messages), null);
+
+        Assert.Single(empty.Messages);
+        Assert.Equal(
+            ChatCacheKey.TryCompute(none.Messages, none.Options, null, out _),
+            ChatCacheKey.TryCompute(empty.Messages, empty.Options, null, out _));
     }
 
     // Table cells are padded; collapse runs of spaces so the assertion reads the row, not the layout.

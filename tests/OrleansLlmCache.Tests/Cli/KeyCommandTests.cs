@@ -16,10 +16,11 @@ public sealed class KeyCommandTests
     }
 
     [Fact]
-    public async Task Key_WithoutSystemPrompt_MatchesPythonNone()
+    public async Task Key_WithoutSystemPrompt_MatchesPythonDefault()
     {
+        // create_cache_key("Explain quantum computing", "gpt-4", 0.7, 500), system_prompt left at its default "".
         var (_, output) = await CliRunner.RunAsync("key", "--prompt", "Explain quantum computing", "--model", "gpt-4", "--temperature", "0.7", "--max-tokens", "500");
-        Assert.Equal("9ec6630d0413cbb797d781805ef46be6774c6e8ed7dff23b88c5adb4f0d2e0da", output.Trim());
+        Assert.Equal("459a41f471ec08f67d7c1b558a2345c3c4ae67b674967a6f5f016db1c5e947bb", output.Trim());
     }
 
     [Theory]
