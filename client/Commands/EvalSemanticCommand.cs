@@ -14,7 +14,7 @@ internal static class EvalSemanticCommand
     {
         var pairsFile = new Option<string>("--pairs")
         {
-            Description = "Labelled pairs: a CSV with header sentence1,sentence2,label (1 = same meaning), or GPTCache's JSON [{origin, similar}] (all paraphrases).",
+            Description = "Labelled pairs: a CSV or tab-separated file with header sentence1,sentence2,label or Quora's question1,question2,is_duplicate (1 = same meaning), or GPTCache's JSON [{origin, similar}] (all paraphrases).",
             Required = true,
         };
         var threshold = new Option<float>("--threshold")

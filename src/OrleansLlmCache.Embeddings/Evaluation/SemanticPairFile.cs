@@ -4,12 +4,13 @@ using System.Text.Json;
 namespace OrleansLlmCache.Embeddings.Evaluation;
 
 /// <summary>
-/// Reads labelled prompt pairs: a CSV with the header <c>sentence1,sentence2,label</c> (label 1 = same meaning, 0 = not),
-/// or GPTCache's JSON <c>[{"origin": ..., "similar": ...}]</c>, whose pairs are all paraphrases.
+/// Reads labelled prompt pairs: a CSV or tab-separated file with the header <c>sentence1,sentence2,label</c> or Quora's
+/// <c>question1,question2,is_duplicate</c> (label 1 = same meaning, 0 = not), or GPTCache's JSON
+/// <c>[{"origin": ..., "similar": ...}]</c>, whose pairs are all paraphrases.
 /// </summary>
 public static class SemanticPairFile
 {
-    /// <summary>Reads <paramref name="path"/>; JSON when its first character is '[', CSV otherwise.</summary>
+    /// <summary>Reads <paramref name="path"/>; JSON when its first character is '[', CSV or tab-separated otherwise.</summary>
     /// <exception cref="FormatException">The file is neither form; the message names the line or entry that is wrong.</exception>
     public static IReadOnlyList<SemanticPair> Load(string path)
     {
@@ -46,13 +47,32 @@ public static class SemanticPairFile
         return pairs;
     }
 
-    /// <summary>Parses a <c>sentence1,sentence2,label</c> CSV (RFC 4180 quoting; a header line is required).</summary>
+    /// <summary>The column names read as the first text, the second text and the label, in that order of preference.</summary>
+    private static readonly string[][] Columns =
+    [
+        ["sentence1", "question1", "text1"],
+        ["sentence2", "question2", "text2"],
+        ["label", "is_duplicate"],
+    ];
+
+    /// <summary>
+    /// Parses a comma- or tab-separated file with a header naming its columns: <c>sentence1,sentence2,label</c>, Quora's
+    /// <c>question1,question2,is_duplicate</c> (its other columns such as <c>id,qid1,qid2</c> are ignored), or
+    /// <c>text1,text2,label</c>. A header with a tab makes the file tab-separated. A field that starts with <c>"</c>
+    /// is quoted as in RFC 4180 (<c>""</c> is a quote; it may span lines); a quote inside a field is a plain character.
+    /// </summary>
     public static IReadOnlyList<SemanticPair> ParseCsv(string csv, string source = "CSV")
     {
-        var records = ReadRecords(csv);
-        if (records.Count == 0 || !records[0].Select(f => f.Trim().ToLowerInvariant()).SequenceEqual(["sentence1", "sentence2", "label"]))
+        ArgumentNullException.ThrowIfNull(csv);
+        var firstLine = csv.AsSpan(0, csv.AsSpan().IndexOfAny('\r', '\n') is var end and >= 0 ? end : csv.Length);
+        var separator = firstLine.Contains('\t') ? '\t' : ',';
+        var records = ReadRecords(csv, separator);
+        var header = records.Count == 0 ? [] : records[0].Select(f => f.Trim().TrimStart('\uFEFF').ToLowerInvariant()).ToList();
+        var at = Columns.Select(names => names.Select(name => header.IndexOf(name)).FirstOrDefault(i => i >= 0, -1)).ToArray();
+        if (at.Contains(-1))
         {
-            throw new FormatException($"{source}: the first line must be the header 'sentence1,sentence2,label'.");
+            throw new FormatException(
+                $"{source}: the first line must be a header naming the columns, such as 'sentence1,sentence2,label' or Quora's 'question1,question2,is_duplicate' (commas or tabs).");
         }
 
         var pairs = new List<SemanticPair>(records.Count - 1);
@@ -64,23 +84,25 @@ public static class SemanticPairFile
                 continue; // blank line
             }
 
-            if (fields.Count != 3 || fields[2].Trim() is not ("0" or "1"))
+            if (fields.Count != header.Count || fields[at[2]].Trim() is not ("0" or "1"))
             {
-                throw new FormatException($"{source}: record {i + 1} must be sentence1,sentence2,label with label 0 or 1; got {fields.Count} field(s).");
+                throw new FormatException(
+                    $"{source}: record {i + 1} must have the header's {header.Count} fields with {header[at[2]]} 0 or 1; got {fields.Count} field(s).");
             }
 
-            pairs.Add(new SemanticPair(fields[0], fields[1], fields[2].Trim() == "1"));
+            pairs.Add(new SemanticPair(fields[at[0]], fields[at[1]], fields[at[2]].Trim() == "1"));
         }
 
         return pairs;
     }
 
-    private static List<List<string>> ReadRecords(string csv)
+    private static List<List<string>> ReadRecords(string csv, char separator)
     {
         var records = new List<List<string>>();
         var fields = new List<string>();
         var field = new StringBuilder();
         var quoted = false;
+        var fieldStart = true;
         for (var i = 0; i < csv.Length; i++)
         {
             var c = csv[i];
@@ -99,15 +121,20 @@ public static class SemanticPairFile
                 {
                     quoted = false;
                 }
+
+                continue;
             }
-            else if (c == '"')
+
+            if (c == '"' && fieldStart)
             {
                 quoted = true;
+                fieldStart = false;
             }
-            else if (c == ',')
+            else if (c == separator)
             {
                 fields.Add(field.ToString());
                 field.Clear();
+                fieldStart = true;
             }
             else if (c is '\n' or '\r')
             {
@@ -120,10 +147,12 @@ public static class SemanticPairFile
                 field.Clear();
                 records.Add(fields);
                 fields = [];
+                fieldStart = true;
             }
             else
             {
                 field.Append(c);
+                fieldStart = false;
             }
         }
 

@@ -43,6 +43,27 @@ public sealed partial class EvalSemanticCommandTests
         }
     }
 
+    // Quora's question-pairs layout: id columns, question1, question2, is_duplicate; as CSV and as tab-separated.
+    [Theory]
+    [InlineData("quora.csv", "id,qid1,qid2,question1,question2,is_duplicate\n0,1,2,How do I learn Python quickly?,What is the fastest way to learn Python?,1\n1,3,4,\"What is 2+2, really?\",How tall is Mount Everest?,0\n2,5,6,How can I lose weight fast?,What is the quickest way to lose weight?,1\n")]
+    [InlineData("quora.tsv", "id\tqid1\tqid2\tquestion1\tquestion2\tis_duplicate\n0\t1\t2\tHow do I learn Python quickly?\tWhat is the fastest way to learn Python?\t1\n1\t3\t4\tWhat is 2+2, really?\tHow tall is Mount Everest?\t0\n2\t5\t6\tHow can I lose weight fast?\tWhat is the quickest way to lose weight?\t1\n")]
+    public async Task EvalSemantic_OnQuoraQuestionPairs_ReadsTheirHeader(string name, string text)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}-{name}");
+        await File.WriteAllTextAsync(file, text);
+        try
+        {
+            var (exitCode, output) = await CliRunner.RunAsync("eval-semantic", "--pairs", file);
+
+            Assert.True(exitCode == 0, output);
+            Assert.Contains("3 pairs (2 same meaning, 1 not)", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Fact]
     public async Task EvalSemantic_MissingOrMalformedFile_IsOneErrorLine()
     {
@@ -58,6 +79,7 @@ public sealed partial class EvalSemanticCommandTests
             Assert.Equal(1, badExit);
             Assert.StartsWith("error:", bad.Trim(), StringComparison.Ordinal);
             Assert.Contains("sentence1,sentence2,label", bad, StringComparison.Ordinal);
+            Assert.Contains("question1,question2,is_duplicate", bad, StringComparison.Ordinal);
         }
         finally
         {

@@ -66,6 +66,9 @@ public sealed class SemanticEvaluationTests(EmbedderFixture fixture, ITestOutput
         var csv = SemanticPairFile.ParseCsv("sentence1,sentence2,label\n\"a, with comma\",\"say \"\"hi\"\"\",1\nx,y,0\n");
         Assert.Equal([new SemanticPair("a, with comma", "say \"hi\"", true), new SemanticPair("x", "y", false)], csv);
 
+        var quora = SemanticPairFile.ParseCsv("id\tqid1\tqid2\tquestion1\tquestion2\tis_duplicate\r\n7\t1\t2\tWhy is the sky \"blue\"?\tWhat makes the sky blue?\t1\r\n");
+        Assert.Equal([new SemanticPair("Why is the sky \"blue\"?", "What makes the sky blue?", true)], quora);
+
         var json = SemanticPairFile.ParseGptCacheJson("""[{"origin": "o", "similar": "s"}]""");
         Assert.Equal([new SemanticPair("o", "s", true)], json);
 
