@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrleansLlmCache.Cli.Commands;
 using OrleansLlmCache.Client.Caching;
+using StackExchange.Redis;
 
 namespace OrleansLlmCache.Cli.Cluster;
 
@@ -28,11 +29,16 @@ internal sealed class CacheConnection : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    /// <summary>Connects to a running cluster; fails with one clear line if no gateway answers.</summary>
+    /// <summary>Connects to a running cluster; fails with one clear line if Redis or no gateway answers.</summary>
     public static async Task<CacheConnection> ConnectAsync(ClusterAddress cluster, Action<LlmCacheOptions>? configure, CancellationToken cancellationToken)
     {
+        if (cluster.RedisConnectionString is { } redis)
+        {
+            await EnsureRedisAnswersAsync(redis, cancellationToken);
+        }
+
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        QuietLogging(builder);
+        ForCommand(builder);
         // A few quick retries: an operator at a shell wants an answer, not a hang.
         builder.UseOrleansClient(client => client.UseOrleansLlmCacheCluster(o =>
         {
@@ -51,8 +57,10 @@ internal sealed class CacheConnection : IAsyncDisposable
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             host.Dispose();
-            throw new CommandFailure(
-                $"Could not connect to the cluster at {cluster}: {ex.Message} Is a silo running? Start one with `dotnet run --project silo`.");
+            throw ex is RedisException || ex.InnerException is RedisException
+                ? RedisUnreachable(cluster.RedisConnectionString!)
+                : new CommandFailure(
+                    $"Could not connect to the cluster at {cluster}: {ex.Message} Is a silo running? Start one with `dotnet run --project silo`.");
         }
 
         return new CacheConnection(host, $"cluster at {cluster}");
@@ -62,7 +70,7 @@ internal sealed class CacheConnection : IAsyncDisposable
     public static async Task<CacheConnection> StartEmbeddedAsync(Action<LlmCacheOptions>? configure, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        QuietLogging(builder);
+        ForCommand(builder);
         var siloPort = FreePort();
         var gatewayPort = FreePort();
         builder.AddOrleansLlmCacheSilo(o =>
@@ -77,6 +85,31 @@ internal sealed class CacheConnection : IAsyncDisposable
         return new CacheConnection(host, $"embedded silo (127.0.0.1, silo port {siloPort}, gateway port {gatewayPort}, entries in memory)");
     }
 
+    /// <summary>
+    /// One quick connection to the membership's Redis before the Orleans client starts: the client would retry an
+    /// unreachable Redis for half a minute and then blame the silos.
+    /// </summary>
+    private static async Task EnsureRedisAnswersAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var options = ConfigurationOptions.Parse(connectionString);
+        options.AbortOnConnectFail = true;
+        options.ConnectRetry = 1;
+        options.ConnectTimeout = (int)RedisConnectTimeout.TotalMilliseconds;
+        try
+        {
+            await using var redis = await ConnectionMultiplexer.ConnectAsync(options).WaitAsync(RedisConnectTimeout * 2, cancellationToken);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            throw RedisUnreachable(connectionString);
+        }
+    }
+
+    private static readonly TimeSpan RedisConnectTimeout = TimeSpan.FromSeconds(2);
+
+    private static CommandFailure RedisUnreachable(string connectionString) => new(
+        $"Redis at {connectionString} is unreachable, so the cluster's membership cannot be read: check --redis (or LLMCACHE_REDIS) and that Redis is running.");
+
     public async ValueTask DisposeAsync()
     {
         try
@@ -89,15 +122,19 @@ internal sealed class CacheConnection : IAsyncDisposable
         }
     }
 
-    private static void QuietLogging(HostApplicationBuilder builder)
+    // A host inside a command: quiet logs, and no signal handling of its own (the command line has it).
+    private static void ForCommand(HostApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<IHostLifetime, CommandHostLifetime>();
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
 
-        // The cache's own warnings (such as failing open) matter to the user; the runtime's start-up notes do not.
+        // The cache's own warnings (such as failing open) matter to the user; the runtime's start-up notes do not. A host
+        // that fails to start is reported by the command in one line: the host's own log of it is a stack trace.
         builder.Logging.AddFilter("Orleans", LogLevel.Error);
         builder.Logging.AddFilter("Microsoft", LogLevel.Error);
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
     }
 
     private static int FreePort()

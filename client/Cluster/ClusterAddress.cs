@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using OrleansLlmCache.Cli.Commands;
 
 namespace OrleansLlmCache.Cli.Cluster;
@@ -30,10 +31,20 @@ internal sealed record ClusterAddress(IPEndPoint? Gateway, string? RedisConnecti
         }
 
         var host = gateway[..colon];
-        var address = IPAddress.TryParse(host, out var ip)
-            ? ip
-            : Dns.GetHostAddresses(host).FirstOrDefault() ?? throw new CommandFailure($"--gateway host '{host}' does not resolve.");
+        var address = IPAddress.TryParse(host, out var ip) ? ip : Resolve(host);
         return new ClusterAddress(new IPEndPoint(address, port), null, clusterId, serviceId);
+    }
+
+    private static IPAddress Resolve(string host)
+    {
+        try
+        {
+            return Dns.GetHostAddresses(host).FirstOrDefault() ?? throw new CommandFailure($"--gateway host '{host}' does not resolve to an address.");
+        }
+        catch (Exception ex) when (ex is SocketException or ArgumentException)
+        {
+            throw new CommandFailure($"--gateway host '{host}' does not resolve ({ex.Message}); give a host name or IP address that does, such as 127.0.0.1:30000.");
+        }
     }
 
     public override string ToString() => RedisConnectionString is null

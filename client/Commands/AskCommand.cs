@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.AI;
 using OrleansLlmCache.Cli.Cluster;
 using OrleansLlmCache.Cli.Origins;
+using OrleansLlmCache.Cli.Output;
 using OrleansLlmCache.Client.Chat;
 using Spectre.Console;
 
@@ -52,7 +53,7 @@ internal static class AskCommand
             var response = await chat.GetResponseAsync(messages, options, ct);
             var elapsed = Stopwatch.GetElapsedTime(started);
             var source = response.AdditionalProperties?.GetValueOrDefault(OrleansLlmCacheChatClient.SourceProperty)?.ToString() ?? "Origin";
-            console.WriteLine(response.Text);
+            TerminalText.WriteAnswer(console, response.Text);
             console.MarkupLineInterpolated($"[grey]{source} in {elapsed.TotalMilliseconds:0.0} ms, model {response.ModelId ?? model}, {response.Usage?.InputTokenCount ?? 0} in / {response.Usage?.OutputTokenCount ?? 0} out tokens[/]");
             return 0;
         }));

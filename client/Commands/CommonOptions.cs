@@ -106,17 +106,21 @@ internal sealed class CommonOptions
 
         if (text.Length > 1 && double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var amount))
         {
-            TimeSpan? parsed = text[^1] switch
+            var unit = text[^1] switch
             {
-                's' => TimeSpan.FromSeconds(amount),
-                'm' => TimeSpan.FromMinutes(amount),
-                'h' => TimeSpan.FromHours(amount),
-                'd' => TimeSpan.FromDays(amount),
-                _ => null,
+                's' => TimeSpan.TicksPerSecond,
+                'm' => TimeSpan.TicksPerMinute,
+                'h' => TimeSpan.TicksPerHour,
+                'd' => TimeSpan.TicksPerDay,
+                _ => 0L,
             };
-            if (parsed is not null)
+            if (unit > 0)
             {
-                return parsed;
+                // 1e309 parses as infinity; TimeSpan ends near 29 000 years. Either is a typo, not a duration.
+                var ticks = amount * unit;
+                return double.IsFinite(ticks) && Math.Abs(ticks) < TimeSpan.MaxValue.Ticks
+                    ? TimeSpan.FromTicks((long)ticks)
+                    : throw new CommandFailure($"--ttl '{text}' is not a duration the cache can keep; the longest is 365d (or none for no expiry).");
             }
         }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OrleansLlmCache.Cli.Cluster;
+using OrleansLlmCache.Cli.Output;
 using Spectre.Console;
 
 namespace OrleansLlmCache.Cli.Commands;
@@ -26,14 +27,14 @@ internal static class GetCommand
 
             var table = new Table().HideHeaders().AddColumn("field").AddColumn("value");
             table.AddRow("key", Markup.Escape(key.ToString()));
-            table.AddRow("model", Markup.Escape(entry.Response.Model));
+            table.AddRow("model", Markup.Escape(TerminalText.Escape(entry.Response.Model)));
             table.AddRow("tokens", $"{entry.Response.PromptTokens} in, {entry.Response.CompletionTokens} out");
             table.AddRow("created", entry.CreatedAt.ToString("u"));
             table.AddRow("expires", entry.ExpiresAt?.ToString("u") ?? "never");
             table.AddRow("hits", entry.HitCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            table.AddRow("content type", Markup.Escape(entry.Response.ContentType));
+            table.AddRow("content type", Markup.Escape(TerminalText.Escape(entry.Response.ContentType)));
             console.Write(table);
-            console.WriteLine(entry.Response.Content);
+            TerminalText.WriteAnswer(console, entry.Response.Content);
             return 0;
         }));
         return command;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using OrleansLlmCache.Cli.Commands;
 
@@ -16,13 +17,65 @@ internal static class Workload
 
     public static IReadOnlyList<WorkloadRequest> LoadFile(string path)
     {
+        using var reader = OpenFile(path);
+        return Parse(reader, path);
+    }
+
+    /// <summary>
+    /// Reads <paramref name="path"/> line by line as it is consumed, never the whole file at once (a warming file can
+    /// be larger than memory). A line that is not a request is passed to <paramref name="onBadLine"/> and skipped;
+    /// reading ends early when <paramref name="stop"/> is cancelled.
+    /// </summary>
+    public static async IAsyncEnumerable<(WorkloadRequest Request, int LineNumber)> StreamFileAsync(
+        string path, Action<int, string> onBadLine, [EnumeratorCancellation] CancellationToken stop = default)
+    {
+        using var reader = OpenFile(path);
+        var lineNumber = 0;
+        while (!stop.IsCancellationRequested && await ReadLineAsync(reader, stop) is { } line)
+        {
+            lineNumber++;
+            WorkloadRequest? request = null;
+            try
+            {
+                request = ParseLine(line, lineNumber, path);
+            }
+            catch (CommandFailure failure)
+            {
+                onBadLine(lineNumber, failure.Message);
+            }
+
+            if (request is not null)
+            {
+                yield return (request, lineNumber);
+            }
+        }
+    }
+
+    private static async Task<string?> ReadLineAsync(StreamReader reader, CancellationToken stop)
+    {
+        try
+        {
+            return await reader.ReadLineAsync(stop);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return null; // stopped while waiting for input (a pipe): end of the requests
+        }
+    }
+
+    /// <summary>Throws a <see cref="CommandFailure"/> unless <paramref name="path"/> exists.</summary>
+    public static void RequireFile(string path)
+    {
         if (!File.Exists(path))
         {
             throw new CommandFailure($"The workload file '{path}' does not exist.");
         }
+    }
 
-        using var reader = new StreamReader(path);
-        return Parse(reader, path);
+    private static StreamReader OpenFile(string path)
+    {
+        RequireFile(path);
+        return new StreamReader(path);
     }
 
     private static List<WorkloadRequest> Parse(TextReader reader, string source)
@@ -32,27 +85,34 @@ internal static class Workload
         while (reader.ReadLine() is { } line)
         {
             lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
+            if (ParseLine(line, lineNumber, source) is { } request)
             {
-                continue;
-            }
-
-            try
-            {
-                var request = JsonSerializer.Deserialize<WorkloadRequest>(line);
-                if (request?.Messages is not { Count: > 0 } || string.IsNullOrEmpty(request.Model) || string.IsNullOrEmpty(request.Namespace))
-                {
-                    throw new CommandFailure($"{source}, line {lineNumber}: a request needs namespace, model and at least one message.");
-                }
-
                 requests.Add(request);
-            }
-            catch (JsonException ex)
-            {
-                throw new CommandFailure($"{source}, line {lineNumber}: not a JSON request ({ex.Message}).");
             }
         }
 
         return requests;
+    }
+
+    /// <summary>The request on one line, or null for a blank line.</summary>
+    /// <exception cref="CommandFailure">The line is not a request; the message names the source and line.</exception>
+    private static WorkloadRequest? ParseLine(string line, int lineNumber, string source)
+    {
+        if (string.IsNullOrWhiteSpace(line))
+        {
+            return null;
+        }
+
+        try
+        {
+            var request = JsonSerializer.Deserialize<WorkloadRequest>(line);
+            return request?.Messages is not { Count: > 0 } || string.IsNullOrEmpty(request.Model) || string.IsNullOrEmpty(request.Namespace)
+                ? throw new CommandFailure($"{source}, line {lineNumber}: a request needs namespace, model and at least one message.")
+                : request;
+        }
+        catch (JsonException ex)
+        {
+            throw new CommandFailure($"{source}, line {lineNumber}: not a JSON request ({ex.Message}).");
+        }
     }
 }

@@ -17,15 +17,30 @@ public sealed class ChatCacheWarmer(ILlmCache cache, IChatClient origin, string?
     private readonly NamespacedChatClients _pipelines = new(cache, origin, tenant);
 
     /// <summary>Warms <paramref name="requests"/>, <paramref name="concurrency"/> at a time; <paramref name="onDone"/> is called after each.</summary>
-    public async Task<WarmReport> WarmAsync(IReadOnlyList<ChatWarmRequest> requests, int concurrency, Action? onDone = null, CancellationToken cancellationToken = default)
+    public Task<WarmReport> WarmAsync(IReadOnlyList<ChatWarmRequest> requests, int concurrency, Action? onDone = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        return WarmAsync(requests.ToAsyncEnumerable(), concurrency, onDone, cancellationToken);
+    }
+
+    /// <summary>
+    /// Warms <paramref name="requests"/> as they come, <paramref name="concurrency"/> at a time: the next request is
+    /// taken only when a call is free, so a large file read lazily is never held in memory. A source that ends early
+    /// (such as on a stop signal) ends the batch once the calls in flight are done; the report counts what was taken.
+    /// </summary>
+    public async Task<WarmReport> WarmAsync(IAsyncEnumerable<ChatWarmRequest> requests, int concurrency, Action? onDone = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
         ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
         var watch = Stopwatch.StartNew();
         var failures = new ConcurrentBag<(int, string)>();
-        var (warmed, cached) = (0, 0);
+        var (taken, warmed, cached) = (0, 0, 0);
         await Parallel.ForEachAsync(
-            requests.Select((request, index) => (request, index)),
+            requests.Select((request, index) =>
+            {
+                taken = index + 1; // the source is read by one caller at a time
+                return (request, index);
+            }),
             new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
             async (item, ct) =>
             {
@@ -52,7 +67,7 @@ public sealed class ChatCacheWarmer(ILlmCache cache, IChatClient origin, string?
                     onDone?.Invoke();
                 }
             });
-        return new WarmReport(requests.Count, warmed, cached, [.. failures.OrderBy(f => f.Item1)], watch.Elapsed);
+        return new WarmReport(taken, warmed, cached, [.. failures.OrderBy(f => f.Item1)], watch.Elapsed);
     }
 
     /// <summary>The key <paramref name="request"/> is cached under through this warmer's origin.</summary>

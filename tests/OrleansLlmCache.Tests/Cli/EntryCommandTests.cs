@@ -74,11 +74,79 @@ public sealed class EntryCommandTests
     [Theory]
     [InlineData("--gateway", "nonsense", "host:port")]
     [InlineData("--ttl", "forever", "--ttl")]
+    [InlineData("--ttl", "1e309s", "--ttl '1e309s' is not a duration the cache can keep")]
+    [InlineData("--ttl", "1e12d", "--ttl '1e12d' is not a duration the cache can keep")]
+    [InlineData("--gateway", "no-such-host.invalid:30000", "--gateway host 'no-such-host.invalid' does not resolve")]
+    [InlineData("--response-file", "/no/such/answer.txt", "--response-file '/no/such/answer.txt' cannot be read")]
     public async Task Set_BadOption_ExplainsTheExpectedForm(string option, string value, string expected)
     {
-        var args = new List<string> { "set", "--key", "k1", "--model", "gpt-4", "--response", "r", option, value };
+        var args = new List<string> { "set", "--key", "k1", "--model", "gpt-4", option, value };
+        if (option != "--response-file")
+        {
+            args.AddRange(["--response", "r"]);
+        }
+
         var (exitCode, output) = await CliRunner.RunAsync([.. args]);
         Assert.Equal(1, exitCode);
+        Assert.StartsWith("error: ", output, StringComparison.Ordinal);
         Assert.Contains(expected, output, StringComparison.Ordinal);
+        Assert.Single(output.Trim().Split('\n')); // one line, no stack trace
+    }
+
+    [Fact]
+    public async Task SetFromAFile_StoresAnAnswerLongerThanACommandLine_AndRefusesOneOverTheLimit()
+    {
+        var clusterId = "cli-file-" + Guid.NewGuid().ToString("N")[..8];
+        await using var silo = await TcpSilo.StartAsync(clusterId);
+        string[] cluster = ["--gateway", $"127.0.0.1:{silo.GatewayPort}", "--cluster-id", clusterId];
+        var answer = string.Concat(Enumerable.Range(0, 5000).Select(i => $"line {i}: a long answer, ünïcode included\n")); // about 210 KiB
+        var file = Path.Combine(Path.GetTempPath(), $"answer-{Guid.NewGuid():N}.txt");
+        await File.WriteAllTextAsync(file, answer);
+        try
+        {
+            var set = await CliRunner.RunAsync(["set", .. cluster, "--key", "long-answer", "--model", "gpt-4", "--response-file", file]);
+            Assert.True(set.ExitCode == 0, set.Output);
+
+            var get = await CliRunner.RunAsync(["get", .. cluster, "--key", "long-answer"]);
+            Assert.True(get.ExitCode == 0, get.Output);
+            Assert.Contains(answer, get.Output, StringComparison.Ordinal); // whole, trailing newline included
+
+            await File.WriteAllTextAsync(file, new string('x', LlmCacheLimits.MaxResponseBytes + 1));
+            var tooLarge = await CliRunner.RunAsync(["set", .. cluster, "--key", "too-large", "--model", "gpt-4", "--response-file", file]);
+            Assert.Equal(1, tooLarge.ExitCode);
+            Assert.Contains($"larger than {LlmCacheLimits.MaxResponseBytes} bytes", tooLarge.Output, StringComparison.Ordinal);
+
+            var both = await CliRunner.RunAsync(["set", .. cluster, "--key", "both", "--model", "gpt-4", "--response", "r", "--response-file", file]);
+            Assert.Equal(1, both.ExitCode);
+            Assert.Contains("exactly one of --response TEXT or --response-file PATH", both.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task Get_OnATerminal_EscapesControlCharacters_AndRedirectedKeepsTheBytes()
+    {
+        var clusterId = "cli-esc-" + Guid.NewGuid().ToString("N")[..8];
+        await using var silo = await TcpSilo.StartAsync(clusterId);
+        string[] cluster = ["--gateway", $"127.0.0.1:{silo.GatewayPort}", "--cluster-id", clusterId];
+
+        // An answer that retitles the window, clears the screen, rings the bell and reverses the text after it.
+        const string Hostile = "Sure.\u001b]0;owned\u0007\u001b[2J\u009b31m and \u202Ereversed\r\nnext line\ttab";
+        var set = await CliRunner.RunAsync(["set", .. cluster, "--key", "hostile", "--model", "gpt-4", "--response", Hostile]);
+        Assert.True(set.ExitCode == 0, set.Output);
+
+        var terminal = await CliRunner.RunOnTerminalAsync(["get", .. cluster, "--key", "hostile"]);
+        Assert.True(terminal.ExitCode == 0, terminal.Output);
+        Assert.Contains("Sure.\\x1b]0;owned\\x07\\x1b[2J\\x9b31m and \\u202ereversed\r\nnext line\ttab", terminal.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', terminal.Output);
+        Assert.DoesNotContain('\u0007', terminal.Output);
+        Assert.DoesNotContain('\u009b', terminal.Output);
+
+        var redirected = await CliRunner.RunAsync(["get", .. cluster, "--key", "hostile"]);
+        Assert.True(redirected.ExitCode == 0, redirected.Output);
+        Assert.Contains(Hostile, redirected.Output, StringComparison.Ordinal);
     }
 }

@@ -14,9 +14,12 @@ public sealed class StubOpenAiServer : IAsyncDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly Task _loop;
+    private readonly Func<Task>? _beforeAnswer;
 
-    public StubOpenAiServer()
+    /// <param name="beforeAnswer">Awaited after a request is recorded and before it is answered (a test holds answers with it).</param>
+    public StubOpenAiServer(Func<Task>? beforeAnswer = null)
     {
+        _beforeAnswer = beforeAnswer;
         var port = FreePorts.Next();
         BaseUrl = $"http://127.0.0.1:{port}/v1";
         _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
@@ -68,6 +71,11 @@ public sealed class StubOpenAiServer : IAsyncDisposable
         using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
         var body = JsonNode.Parse(await reader.ReadToEndAsync())!;
         Requests.Enqueue((context.Request.Url!.AbsolutePath, context.Request.Headers["Authorization"], body));
+        if (_beforeAnswer is not null)
+        {
+            await _beforeAnswer();
+        }
+
         var lastUser = body["messages"]!.AsArray().Last(m => (string?)m!["role"] == "user")!["content"]!;
         var text = lastUser is JsonValue ? (string?)lastUser : lastUser.ToJsonString();
         var completion = new JsonObject

@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace OrleansLlmCache.Tests.Infrastructure;
+
+/// <summary>
+/// The real <c>llmcache</c> program in its own process (as built next to the tests), for what only a process shows:
+/// signals, standard input, and what the runtime and hosts write to the console.
+/// </summary>
+public sealed class CliProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly StringBuilder _error = new();
+    private readonly TaskCompletionSource _outputClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _errorClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private CliProcess(Process process) => _process = process;
+
+    /// <summary>What the program wrote to standard output so far.</summary>
+    public string Output => Read(_output);
+
+    /// <summary>What the program wrote to standard error so far.</summary>
+    public string Error => Read(_error);
+
+    /// <summary>Standard input, for commands that read it; close it to send end-of-file.</summary>
+    public StreamWriter Input => _process.StandardInput;
+
+    public static CliProcess Start(params string[] args) => Start(args, new Dictionary<string, string>());
+
+    public static CliProcess Start(string[] args, IReadOnlyDictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "llmcache.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["DOTNET_gcServer"] = "0";
+        start.Environment.Remove("LLMCACHE_REDIS");
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        var process = Process.Start(start)!;
+        var handle = new CliProcess(process);
+        process.OutputDataReceived += (_, e) => handle.OnLine(handle._output, handle._outputClosed, e.Data);
+        process.ErrorDataReceived += (_, e) => handle.OnLine(handle._error, handle._errorClosed, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return handle;
+    }
+
+    /// <summary>Runs the program to its end with <paramref name="input"/> (if any) on standard input.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string? input, params string[] args)
+    {
+        await using var cli = Start(args);
+        if (input is not null)
+        {
+            await cli.Input.WriteAsync(input);
+        }
+
+        cli.Input.Close();
+        var exitCode = await cli.WaitForExitAsync(TimeSpan.FromMinutes(2));
+        return (exitCode, cli.Output, cli.Error);
+    }
+
+    /// <summary>Sends SIGTERM, as Kubernetes or <c>kill</c> does.</summary>
+    public Task TerminateAsync() =>
+        ProcessRunner.RunAsync("kill", "-TERM", _process.Id.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>Waits for the program to end by itself and for its output to be read; fails with its output past <paramref name="within"/>.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan within)
+    {
+        try
+        {
+            await Task.WhenAll(_process.WaitForExitAsync(), _outputClosed.Task, _errorClosed.Task).WaitAsync(within);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"llmcache did not exit within {within.TotalSeconds:0} s. Output:\n{Output}\nError:\n{Error}");
+        }
+
+        return _process.ExitCode;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+
+        _process.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private void OnLine(StringBuilder target, TaskCompletionSource closed, string? line)
+    {
+        if (line is null)
+        {
+            closed.TrySetResult();
+            return;
+        }
+
+        lock (target)
+        {
+            target.Append(line).Append('\n');
+        }
+    }
+
+    private static string Read(StringBuilder source)
+    {
+        lock (source)
+        {
+            return source.ToString();
+        }
+    }
+}
