@@ -34,7 +34,7 @@ internal sealed class CacheConnection : IAsyncDisposable
     {
         if (cluster.RedisConnectionString is { } redis)
         {
-            await EnsureRedisAnswersAsync(redis, cancellationToken);
+            await EnsureRedisAnswersAsync(cluster, redis, cancellationToken);
         }
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -58,7 +58,7 @@ internal sealed class CacheConnection : IAsyncDisposable
         {
             host.Dispose();
             throw ex is RedisException || ex.InnerException is RedisException
-                ? RedisUnreachable(cluster.RedisConnectionString!)
+                ? RedisUnreachable(cluster)
                 : new CommandFailure(
                     $"Could not connect to the cluster at {cluster}: {ex.Message} Is a silo running? Start one with `dotnet run --project silo`.");
         }
@@ -89,7 +89,7 @@ internal sealed class CacheConnection : IAsyncDisposable
     /// One quick connection to the membership's Redis before the Orleans client starts: the client would retry an
     /// unreachable Redis for half a minute and then blame the silos.
     /// </summary>
-    private static async Task EnsureRedisAnswersAsync(string connectionString, CancellationToken cancellationToken)
+    private static async Task EnsureRedisAnswersAsync(ClusterAddress cluster, string connectionString, CancellationToken cancellationToken)
     {
         var options = ConfigurationOptions.Parse(connectionString);
         options.AbortOnConnectFail = true;
@@ -101,14 +101,14 @@ internal sealed class CacheConnection : IAsyncDisposable
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            throw RedisUnreachable(connectionString);
+            throw RedisUnreachable(cluster);
         }
     }
 
     private static readonly TimeSpan RedisConnectTimeout = TimeSpan.FromSeconds(2);
 
-    private static CommandFailure RedisUnreachable(string connectionString) => new(
-        $"Redis at {connectionString} is unreachable, so the cluster's membership cannot be read: check --redis (or LLMCACHE_REDIS) and that Redis is running.");
+    private static CommandFailure RedisUnreachable(ClusterAddress cluster) => new(
+        $"Redis at {cluster.RedisEndpoints} is unreachable, so the cluster's membership cannot be read: check --redis (or LLMCACHE_REDIS) and that Redis is running.");
 
     public async ValueTask DisposeAsync()
     {

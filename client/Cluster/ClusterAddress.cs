@@ -47,7 +47,16 @@ internal sealed record ClusterAddress(IPEndPoint? Gateway, string? RedisConnecti
         }
     }
 
+    /// <summary>The Redis endpoints as host:port, without the rest of the connection string (it may hold a password).</summary>
+    public string? RedisEndpoints => RedisConnectionString is null
+        ? null
+        : string.Join(", ", StackExchange.Redis.ConfigurationOptions.Parse(RedisConnectionString).EndPoints.Select(e => e switch
+        {
+            DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
+            _ => e.ToString(),
+        }));
+
     public override string ToString() => RedisConnectionString is null
         ? $"{Gateway} (cluster {ClusterId})"
-        : $"Redis membership {RedisConnectionString} (cluster {ClusterId})";
+        : $"Redis membership {RedisEndpoints} (cluster {ClusterId})";
 }

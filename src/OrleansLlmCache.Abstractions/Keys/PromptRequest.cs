@@ -32,7 +32,7 @@ public sealed record PromptRequest(
     {
         get;
 
-        // Python's create_cache_key has no key for None-by-default: "no system prompt" is "" in every path.
+        // The article's create_cache_key defaults to "": a null hashed as None would give a key no Python caller gets.
         init => field = value ?? string.Empty;
     } = SystemPrompt ?? string.Empty;
 

@@ -23,13 +23,14 @@ public sealed class CliProcessTests
     public async Task Get_WithRedisUnreachable_SaysRedisIsUnreachable_NotStartASilo()
     {
         var port = FreePorts.Next();
-        var (exitCode, output, error) = await CliProcess.RunAsync(null, "get", "--redis", $"127.0.0.1:{port}", "--key", "abc");
+        var (exitCode, output, error) = await CliProcess.RunAsync(null, "get", "--redis", $"127.0.0.1:{port},password=not-for-the-log", "--key", "abc");
 
         Assert.Equal(1, exitCode);
         var line = Assert.Single(Lines(output + error));
         Assert.StartsWith($"error: Redis at 127.0.0.1:{port} is unreachable", line, StringComparison.Ordinal);
         Assert.Contains("--redis", line, StringComparison.Ordinal);
         Assert.DoesNotContain("silo", line, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("not-for-the-log", line, StringComparison.Ordinal);
     }
 
     [Fact]
