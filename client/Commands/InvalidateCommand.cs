@@ -8,6 +8,12 @@ namespace OrleansLlmCache.Cli.Commands;
 /// <summary><c>llmcache invalidate</c>: makes every entry of a tag, a dependency or a namespace pattern miss everywhere.</summary>
 internal static class InvalidateCommand
 {
+    /// <summary>
+    /// Exit code of an invalidation that did only part of its work (0: complete, 1: nothing could be done, for example
+    /// an unreachable cluster). The output lists what is left; running the command again finishes it.
+    /// </summary>
+    public const int PartlyDone = 3;
+
     public static Command Create(IAnsiConsole console)
     {
         var common = new CommonOptions();
@@ -38,8 +44,21 @@ internal static class InvalidateCommand
                 : d is not null ? await connection.Cache.InvalidateDependencyAsync(d, tenant, ct)
                 : await connection.Cache.InvalidatePatternAsync(p!, tenant, ct);
             var what = t is not null ? $"tag {t}" : d is not null ? $"dependency {d}" : $"pattern {p} ({result.Keys.Count} namespace(s))";
-            console.MarkupLineInterpolated($"invalidated {what}: reached {result.EntriesReached} entries; {result.SubscribersNotified} silos and app servers applied it before this returned");
-            return 0;
+            var leftOver = result.LeftOverRemovals > 0 ? $"; also removing {result.LeftOverRemovals} rows an earlier invalidation left in storage" : "";
+            if (result.IsComplete)
+            {
+                console.MarkupLineInterpolated($"invalidated {what}: reached {result.EntriesReached} entries; {result.SubscribersNotified} silos and app servers applied it before this returned{leftOver}");
+                return 0;
+            }
+
+            console.MarkupLineInterpolated($"[yellow]partly invalidated[/] {what}: reached {result.EntriesReached} entries{leftOver}; not done:");
+            foreach (var failure in result.Failures)
+            {
+                console.MarkupLineInterpolated($"  - {failure}");
+            }
+
+            console.MarkupLine("Run the same command again to finish it: repeating an invalidation is safe.");
+            return PartlyDone;
         }));
         return command;
     }

@@ -4,23 +4,27 @@ namespace OrleansLlmCache.Testing;
 
 /// <summary>
 /// A real PostgreSQL server on 127.0.0.1 and a free port, in a throw-away data folder (fsync off: tests, not
-/// durability). It can be stopped and started again on the same port to simulate an outage.
+/// durability). It can be stopped and started again on the same port to simulate an outage. It runs with PostgreSQL's
+/// default <c>max_connections</c> (100), as a production server would, unless a test asks for fewer.
 /// </summary>
 public sealed class LocalPostgres : IAsyncDisposable
 {
     private readonly string _dataDirectory;
     private readonly string _binDirectory;
+    private readonly int? _maxConnections;
 
-    private LocalPostgres(string dataDirectory, string binDirectory, int port)
+    private LocalPostgres(string dataDirectory, string binDirectory, int port, int? maxConnections)
     {
         _dataDirectory = dataDirectory;
         _binDirectory = binDirectory;
+        _maxConnections = maxConnections;
         Port = port;
     }
 
     public int Port { get; }
 
-    public static async Task<LocalPostgres> StartAsync()
+    /// <param name="maxConnections">The server's <c>max_connections</c>; PostgreSQL's default (100) when null.</param>
+    public static async Task<LocalPostgres> StartAsync(int? maxConnections = null)
     {
         var bin = FindBinDirectory();
         var data = Path.Combine(Path.GetTempPath(), "llmcache-pg-" + Guid.NewGuid().ToString("N")[..8]);
@@ -32,7 +36,7 @@ public sealed class LocalPostgres : IAsyncDisposable
 
         var (initdb, initArgs) = ProcessRunner.AsPostgresUser(Path.Combine(bin, "initdb"), "-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C");
         await ProcessRunner.RunAsync(initdb, initArgs);
-        var server = new LocalPostgres(data, bin, FreePorts.Next());
+        var server = new LocalPostgres(data, bin, FreePorts.Next(), maxConnections);
         await server.StartServerAsync();
         return server;
     }
@@ -52,9 +56,10 @@ public sealed class LocalPostgres : IAsyncDisposable
 
     public async Task StartServerAsync()
     {
+        var limit = _maxConnections is { } max ? $" -c max_connections={max}" : "";
         var (pgctl, args) = ProcessRunner.AsPostgresUser(
             Path.Combine(_binDirectory, "pg_ctl"), "-D", _dataDirectory, "-l", Path.Combine(_dataDirectory, "server.log"), "-w", "-t", "60",
-            "-o", $"-p {Port} -k {_dataDirectory} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200",
+            "-o", $"-p {Port} -k {_dataDirectory} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off{limit}",
             "start");
         await ProcessRunner.RunAsync(pgctl, args);
     }

@@ -19,7 +19,15 @@ public interface IMembershipShardGrain : IGrainWithStringKey
     [Alias("Count")]
     Task<int> CountAsync();
 
-    /// <summary>Returns every live member and empties the shard.</summary>
-    [Alias("Drain")]
-    Task<IReadOnlyList<string>> DrainAsync();
+    /// <summary>
+    /// Moves every live member to the shard's removal list and returns it, with what earlier drains left there: a
+    /// member leaves that list only through <see cref="CompleteRemovalAsync"/>, so an invalidation that fails part-way
+    /// is finished by the next one.
+    /// </summary>
+    [Alias("DrainForRemoval")] // not "Drain": that one returned a plain list, and silos of both kinds meet during an upgrade
+    Task<MembershipDrain> DrainAsync();
+
+    /// <summary>Forgets members whose entry was removed from storage (or found not to need it) after a drain.</summary>
+    [Alias("CompleteRemoval")]
+    Task CompleteRemovalAsync(IReadOnlyList<string> entryKeys);
 }

@@ -107,7 +107,11 @@ internal sealed partial class GrainLlmCache(
         catch (Exception ex) when (IsClusterFailure(ex, cancellationToken))
         {
             statistics.RecordError();
-            throw new LlmCacheUnavailableException($"Could not store {key}: {Describe(ex)}", Cause(ex));
+            throw new LlmCacheUnavailableException(
+                IsTimeout(ex)
+                    ? $"Could not store {key}: the cluster did not confirm the write within {WriteTimeout.TotalSeconds:0} s ({Describe(ex)}); it may still be applied (a write can wait behind a lock in storage): read the key to see, or write it again."
+                    : $"Could not store {key}: {Describe(ex)}",
+                Cause(ex));
         }
     }
 
@@ -122,7 +126,11 @@ internal sealed partial class GrainLlmCache(
         catch (Exception ex) when (IsClusterFailure(ex, cancellationToken))
         {
             statistics.RecordError();
-            throw new LlmCacheUnavailableException($"Could not remove {key}: {Describe(ex)}", Cause(ex));
+            throw new LlmCacheUnavailableException(
+                IsTimeout(ex)
+                    ? $"Could not remove {key}: the cluster did not confirm the removal within {WriteTimeout.TotalSeconds:0} s ({Describe(ex)}); it may still be applied: read the key to see, or remove it again."
+                    : $"Could not remove {key}: {Describe(ex)}",
+                Cause(ex));
         }
     }
 
@@ -248,23 +256,65 @@ internal sealed partial class GrainLlmCache(
         return await InvalidateAsync(keys, $"pattern {pattern}", cancellationToken);
     }
 
+    // Each key is invalidated on its own: one that fails does not hide what the others did, and the result says which
+    // parts are not done. Only when none answered does the call throw.
     private async ValueTask<InvalidationResult> InvalidateAsync(IReadOnlyList<string> dependencyKeys, string what, CancellationToken cancellationToken)
     {
         try
         {
             readiness.Ensure();
-            var results = await Task.WhenAll(dependencyKeys.Select(k => grains.GetGrain<IDependencyGrain>(k).InvalidateAsync()))
-                .WaitAsync(InvalidationTimeout, cancellationToken);
-            return new InvalidationResult(
-                dependencyKeys,
-                results.Sum(r => r.EntriesReached),
-                results.Length == 0 ? 0 : results.Min(r => r.SubscribersNotified));
         }
         catch (Exception ex) when (IsClusterFailure(ex, cancellationToken))
         {
             statistics.RecordError();
-            throw new LlmCacheUnavailableException($"Could not invalidate {what}: {Describe(ex)}", Cause(ex));
+            throw new LlmCacheUnavailableException($"Could not invalidate {what}: {Describe(ex)}; nothing was changed.", Cause(ex));
         }
+
+        var calls = dependencyKeys.Select(k => grains.GetGrain<IDependencyGrain>(k).InvalidateAsync().WaitAsync(InvalidationTimeout, cancellationToken)).ToList();
+        try
+        {
+            await Task.WhenAll(calls);
+        }
+        catch (Exception ex) when (IsClusterFailure(ex, cancellationToken))
+        {
+            // Read per call below.
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var done = calls.Where(c => c.IsCompletedSuccessfully).Select(c => c.Result).ToList();
+        var failed = calls.Select((call, i) => (Key: dependencyKeys[i], call.Exception)).Where(f => f.Exception is not null).ToList();
+        if (failed.Count > 0)
+        {
+            statistics.RecordError();
+        }
+
+        if (done.Count == 0 && failed.Count > 0)
+        {
+            var cause = failed[0].Exception!.InnerException ?? failed[0].Exception!;
+            throw new LlmCacheUnavailableException($"Could not invalidate {what}: {Describe(cause)}. {MayBeApplied}", Cause(cause));
+        }
+
+        return new InvalidationResult(
+            dependencyKeys,
+            done.Sum(r => r.EntriesReached),
+            done.Count == 0 ? 0 : done.Min(r => r.SubscribersNotified),
+            done.Sum(r => r.LeftOverRemovals),
+            [.. done.SelectMany(r => r.Failures), .. failed.Select(f => $"{f.Key} failed ({Describe(f.Exception!.InnerException ?? f.Exception!)}). {MayBeApplied}")]);
+    }
+
+    private const string MayBeApplied = "It may have been applied in part; repeating the invalidation is safe and finishes it.";
+
+    private static bool IsTimeout(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is TimeoutException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private TimeSpan WriteTimeout => _options.OperationTimeout + TimeSpan.FromSeconds(10);

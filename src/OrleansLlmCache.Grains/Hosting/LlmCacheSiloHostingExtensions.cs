@@ -5,7 +5,6 @@ using Npgsql;
 using Orleans.Configuration;
 using OrleansLlmCache.Grains.Entries;
 using OrleansLlmCache.Grains.Hosting;
-using OrleansLlmCache.Grains.Storage;
 using StackExchange.Redis;
 
 namespace Microsoft.Extensions.Hosting;
@@ -65,16 +64,7 @@ public static class LlmCacheSiloHostingExtensions
             silo.AddOrleansLlmCacheGrains();
             if (options.Storage == StorageMode.PostgreSQL)
             {
-                builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(options.PostgresConnectionString!));
-                silo.AddAdoNetGrainStorage(LlmCacheStorage.Name, o =>
-                {
-                    o.Invariant = "Npgsql";
-                    o.ConnectionString = options.PostgresConnectionString;
-                    o.GrainStorageSerializer = new JsonGrainStorageSerializer();
-                });
-                silo.Services.AddSingleton<ExpiredEntrySweeper>();
-                silo.Services.AddHostedService(sp => sp.GetRequiredService<ExpiredEntrySweeper>());
-                silo.Services.AddSingleton(TimeProvider.System);
+                silo.UsePostgresLlmCacheStorage(options.PostgresConnectionString!);
             }
             else
             {

@@ -13,7 +13,7 @@ internal sealed class MembershipShardGrain(
     {
         Prune();
         state.State.Members[entryKey] = expiresAt;
-        await state.WriteStateAsync();
+        await PersistAsync();
     }
 
     public async Task RemoveAsync(string entryKey)
@@ -21,7 +21,7 @@ internal sealed class MembershipShardGrain(
         if (state.State.Members.Remove(entryKey))
         {
             Prune();
-            await state.WriteStateAsync();
+            await PersistAsync();
         }
     }
 
@@ -31,17 +31,50 @@ internal sealed class MembershipShardGrain(
         return Task.FromResult(state.State.Members.Count(m => m.Value is not { } expires || expires > now));
     }
 
-    public async Task<IReadOnlyList<string>> DrainAsync()
+    public async Task<MembershipDrain> DrainAsync()
     {
         Prune();
-        var members = state.State.Members.Keys.ToList();
-        if (state.RecordExists || members.Count > 0)
+        var live = state.State.Members.Keys.ToList();
+        var leftOver = state.State.PendingRemoval.ToList();
+        if (live.Count > 0)
         {
+            state.State.PendingRemoval.UnionWith(live);
             state.State.Members.Clear();
-            await state.ClearStateAsync();
+            await PersistAsync();
         }
 
-        return members;
+        return new MembershipDrain(live, leftOver);
+    }
+
+    public async Task CompleteRemovalAsync(IReadOnlyList<string> entryKeys)
+    {
+        ArgumentNullException.ThrowIfNull(entryKeys);
+        if (entryKeys.Count(state.State.PendingRemoval.Remove) > 0)
+        {
+            await PersistAsync();
+        }
+    }
+
+    // An empty shard leaves no row. A write that fails leaves this activation's state ahead of the stored one: the
+    // next call gets a fresh activation that reads what was stored, so a drain that failed is simply not done.
+    private async Task PersistAsync()
+    {
+        try
+        {
+            if (state.State.Members.Count == 0 && state.State.PendingRemoval.Count == 0)
+            {
+                await state.ClearStateAsync();
+            }
+            else
+            {
+                await state.WriteStateAsync();
+            }
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
     }
 
     private void Prune()

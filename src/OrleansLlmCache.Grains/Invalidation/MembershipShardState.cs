@@ -6,4 +6,7 @@ public sealed class MembershipShardState
 {
     /// <summary>Members and their expiry.</summary>
     [Id(0)] public Dictionary<string, DateTimeOffset?> Members { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Members an invalidation drained whose entry row is not confirmed removed yet.</summary>
+    [Id(1)] public HashSet<string> PendingRemoval { get; set; } = new(StringComparer.Ordinal);
 }
