@@ -5,11 +5,16 @@ using Npgsql;
 namespace OrleansLlmCache.Silo.Hosting;
 
 /// <summary>
-/// With PostgreSQL storage, ready only while the database answers a trivial query: a silo that cannot read or write
-/// entries would turn every lookup into an error. With memory storage there is nothing to check.
+/// The state of PostgreSQL storage, as Healthy or Degraded, never Unhealthy: a silo whose database is down or locked
+/// still serves every entry it holds in memory, and taking every silo out of the Service at once (they share the
+/// database) would turn a storage problem into an outage. The reason is in the <c>/health</c> JSON. With memory storage
+/// there is nothing to check.
 /// </summary>
 internal sealed class PostgresHealthCheck(IServiceProvider services) : IHealthCheck
 {
+    /// <summary>How long the check waits for the lock every write takes; longer means writes are stuck behind another session.</summary>
+    public static readonly TimeSpan LockWait = TimeSpan.FromSeconds(1);
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         // Registered by AddOrleansLlmCacheSilo only with PostgreSQL storage.
@@ -20,13 +25,33 @@ internal sealed class PostgresHealthCheck(IServiceProvider services) : IHealthCh
 
         try
         {
-            await using var command = dataSource.CreateCommand("SELECT 1");
-            await command.ExecuteScalarAsync(cancellationToken);
-            return HealthCheckResult.Healthy("PostgreSQL answers");
+            // A write's table lock, taken and given back without writing: a session holding the table (a migration,
+            // VACUUM FULL, a manual LOCK TABLE) makes every write wait, while SELECT 1 would still answer at once.
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await using (var limit = new NpgsqlCommand($"SET LOCAL lock_timeout = '{(int)LockWait.TotalMilliseconds}ms'", connection, transaction))
+            {
+                await limit.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await using (var probe = new NpgsqlCommand("LOCK TABLE llmcache_grain_state IN ROW EXCLUSIVE MODE", connection, transaction))
+            {
+                await probe.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.RollbackAsync(cancellationToken);
+            return HealthCheckResult.Healthy("PostgreSQL answers and takes writes");
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.LockNotAvailable)
+        {
+            return HealthCheckResult.Degraded(
+                $"PostgreSQL writes wait behind a lock on llmcache_grain_state held by another session for over {LockWait.TotalSeconds:0} s: entries in memory are served, writes wait and may time out");
         }
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
         {
-            return HealthCheckResult.Unhealthy("PostgreSQL does not answer", ex);
+            return HealthCheckResult.Degraded(
+                $"PostgreSQL does not answer ({ex.Message.Split('\n')[0].Trim()}): entries in memory are served, writes and reads of other entries fail",
+                ex);
         }
     }
 }

@@ -6,7 +6,7 @@ public static class SiloEndpoints
     /// <summary>Liveness: the process is up.</summary>
     public const string AlivePath = "/alive";
 
-    /// <summary>Readiness: the silo is active in the cluster and its storage answers.</summary>
+    /// <summary>Readiness: the silo is active in the cluster and answers reads; storage trouble shows as Degraded (still 200).</summary>
     public const string HealthPath = "/health";
 
     /// <summary>Prometheus scrape endpoint: the cache's silo and client meters and Orleans' own.</summary>

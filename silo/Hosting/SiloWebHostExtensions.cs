@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -40,9 +41,13 @@ public static class SiloWebHostExtensions
             }
         });
 
+        // Readiness is "this silo can serve": active in the cluster and answering reads. Storage trouble is reported
+        // as Degraded (still 200): the entries in memory are still served, and every silo shares the one database.
         builder.Services.AddHealthChecks()
             .AddCheck<SiloMembershipHealthCheck>("orleans-silo", tags: [SiloEndpoints.ReadyTag])
-            .AddCheck<PostgresHealthCheck>("postgresql", tags: [SiloEndpoints.ReadyTag], timeout: TimeSpan.FromSeconds(3));
+            .AddCheck<ClusterReadHealthCheck>("cluster-reads", tags: [SiloEndpoints.ReadyTag], timeout: TimeSpan.FromSeconds(5))
+            .AddCheck<PostgresHealthCheck>("postgresql", failureStatus: HealthStatus.Degraded, tags: [SiloEndpoints.ReadyTag], timeout: TimeSpan.FromSeconds(3));
+        builder.Services.AddSingleton<ClusterReadHealthCheck>();
 
         // Metrics: the cache's silo meter, the client meter (app servers co-hosted in a silo), and Orleans' own, scraped
         // at /metrics and pushed over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
@@ -76,13 +81,18 @@ public static class SiloWebHostExtensions
     /// <summary>
     /// Maps <c>/alive</c> (liveness: the process serves HTTP; never depends on Redis or PostgreSQL, so an outage of
     /// either does not make Kubernetes restart every silo at once) and <c>/health</c> (readiness: the silo is active
-    /// in the cluster and, with PostgreSQL storage, the database answers). Both answer 200 or 503.
+    /// in the cluster and answers reads through it; 200 when Healthy or Degraded, 503 when Unhealthy, with every
+    /// check's status and reason as JSON, PostgreSQL's state among them).
     /// </summary>
     public static WebApplication MapOrleansLlmCacheSiloEndpoints(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapHealthChecks(SiloEndpoints.AlivePath, new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks(SiloEndpoints.HealthPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(SiloEndpoints.ReadyTag) });
+        app.MapHealthChecks(SiloEndpoints.HealthPath, new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(SiloEndpoints.ReadyTag),
+            ResponseWriter = HealthReportJson.WriteAsync,
+        });
 
         app.MapPrometheusScrapingEndpoint(SiloEndpoints.MetricsPath);
 

@@ -43,7 +43,18 @@ public sealed class ManifestConfiguredSiloTests(BackendsFixture backends)
         await backends.Postgres.StopServerAsync();
         try
         {
-            await WaitForStatusAsync(http, readiness, HttpStatusCode.ServiceUnavailable, "readiness to fail while PostgreSQL is down");
+            // Still ready (it serves what it holds, and every silo shares the database), with storage reported degraded.
+            string body = "";
+            await Eventually.WaitUntilAsync(
+                () =>
+                {
+                    using var response = http.Send(new HttpRequestMessage(HttpMethod.Get, readiness));
+                    body = new StreamReader(response.Content.ReadAsStream()).ReadToEnd();
+                    Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                    return body.Contains("\"postgresql\":{\"status\":\"Degraded\"", StringComparison.Ordinal);
+                },
+                TimeSpan.FromSeconds(45),
+                () => $"readiness should report PostgreSQL degraded while it is down; last answer: {body}");
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(liveness)).StatusCode); // no restart for a database outage
         }
         finally

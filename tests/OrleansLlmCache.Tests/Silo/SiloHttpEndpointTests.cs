@@ -16,7 +16,9 @@ public sealed class SiloHttpEndpointTests
 
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
+        var report = await health.Content.ReadAsStringAsync();
+        Assert.StartsWith("{\"status\":\"Healthy\"", report, StringComparison.Ordinal);
+        Assert.Contains("\"postgresql\":{\"status\":\"Healthy\",\"description\":\"memory storage\"}", report, StringComparison.Ordinal);
     }
 
     [Fact]
