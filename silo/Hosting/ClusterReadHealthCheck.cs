@@ -56,11 +56,12 @@ internal sealed class ClusterReadHealthCheck(IGrainFactory grains) : IHealthChec
         }
     }
 
+    // Storage failures reach grain callers as LlmCacheStorageException; the driver's own type where one slips past.
     private static bool IsStorageError(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e.GetType().Namespace?.StartsWith("Npgsql", StringComparison.Ordinal) == true)
+            if (e is OrleansLlmCache.Storage.LlmCacheStorageException || e.GetType().Namespace?.StartsWith("Npgsql", StringComparison.Ordinal) == true)
             {
                 return true;
             }
