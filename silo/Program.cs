@@ -5,6 +5,7 @@ using OrleansLlmCache.Grains.Hosting;
 try
 {
     var builder = WebApplication.CreateBuilder(args);
+    builder.AddOrleansLlmCacheSiloConsoleLogging();
     builder.AddOrleansLlmCacheSilo();
     builder.AddOrleansLlmCacheSiloWeb();
     var app = builder.Build();
@@ -14,7 +15,8 @@ try
 }
 catch (Exception ex) when (LlmCacheStartupException.Find(ex) is { } startup)
 {
-    // A configuration or connectivity problem the operator can fix: one sentence, no stack trace.
+    // A configuration or connectivity problem the operator can fix (an invalid or unconvertible setting, a taken port,
+    // an unreachable backend): one line naming what to fix, no stack trace.
     Console.Error.WriteLine($"error: {startup.Message}");
     return 1;
 }

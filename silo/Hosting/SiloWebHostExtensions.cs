@@ -41,6 +41,17 @@ public static class SiloWebHostExtensions
             }
         });
 
+        // Checked free before the silo joins its cluster (ListenPortPreflight): Kestrel binds only after Orleans started,
+        // and a taken port would then leave a dead row in membership.
+        builder.Services.AddSingleton(sp =>
+        {
+            var silo = sp.GetRequiredService<LlmCacheSiloOptions>();
+            return new SiloListenPort(
+                $"{LlmCacheSiloOptions.SectionName}:{nameof(LlmCacheSiloOptions.HttpPort)}",
+                silo.ListenOnAnyHostAddress ? IPAddress.Any : IPAddress.Parse(silo.AdvertisedIPAddress),
+                silo.HttpPort);
+        });
+
         // Readiness is "this silo can serve": active in the cluster and answering reads. Storage trouble is reported
         // as Degraded (still 200): the entries in memory are still served, and every silo shares the one database.
         builder.Services.AddHealthChecks()
@@ -71,7 +82,7 @@ public static class SiloWebHostExtensions
 
         // The Orleans Dashboard and the cache page, behind Basic authentication when LlmCache:Dashboard:Password is set.
         builder.UseOrleans(silo => silo.AddDashboard());
-        builder.Services.AddOptions<SiloDashboardOptions>().BindConfiguration(SiloDashboardOptions.SectionName);
+        builder.Services.AddOptions<SiloDashboardOptions>().BindConfigurationStrictly(SiloDashboardOptions.SectionName).ValidateOnStart();
         builder.Services.AddOptions<GrainProfilerOptions>().Configure<Microsoft.Extensions.Options.IOptions<SiloDashboardOptions>>(
             (profiler, dashboard) => profiler.TraceAlways = dashboard.Value.ProfileGrainCallsAlways);
         builder.Services.AddSingleton<BasicAuthenticationFilter>();

@@ -6,7 +6,7 @@ namespace OrleansLlmCache.Testing;
 /// <summary>A real redis-server on 127.0.0.1 and a free port, stopped by PID when disposed.</summary>
 public sealed class LocalRedis : IAsyncDisposable
 {
-    private readonly Process _process;
+    private Process _process;
 
     private LocalRedis(Process process, int port)
     {
@@ -24,6 +24,21 @@ public sealed class LocalRedis : IAsyncDisposable
     public static async Task<LocalRedis> StartAsync()
     {
         var port = FreePorts.Next();
+        return new LocalRedis(await StartProcessAsync(port), port);
+    }
+
+    /// <summary>
+    /// SIGKILL and a new empty server on the same port: what a Redis without persistence looks like after a restart,
+    /// or a failover to an empty replica.
+    /// </summary>
+    public async Task RestartEmptyAsync()
+    {
+        await StopProcessAsync();
+        _process = await StartProcessAsync(Port);
+    }
+
+    private static async Task<Process> StartProcessAsync(int port)
+    {
         var start = new ProcessStartInfo("redis-server")
         {
             RedirectStandardOutput = true,
@@ -54,7 +69,7 @@ public sealed class LocalRedis : IAsyncDisposable
             {
                 using var client = new TcpClient();
                 await client.ConnectAsync("127.0.0.1", port);
-                return new LocalRedis(process, port);
+                return process;
             }
             catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
             {
@@ -63,7 +78,9 @@ public sealed class LocalRedis : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync() => await StopProcessAsync();
+
+    private async Task StopProcessAsync()
     {
         if (!_process.HasExited)
         {

@@ -15,7 +15,7 @@ public static class LlmCacheSemanticHostingExtensions
     public static ISiloBuilder AddOrleansLlmCacheSemantic(this ISiloBuilder builder, Action<SemanticIndexOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Services.AddOptions<SemanticIndexOptions>().BindConfiguration(SemanticIndexOptions.SectionName);
+        var options = builder.Services.AddOptions<SemanticIndexOptions>().BindConfigurationStrictly(SemanticIndexOptions.SectionName);
         if (configure is not null)
         {
             options.Configure(configure);

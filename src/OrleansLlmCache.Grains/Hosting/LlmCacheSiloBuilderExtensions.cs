@@ -39,12 +39,17 @@ public static class LlmCacheSiloBuilderExtensions
         builder.Services.TryAddSingleton<OrleansLlmCache.Grains.Entries.SiloEntryIndex>();
 
         // This silo's copy of dependency versions, kept current by the invalidation hub.
-        builder.Services.AddOptions<InvalidationOptions>().BindConfiguration(InvalidationOptions.SectionName);
+        builder.Services.AddOptions<InvalidationOptions>().BindConfigurationStrictly(InvalidationOptions.SectionName)
+            .Validate(o => o.LeaseDuration > TimeSpan.Zero, $"{InvalidationOptions.SectionName}:LeaseDuration must be positive.")
+            .Validate(o => o.RenewInterval > TimeSpan.Zero && o.RenewInterval < o.LeaseDuration,
+                $"{InvalidationOptions.SectionName}:RenewInterval must be positive and shorter than LeaseDuration.")
+            .Validate(o => o.AckTimeout > TimeSpan.Zero, $"{InvalidationOptions.SectionName}:AckTimeout must be positive.")
+            .ValidateOnStart();
         builder.Services.TryAddSingleton(sp => new DependencyVersionTable(sp.GetRequiredService<IGrainFactory>(), TimeProvider.System));
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloInvalidationSubscriber>();
 
         // Statistics: this silo's embedding work, reported to the statistics grain; chart history settings.
-        builder.Services.AddOptions<SiloStatisticsOptions>().BindConfiguration(SiloStatisticsOptions.SectionName)
+        builder.Services.AddOptions<SiloStatisticsOptions>().BindConfigurationStrictly(SiloStatisticsOptions.SectionName)
             .Validate(o => o.EmbeddingPricePerMillionTokens >= 0, $"{SiloStatisticsOptions.SectionName}:EmbeddingPricePerMillionTokens must not be negative.")
             .Validate(o => o.ReportInterval >= TimeSpan.FromMilliseconds(100) && o.ReportInterval <= TimeSpan.FromMinutes(10),
                 $"{SiloStatisticsOptions.SectionName}:ReportInterval must be between 100 ms and 10 minutes.")

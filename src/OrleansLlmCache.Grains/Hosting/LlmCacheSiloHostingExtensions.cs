@@ -1,10 +1,12 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using OrleansLlmCache.Grains.Entries;
 using OrleansLlmCache.Grains.Hosting;
+using OrleansLlmCache.Grains.Clustering;
 using StackExchange.Redis;
 
 namespace Microsoft.Extensions.Hosting;
@@ -21,20 +23,23 @@ public static class LlmCacheSiloHostingExtensions
     public static IHostApplicationBuilder AddOrleansLlmCacheSilo(this IHostApplicationBuilder builder, Action<LlmCacheSiloOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Configuration.GetSection(LlmCacheSiloOptions.SectionName).Get<LlmCacheSiloOptions>() ?? new LlmCacheSiloOptions();
-        options.RedisConnectionString ??= builder.Configuration.GetConnectionString("Redis");
-        options.PostgresConnectionString ??= builder.Configuration.GetConnectionString("PostgreSQL");
-        PodEnvironment.ApplyDefaults(options, builder.Configuration);
-        configure?.Invoke(options);
-        var advertised = Validate(options);
+        var options = ReadOptions(builder.Configuration, configure);
+        var advertised = IPAddress.Parse(options.AdvertisedIPAddress);
 
         builder.Services.AddSingleton(options);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
         builder.Services.AddHostedService<SiloStartupBanner>();
 
-        // Before UseOrleans: hosted services start in order, so the checks run before the silo does.
+        // Before UseOrleans: hosted services start in order, so the checks run before the silo joins its cluster: its
+        // ports first (cheap, and a taken one must never reach membership), then Redis and PostgreSQL.
+        var listenAddress = options.Clustering == ClusteringMode.Localhost ? IPAddress.Loopback
+            : options.ListenOnAnyHostAddress ? IPAddress.Any
+            : advertised;
+        builder.Services.AddSingleton(new SiloListenPort($"{LlmCacheSiloOptions.SectionName}:{nameof(options.SiloPort)}", listenAddress, options.SiloPort));
+        builder.Services.AddSingleton(new SiloListenPort($"{LlmCacheSiloOptions.SectionName}:{nameof(options.GatewayPort)}", listenAddress, options.GatewayPort));
+        builder.Services.AddHostedService<ListenPortPreflight>();
         builder.Services.AddHostedService<BackendPreflight>();
-        builder.Services.AddOptions<CacheEntryGrainOptions>().BindConfiguration(CacheEntryGrainOptions.SectionName);
+        builder.Services.AddOptions<CacheEntryGrainOptions>().BindConfigurationStrictly(CacheEntryGrainOptions.SectionName);
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o =>
@@ -49,12 +54,15 @@ public static class LlmCacheSiloHostingExtensions
 
             // Orleans' own membership settings (failure detection speed) stay tunable from configuration:
             // "Orleans": { "Membership": { "ProbeTimeout": "00:00:05", "NumMissedProbesLimit": 3 } }.
-            silo.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"));
+            silo.Services.AddOptions<ClusterMembershipOptions>().BindConfigurationStrictly(ClusterMembershipOptionsValidator.SectionName).ValidateOnStart();
+            silo.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterMembershipOptions>, ClusterMembershipOptionsValidator>());
 
             if (options.Clustering == ClusteringMode.Redis)
             {
                 silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(options.RedisConnectionString!));
                 silo.ConfigureEndpoints(advertised, options.SiloPort, options.GatewayPort, options.ListenOnAnyHostAddress);
+                silo.Services.AddSingleton<RedisMembershipRestorer>();
+                silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<RedisMembershipRestorer>());
             }
             else
             {
@@ -74,93 +82,27 @@ public static class LlmCacheSiloHostingExtensions
         return builder;
     }
 
-    private static IPAddress Validate(LlmCacheSiloOptions options)
+    /// <summary>
+    /// The silo's options from configuration and <paramref name="configure"/>, checked: they decide how the silo is
+    /// wired, so every wrong one is reported now, at once, naming its setting.
+    /// </summary>
+    private static LlmCacheSiloOptions ReadOptions(IConfiguration configuration, Action<LlmCacheSiloOptions>? configure)
     {
-        var failures = new List<string>();
-        CheckPort(options.SiloPort, nameof(options.SiloPort), failures);
-        CheckPort(options.GatewayPort, nameof(options.GatewayPort), failures);
-        CheckPort(options.HttpPort, nameof(options.HttpPort), failures);
-        if (options.SiloPort == options.GatewayPort || options.HttpPort == options.SiloPort || options.HttpPort == options.GatewayPort)
+        var section = configuration.GetSection(LlmCacheSiloOptions.SectionName);
+        var invalid = StrictConfigurationBinding.FindInvalidValues(section, typeof(LlmCacheSiloOptions));
+        if (invalid.Count > 0)
         {
-            failures.Add($"{LlmCacheSiloOptions.SectionName}:SiloPort, GatewayPort and HttpPort must differ; they are {options.SiloPort}, {options.GatewayPort} and {options.HttpPort}.");
+            throw new LlmCacheStartupException(NotValid(invalid));
         }
 
-        if (options.ShutdownTimeout <= TimeSpan.Zero)
-        {
-            failures.Add($"{LlmCacheSiloOptions.SectionName}:ShutdownTimeout must be positive; got {options.ShutdownTimeout}.");
-        }
-
-        if (string.IsNullOrWhiteSpace(options.ClusterId))
-        {
-            failures.Add($"{LlmCacheSiloOptions.SectionName}:ClusterId must not be empty.");
-        }
-
-        if (string.IsNullOrWhiteSpace(options.ServiceId))
-        {
-            failures.Add($"{LlmCacheSiloOptions.SectionName}:ServiceId must not be empty.");
-        }
-
-        if (!IPAddress.TryParse(options.AdvertisedIPAddress, out var advertised))
-        {
-            failures.Add($"{LlmCacheSiloOptions.SectionName}:AdvertisedIPAddress '{options.AdvertisedIPAddress}' is not an IP address.");
-        }
-
-        if (options.ExpirySweepInterval <= TimeSpan.Zero)
-        {
-            failures.Add($"{LlmCacheSiloOptions.SectionName}:ExpirySweepInterval must be positive; got {options.ExpirySweepInterval}.");
-        }
-
-        if (options.StartupConnectAttempts < 1)
-        {
-            failures.Add($"{LlmCacheSiloOptions.SectionName}:StartupConnectAttempts must be at least 1; got {options.StartupConnectAttempts}.");
-        }
-
-        if (options.Clustering == ClusteringMode.Redis)
-        {
-            CheckConnectionString(options.RedisConnectionString, "Redis", "localhost:6379", s => ConfigurationOptions.Parse(s), failures);
-        }
-
-        if (options.Storage == StorageMode.PostgreSQL)
-        {
-            CheckConnectionString(
-                options.PostgresConnectionString,
-                "PostgreSQL",
-                "Host=localhost;Port=5432;Database=llmcache;Username=llmcache;Password=...",
-                s => _ = new NpgsqlConnectionStringBuilder(s).Host ?? throw new ArgumentException("it names no Host"),
-                failures);
-        }
-
-        if (failures.Count > 0)
-        {
-            throw new LlmCacheStartupException("The silo configuration is not valid: " + string.Join(" ", failures));
-        }
-
-        return advertised!;
+        var options = section.Get<LlmCacheSiloOptions>() ?? new LlmCacheSiloOptions();
+        options.RedisConnectionString ??= configuration.GetConnectionString("Redis");
+        options.PostgresConnectionString ??= configuration.GetConnectionString("PostgreSQL");
+        PodEnvironment.ApplyDefaults(options, configuration);
+        configure?.Invoke(options);
+        var result = new LlmCacheSiloOptionsValidator().Validate(Microsoft.Extensions.Options.Options.DefaultName, options);
+        return result.Failed ? throw new LlmCacheStartupException(NotValid(result.Failures)) : options;
     }
 
-    private static void CheckConnectionString(string? value, string name, string example, Action<string> parse, List<string> failures)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            failures.Add($"ConnectionStrings:{name} is required with {name} {(name == "Redis" ? "clustering" : "storage")}; set it, for example to \"{example}\".");
-            return;
-        }
-
-        try
-        {
-            parse(value);
-        }
-        catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException or NotSupportedException)
-        {
-            failures.Add($"ConnectionStrings:{name} is malformed ({ex.Message.Split('\n')[0]}); it should look like \"{example}\".");
-        }
-    }
-
-    private static void CheckPort(int port, string name, List<string> failures)
-    {
-        if (port is < 1 or > 65535)
-        {
-            failures.Add($"{LlmCacheSiloOptions.SectionName}:{name} must be a TCP port (1-65535); got {port}.");
-        }
-    }
+    private static string NotValid(IEnumerable<string> failures) => "The silo configuration is not valid: " + string.Join(" ", failures);
 }

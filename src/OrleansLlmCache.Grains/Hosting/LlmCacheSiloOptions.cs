@@ -63,6 +63,15 @@ public sealed class LlmCacheSiloOptions
     /// <summary>How often expired entries are deleted from PostgreSQL. Default: 1 minute.</summary>
     public TimeSpan ExpirySweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>How many times start-up tries to reach Redis and PostgreSQL before giving up. Default: 5 (about 15 s).</summary>
+    /// <summary>
+    /// How many times start-up tries to reach Redis and PostgreSQL before giving up, 1, 2, then 3 s apart (a Redis
+    /// attempt takes at most 1 s). Default: 5 (about 15 s).
+    /// </summary>
     public int StartupConnectAttempts { get; set; } = 5;
+
+    /// <summary>
+    /// With Redis clustering, how often the silo reads the cluster's membership from Redis, keeps a copy, and puts it
+    /// back if Redis has lost it (restarted without persistence, failed over to an empty replica, flushed). Default: 5 seconds.
+    /// </summary>
+    public TimeSpan MembershipCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

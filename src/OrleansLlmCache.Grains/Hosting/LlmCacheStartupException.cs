@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace OrleansLlmCache.Grains.Hosting;
 
 /// <summary>
@@ -23,8 +25,27 @@ public sealed class LlmCacheStartupException : Exception
     {
     }
 
-    /// <summary>The first <see cref="LlmCacheStartupException"/> in <paramref name="exception"/> or its inner exceptions.</summary>
+    /// <summary>
+    /// The reason the silo cannot start that an operator can fix, found in <paramref name="exception"/> or its inner
+    /// exceptions: the first <see cref="LlmCacheStartupException"/>, or else every options validation failure (settings
+    /// checked by <c>ValidateOnStart</c>, several option types at once arrive as an <see cref="AggregateException"/>)
+    /// as one. <see langword="null"/> when the exception is none of these: a bug, which keeps its stack trace.
+    /// </summary>
     public static LlmCacheStartupException? Find(Exception? exception)
+    {
+        if (FindStartup(exception) is { } startup)
+        {
+            return startup;
+        }
+
+        var failures = new List<string>();
+        CollectValidationFailures(exception, failures);
+        return failures.Count == 0
+            ? null
+            : new LlmCacheStartupException("The configuration is not valid: " + string.Join(" ", failures.Distinct(StringComparer.Ordinal)), exception!);
+    }
+
+    private static LlmCacheStartupException? FindStartup(Exception? exception)
     {
         while (exception is not null)
         {
@@ -37,7 +58,7 @@ public sealed class LlmCacheStartupException : Exception
             {
                 foreach (var inner in aggregate.InnerExceptions)
                 {
-                    if (Find(inner) is { } found)
+                    if (FindStartup(inner) is { } found)
                     {
                         return found;
                     }
@@ -48,5 +69,27 @@ public sealed class LlmCacheStartupException : Exception
         }
 
         return null;
+    }
+
+    private static void CollectValidationFailures(Exception? exception, List<string> failures)
+    {
+        switch (exception)
+        {
+            case null:
+                return;
+            case OptionsValidationException validation:
+                failures.AddRange(validation.Failures);
+                return;
+            case AggregateException aggregate:
+                foreach (var inner in aggregate.InnerExceptions)
+                {
+                    CollectValidationFailures(inner, failures);
+                }
+
+                return;
+            default:
+                CollectValidationFailures(exception.InnerException, failures);
+                return;
+        }
     }
 }

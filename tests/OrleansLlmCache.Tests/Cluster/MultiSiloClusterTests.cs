@@ -58,58 +58,29 @@ public sealed class MultiSiloClusterTests(BackendsFixture backends, ITestOutputH
         await using var client = await ClientHost.ConnectThroughRedisAsync(backends.Redis.ConnectionString, cluster.ClusterId, configure: o => o.L1Enabled = l1);
         var keys = await WriteEntriesAsync(client.Cache);
 
-        using var stop = new CancellationTokenSource();
-        var (reads, wrong, failures) = (0, 0, 0);
-        var traffic = Task.Run(async () =>
-        {
-            var i = 0;
-            while (!stop.IsCancellationRequested)
-            {
-                // L1 hits complete synchronously: without a yield now and then this loop would hold a thread-pool thread
-                // for the whole test, which on two cores can starve the continuations of the client and of other tests.
-                if ((i & 255) == 255)
-                {
-                    await Task.Yield();
-                }
-
-                var key = keys[i++ % keys.Count];
-                try
-                {
-                    var entry = await client.Cache.GetAsync(key);
-                    Interlocked.Increment(ref reads);
-                    if (entry?.Response.Content != Content(key))
-                    {
-                        Interlocked.Increment(ref wrong);
-                    }
-                }
-                catch (Exception)
-                {
-                    Interlocked.Increment(ref failures);
-                }
-            }
-        });
-
+        var traffic = new ReadTraffic(client.Cache, keys, Content);
         int beforeLeave, afterJoin;
         try
         {
             // Reading before anything happens: on a loaded machine the loop may start late, and a test that only counted
             // reads in a fixed window would then measure the thread pool, not the client (a CI run once saw 1 read).
-            await WaitForReadsAsync(() => Volatile.Read(ref reads), 100, "before the silo left");
-            beforeLeave = Volatile.Read(ref reads);
+            await WaitForReadsAsync(() => traffic.Reads, 100, "before the silo left");
+            beforeLeave = traffic.Reads;
 
             await cluster.Silos[0].StopAsync(); // SIGTERM, as Kubernetes sends: leaves the cluster cleanly
             await StartSiloAsync(cluster.ClusterId);
-            afterJoin = Volatile.Read(ref reads);
+            afterJoin = traffic.Reads;
             await Task.Delay(TimeSpan.FromSeconds(3));
 
             // Still reading once the new silo is in: the client follows the membership change without a restart.
-            await WaitForReadsAsync(() => Volatile.Read(ref reads) - afterJoin, 100, "after the new silo joined");
+            await WaitForReadsAsync(() => traffic.Reads - afterJoin, 100, "after the new silo joined");
         }
         finally
         {
-            await stop.CancelAsync();
-            await traffic;
+            await traffic.DisposeAsync();
         }
+
+        var (reads, wrong, failures) = (traffic.Reads, traffic.Wrong, traffic.Failures);
 
         output.WriteLine(
             $"{reads} reads ({beforeLeave} before the leave, {afterJoin - beforeLeave} while a silo left and another joined, "

@@ -13,4 +13,18 @@ public static class Eventually
             await Task.Delay(10);
         }
     }
+
+    /// <summary>
+    /// Polls the asynchronous <paramref name="condition"/> (a read from a server, say) until it holds; fails with
+    /// <paramref name="failure"/> past <paramref name="within"/>.
+    /// </summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan within, Func<string> failure)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, failure());
+            await Task.Delay(100);
+        }
+    }
 }
