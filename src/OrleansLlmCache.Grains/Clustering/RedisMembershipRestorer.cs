@@ -71,7 +71,7 @@ internal sealed partial class RedisMembershipRestorer(
 
     private RedisKey Key => redisOptions.Value.CreateRedisKey(clusterOptions.Value);
 
-    private async Task StartAsync(CancellationToken cancellationToken)
+    internal async Task StartAsync(CancellationToken cancellationToken)
     {
         var configuration = (redisOptions.Value.ConfigurationOptions ?? throw new InvalidOperationException("Redis clustering has no configuration.")).Clone();
         configuration.AbortOnConnectFail = false; // reconnect by itself while Redis restarts
@@ -79,7 +79,7 @@ internal sealed partial class RedisMembershipRestorer(
         _loop = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
     }
 
-    private async Task StopAsync(CancellationToken cancellationToken)
+    internal async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stop.CancelAsync();
         if (_loop is not null)
