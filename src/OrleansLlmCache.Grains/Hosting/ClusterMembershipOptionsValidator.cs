@@ -16,7 +16,7 @@ internal sealed class ClusterMembershipOptionsValidator : IValidateOptions<Clust
     public ValidateOptionsResult Validate(string? name, ClusterMembershipOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var failures = new List<string>();
+        var checks = new SettingChecks(SectionName);
 
         // Every duration is a timeout or a period: none may be zero or negative (DefunctSiloCleanupPeriod may be unset).
         // MinProbeTimeout and MaxProbeTimeout default to a half and four times ProbeTimeout: a wrong ProbeTimeout is the
@@ -26,29 +26,18 @@ internal sealed class ClusterMembershipOptionsValidator : IValidateOptions<Clust
             : [];
         foreach (var property in typeof(ClusterMembershipOptions).GetProperties().Where(p => p.SetMethod?.IsPublic == true && !derivedFromProbeTimeout.Contains(p.Name)))
         {
-            if (property.GetValue(options) is TimeSpan duration && duration <= TimeSpan.Zero)
+            if (property.GetValue(options) is TimeSpan duration)
             {
-                failures.Add($"{SectionName}:{property.Name} must be positive; got {duration}.");
+                checks.Positive(duration, property.Name);
             }
         }
 
-        CheckAtLeastOne(options.NumMissedProbesLimit, nameof(options.NumMissedProbesLimit), failures);
-        CheckAtLeastOne(options.NumMissedTableIAmAliveLimit, nameof(options.NumMissedTableIAmAliveLimit), failures);
-        CheckAtLeastOne(options.NumProbedSilos, nameof(options.NumProbedSilos), failures);
-        CheckAtLeastOne(options.NumVotesForDeathDeclaration, nameof(options.NumVotesForDeathDeclaration), failures);
-        if (options.MaxDefunctSiloEntries < 0)
-        {
-            failures.Add($"{SectionName}:{nameof(options.MaxDefunctSiloEntries)} must not be negative; got {options.MaxDefunctSiloEntries}.");
-        }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-
-    private static void CheckAtLeastOne(int value, string name, List<string> failures)
-    {
-        if (value < 1)
-        {
-            failures.Add($"{SectionName}:{name} must be at least 1; got {value}.");
-        }
+        return checks
+            .AtLeast(options.NumMissedProbesLimit, 1, nameof(options.NumMissedProbesLimit))
+            .AtLeast(options.NumMissedTableIAmAliveLimit, 1, nameof(options.NumMissedTableIAmAliveLimit))
+            .AtLeast(options.NumProbedSilos, 1, nameof(options.NumProbedSilos))
+            .AtLeast(options.NumVotesForDeathDeclaration, 1, nameof(options.NumVotesForDeathDeclaration))
+            .AtLeast(options.MaxDefunctSiloEntries ?? 0, 0, nameof(options.MaxDefunctSiloEntries))
+            .Result;
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using OrleansLlmCache.Embeddings.Embedding;
 using OrleansLlmCache.Grains.Semantic;
 
@@ -21,11 +22,8 @@ public static class LlmCacheSemanticHostingExtensions
             options.Configure(configure);
         }
 
-        options.Validate(o => o.MaxVectorsPerShard is >= 1 and <= 1_000_000, $"{SemanticIndexOptions.SectionName}:MaxVectorsPerShard must be between 1 and 1,000,000.")
-            .Validate(o => o.FlushInterval >= TimeSpan.FromMilliseconds(10) && o.FlushInterval <= TimeSpan.FromMinutes(10),
-                $"{SemanticIndexOptions.SectionName}:FlushInterval must be between 10 ms and 10 minutes.")
-            .Validate(o => o.MaxCandidates is >= 1 and <= 256, $"{SemanticIndexOptions.SectionName}:MaxCandidates must be between 1 and 256.")
-            .ValidateOnStart();
+        options.ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SemanticIndexOptions>, SemanticIndexOptionsValidator>());
         builder.Services.TryAddSingleton(new OnnxTextEmbedderOptions());
         builder.Services.TryAddSingleton<ITextEmbedder>(sp => new LazyTextEmbedder(sp.GetRequiredService<OnnxTextEmbedderOptions>(), sp.GetService<IEmbeddingUsageRecorder>()));
         return builder;

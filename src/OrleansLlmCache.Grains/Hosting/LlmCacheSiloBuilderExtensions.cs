@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using OrleansLlmCache.Grains.Entries;
 using OrleansLlmCache.Grains.Errors;
 using OrleansLlmCache.Grains.Hosting;
@@ -26,10 +27,8 @@ public static class LlmCacheSiloBuilderExtensions
             options.Configure(configure);
         }
 
-        options.Validate(o => o.LeaseDuration > TimeSpan.Zero, $"{CacheEntryGrainOptions.SectionName}:LeaseDuration must be positive.")
-            .Validate(o => o.MaxWaitPerCall > TimeSpan.Zero && o.MaxWaitPerCall < TimeSpan.FromSeconds(30),
-                $"{CacheEntryGrainOptions.SectionName}:MaxWaitPerCall must be between 0 and 30 seconds (the Orleans response timeout).")
-            .ValidateOnStart();
+        options.ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CacheEntryGrainOptions>, CacheEntryGrainOptionsValidator>());
         builder.Services.TryAddKeyedSingleton(LlmCacheTime.ServiceKey, TimeProvider.System);
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton<OrleansLlmCache.Grains.Diagnostics.SiloCacheMetrics>();
@@ -39,24 +38,14 @@ public static class LlmCacheSiloBuilderExtensions
         builder.Services.TryAddSingleton<OrleansLlmCache.Grains.Entries.SiloEntryIndex>();
 
         // This silo's copy of dependency versions, kept current by the invalidation hub.
-        builder.Services.AddOptions<InvalidationOptions>().BindConfigurationStrictly(InvalidationOptions.SectionName)
-            .Validate(o => o.LeaseDuration > TimeSpan.Zero, $"{InvalidationOptions.SectionName}:LeaseDuration must be positive.")
-            .Validate(o => o.RenewInterval > TimeSpan.Zero && o.RenewInterval < o.LeaseDuration,
-                $"{InvalidationOptions.SectionName}:RenewInterval must be positive and shorter than LeaseDuration.")
-            .Validate(o => o.AckTimeout > TimeSpan.Zero, $"{InvalidationOptions.SectionName}:AckTimeout must be positive.")
-            .ValidateOnStart();
+        builder.Services.AddOptions<InvalidationOptions>().BindConfigurationStrictly(InvalidationOptions.SectionName).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InvalidationOptions>, InvalidationOptionsValidator>());
         builder.Services.TryAddSingleton(sp => new DependencyVersionTable(sp.GetRequiredService<IGrainFactory>(), TimeProvider.System));
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloInvalidationSubscriber>();
 
         // Statistics: this silo's embedding work, reported to the statistics grain; chart history settings.
-        builder.Services.AddOptions<SiloStatisticsOptions>().BindConfigurationStrictly(SiloStatisticsOptions.SectionName)
-            .Validate(o => o.EmbeddingPricePerMillionTokens >= 0, $"{SiloStatisticsOptions.SectionName}:EmbeddingPricePerMillionTokens must not be negative.")
-            .Validate(o => o.ReportInterval >= TimeSpan.FromMilliseconds(100) && o.ReportInterval <= TimeSpan.FromMinutes(10),
-                $"{SiloStatisticsOptions.SectionName}:ReportInterval must be between 100 ms and 10 minutes.")
-            .Validate(o => o.HistoryInterval >= TimeSpan.FromSeconds(1) && o.HistoryInterval <= TimeSpan.FromDays(1),
-                $"{SiloStatisticsOptions.SectionName}:HistoryInterval must be between 1 second and 1 day.")
-            .Validate(o => o.HistoryLength is >= 1 and <= 10_000, $"{SiloStatisticsOptions.SectionName}:HistoryLength must be between 1 and 10,000.")
-            .ValidateOnStart();
+        builder.Services.AddOptions<SiloStatisticsOptions>().BindConfigurationStrictly(SiloStatisticsOptions.SectionName).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SiloStatisticsOptions>, SiloStatisticsOptionsValidator>());
         builder.Services.TryAddSingleton<EmbeddingUsageCollector>();
         builder.Services.TryAddSingleton<IEmbeddingUsageRecorder>(sp => sp.GetRequiredService<EmbeddingUsageCollector>());
         builder.Services.TryAddSingleton<EmbeddingUsageReporter>();

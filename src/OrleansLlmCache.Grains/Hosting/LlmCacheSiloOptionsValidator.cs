@@ -16,53 +16,46 @@ internal sealed class LlmCacheSiloOptionsValidator : IValidateOptions<LlmCacheSi
     public ValidateOptionsResult Validate(string? name, LlmCacheSiloOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var failures = new List<string>();
-        CheckPort(options.SiloPort, nameof(options.SiloPort), failures);
-        CheckPort(options.GatewayPort, nameof(options.GatewayPort), failures);
-        CheckPort(options.HttpPort, nameof(options.HttpPort), failures);
+        var checks = new SettingChecks(Section)
+            .Between(options.SiloPort, 1, 65535, nameof(options.SiloPort))
+            .Between(options.GatewayPort, 1, 65535, nameof(options.GatewayPort))
+            .Between(options.HttpPort, 1, 65535, nameof(options.HttpPort))
+            .Positive(options.ShutdownTimeout, nameof(options.ShutdownTimeout))
+            .Positive(options.ExpirySweepInterval, nameof(options.ExpirySweepInterval))
+            .Between(options.MembershipCheckInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5), nameof(options.MembershipCheckInterval), "100 ms and 5 minutes")
+            .AtLeast(options.StartupConnectAttempts, 1, nameof(options.StartupConnectAttempts));
         if (options.SiloPort == options.GatewayPort || options.HttpPort == options.SiloPort || options.HttpPort == options.GatewayPort)
         {
-            failures.Add($"{Section}:SiloPort, GatewayPort and HttpPort must differ; they are {options.SiloPort}, {options.GatewayPort} and {options.HttpPort}.");
+            checks.Fail("SiloPort, GatewayPort and HttpPort", $"must differ; they are {options.SiloPort}, {options.GatewayPort} and {options.HttpPort}.");
         }
 
         // Set from code, an enum can hold any number; the configuration check refuses those already.
         if (!Enum.IsDefined(options.Clustering))
         {
-            failures.Add($"{Section}:Clustering is {(int)options.Clustering}, which is not one of {string.Join(", ", Enum.GetNames<ClusteringMode>())}.");
+            checks.Fail(nameof(options.Clustering), $"is {(int)options.Clustering}, which is not one of {string.Join(", ", Enum.GetNames<ClusteringMode>())}.");
         }
 
         if (!Enum.IsDefined(options.Storage))
         {
-            failures.Add($"{Section}:Storage is {(int)options.Storage}, which is not one of {string.Join(", ", Enum.GetNames<StorageMode>())}.");
-        }
-
-        CheckPositive(options.ShutdownTimeout, nameof(options.ShutdownTimeout), failures);
-        CheckPositive(options.ExpirySweepInterval, nameof(options.ExpirySweepInterval), failures);
-        if (options.MembershipCheckInterval < TimeSpan.FromMilliseconds(100) || options.MembershipCheckInterval > TimeSpan.FromMinutes(5))
-        {
-            failures.Add($"{Section}:MembershipCheckInterval must be between 100 ms and 5 minutes; got {options.MembershipCheckInterval}.");
+            checks.Fail(nameof(options.Storage), $"is {(int)options.Storage}, which is not one of {string.Join(", ", Enum.GetNames<StorageMode>())}.");
         }
 
         if (string.IsNullOrWhiteSpace(options.ClusterId))
         {
-            failures.Add($"{Section}:ClusterId must not be empty.");
+            checks.Fail(nameof(options.ClusterId), "must not be empty.");
         }
 
         if (string.IsNullOrWhiteSpace(options.ServiceId))
         {
-            failures.Add($"{Section}:ServiceId must not be empty.");
+            checks.Fail(nameof(options.ServiceId), "must not be empty.");
         }
 
         if (!IPAddress.TryParse(options.AdvertisedIPAddress, out _))
         {
-            failures.Add($"{Section}:AdvertisedIPAddress '{options.AdvertisedIPAddress}' is not an IP address.");
+            checks.Fail(nameof(options.AdvertisedIPAddress), $"'{options.AdvertisedIPAddress}' is not an IP address.");
         }
 
-        if (options.StartupConnectAttempts < 1)
-        {
-            failures.Add($"{Section}:StartupConnectAttempts must be at least 1; got {options.StartupConnectAttempts}.");
-        }
-
+        var failures = new List<string>();
         if (options.Clustering == ClusteringMode.Redis)
         {
             CheckConnectionString(options.RedisConnectionString, "Redis", "clustering", "localhost:6379", s => ConfigurationOptions.Parse(s), failures);
@@ -79,9 +72,12 @@ internal sealed class LlmCacheSiloOptionsValidator : IValidateOptions<LlmCacheSi
                 failures);
         }
 
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        var result = checks.Result;
+        return failures.Count == 0 ? result
+            : ValidateOptionsResult.Fail([.. result.Failures ?? [], .. failures]);
     }
 
+    // Connection strings live outside the section (ConnectionStrings:Redis), so their failures name the full key.
     private static void CheckConnectionString(string? value, string name, string role, string example, Action<string> parse, List<string> failures)
     {
         if (string.IsNullOrWhiteSpace(value))
@@ -97,22 +93,6 @@ internal sealed class LlmCacheSiloOptionsValidator : IValidateOptions<LlmCacheSi
         catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException or NotSupportedException)
         {
             failures.Add($"ConnectionStrings:{name} is malformed ({ex.Message.Split('\n')[0]}); it should look like \"{example}\".");
-        }
-    }
-
-    private static void CheckPort(int port, string name, List<string> failures)
-    {
-        if (port is < 1 or > 65535)
-        {
-            failures.Add($"{Section}:{name} must be a TCP port (1-65535); got {port}.");
-        }
-    }
-
-    private static void CheckPositive(TimeSpan value, string name, List<string> failures)
-    {
-        if (value <= TimeSpan.Zero)
-        {
-            failures.Add($"{Section}:{name} must be positive; got {value}.");
         }
     }
 }
