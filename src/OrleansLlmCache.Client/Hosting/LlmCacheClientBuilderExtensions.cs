@@ -13,12 +13,19 @@ public static class LlmCacheClientBuilderExtensions
     /// Configures clustering (Redis membership, fixed gateways, or the local default), the cluster's ids, a bounded
     /// connection retry, and the exception types the silos may send back (storage errors arrive as themselves).
     /// </summary>
+    /// <exception cref="ArgumentException">A setting is empty, malformed or out of range; the message names every such
+    /// setting.</exception>
     public static IClientBuilder UseOrleansLlmCacheCluster(this IClientBuilder builder, Action<LlmCacheClusterOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
         var options = new LlmCacheClusterOptions();
         configure(options);
+        var validation = new LlmCacheClusterOptionsValidator().Validate(Microsoft.Extensions.Options.Options.DefaultName, options);
+        if (validation.Failed)
+        {
+            throw new ArgumentException(validation.FailureMessage, nameof(configure));
+        }
 
         if (!string.IsNullOrWhiteSpace(options.RedisConnectionString))
         {
