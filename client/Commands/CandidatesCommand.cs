@@ -11,7 +11,7 @@ using Spectre.Console;
 namespace OrleansLlmCache.Cli.Commands;
 
 /// <summary>
-/// <c>llmcache candidates</c>: keys that keep missing, worth warming (the seed's <c>CacheAnalytics</c>); with
+/// <c>llmcache candidates</c>: keys that keep missing, worth warming (the article's <c>CacheAnalytics</c>); with
 /// <c>--warm</c> their recorded requests are sent to the origin again, once or <c>--every</c> interval.
 /// </summary>
 internal static class CandidatesCommand

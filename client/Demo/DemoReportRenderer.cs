@@ -25,7 +25,7 @@ internal static class DemoReportRenderer
         summary.AddRow("wall time", $"{report.WallTime.TotalSeconds:0.0} s");
         console.Write(summary);
 
-        var money = new Table().Title("[bold]Tokens and dollars[/] (seed prices: GPT-4 $0.03/$0.06, Claude 3.5 Sonnet $0.003/$0.015 per 1K in/out)")
+        var money = new Table().Title("[bold]Tokens and dollars[/] (the article's prices: GPT-4 $0.03/$0.06, Claude 3.5 Sonnet $0.003/$0.015 per 1K in/out)")
             .AddColumn("model").AddColumn(new TableColumn("input tokens saved").RightAligned()).AddColumn(new TableColumn("output tokens saved").RightAligned())
             .AddColumn(new TableColumn("saved").RightAligned()).AddColumn(new TableColumn("paid for misses").RightAligned());
         foreach (var row in report.Savings)

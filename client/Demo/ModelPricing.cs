@@ -1,6 +1,6 @@
 namespace OrleansLlmCache.Cli.Demo;
 
-/// <summary>Origin prices in dollars per 1,000 tokens: the seed article's figures.</summary>
+/// <summary>Origin prices in dollars per 1,000 tokens: the article's prices.</summary>
 internal static class ModelPricing
 {
     private static readonly Dictionary<string, (decimal Input, decimal Output)> Prices = new(StringComparer.OrdinalIgnoreCase)

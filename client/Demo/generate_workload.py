@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes workload.jsonl: the demo's replayed traffic (deterministic; rerun to regenerate).
 
-Three prompt types from the seed article, each with its own system prompt, model and parameters, drawn with a
+The article's three prompt types, each with its own system prompt, model and parameters, drawn with a
 Zipf-like popularity so that some requests repeat often and many appear once, as real traffic does.
 """
 import json

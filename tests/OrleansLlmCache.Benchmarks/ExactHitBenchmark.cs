@@ -8,7 +8,7 @@ using StackExchange.Redis;
 namespace OrleansLlmCache.Benchmarks;
 
 /// <summary>
-/// Issue 3's figure: exact hits through the Orleans client to a three-silo cluster (Redis membership, PostgreSQL
+/// Exact hits through the Orleans client to a three-silo cluster (Redis membership, PostgreSQL
 /// storage) over TCP, next to StackExchange.Redis GET of the same payloads from the same redis-server, in one run.
 /// </summary>
 internal static class ExactHitBenchmark
@@ -37,7 +37,7 @@ internal static class ExactHitBenchmark
                 silos.Add(await SiloProcess.StartAsync(environment));
             }
 
-            // L1 off: this measures the cluster path (issue 4's benchmark measures L1 separately).
+            // L1 off: this measures the cluster path (L1HitBenchmark and the invalidation benchmark measure L1 separately).
             await using var client = await ClientHost.ConnectThroughRedisAsync(redis.ConnectionString, clusterId, configure: o => o.L1Enabled = false);
             await using var multiplexer = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
             var db = multiplexer.GetDatabase();

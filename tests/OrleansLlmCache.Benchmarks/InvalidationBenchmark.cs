@@ -8,7 +8,7 @@ using OrleansLlmCache.Testing;
 namespace OrleansLlmCache.Benchmarks;
 
 /// <summary>
-/// Issue 4's figures: time to invalidate a tag of N entries until every entry misses on two app servers that hold them
+/// Time to invalidate a tag of N entries until every entry misses on two app servers that hold them
 /// in L1, and an L1 hit next to a silo hit, in one run against one silo process (memory storage).
 /// </summary>
 internal static class InvalidationBenchmark

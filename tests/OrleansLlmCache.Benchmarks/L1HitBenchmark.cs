@@ -8,7 +8,7 @@ using OrleansLlmCache.Testing;
 namespace OrleansLlmCache.Benchmarks;
 
 /// <summary>
-/// The cost of one in-process hit, without the compare harness around it (issue 8): the seed design's memory layer
+/// The cost of one in-process hit, without the compare harness around it: the Redis-backed design's (the article's) memory layer
 /// (<c>MemoryCache.TryGetValue</c> on the key string) next to OrleansLlmCache's L1 through the public
 /// <see cref="ILlmCache.GetAsync"/>, with a precomputed <see cref="CacheKey"/> and with the key built from the same
 /// string per hit (<see cref="ILlmCache.CreateKey(string, string?, string?)"/>, which validates it), as the compare
@@ -20,7 +20,7 @@ namespace OrleansLlmCache.Benchmarks;
 public class L1HitBenchmark
 {
     private const int Keys = 1000;
-    private readonly MemoryCache _seed = new(new MemoryCacheOptions());
+    private readonly MemoryCache _articleMemory = new(new MemoryCacheOptions());
     private string[] _ids = [];
     private CacheKey[] _keys = [];
     private TcpSilo? _silo;
@@ -46,7 +46,7 @@ public class L1HitBenchmark
         foreach (var (i, id, key) in _ids.Zip(_keys).Select((pair, i) => (i, pair.First, pair.Second)))
         {
             var answer = Comparison.LlmResponseText.Create(AnswerBytes, i);
-            _seed.Set(id, answer, TimeSpan.FromHours(1));
+            _articleMemory.Set(id, answer, TimeSpan.FromHours(1));
             await _cache.SetAsync(key, new CachedResponse(answer, "gpt-4"), new LlmCacheEntryOptions { Tags = ["bench"], TimeToLive = TimeSpan.FromHours(1) });
         }
 
@@ -80,16 +80,16 @@ public class L1HitBenchmark
             await _silo.DisposeAsync();
         }
 
-        _seed.Dispose();
+        _articleMemory.Dispose();
     }
 
-    [Benchmark(Baseline = true, OperationsPerInvoke = Keys, Description = "seed: MemoryCache.TryGetValue(string)")]
-    public int SeedMemoryHit()
+    [Benchmark(Baseline = true, OperationsPerInvoke = Keys, Description = "article's design: MemoryCache.TryGetValue(string)")]
+    public int ArticleMemoryHit()
     {
         var found = 0;
         foreach (var id in _ids)
         {
-            if (_seed.TryGetValue(id, out string? _))
+            if (_articleMemory.TryGetValue(id, out string? _))
             {
                 found++;
             }
@@ -144,13 +144,13 @@ public class L1HitBenchmark
         return found;
     }
 
-    [Benchmark(OperationsPerInvoke = Keys, Description = "seed adapter: async Task<string?>")]
-    public async Task<int> SeedAdapter()
+    [Benchmark(OperationsPerInvoke = Keys, Description = "article's design adapter: async Task<string?>")]
+    public async Task<int> ArticleAdapter()
     {
         var found = 0;
         foreach (var id in _ids)
         {
-            if (await SeedGetAsync(id) is not null)
+            if (await ArticleGetAsync(id) is not null)
             {
                 found++;
             }
@@ -194,9 +194,9 @@ public class L1HitBenchmark
     private static readonly Func<CancellationToken, ValueTask<CachedResponse>> NeverCalled =
         _ => throw new InvalidOperationException("Every key is an L1 hit; the origin must not be called.");
 
-    private async Task<string?> SeedGetAsync(string key)
+    private async Task<string?> ArticleGetAsync(string key)
     {
-        if (_seed.TryGetValue(key, out string? local))
+        if (_articleMemory.TryGetValue(key, out string? local))
         {
             return local;
         }

@@ -12,7 +12,7 @@ using OrleansLlmCache.Semantic;
 namespace OrleansLlmCache.Benchmarks;
 
 /// <summary>
-/// Issue 5's figures: embedding latency and batched throughput of all-MiniLM-L6-v2 on ONNX Runtime; search latency of
+/// Embedding latency and batched throughput of all-MiniLM-L6-v2 on ONNX Runtime; search latency of
 /// one semantic scope (through its scope grain, fanning out to its shards) at 10k, 100k and 1M prompts, next to a plain
 /// single-threaded float32 scan of the same vectors in the same process; memory per stored prompt.
 /// </summary>

@@ -60,7 +60,7 @@ public sealed class SiloProcess : IAsyncDisposable
         start.Environment["LlmCache__Silo__GatewayPort"] = gateway.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["LlmCache__Silo__HttpPort"] = http.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["Logging__Console__FormatterName"] = "simple";
-        start.Environment["DOTNET_gcServer"] = "0"; // several silos share two cores here
+        start.Environment["DOTNET_gcServer"] = "0"; // several silos may share two cores
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;

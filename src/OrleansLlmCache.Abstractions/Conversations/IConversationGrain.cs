@@ -1,7 +1,7 @@
 namespace OrleansLlmCache.Conversations;
 
 /// <summary>
-/// The cached states of one conversation, keyed <c>{tenant}/{conversationId}</c>, by message count (the seed's
+/// The cached states of one conversation, keyed <c>{tenant}/{conversationId}</c>, by message count (the article's
 /// <c>conv:{id}:state:{count}</c>): a state summarises the conversation up to that many messages.
 /// </summary>
 [Alias("llmcache.IConversationGrain")]

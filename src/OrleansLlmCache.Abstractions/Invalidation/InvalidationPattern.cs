@@ -1,7 +1,7 @@
 namespace OrleansLlmCache.Invalidation;
 
 /// <summary>
-/// The seed's <c>invalidate_pattern</c>, over namespaces: <c>content:*</c> (every namespace starting with
+/// The article's <c>invalidate_pattern</c>, over namespaces: <c>content:*</c> (every namespace starting with
 /// <c>content:</c>), <c>support</c> (exactly that namespace), or <c>*</c> (every namespace of the tenant). The namespace
 /// registry is the index, so no key is ever scanned. Anything else, such as <c>*:python</c> or <c>con?ent</c>, is refused.
 /// </summary>

@@ -11,7 +11,7 @@ namespace OrleansLlmCache.Keys;
 /// (<c>0.0</c>, <c>0.7</c>, <c>1e-05</c>, <c>1e+16</c>).
 /// </summary>
 /// <remarks>
-/// Byte-for-byte agreement with Python is what lets a team move an existing cache over: the seed design keys an entry by
+/// Byte-for-byte agreement with Python is what lets a team move an existing cache over: the article's create_cache_key keys an entry by
 /// <c>sha256(json.dumps(fields, sort_keys=True))</c>. Supported values: <see langword="null"/>, <see cref="string"/>,
 /// <see cref="bool"/>, integers, <see cref="double"/>/<see cref="float"/>, dictionaries with string keys and sequences.
 /// Keys are sorted by ordinal UTF-16 order, which equals Python's code-point order for every key without astral characters.

@@ -1,6 +1,6 @@
 namespace OrleansLlmCache.Statistics;
 
-/// <summary>A key that keeps missing: worth pre-computing (the seed's <c>CacheAnalytics</c>).</summary>
+/// <summary>A key that keeps missing: worth pre-computing (the article's <c>CacheAnalytics</c>).</summary>
 /// <param name="Key">The entry key, <c>{tenant}/{namespace}/{id}</c>.</param>
 /// <param name="Misses">How often it missed across the cluster.</param>
 /// <param name="Request">

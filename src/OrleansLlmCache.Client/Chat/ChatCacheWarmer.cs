@@ -8,8 +8,8 @@ using OrleansLlmCache.Keys;
 namespace OrleansLlmCache.Client.Chat;
 
 /// <summary>
-/// Pre-computes a batch of chat requests through the cache (the seed's <c>warm_cache</c>): bounded concurrency,
-/// requests already cached are skipped, and a failing request is recorded without stopping the batch (the seed's
+/// Pre-computes a batch of chat requests through the cache (the article's <c>warm_cache</c>): bounded concurrency,
+/// requests already cached are skipped, and a failing request is recorded without stopping the batch (the article's
 /// <c>return_exceptions=True</c>).
 /// </summary>
 public sealed class ChatCacheWarmer(ILlmCache cache, IChatClient origin, string? tenant = null)

@@ -1,7 +1,7 @@
 namespace OrleansLlmCache.Client.Conversations;
 
 /// <summary>
-/// Conversation state caching (the seed's third prompt type): the state of a conversation after N messages, so a
+/// Conversation state caching (the third of the article's three prompt types): the state of a conversation after N messages, so a
 /// long conversation need not be re-summarised on every turn. One grain per conversation; 1 h by default.
 /// </summary>
 public interface IConversationStateCache

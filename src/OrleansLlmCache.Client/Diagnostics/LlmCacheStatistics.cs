@@ -4,7 +4,7 @@ using OrleansLlmCache.Client.Warming;
 namespace OrleansLlmCache.Client.Diagnostics;
 
 /// <summary>
-/// Hit and miss counts and times of one client process (the seed's <c>CacheMetrics</c>), also published on the
+/// Hit and miss counts and times of one client process (the article's <c>CacheMetrics</c>), also published on the
 /// <see cref="MeterName"/> meter for OpenTelemetry or <c>dotnet-counters</c>.
 /// </summary>
 public sealed class LlmCacheStatistics

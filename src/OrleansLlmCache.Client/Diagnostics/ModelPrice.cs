@@ -9,7 +9,7 @@ public sealed class ModelPrice
     /// <summary>Dollars per 1,000 output (completion) tokens.</summary>
     public decimal OutputPer1K { get; set; }
 
-    /// <summary>The seed article's prices: GPT-4 $0.03 / $0.06, Claude 3.5 Sonnet $0.003 / $0.015.</summary>
+    /// <summary>The article's prices: GPT-4 $0.03 / $0.06, Claude 3.5 Sonnet $0.003 / $0.015.</summary>
     public static Dictionary<string, ModelPrice> SeedPrices() => new(StringComparer.OrdinalIgnoreCase)
     {
         ["gpt-4"] = new() { InputPer1K = 0.03m, OutputPer1K = 0.06m },

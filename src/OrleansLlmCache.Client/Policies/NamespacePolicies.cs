@@ -4,7 +4,7 @@ namespace OrleansLlmCache.Client.Policies;
 
 /// <summary>
 /// Resolves the policy of a namespace: the configured entry with the longest prefix that matches (so
-/// <c>code_analysis</c> covers <c>code_analysis:python</c>), else the seed's defaults for its three prompt types,
+/// <c>code_analysis</c> covers <c>code_analysis:python</c>), else the defaults for the article's three prompt types,
 /// else none.
 /// </summary>
 public static class NamespacePolicies
@@ -17,7 +17,7 @@ public static class NamespacePolicies
         [PromptTypes.Conversation] = new() { TimeToLive = TimeSpan.FromHours(1) },
     };
 
-    /// <summary>The seed's policies: content generation 24 h, code analysis no expiry, conversation state 1 h.</summary>
+    /// <summary>The article's policies: content generation 24 h, code analysis no expiry, conversation state 1 h.</summary>
     public static IReadOnlyDictionary<string, NamespacePolicy> Defaults { get; } = DefaultPolicies;
 
     /// <summary>The policy for <paramref name="namespace"/>, or <see langword="null"/> when none applies.</summary>

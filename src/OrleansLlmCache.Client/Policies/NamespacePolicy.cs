@@ -12,7 +12,7 @@ public sealed class NamespacePolicy
     /// <summary>How long entries live; <see langword="null"/> falls back to <c>DefaultTimeToLive</c> unless <see cref="NoExpiry"/>.</summary>
     public TimeSpan? TimeToLive { get; set; }
 
-    /// <summary>Entries never expire (the seed's code-analysis policy). Default: false.</summary>
+    /// <summary>Entries never expire (the article's code-analysis policy). Default: false.</summary>
     public bool NoExpiry { get; set; }
 
     /// <summary>Tags added to every entry of the namespace, so the whole prompt type can be invalidated by tag.</summary>
@@ -24,6 +24,6 @@ public sealed class NamespacePolicy
     /// </summary>
     public bool Semantic { get; set; }
 
-    /// <summary>The cosine threshold for semantic hits in this namespace. Default: 0.85 (the seed's).</summary>
+    /// <summary>The cosine threshold for semantic hits in this namespace. Default: 0.85, the article's threshold.</summary>
     public double SemanticThreshold { get; set; } = 0.85;
 }

@@ -5,7 +5,7 @@ using OrleansLlmCache.Keys;
 namespace OrleansLlmCache.Client.Policies;
 
 /// <summary>
-/// The seed article's prompt types and how each is keyed: content by topic, style and length; code analysis by the
+/// The article's three prompt types and how each is keyed: content by topic, style and length; code analysis by the
 /// SHA-256 of the code and the analysis type; conversation state by conversation and message count.
 /// </summary>
 public static class PromptTypes
@@ -43,7 +43,7 @@ public static class PromptTypes
         return Validated(new CacheKey(tenant, $"{CodeAnalysis}:{language}", $"{Sha256(code)}.{analysisType}"));
     }
 
-    /// <summary>The key of a conversation's state after <paramref name="messageCount"/> messages (the seed's <c>conv:{id}:state:{count}</c>).</summary>
+    /// <summary>The key of a conversation's state after <paramref name="messageCount"/> messages (the article's <c>conv:{id}:state:{count}</c>).</summary>
     public static CacheKey ConversationStateKey(string tenant, string conversationId, int messageCount)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(messageCount);

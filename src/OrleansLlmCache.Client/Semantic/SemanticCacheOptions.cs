@@ -17,7 +17,7 @@ public sealed class SemanticCacheOptions
     /// </summary>
     public IList<string> Namespaces { get; set; } = [];
 
-    /// <summary>The lowest cosine similarity (all-MiniLM-L6-v2) that may be a hit. Default: 0.85, the seed's.</summary>
+    /// <summary>The lowest cosine similarity (all-MiniLM-L6-v2) that may be a hit. Default: 0.85, the article's threshold.</summary>
     public float Threshold { get; set; } = 0.85f;
 
     /// <summary>

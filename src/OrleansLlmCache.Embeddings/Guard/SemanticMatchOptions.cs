@@ -4,7 +4,7 @@ namespace OrleansLlmCache.Embeddings.Guard;
 public sealed class SemanticMatchOptions
 {
     /// <summary>The lowest cosine similarity (of L2-normalised all-MiniLM-L6-v2 vectors) that can be a hit.</summary>
-    /// <value>Default 0.85, the seed's threshold.</value>
+    /// <value>Default 0.85, the article's threshold.</value>
     public float Threshold { get; set; } = 0.85f;
 
     /// <summary>Whether <see cref="SemanticPrecisionGuard"/> checks near neighbours above the threshold.</summary>

@@ -15,7 +15,7 @@ public sealed class SiloStatisticsOptions
     /// What embedding one million tokens costs the cache, in dollars; subtracted from the dollars hits saved.
     /// </summary>
     /// <value>
-    /// Default 0.01: the compute of the local all-MiniLM-L6-v2 model on a silo. Measured here, 2 vCPUs embed about
+    /// Default 0.01: the compute of the local all-MiniLM-L6-v2 model on a silo. Measured on 2 vCPUs (AMD EPYC, AVX-512), they embed about
     /// 500 short prompts (about 12 tokens each) or 150 sentences (about 25 tokens) a second, 13-22 million tokens an
     /// hour, and 2 vCPUs rent for about $0.09 an hour on demand: $0.004-0.007 per million tokens at full use, rounded up
     /// because a silo is never fully used by embeddings. Set the price of a hosted embedding model when one is used

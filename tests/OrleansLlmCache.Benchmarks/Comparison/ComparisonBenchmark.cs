@@ -5,7 +5,7 @@ using OrleansLlmCache.Testing;
 namespace OrleansLlmCache.Benchmarks.Comparison;
 
 /// <summary>
-/// Issue 8: the contenders side by side in one run on one machine. Each contender gets two app-server processes of
+/// The contenders side by side in one run on one machine. Each contender gets two app-server processes of
 /// its own (<see cref="NodeProcess"/>) against one real redis-server and PostgreSQL, or against a silo cluster of one
 /// or three processes; then exact hits, mixed traffic with a slow origin, a stampede, a tag invalidation and a cold start.
 /// </summary>
@@ -13,7 +13,7 @@ internal static class ComparisonBenchmark
 {
     private static readonly (string Name, string Kind)[] Peers =
     [
-        ("seed design (memory + Redis + PostgreSQL)", "seed"),
+        ("article's Redis-backed design (memory + Redis + PostgreSQL)", "article"),
         ("FusionCache (memory + Redis L2 + backplane + locker)", "fusion"),
         ("HybridCache (memory + Redis L2)", "hybrid"),
     ];
@@ -65,20 +65,20 @@ internal static class ComparisonBenchmark
 
         var redis = Own(await LocalRedis.StartAsync());
         var postgres = Own(await LocalPostgres.StartAsync());
-        var seedDatabase = await postgres.CreateDatabaseAsync();
-        await SeedDesignNode.CreateSchemaAsync(seedDatabase);
+        var articleDatabase = await postgres.CreateDatabaseAsync();
+        await ArticleDesignNode.CreateSchemaAsync(articleDatabase);
         var results = new List<ContenderResult>();
-        // LLMCACHE_COMPARE_ONLY=seed,orleans-l1 runs only those kinds (while working on one of them; the report then
+        // LLMCACHE_COMPARE_ONLY=article,orleans-l1 runs only those kinds (while working on one of them; the report then
         // leaves out the ratios it cannot compute).
         var only = Environment.GetEnvironmentVariable("LLMCACHE_COMPARE_ONLY")?.Split(',');
         bool Wanted(string kind) => only is null || only.Contains(kind);
         foreach (var (name, kind) in Peers.Where(p => Wanted(p.Kind)))
         {
-            results.Add(await MeasureAsync(new ContenderResult(name, kind), redis.ConnectionString, seedDatabase, "-", settings));
+            results.Add(await MeasureAsync(new ContenderResult(name, kind), redis.ConnectionString, articleDatabase, "-", settings));
         }
 
         // Started only now, so that the peers' cells run without it; it idles beside the Orleans contenders' cells.
-        var pairedSeed = Wanted("seed") && Wanted("orleans-l1") ? Own(await PairedSeed.StartAsync(redis.ConnectionString, seedDatabase, settings)) : null;
+        var pairedArticle = Wanted("article") && Wanted("orleans-l1") ? Own(await PairedArticleDesign.StartAsync(redis.ConnectionString, articleDatabase, settings)) : null;
         foreach (var siloCount in new[] { 1, 3 }.Where(_ => Wanted("orleans-l1") || Wanted("orleans-nol1")))
         {
             var clusterId = $"cmp{siloCount}-" + Guid.NewGuid().ToString("N")[..6];
@@ -88,7 +88,7 @@ internal static class ComparisonBenchmark
                 var silosText = siloCount == 1 ? "1 silo" : $"{siloCount} silos";
                 foreach (var (l1, kind) in new[] { ("on", "orleans-l1"), ("off", "orleans-nol1") }.Where(c => Wanted(c.Item2)))
                 {
-                    results.Add(await MeasureAsync(new ContenderResult($"OrleansLlmCache ({silosText}, L1 {l1})", kind), redis.ConnectionString, "-", clusterId, settings, kind == "orleans-l1" ? pairedSeed : null));
+                    results.Add(await MeasureAsync(new ContenderResult($"OrleansLlmCache ({silosText}, L1 {l1})", kind), redis.ConnectionString, "-", clusterId, settings, kind == "orleans-l1" ? pairedArticle : null));
                 }
             }
             finally
@@ -125,7 +125,7 @@ internal static class ComparisonBenchmark
         return silos;
     }
 
-    private static async Task<ContenderResult> MeasureAsync(ContenderResult result, string redis, string postgres, string clusterId, ComparisonSettings settings, PairedSeed? pairedSeed = null)
+    private static async Task<ContenderResult> MeasureAsync(ContenderResult result, string redis, string postgres, string clusterId, ComparisonSettings settings, PairedArticleDesign? pairedArticle = null)
     {
         Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {result.Name}");
         var run = result.Kind + "-" + Guid.NewGuid().ToString("N")[..6];
@@ -166,9 +166,9 @@ internal static class ComparisonBenchmark
                 // The run with the median throughput, whole (its latencies and costs belong together).
                 var figures = runs.OrderBy(r => r[2]).ElementAt(runs.Count / 2);
                 result.Hits[(size, callers)] = (figures[0], figures[1], figures[2], figures[3], figures[4], (int)figures[5], figures[6], figures[7]);
-                if (pairedSeed is not null)
+                if (pairedArticle is not null)
                 {
-                    result.Paired[(size, callers)] = await MeasurePairsAsync(b, prefix, pairedSeed, size, callers, settings);
+                    result.Paired[(size, callers)] = await MeasurePairsAsync(b, prefix, pairedArticle, size, callers, settings);
                 }
             }
         }
@@ -223,9 +223,9 @@ internal static class ComparisonBenchmark
         return result;
     }
 
-    // The cell measured alternately on the seed's app server and on this one, back to back; which goes first alternates
+    // The cell measured alternately on the Redis-backed design's app server and on this one, back to back; which goes first alternates
     // from pair to pair, so that a drift of the machine within a pair does not always favour the same side.
-    private static async Task<List<(double Throughput, double Cpu)>> MeasurePairsAsync(NodeProcess node, string prefix, PairedSeed seed, int size, int callers, ComparisonSettings settings)
+    private static async Task<List<(double Throughput, double Cpu)>> MeasurePairsAsync(NodeProcess node, string prefix, PairedArticleDesign article, int size, int callers, ComparisonSettings settings)
     {
         var pairs = new List<(double Throughput, double Cpu)>();
         for (var pair = 0; pair < settings.HitRepetitions; pair++)
@@ -233,19 +233,19 @@ internal static class ComparisonBenchmark
             async Task<double[]> HitsAsync(NodeProcess on, string keys) =>
                 Numbers(await on.SendAsync(Invariant($"hits {keys} {settings.HitEntries} {callers} {settings.HitSeconds}")));
 
-            double[] ours, seeds;
+            double[] ours, theirs;
             if (pair % 2 == 0)
             {
-                seeds = await HitsAsync(seed.Reader, seed.Prefix(size));
+                theirs = await HitsAsync(article.Reader, article.Prefix(size));
                 ours = await HitsAsync(node, prefix);
             }
             else
             {
                 ours = await HitsAsync(node, prefix);
-                seeds = await HitsAsync(seed.Reader, seed.Prefix(size));
+                theirs = await HitsAsync(article.Reader, article.Prefix(size));
             }
 
-            pairs.Add((ours[2] / seeds[2], ours[6] / seeds[6]));
+            pairs.Add((ours[2] / theirs[2], ours[6] / theirs[6]));
         }
 
         return pairs;

@@ -58,7 +58,7 @@ internal static class ComparisonReport
         }
 
         // A run of only some contenders (LLMCACHE_COMPARE_ONLY) gets the ratios and goals its contenders allow.
-        if (results.FirstOrDefault(r => r.Kind == "seed") is not { } seed)
+        if (results.FirstOrDefault(r => r.Kind == "article") is not { } article)
         {
             return text.ToString();
         }
@@ -66,13 +66,13 @@ internal static class ComparisonReport
         var fusion = results.FirstOrDefault(r => r.Kind == "fusion");
         text.AppendLine();
         text.AppendLine(fusion is null
-            ? "Ratios of exact hits: throughput and CPU time per hit relative to the seed design (throughput above 1: more hits per second; CPU above 1: more CPU per hit):"
-            : "Ratios of exact hits: throughput and CPU time per hit relative to the seed design (throughput above 1: more hits per second; CPU above 1: more CPU per hit), p50 relative to FusionCache (below 1: faster):");
+            ? "Ratios of exact hits: throughput and CPU time per hit relative to the Redis-backed design (throughput above 1: more hits per second; CPU above 1: more CPU per hit):"
+            : "Ratios of exact hits: throughput and CPU time per hit relative to the Redis-backed design (throughput above 1: more hits per second; CPU above 1: more CPU per hit), p50 relative to FusionCache (below 1: faster):");
         text.AppendLine();
         var ratios = new List<(string, Func<ContenderResult, (int, int), double>)>
         {
-            ("throughput / seed", (r, c) => r.Hits[c].Throughput / seed.Hits[c].Throughput),
-            ("CPU per hit / seed", (r, c) => r.Hits[c].CpuNanos / seed.Hits[c].CpuNanos),
+            ("throughput / article's", (r, c) => r.Hits[c].Throughput / article.Hits[c].Throughput),
+            ("CPU per hit / article's", (r, c) => r.Hits[c].CpuNanos / article.Hits[c].CpuNanos),
         };
         if (fusion is not null)
         {
@@ -93,9 +93,9 @@ internal static class ComparisonReport
         var paired = results.Where(r => r.Paired.Count == cells.Length).ToList();
         if (paired.Count > 0)
         {
-            text.AppendLine(Invariant($"Exact hits paired with the seed design: each L1 cell measured {settings.HitRepetitions} more times alternately on the seed design's app server and on this one, back to back, this contender's silos running beside both; this contender's throughput and CPU per hit over the seed's in the same pair, the median pair and the range:"));
+            text.AppendLine(Invariant($"Exact hits paired with the Redis-backed design: each L1 cell measured {settings.HitRepetitions} more times alternately on the Redis-backed design's app server and on this one, back to back, this contender's silos running beside both; this contender's throughput and CPU per hit over the Redis-backed design's in the same pair, the median pair and the range:"));
             text.AppendLine();
-            Header("paired with the seed", cells.Select(CellName));
+            Header("paired with the article's design", cells.Select(CellName));
             foreach (var result in paired)
             {
                 text.AppendLine($"| {result.Name} | " + string.Join(" | ", cells.Select(c =>
@@ -112,9 +112,9 @@ internal static class ComparisonReport
         text.AppendLine();
         foreach (var result in results.Where(r => r.Kind.StartsWith("orleans", StringComparison.Ordinal)))
         {
-            var faster = cells.Count(c => result.Hits[c].Throughput >= seed.Hits[c].Throughput);
-            var cheaper = cells.Count(c => result.Hits[c].CpuNanos <= seed.Hits[c].CpuNanos);
-            var line = $"- {result.Name}: stale reads {result.Invalidation.StaleFirstPass} (goal 0); stampede origin calls {result.Stampede.OriginCalls} (goal 1); exact-hit throughput at least the seed design's in {faster} of {cells.Length} cells (CPU per hit at most the seed design's in {cheaper})";
+            var faster = cells.Count(c => result.Hits[c].Throughput >= article.Hits[c].Throughput);
+            var cheaper = cells.Count(c => result.Hits[c].CpuNanos <= article.Hits[c].CpuNanos);
+            var line = $"- {result.Name}: stale reads {result.Invalidation.StaleFirstPass} (goal 0); stampede origin calls {result.Stampede.OriginCalls} (goal 1); exact-hit throughput at least the Redis-backed design's in {faster} of {cells.Length} cells (CPU per hit at most the Redis-backed design's in {cheaper})";
             if (result.Kind == "orleans-l1" && fusion is not null)
             {
                 var within = cells.Count(c => result.Hits[c].P50 <= 2 * fusion.Hits[c].P50);
@@ -125,7 +125,7 @@ internal static class ComparisonReport
             {
                 var pairedFaster = cells.Count(c => Median(Sorted(result.Paired[c], p => p.Throughput)) >= 1);
                 var pairedCheaper = cells.Count(c => Median(Sorted(result.Paired[c], p => p.Cpu)) <= 1);
-                line += $"; paired with the seed cell by cell, throughput at least the seed's in {pairedFaster} of {cells.Length} cells (CPU per hit at most the seed's in {pairedCheaper})";
+                line += $"; paired with the Redis-backed design cell by cell, throughput at least the Redis-backed design's in {pairedFaster} of {cells.Length} cells (CPU per hit at most the Redis-backed design's in {pairedCheaper})";
             }
 
             text.AppendLine(line + ".");

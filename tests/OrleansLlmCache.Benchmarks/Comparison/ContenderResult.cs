@@ -12,9 +12,9 @@ internal sealed record ContenderResult(string Name, string Kind)
     public Dictionary<(int Size, int Callers), (double P50, double P99, double Throughput, double Remote, double Bytes, int Collections, double CpuNanos, double OtherCores)> Hits { get; } = [];
 
     /// <summary>
-    /// OrleansLlmCache with L1 only: each exact-hit cell measured again alternately with the seed design's (see
-    /// <see cref="PairedSeed"/>), one entry per pair: this contender's throughput and CPU time per hit divided by the
-    /// seed's in the same pair.
+    /// OrleansLlmCache with L1 only: each exact-hit cell measured again alternately with the Redis-backed design's (see
+    /// <see cref="PairedArticleDesign"/>), one entry per pair: this contender's throughput and CPU time per hit divided by the
+    /// Redis-backed design's in the same pair.
     /// </summary>
     public Dictionary<(int Size, int Callers), List<(double Throughput, double Cpu)>> Paired { get; } = [];
 

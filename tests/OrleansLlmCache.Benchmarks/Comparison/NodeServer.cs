@@ -32,7 +32,7 @@ internal static class NodeServer
 
     private static async Task<ICacheNode> CreateAsync(string kind, string redis, string postgres, string clusterId) => kind switch
     {
-        "seed" => await SeedDesignNode.CreateAsync(redis, postgres),
+        "article" => await ArticleDesignNode.CreateAsync(redis, postgres),
         "fusion" => FusionCacheNode.Create(redis),
         "hybrid" => HybridCacheNode.Create(redis),
         "orleans-l1" => await OrleansNode.CreateAsync(redis, clusterId, l1: true),

@@ -44,7 +44,7 @@ internal static class QuietMachine
     /// <summary>
     /// The machine's busy and total clock ticks so far, summed over its CPUs: the first line of <c>/proc/stat</c>,
     /// "cpu user nice system idle iowait irq softirq steal ...". Time stolen by the hypervisor counts as busy: the
-    /// processes here did not get it either.
+    /// benchmark's processes did not get it either.
     /// </summary>
     public static (long Busy, long Total) Read()
     {

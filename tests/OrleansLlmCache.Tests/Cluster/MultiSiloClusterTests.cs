@@ -90,7 +90,7 @@ public sealed class MultiSiloClusterTests(BackendsFixture backends, ITestOutputH
 
         // Reads the leaving silo refused ("Silo stopping") are asked again (ClusterReadRetry) rather than answered as
         // misses, which would cost get-or-create callers an origin call each. With L1 off every read crosses to the
-        // cluster; without the retry, runs here saw up to 10 misses in about 2,000 reads during the leave.
+        // cluster; without the retry, runs on 2 vCPUs saw up to 10 misses in about 2,000 reads during the leave.
         Assert.Equal(0, wrong);
 
         // A silo leaving cleanly hands nothing to chance: every entry is still there afterwards.

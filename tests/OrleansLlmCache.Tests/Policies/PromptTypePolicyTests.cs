@@ -9,7 +9,7 @@ using OrleansLlmCache.Tests.Infrastructure;
 
 namespace OrleansLlmCache.Tests.Policies;
 
-/// <summary>The seed's prompt types: their keys, their default policies, conversation states, and warming.</summary>
+/// <summary>The article's three prompt types: their keys, their default policies, conversation states, and warming.</summary>
 [Collection(ClusterCollection.Name)]
 public sealed class PromptTypePolicyTests(ClusterFixture fixture)
 {

@@ -42,7 +42,7 @@ public sealed class EmbeddingCostTests(SemanticClusterFixture fixture)
         var price = silo.GetRequiredService<IOptions<SiloStatisticsOptions>>().Value.EmbeddingPricePerMillionTokens;
         Assert.Equal(usage.Tokens * price / 1_000_000m, stats.EmbeddingCostIn(_namespace));
 
-        // Two hits of a gpt-4 answer of 10 + 20 tokens at the seed's prices ($0.03 / $0.06 per 1K).
+        // Two hits of a gpt-4 answer of 10 + 20 tokens at the article's prices ($0.03 / $0.06 per 1K).
         Assert.Equal(2 * ((10 * 0.03m) + (20 * 0.06m)) / 1000m, stats.GrossSavedIn(_namespace));
         Assert.True(stats.EmbeddingCostIn(_namespace) > 0, "the embeddings cost something");
         Assert.Equal(stats.GrossSavedIn(_namespace) - stats.EmbeddingCostIn(_namespace), stats.NetSavedIn(_namespace));

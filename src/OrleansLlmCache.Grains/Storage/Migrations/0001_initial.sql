@@ -29,7 +29,7 @@ CREATE INDEX llmcache_grain_state_expires_at ON llmcache_grain_state (expires_at
 CREATE INDEX llmcache_grain_state_tenant_namespace ON llmcache_grain_state (tenant, namespace) WHERE grain_type = 'llm-entry';
 CREATE INDEX llmcache_grain_state_model ON llmcache_grain_state (model) WHERE grain_type = 'llm-entry';
 
--- The seed's llm_cache table, as a view: plain SQL over the cached entries.
+-- The article's llm_cache table, as a view: plain SQL over the cached entries.
 CREATE VIEW llm_cache AS
 SELECT
     cache_key                                  AS key,

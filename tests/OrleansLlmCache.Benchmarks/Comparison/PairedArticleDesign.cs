@@ -1,17 +1,17 @@
 namespace OrleansLlmCache.Benchmarks.Comparison;
 
 /// <summary>
-/// The seed design's app servers, kept running with their hit set loaded while the OrleansLlmCache contenders are
-/// measured, so that each of their L1 hit cells can also be measured alternately with the seed's, back to back, under
+/// The Redis-backed design's app servers, kept running with their hit set loaded while the OrleansLlmCache contenders are
+/// measured, so that each of their L1 hit cells can also be measured alternately with the Redis-backed design's, back to back, under
 /// the same background (the silos idle beside both). Measured minutes apart, the two contenders' cells moved by 10-20 %
 /// between full runs with the machine's state, more than the difference between their hit paths; a pair measured within
 /// seconds of each other shares whatever the machine was doing then.
 /// </summary>
-internal sealed class PairedSeed : IAsyncDisposable
+internal sealed class PairedArticleDesign : IAsyncDisposable
 {
     private readonly NodeProcess _writer;
 
-    private PairedSeed(NodeProcess writer, NodeProcess reader, string run)
+    private PairedArticleDesign(NodeProcess writer, NodeProcess reader, string run)
     {
         _writer = writer;
         Reader = reader;
@@ -26,26 +26,26 @@ internal sealed class PairedSeed : IAsyncDisposable
     /// <summary>The key prefix of the entries of <paramref name="size"/> bytes, for the node's <c>hits</c> command.</summary>
     public string Prefix(int size) => $"{Run}-h{size}";
 
-    public static async Task<PairedSeed> StartAsync(string redis, string postgres, ComparisonSettings settings)
+    public static async Task<PairedArticleDesign> StartAsync(string redis, string postgres, ComparisonSettings settings)
     {
-        var writer = await NodeProcess.StartAsync("seed", redis, postgres, "-");
-        var reader = await NodeProcess.StartAsync("seed", redis, postgres, "-");
-        var seed = new PairedSeed(writer, reader, "seedpair-" + Guid.NewGuid().ToString("N")[..6]);
+        var writer = await NodeProcess.StartAsync("article", redis, postgres, "-");
+        var reader = await NodeProcess.StartAsync("article", redis, postgres, "-");
+        var article = new PairedArticleDesign(writer, reader, "articlepair-" + Guid.NewGuid().ToString("N")[..6]);
         try
         {
             foreach (var size in settings.PayloadSizes)
             {
-                await writer.SendAsync($"fill {seed.Prefix(size)} {settings.HitEntries} {size} {seed.Run}-hits");
-                await ComparisonBenchmark.ExpectAsync(reader, $"read {seed.Prefix(size)} {settings.HitEntries}", settings.HitEntries);
+                await writer.SendAsync($"fill {article.Prefix(size)} {settings.HitEntries} {size} {article.Run}-hits");
+                await ComparisonBenchmark.ExpectAsync(reader, $"read {article.Prefix(size)} {settings.HitEntries}", settings.HitEntries);
             }
 
             // Thrown away, as for every contender: lets tiered JIT compile the hit path before the first pair.
-            await reader.SendAsync(FormattableString.Invariant($"hits {seed.Prefix(settings.PayloadSizes[0])} {settings.HitEntries} 1 {2 * settings.HitSeconds}"));
-            return seed;
+            await reader.SendAsync(FormattableString.Invariant($"hits {article.Prefix(settings.PayloadSizes[0])} {settings.HitEntries} 1 {2 * settings.HitSeconds}"));
+            return article;
         }
         catch
         {
-            await seed.DisposeAsync();
+            await article.DisposeAsync();
             throw;
         }
     }

@@ -5,13 +5,13 @@ using StackExchange.Redis;
 namespace OrleansLlmCache.Benchmarks.Comparison;
 
 /// <summary>
-/// The seed article's design in one app server: process memory in front of Redis in front of the PostgreSQL table
+/// The article's design in one app server: process memory in front of Redis in front of the PostgreSQL table
 /// <c>llm_cache</c>. A read tries memory, then Redis, then the table, and fills the faster layers on the way back; a
-/// write goes to all three. The seed has no tags: the benchmark adds a <c>tags</c> column and deletes by tag from the
-/// table and Redis, while other processes' memory keeps what it had until it expires (no backplane, as in the seed).
-/// No stampede protection, as in the seed.
+/// write goes to all three. The article's design has no tags: the benchmark adds a <c>tags</c> column and deletes by tag from the
+/// table and Redis, while other processes' memory keeps what it had until it expires (no backplane, as in the article).
+/// No stampede protection, as in the article.
 /// </summary>
-internal sealed class SeedDesignNode : ICacheNode
+internal sealed class ArticleDesignNode : ICacheNode
 {
     private static readonly TimeSpan Ttl = TimeSpan.FromHours(1);
     private readonly MemoryCache _memory = new(new MemoryCacheOptions());
@@ -19,7 +19,7 @@ internal sealed class SeedDesignNode : ICacheNode
     private readonly IDatabase _db;
     private readonly NpgsqlDataSource _postgres;
 
-    private SeedDesignNode(ConnectionMultiplexer redis, NpgsqlDataSource postgres)
+    private ArticleDesignNode(ConnectionMultiplexer redis, NpgsqlDataSource postgres)
     {
         _redis = redis;
         _db = redis.GetDatabase();
@@ -27,13 +27,13 @@ internal sealed class SeedDesignNode : ICacheNode
     }
 
     public static async Task<ICacheNode> CreateAsync(string redis, string postgres) =>
-        new SeedDesignNode(
+        new ArticleDesignNode(
             await ConnectionMultiplexer.ConnectAsync(redis),
             // Npgsql's default pool (100) in each of two app servers exhausts PostgreSQL's connections under a stampede;
             // a bounded pool queues instead, as a production app server's would be configured.
             NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(postgres) { MaxPoolSize = 50 }.ConnectionString));
 
-    /// <summary>The seed's table, plus the tags column the benchmark needs; run once before any node starts.</summary>
+    /// <summary>The article's table, plus the tags column the benchmark needs; run once before any node starts.</summary>
     public static async Task CreateSchemaAsync(string postgres)
     {
         await using var source = NpgsqlDataSource.Create(postgres);
@@ -60,7 +60,7 @@ internal sealed class SeedDesignNode : ICacheNode
             return local;
         }
 
-        var value = await _db.StringGetAsync("seed:" + key);
+        var value = await _db.StringGetAsync("article:" + key);
         if (!value.IsNull)
         {
             _memory.Set(key, (string)value!, Ttl);
@@ -74,7 +74,7 @@ internal sealed class SeedDesignNode : ICacheNode
             return null;
         }
 
-        await _db.StringSetAsync("seed:" + key, stored, Ttl);
+        await _db.StringSetAsync("article:" + key, stored, Ttl);
         _memory.Set(key, stored, Ttl);
         return stored;
     }
@@ -99,7 +99,7 @@ internal sealed class SeedDesignNode : ICacheNode
             await command.ExecuteNonQueryAsync();
         }
 
-        await _db.StringSetAsync("seed:" + key, value, Ttl);
+        await _db.StringSetAsync("article:" + key, value, Ttl);
         _memory.Set(key, value, Ttl);
         return value;
     }
@@ -119,7 +119,7 @@ internal sealed class SeedDesignNode : ICacheNode
 
         foreach (var batch in keys.Chunk(500))
         {
-            await _db.KeyDeleteAsync([.. batch.Select(k => (RedisKey)("seed:" + k))]);
+            await _db.KeyDeleteAsync([.. batch.Select(k => (RedisKey)("article:" + k))]);
             foreach (var key in batch)
             {
                 _memory.Remove(key);
