@@ -1,8 +1,8 @@
 namespace OrleansLlmCache.Tests.Embeddings;
 
 /// <summary>
-/// Finds the evaluation pairs: the shared originals at ../shared/data/semantic-pairs beside the repository when they are
-/// there, else the copy in tests/OrleansLlmCache.Tests/Embeddings/Data that a fresh clone carries.
+/// Finds the evaluation pairs in tests/OrleansLlmCache.Tests/Embeddings/Data, which ships with the repository together
+/// with the licences of the public data sets they come from.
 /// </summary>
 public static class SemanticPairData
 {
@@ -12,15 +12,9 @@ public static class SemanticPairData
 
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
-    public static string SharedDirectory => Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "data", "semantic-pairs"));
-
     public static string CopyDirectory => Path.Combine(RepositoryRoot, "tests", "OrleansLlmCache.Tests", "Embeddings", "Data");
 
-    public static string PathOf(string file)
-    {
-        var shared = Path.Combine(SharedDirectory, file);
-        return File.Exists(shared) ? shared : Path.Combine(CopyDirectory, file);
-    }
+    public static string PathOf(string file) => Path.Combine(CopyDirectory, file);
 
     private static string FindRepositoryRoot()
     {
