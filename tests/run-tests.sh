@@ -3,14 +3,59 @@
 # Installs what the tests need when it is missing: redis-server and PostgreSQL from Debian's packages (the tests
 # start their own servers on 127.0.0.1 and free ports, and stop them by PID), and kubectl for the deploy tests.
 # Publishes both container payloads with deploy/publish.sh, as the Dockerfiles do. Ends with one line: "N passed, N failed".
+#
+#   bash tests/run-tests.sh          everything (the default, and what CI runs)
+#   bash tests/run-tests.sh --fast   only the fast group: no install, no publish, no test class marked
+#                                    [Trait("Category", "Integration")] (those start Redis, PostgreSQL, a cluster, a silo
+#                                    or CLI process, Chromium, kubectl or the ONNX embedding model); the same as
+#                                    dotnet test tests/OrleansLlmCache.Tests --filter "Category!=Integration"
 set -uo pipefail
 cd "$(dirname "$0")/.."
+
+fast=false
+case "${1:-}" in
+  "") ;;
+  --fast) fast=true ;;
+  *) echo "unknown argument '$1': run with no argument for every test, or with --fast for the fast group"; exit 2 ;;
+esac
 
 install_packages() {
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get install -y "$@" >/dev/null 2>&1 || { $sudo apt-get update >/dev/null 2>&1 && $sudo apt-get install -y "$@" >/dev/null 2>&1; }
 }
+# Counts the passed and failed tests of every results file, and ends the run with "N passed, N failed".
+report() {
+  local status=$1 passed=0 failed=0 trx counters p f
+  for trx in "$results"/*.trx; do
+    [ -f "$trx" ] || continue
+    counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+    p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+    f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+    passed=$((passed + ${p:-0}))
+    failed=$((failed + ${f:-0}))
+  done
+  if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+    failed=1 # the run itself failed (crash, timeout) without a failing test to show for it
+  fi
+  echo "$passed passed, $failed failed"
+  exit "$status"
+}
+
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+
+if $fast; then
+  if ! dotnet build tests/OrleansLlmCache.Tests -c Release -nologo -v minimal; then
+    echo "build failed"
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+  dotnet test tests/OrleansLlmCache.Tests -c Release --no-build -nologo --filter "Category!=Integration" \
+    --logger "trx;LogFileName=results.trx" --logger "console;verbosity=minimal" --results-directory "$results"
+  report $?
+fi
+
 command -v redis-server >/dev/null 2>&1 || { echo "installing redis-server"; install_packages redis-server; }
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { echo "installing postgresql"; install_packages postgresql; }
 command -v redis-server >/dev/null 2>&1 || echo "warning: redis-server could not be installed; the cluster tests will fail"
@@ -41,9 +86,6 @@ ensure_kubectl() {
 }
 ensure_kubectl
 
-results=$(mktemp -d)
-trap 'rm -rf "$results"' EXIT
-
 if ! dotnet build OrleansLlmCache.sln -c Release -nologo -v minimal; then
   echo "build failed"
   echo "0 passed, 1 failed"
@@ -65,20 +107,4 @@ publish bash deploy/publish.sh cli "$results/publish/cli"
 dotnet test OrleansLlmCache.sln -c Release --no-build -nologo \
   --logger "trx;LogFileName=results.trx" --logger "console;verbosity=minimal" \
   --results-directory "$results" -- RunConfiguration.TestSessionTimeout=3600000
-status=$?
-
-passed=0
-failed=0
-for trx in "$results"/*.trx; do
-  [ -f "$trx" ] || continue
-  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
-  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
-  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
-  passed=$((passed + ${p:-0}))
-  failed=$((failed + ${f:-0}))
-done
-if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
-  failed=1 # the run itself failed (crash, timeout) without a failing test to show for it
-fi
-echo "$passed passed, $failed failed"
-exit "$status"
+report $?

@@ -86,6 +86,6 @@ internal sealed partial class BackgroundClusterClient : IHostedService, IAsyncDi
         }
     }
 
-    [LoggerMessage(2201, LogLevel.Information, "Connected to the LLM cache cluster; caching is on.")]
+    [LoggerMessage(2301, LogLevel.Information, "Connected to the LLM cache cluster; caching is on.")]
     private static partial void LogConnected(ILogger logger);
 }

@@ -144,7 +144,7 @@ internal sealed partial class EntryReaderGrain(
     private static partial class Log
     {
         // Debug: the caller logs the failed read, and the entry's silo logs a storage failure where it happened.
-        [LoggerMessage(1101, LogLevel.Debug, "A batched read of {Key} failed ({Type}: {Reason}); the caller is told so.")]
+        [LoggerMessage(1003, LogLevel.Debug, "A batched read of {Key} failed ({Type}: {Reason}); the caller is told so.")]
         public static partial void ReadFailed(ILogger logger, string key, string type, string reason);
     }
 }

@@ -151,7 +151,7 @@ internal sealed partial class SemanticIndexShardGrain(
 
     private static partial class Log
     {
-        [LoggerMessage(1101, LogLevel.Warning, "Could not write semantic index shard {Key}; its latest additions may be lost (hits only, never correctness).")]
+        [LoggerMessage(1601, LogLevel.Warning, "Could not write semantic index shard {Key}; its latest additions may be lost (hits only, never correctness).")]
         public static partial void FlushFailed(ILogger logger, Exception exception, string key);
     }
 }

@@ -107,7 +107,7 @@ internal sealed partial class SemanticLookupGrain(
 
     private static partial class Log
     {
-        [LoggerMessage(1102, LogLevel.Warning, "Could not remove {Count} dead candidate(s) from a semantic index; they will be refused and retried on later lookups.")]
+        [LoggerMessage(1602, LogLevel.Warning, "Could not remove {Count} dead candidate(s) from a semantic index; they will be refused and retried on later lookups.")]
         public static partial void RemoveFailed(ILogger logger, Exception exception, int count);
     }
 }

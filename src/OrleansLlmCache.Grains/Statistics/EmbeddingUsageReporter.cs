@@ -87,6 +87,6 @@ internal sealed partial class EmbeddingUsageReporter(
         }
     }
 
-    [LoggerMessage(1401, LogLevel.Debug, "An embedding usage report could not be sent ({Reason}); its counts are dropped.")]
+    [LoggerMessage(1701, LogLevel.Debug, "An embedding usage report could not be sent ({Reason}); its counts are dropped.")]
     private static partial void ReportLost(ILogger logger, string reason);
 }

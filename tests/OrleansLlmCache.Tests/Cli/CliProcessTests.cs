@@ -6,6 +6,7 @@ namespace OrleansLlmCache.Tests.Cli;
 /// The real <c>llmcache</c> program in its own process: everything it writes to the console (hosts and runtime
 /// included, which an in-process run does not capture), and standard input.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class CliProcessTests
 {
     [Fact]

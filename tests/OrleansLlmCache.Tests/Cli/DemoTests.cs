@@ -6,6 +6,7 @@ using OrleansLlmCache.Tests.Infrastructure;
 
 namespace OrleansLlmCache.Tests.Cli;
 
+[Trait("Category", "Integration")]
 public sealed class DemoTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using OrleansLlmCache.Tests.Infrastructure;
 namespace OrleansLlmCache.Tests.Cli;
 
 /// <summary><c>llmcache set/get/remove</c> against a silo started the way <c>dotnet run --project silo</c> starts one.</summary>
+[Trait("Category", "Integration")]
 public sealed class EntryCommandTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using OrleansLlmCache.Tests.Infrastructure;
 namespace OrleansLlmCache.Tests.Cli;
 
 [Collection(EmbedderCollection.Name)] // the command loads the model too: not at the same time as the embedding tests
+[Trait("Category", "Integration")]
 public sealed partial class EvalSemanticCommandTests
 {
     [Fact]

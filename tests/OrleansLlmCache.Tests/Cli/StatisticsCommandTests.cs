@@ -8,6 +8,7 @@ using OrleansLlmCache.Tests.Infrastructure;
 namespace OrleansLlmCache.Tests.Cli;
 
 /// <summary>Cluster-wide statistics and warming candidates, reported by app servers and read with the CLI.</summary>
+[Trait("Category", "Integration")]
 public sealed class StatisticsCommandTests
 {
     [Fact]

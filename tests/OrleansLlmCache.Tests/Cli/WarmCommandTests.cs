@@ -5,6 +5,7 @@ using OrleansLlmCache.Tests.Infrastructure;
 namespace OrleansLlmCache.Tests.Cli;
 
 /// <summary><c>llmcache warm</c> as its own process against a silo, with an OpenAI-compatible stub as the paid origin.</summary>
+[Trait("Category", "Integration")]
 public sealed partial class WarmCommandTests
 {
     private static readonly Dictionary<string, string> ApiKey = new() { ["LLMCACHE_TEST_ORIGIN_KEY"] = "test-key" };

@@ -5,10 +5,12 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Model;
+using OrleansLlmCache.Tests.Infrastructure;
 
 namespace OrleansLlmCache.Tests.Client;
 
 /// <summary>An app server that starts while the cluster is down starts anyway, fails open, and caches once it connects.</summary>
+[Trait("Category", "Integration")]
 public sealed class BackgroundConnectionTests
 {
     [Fact]
@@ -43,12 +45,10 @@ public sealed class BackgroundConnectionTests
         Assert.Equal(LlmCacheSource.OriginCacheUnavailable, before.Source);
 
         await using var silo = await TcpSilo.StartAsync(clusterId, siloPort, gatewayPort);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((await cache.GetOrCreateAsync(key, Origin)).Source != LlmCacheSource.Hit)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "caching did not start within 60 s of the cluster coming up");
-            await Task.Delay(250);
-        }
+        await Eventually.WaitUntilAsync(
+            async () => (await cache.GetOrCreateAsync(key, Origin)).Source == LlmCacheSource.Hit,
+            TimeSpan.FromSeconds(60),
+            () => "caching did not start within 60 s of the cluster coming up");
 
         await app.StopAsync();
     }

@@ -14,6 +14,7 @@ namespace OrleansLlmCache.Tests.Client;
 /// misses share one origin call (ChatClientMiddlewareTests), and a streamed answer also serves the same request unstreamed.
 /// </summary>
 [Collection(ClusterCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class ChatClientCachingScenarioTests(ClusterFixture fixture)
 {
     // Each test gets its own namespace, so identical prompts in different tests never share entries.

@@ -7,6 +7,7 @@ using OrleansLlmCache.Tests.Infrastructure;
 namespace OrleansLlmCache.Tests.Client;
 
 [Collection(ClusterCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class ChatClientMiddlewareTests(ClusterFixture fixture)
 {
     // Each test gets its own namespace, so identical prompts in different tests never share entries.
@@ -143,7 +144,7 @@ public sealed class ChatClientMiddlewareTests(ClusterFixture fixture)
         using var chat = Build(origin);
 
         var requests = Enumerable.Range(0, 50).Select(_ => chat.GetResponseAsync("popular question")).ToList();
-        await Task.Delay(300);
+        await Eventually.WaitUntilAsync(() => origin.Calls >= 1, TimeSpan.FromSeconds(30), () => "no request reached the origin within 30 s");
         gate.SetResult();
         var answers = await Task.WhenAll(requests).WaitAsync(TimeSpan.FromSeconds(30));
 

@@ -37,11 +37,7 @@ public sealed class L1CacheTests : IDisposable
         }
 
         // Compaction runs on the thread pool, off the request that went over the budget.
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (_l1.Size > 64 * 1024 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(10);
-        }
+        await Infrastructure.Eventually.WaitUntilAsync(() => _l1.Size <= 64 * 1024, TimeSpan.FromSeconds(10), () => $"L1 still holds {_l1.Size} bytes, over its 64 KiB budget, 10 s after it went over");
 
         Assert.InRange(_l1.Size, 1, 64 * 1024);
         Assert.InRange(_l1.Count, 2, 99);
@@ -163,11 +159,7 @@ public sealed class L1CacheTests : IDisposable
             _l1.Set(i % 2 == 0 ? Key(i) : new CacheKey("other", "docs", $"k{i}"), Entry(1024), _l1.Epoch);
         }
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (_l1.Size > 64 * 1024 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(10);
-        }
+        await Infrastructure.Eventually.WaitUntilAsync(() => _l1.Size <= 64 * 1024, TimeSpan.FromSeconds(10), () => $"L1 still holds {_l1.Size} bytes, over its 64 KiB budget, 10 s after it went over");
 
         Assert.InRange(_l1.Size, 1, 64 * 1024);
         Assert.NotNull(_l1.TryGet(kept));

@@ -8,6 +8,7 @@ using OrleansLlmCache.Tests.Infrastructure;
 namespace OrleansLlmCache.Tests.Client;
 
 [Collection(ClusterCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class StatisticsTests(ClusterFixture fixture)
 {
     [Fact]

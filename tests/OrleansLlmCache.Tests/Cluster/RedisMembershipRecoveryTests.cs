@@ -13,6 +13,7 @@ namespace OrleansLlmCache.Tests.Cluster;
 /// client reads: the silos put their membership back, Orleans' own membership writes succeed again, and a client
 /// started afterwards finds the gateways, all without restarting anything by hand.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class RedisMembershipRecoveryTests(ITestOutputHelper output)
 {
     private const int Entries = 40;

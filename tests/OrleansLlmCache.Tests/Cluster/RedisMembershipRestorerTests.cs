@@ -14,6 +14,7 @@ namespace OrleansLlmCache.Tests.Cluster;
 /// The restorer against a real redis-server, its membership hash written by hand: what it writes back, what it leaves
 /// alone. (The end-to-end recovery with silo processes is in <see cref="RedisMembershipRecoveryTests"/>.)
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class RedisMembershipRestorerTests : IAsyncLifetime
 {
     private static readonly SiloAddress Self = SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 11111), 1);

@@ -8,6 +8,7 @@ using Xunit.Abstractions;
 namespace OrleansLlmCache.Tests.Cluster;
 
 /// <summary>The silo program refuses a configuration it cannot run with, in one sentence, without a stack trace.</summary>
+[Trait("Category", "Integration")]
 public sealed partial class SiloStartupTests(ITestOutputHelper output)
 {
     /// <summary>

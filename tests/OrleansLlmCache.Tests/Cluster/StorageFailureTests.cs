@@ -17,6 +17,7 @@ namespace OrleansLlmCache.Tests.Cluster;
 /// an error, never a miss.
 /// </summary>
 [Collection(BackendsCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class StorageFailureTests(BackendsFixture backends)
 {
     private static readonly CachedResponse Answer = new("stored before the table went", "gpt-4", 10, 10);

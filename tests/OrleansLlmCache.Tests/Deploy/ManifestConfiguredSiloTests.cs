@@ -9,6 +9,7 @@ namespace OrleansLlmCache.Tests.Deploy;
 /// the meaning they rely on.
 /// </summary>
 [Collection(BackendsCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class ManifestConfiguredSiloTests(BackendsFixture backends)
 {
     [Fact]
@@ -67,26 +68,22 @@ public sealed class ManifestConfiguredSiloTests(BackendsFixture backends)
 
     private static async Task WaitForStatusAsync(HttpClient http, string path, HttpStatusCode expected, string what)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(45);
         HttpStatusCode? last = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            try
+        await Eventually.WaitUntilAsync(
+            async () =>
             {
-                last = (await http.GetAsync(path)).StatusCode;
-                if (last == expected)
+                try
                 {
-                    return;
+                    last = (await http.GetAsync(path)).StatusCode;
                 }
-            }
-            catch (HttpRequestException)
-            {
-                last = null;
-            }
+                catch (HttpRequestException)
+                {
+                    last = null;
+                }
 
-            await Task.Delay(250);
-        }
-
-        Assert.Fail($"Waited 45 s for {what}: GET {path} should answer {(int)expected}, last answer {(last is { } l ? ((int)l).ToString(System.Globalization.CultureInfo.InvariantCulture) : "none")}.");
+                return last == expected;
+            },
+            TimeSpan.FromSeconds(45),
+            () => $"Waited 45 s for {what}: GET {path} should answer {(int)expected}, last answer {(last is { } l ? ((int)l).ToString(System.Globalization.CultureInfo.InvariantCulture) : "none")}.");
     }
 }

@@ -1,6 +1,7 @@
 namespace OrleansLlmCache.Tests.Deploy;
 
 /// <summary>Every manifest under deploy/k8s parses, and every kustomization builds offline without warnings.</summary>
+[Trait("Category", "Integration")]
 public sealed class ManifestSyntaxTests
 {
     public static TheoryData<string> ManifestFiles => [.. RepositoryFiles.Under("deploy/k8s", "*.yaml")];

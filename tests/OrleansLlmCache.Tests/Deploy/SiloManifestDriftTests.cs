@@ -13,6 +13,7 @@ namespace OrleansLlmCache.Tests.Deploy;
 /// The manifests and the silo's code read each other: every variable the Deployment sets is a setting the silo reads,
 /// the silo's own validation accepts the result, and ports, labels, probes and time-outs agree with what it binds.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class SiloManifestDriftTests
 {
     public static TheoryData<string> Overlays => ["overlays/dev", "overlays/prod"];

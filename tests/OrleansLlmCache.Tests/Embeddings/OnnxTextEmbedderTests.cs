@@ -4,6 +4,7 @@ using OrleansLlmCache.Embeddings.Embedding;
 namespace OrleansLlmCache.Tests.Embeddings;
 
 [Collection(EmbedderCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class OnnxTextEmbedderTests(EmbedderFixture fixture)
 {
     private readonly OnnxTextEmbedder _embedder = fixture.Embedder;

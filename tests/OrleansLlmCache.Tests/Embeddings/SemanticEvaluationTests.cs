@@ -8,6 +8,7 @@ namespace OrleansLlmCache.Tests.Embeddings;
 /// negatives precision at least 0.95 with recall at least 0.60; on GPTCache's paraphrases at least 85 % of pairs hit.
 /// </summary>
 [Collection(EmbedderCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class SemanticEvaluationTests(EmbedderFixture fixture, ITestOutputHelper output)
 {
     [Fact]

@@ -16,6 +16,7 @@ namespace OrleansLlmCache.Tests.Grains;
 /// at once. These go through the batcher itself, past the client's L1.
 /// </summary>
 [Collection(ClusterCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class BatchedReadTests(ClusterFixture fixture)
 {
     private ClusterReadBatcher Batcher => fixture.Cluster.Client.ServiceProvider.GetRequiredService<ClusterReadBatcher>();
@@ -161,12 +162,7 @@ public sealed class BatchedReadTests(ClusterFixture fixture)
         Assert.True(Index.Holds(key.ToGrainKey()));
 
         await fixture.Grains.GetGrain<ICacheEntryGrain>(key.ToGrainKey()).Cast<IGrainManagementExtension>().DeactivateOnIdle();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (Index.Holds(key.ToGrainKey()))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the deactivated entry is still in the silo's index");
-            await Task.Delay(20);
-        }
+        await Eventually.WaitUntilAsync(() => !Index.Holds(key.ToGrainKey()), TimeSpan.FromSeconds(10), () => "the deactivated entry is still in the silo's index");
 
         var entry = await Read(key);
         Assert.Equal("durable", entry?.Response.Content);
@@ -194,15 +190,10 @@ public sealed class BatchedReadTests(ClusterFixture fixture)
 
     // The index answers only while the silo's version table is trusted (its lease with the invalidation hub is
     // renewed every 250 ms here); on a loaded machine a renewal can come late, and the grain answers instead.
-    private async Task WaitUntilTheSiloCanVouchAsync()
+    private Task WaitUntilTheSiloCanVouchAsync()
     {
         var table = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<DependencyVersionTable>();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!table.IsTrusted)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the silo's version table was not trusted within 30 s");
-            await Task.Delay(20);
-        }
+        return Eventually.WaitUntilAsync(() => table.IsTrusted, TimeSpan.FromSeconds(30), () => "the silo's version table was not trusted within 30 s");
     }
 
     private Task<CacheEntry?> Read(CacheKey key)

@@ -6,6 +6,7 @@ using OrleansLlmCache.Tests.Infrastructure;
 namespace OrleansLlmCache.Tests.Grains;
 
 [Collection(ClusterCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class CacheEntryGrainTests(ClusterFixture fixture)
 {
     private static readonly CachedResponse Answer = new("Paris.", "gpt-4", PromptTokens: 12, CompletionTokens: 3);

@@ -7,6 +7,7 @@ namespace OrleansLlmCache.Tests.Grains;
 
 /// <summary>A thousand identical misses make one origin call; a failing caller never leaves the others stuck.</summary>
 [Collection(ClusterCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class SingleFlightTests(ClusterFixture fixture)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);

@@ -10,6 +10,7 @@ namespace OrleansLlmCache.Tests.Invalidation;
 /// answer computed from an older generation, even one whose computation began before the invalidation.
 /// </summary>
 [Collection(TwoAppServersCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class InvalidationRaceTests(TwoAppServersFixture fixture)
 {
     [Fact]

@@ -6,6 +6,7 @@ namespace OrleansLlmCache.Tests.Invalidation;
 
 /// <summary>Tags, dependencies, patterns, overwrites and removals reach every app server's L1 before the call returns.</summary>
 [Collection(TwoAppServersCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class InvalidationTests(TwoAppServersFixture fixture)
 {
     private readonly string _tenant = "t" + Guid.NewGuid().ToString("N")[..10];

@@ -6,6 +6,7 @@ namespace OrleansLlmCache.Tests.Invalidation;
 
 /// <summary>Tag membership on the fake cache clock: expired and removed entries leave it, so tags do not grow forever.</summary>
 [Collection(ClusterCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class MembershipTests(ClusterFixture fixture)
 {
     [Fact]

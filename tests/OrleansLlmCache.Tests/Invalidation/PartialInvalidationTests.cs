@@ -8,6 +8,7 @@ namespace OrleansLlmCache.Tests.Invalidation;
 
 /// <summary>An invalidation that fails part-way in a real PostgreSQL says what it did, and running it again finishes it.</summary>
 [Collection(BackendsCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class PartialInvalidationTests(BackendsFixture backends)
 {
     private const int Entries = 40;

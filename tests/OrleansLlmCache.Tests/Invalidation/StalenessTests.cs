@@ -5,6 +5,7 @@ using OrleansLlmCache.Model;
 namespace OrleansLlmCache.Tests.Invalidation;
 
 /// <summary>An app server that cannot hear the hub stops serving L1 within its lease, and a missed broadcast drops everything.</summary>
+[Trait("Category", "Integration")]
 public sealed class StalenessTests
 {
     [Fact]

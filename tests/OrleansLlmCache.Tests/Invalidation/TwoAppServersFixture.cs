@@ -1,4 +1,5 @@
 using OrleansLlmCache.Client.Caching;
+using OrleansLlmCache.Tests.Infrastructure;
 
 namespace OrleansLlmCache.Tests.Invalidation;
 
@@ -33,15 +34,10 @@ public sealed class TwoAppServersFixture : IAsyncLifetime
         ClientHost.ConnectToGatewayAsync(Silo.GatewayPort, Silo.ClusterId, configure: o => o.InvalidationRenewInterval = TimeSpan.FromMilliseconds(250));
 
     /// <summary>Waits for an app server's first subscription, after which it fills and serves L1.</summary>
-    public static async Task WaitUntilTrustedAsync(ClientHost client)
+    public static Task WaitUntilTrustedAsync(ClientHost client)
     {
         var table = (OrleansLlmCache.Invalidation.DependencyVersionTable)client.Services.GetService(typeof(OrleansLlmCache.Invalidation.DependencyVersionTable))!;
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!table.IsTrusted)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the app server did not subscribe to invalidations within 30 s");
-            await Task.Delay(50);
-        }
+        return Eventually.WaitUntilAsync(() => table.IsTrusted, TimeSpan.FromSeconds(30), () => "the app server did not subscribe to invalidations within 30 s");
     }
 
     public async Task DisposeAsync()

@@ -11,6 +11,7 @@ namespace OrleansLlmCache.Tests.Policies;
 
 /// <summary>The article's three prompt types: their keys, their default policies, conversation states, and warming.</summary>
 [Collection(ClusterCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class PromptTypePolicyTests(ClusterFixture fixture)
 {
     private static readonly CachedResponse Answer = new("answer", "gpt-4", 10, 20);

@@ -6,6 +6,7 @@ using OrleansLlmCache.Tests.Infrastructure;
 namespace OrleansLlmCache.Tests.Semantic;
 
 [Collection(SemanticClusterCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class SemanticChatTests(SemanticClusterFixture fixture)
 {
     private readonly string _namespace = "semantic:chat" + Guid.NewGuid().ToString("N")[..12];

@@ -11,6 +11,7 @@ using OrleansLlmCache.Semantic;
 namespace OrleansLlmCache.Tests.Semantic;
 
 [Collection(SemanticClusterCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class SemanticIndexTests(SemanticClusterFixture fixture)
 {
     private const int Dimensions = 384;

@@ -7,6 +7,7 @@ using OrleansLlmCache.Semantic;
 namespace OrleansLlmCache.Tests.Semantic;
 
 [Collection(SemanticClusterCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class SemanticLookupTests(SemanticClusterFixture fixture)
 {
     private const string Question = "How do I reset my password?";

@@ -12,6 +12,7 @@ using Xunit.Abstractions;
 namespace OrleansLlmCache.Tests.Silo;
 
 /// <summary>The cache page and the dashboard as an operator sees them: in headless Chromium, against a real silo with traffic.</summary>
+[Trait("Category", "Integration")]
 public sealed class CachePageBrowserTests(ITestOutputHelper output)
 {
     [Fact]
@@ -92,26 +93,21 @@ public sealed class CachePageBrowserTests(ITestOutputHelper output)
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{silo.HttpPort}") };
 
         // The dashboard samples its counters periodically: wait for a sample taken after the traffic.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        System.Text.Json.JsonElement root;
-        while (true)
-        {
-            using var counters = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/dashboard/DashboardCounters"));
-            root = counters.RootElement.Clone();
-            var entryStats = root.GetProperty("simpleGrainStats").EnumerateArray()
-                .Where(g => g.GetProperty("grainType").GetString()!.EndsWith("CacheEntryGrain", StringComparison.Ordinal)).ToList();
-            var sampled = root.GetProperty("totalActiveHostCount").GetInt32() == 1
-                && root.GetProperty("totalActivationCount").GetInt32() > 0
-                && entryStats.Any(g => g.GetProperty("activationCount").GetInt32() > 0)
-                && entryStats.Any(g => g.GetProperty("totalCalls").GetInt64() > 0);
-            if (sampled)
+        System.Text.Json.JsonElement root = default;
+        await Eventually.WaitUntilAsync(
+            async () =>
             {
-                break;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "the dashboard showed no active host, activations, or cache entry activations and calls within 30 s: " + root);
-            await Task.Delay(500);
-        }
+                using var counters = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/dashboard/DashboardCounters"));
+                root = counters.RootElement.Clone();
+                var entryStats = root.GetProperty("simpleGrainStats").EnumerateArray()
+                    .Where(g => g.GetProperty("grainType").GetString()!.EndsWith("CacheEntryGrain", StringComparison.Ordinal)).ToList();
+                return root.GetProperty("totalActiveHostCount").GetInt32() == 1
+                    && root.GetProperty("totalActivationCount").GetInt32() > 0
+                    && entryStats.Any(g => g.GetProperty("activationCount").GetInt32() > 0)
+                    && entryStats.Any(g => g.GetProperty("totalCalls").GetInt64() > 0);
+            },
+            TimeSpan.FromSeconds(30),
+            () => "the dashboard showed no active host, activations, or cache entry activations and calls within 30 s: " + root);
 
         // Per method: 4 GetOrCreateAsync calls on two keys (L1 off) are 2 misses, each at least one GetOrLeaseAsync call on
         // an entry grain; the 2 hits are answered from the silo's memory by the batched reader, without an entry call.
@@ -120,21 +116,21 @@ public sealed class CachePageBrowserTests(ITestOutputHelper output)
 
         // The answer is { "Grain.Method": { "period": { "count": n, ... }, ... }, ... } over the dashboard's 100 s window,
         // which leaves out the current second (upstream's TraceHistory): ask until the calls' second has passed.
-        while (true)
-        {
-            using var grainStats = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"/dashboard/GrainStats/{entryGrainType}"));
-            var leaseCalls = grainStats.RootElement.EnumerateObject()
-                .Where(method => method.Name.EndsWith(".GetOrLeaseAsync", StringComparison.Ordinal))
-                .SelectMany(method => method.Value.EnumerateObject())
-                .Sum(period => period.Value.GetProperty("count").GetInt64());
-            if (leaseCalls >= 2)
+        long leaseCalls = 0;
+        var grainStats = "";
+        await Eventually.WaitUntilAsync(
+            async () =>
             {
-                break;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"expected at least 2 GetOrLeaseAsync calls on {entryGrainType}, the dashboard has {leaseCalls}: {grainStats.RootElement}");
-            await Task.Delay(500);
-        }
+                grainStats = await http.GetStringAsync($"/dashboard/GrainStats/{entryGrainType}");
+                using var parsed = System.Text.Json.JsonDocument.Parse(grainStats);
+                leaseCalls = parsed.RootElement.EnumerateObject()
+                    .Where(method => method.Name.EndsWith(".GetOrLeaseAsync", StringComparison.Ordinal))
+                    .SelectMany(method => method.Value.EnumerateObject())
+                    .Sum(period => period.Value.GetProperty("count").GetInt64());
+                return leaseCalls >= 2;
+            },
+            TimeSpan.FromSeconds(30),
+            () => $"expected at least 2 GetOrLeaseAsync calls on {entryGrainType}, the dashboard has {leaseCalls}: {grainStats}");
 
         var siloAddress = root.GetProperty("hosts")[0].GetProperty("siloAddress").GetString()!;
         using var siloCounters = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"/dashboard/SiloCounters/{siloAddress}"));
@@ -158,20 +154,18 @@ public sealed class CachePageBrowserTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/dashboard/")).StatusCode);
     }
 
-    private static async Task WaitForStatsAsync(HttpClient http, Func<System.Text.Json.JsonElement, bool> ready, string what)
+    private static Task WaitForStatsAsync(HttpClient http, Func<System.Text.Json.JsonElement, bool> ready, string what)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            using var stats = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/cache/api/stats"));
-            if (ready(stats.RootElement))
+        var last = "";
+        return Eventually.WaitUntilAsync(
+            async () =>
             {
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"the statistics API did not show {what} within 30 s: {stats.RootElement}");
-            await Task.Delay(200);
-        }
+                last = await http.GetStringAsync("/cache/api/stats");
+                using var stats = System.Text.Json.JsonDocument.Parse(last);
+                return ready(stats.RootElement);
+            },
+            TimeSpan.FromSeconds(30),
+            () => $"the statistics API did not show {what} within 30 s: {last}");
     }
 
     private static async Task GenerateTrafficAsync(SiloProcess silo, string clusterId)

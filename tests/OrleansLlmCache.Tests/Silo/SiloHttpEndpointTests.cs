@@ -1,8 +1,10 @@
 using System.Net;
+using OrleansLlmCache.Tests.Infrastructure;
 
 namespace OrleansLlmCache.Tests.Silo;
 
 /// <summary>The silo program's HTTP port: liveness and readiness on the embedded default (no Redis, no PostgreSQL).</summary>
+[Trait("Category", "Integration")]
 public sealed class SiloHttpEndpointTests
 {
     [Fact]
@@ -35,22 +37,17 @@ public sealed class SiloHttpEndpointTests
         }
 
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{silo.HttpPort}"), Timeout = TimeSpan.FromSeconds(10) };
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        string text;
-        do
-        {
-            var response = await http.GetAsync("/metrics");
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            text = await response.Content.ReadAsStringAsync();
-            if (text.Contains("llmcache_silo_lookups", StringComparison.Ordinal))
+        var text = "";
+        await Eventually.WaitUntilAsync(
+            async () =>
             {
-                break;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "no llmcache_silo_lookups in /metrics after 30 s:\n" + text[..Math.Min(text.Length, 2000)]);
-            await Task.Delay(500);
-        }
-        while (true);
+                var response = await http.GetAsync("/metrics");
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                text = await response.Content.ReadAsStringAsync();
+                return text.Contains("llmcache_silo_lookups", StringComparison.Ordinal);
+            },
+            TimeSpan.FromSeconds(30),
+            () => "no llmcache_silo_lookups in /metrics after 30 s:\n" + text[..Math.Min(text.Length, 2000)]);
 
         Assert.Contains("result=\"hit\"", text, StringComparison.Ordinal);
         Assert.Contains("result=\"miss\"", text, StringComparison.Ordinal);

@@ -11,6 +11,7 @@ namespace OrleansLlmCache.Tests.Silo;
 /// the Service and serves what it holds), and a restarted silo is ready only once it answers reads.
 /// </summary>
 [Collection(BackendsCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class SiloStorageHealthTests(BackendsFixture backends)
 {
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(60);

@@ -13,6 +13,7 @@ using OrleansLlmCache.Statistics;
 namespace OrleansLlmCache.Tests.Statistics;
 
 /// <summary>Embedding cost across silos and an app server: each model run is counted once, by the silo that ran it.</summary>
+[Trait("Category", "Integration")]
 public sealed class EmbeddingCostClusterTests
 {
     [Fact]

@@ -13,6 +13,7 @@ namespace OrleansLlmCache.Tests.Statistics;
 
 /// <summary>Savings net of what the cache itself spends embedding prompts, counted once, where the model ran.</summary>
 [Collection(SemanticClusterCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class EmbeddingCostTests(SemanticClusterFixture fixture)
 {
     private readonly string _namespace = "semantic:" + Guid.NewGuid().ToString("N")[..12];

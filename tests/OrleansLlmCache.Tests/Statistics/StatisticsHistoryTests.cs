@@ -6,6 +6,7 @@ namespace OrleansLlmCache.Tests.Statistics;
 
 /// <summary>The statistics grain's chart history: one point per interval, the latest totals in each, bounded.</summary>
 [Collection(ClusterCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class StatisticsHistoryTests(ClusterFixture fixture)
 {
     private static readonly SiloStatisticsOptions Defaults = new();

@@ -8,6 +8,7 @@ namespace OrleansLlmCache.Tests.Storage;
 
 /// <summary>How many PostgreSQL connections a silo takes, and what a write stuck behind a lock tells its caller.</summary>
 [Collection(BackendsCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class PostgresConnectionTests(BackendsFixture backends)
 {
     private static readonly CachedResponse Answer = new("Orleans is a virtual actor framework.", "gpt-4", 25, 9);
@@ -95,14 +96,12 @@ public sealed class PostgresConnectionTests(BackendsFixture backends)
 
         // The message was right: the write went through once the lock was gone.
         CacheEntry? stored = null;
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((stored = await client.Cache.GetAsync(key)) is null)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the write that timed out was never applied");
-            await Task.Delay(200);
-        }
+        await Eventually.WaitUntilAsync(
+            async () => (stored = await client.Cache.GetAsync(key)) is not null,
+            TimeSpan.FromSeconds(60),
+            () => "the write that timed out was never applied");
 
-        Assert.Equal(Answer, stored.Response);
+        Assert.Equal(Answer, stored!.Response);
     }
 
     private static Task WriteTaggedAsync(ILlmCache cache, string tag, int count) =>

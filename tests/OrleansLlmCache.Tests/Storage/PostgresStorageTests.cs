@@ -10,6 +10,7 @@ namespace OrleansLlmCache.Tests.Storage;
 
 /// <summary>Grain persistence in a real PostgreSQL: schema, SQL-readable entries, expiry sweep, outages, restarts.</summary>
 [Collection(BackendsCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class PostgresStorageTests(BackendsFixture backends)
 {
     private static readonly CachedResponse Answer = new("Orleans is a virtual actor framework.", "gpt-4", 25, 9);
@@ -157,13 +158,11 @@ public sealed class PostgresStorageTests(BackendsFixture backends)
 
         // The rows go in the background, shortly after the call returned.
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        long rows;
-        while ((rows = await ScalarAsync<long>(dataSource, "SELECT count(*) FROM llm_cache")) > 1)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{rows - 1} invalidated rows still in llm_cache after 30 s");
-            await Task.Delay(200);
-        }
+        long rows = 0;
+        await Eventually.WaitUntilAsync(
+            async () => (rows = await ScalarAsync<long>(dataSource, "SELECT count(*) FROM llm_cache")) <= 1,
+            TimeSpan.FromSeconds(30),
+            () => $"{rows - 1} invalidated rows still in llm_cache after 30 s");
 
         Assert.Equal(1L, await ScalarAsync<long>(dataSource, "SELECT count(*) FROM llm_cache WHERE key = 'untagged'"));
     }
@@ -188,13 +187,11 @@ public sealed class PostgresStorageTests(BackendsFixture backends)
         Assert.Equal(25L, await ScalarAsync<long>(dataSource, "SELECT count(*) FROM llm_cache"));
 
         // Expiry is 1 s and the sweep runs every second: the 20 short-lived rows go within a few seconds.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        long remaining;
-        while ((remaining = await ScalarAsync<long>(dataSource, "SELECT count(*) FROM llm_cache")) > 5)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"expected the sweep to leave the 5 entries without expiry; {remaining} rows remain after 30 s");
-            await Task.Delay(250);
-        }
+        long remaining = 0;
+        await Eventually.WaitUntilAsync(
+            async () => (remaining = await ScalarAsync<long>(dataSource, "SELECT count(*) FROM llm_cache")) <= 5,
+            TimeSpan.FromSeconds(30),
+            () => $"expected the sweep to leave the 5 entries without expiry; {remaining} rows remain after 30 s");
 
         Assert.Equal(5L, await ScalarAsync<long>(dataSource, "SELECT count(*) FROM llm_cache WHERE expires_at IS NULL"));
         Assert.Null(await client.Cache.GetAsync(client.Cache.CreateKey("short-0")));

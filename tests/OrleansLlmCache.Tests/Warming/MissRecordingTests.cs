@@ -12,6 +12,7 @@ namespace OrleansLlmCache.Tests.Warming;
 /// <see cref="LlmCacheOptions.RecordMissedRequestsForWarming"/> is on: by default the statistics grain gets miss counts
 /// per key and nothing of the prompt.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class MissRecordingTests
 {
     private const string Question = "What is the refund policy for annual plans?";

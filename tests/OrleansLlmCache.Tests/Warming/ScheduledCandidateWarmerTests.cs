@@ -14,6 +14,7 @@ namespace OrleansLlmCache.Tests.Warming;
 
 /// <summary>Scheduled warming of the cluster's candidates from an app server, on a fake clock, against the in-process cluster.</summary>
 [Collection(ClusterCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class ScheduledCandidateWarmerTests(ClusterFixture fixture)
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(10);
