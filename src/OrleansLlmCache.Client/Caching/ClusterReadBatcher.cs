@@ -48,7 +48,6 @@ internal sealed class ClusterReadBatcher
     private readonly Lock _growLock = new();
     private readonly string _instance = Guid.NewGuid().ToString("N");
     private ReaderSet? _readers;
-    private long _unavailableUntil;
     private int _hintCount;
     private long _batches;
     private long _reads;
@@ -82,31 +81,16 @@ internal sealed class ClusterReadBatcher
     /// <summary>Reader keys in use.</summary>
     public int Readers => Volatile.Read(ref _readers)?.All.Length ?? 0;
 
-    /// <summary>
-    /// Reads the live entry of <paramref name="grainKey"/> (or null) together with other callers' keys; false when the
-    /// cluster has no reader grain (its silos predate batched reads), and the caller reads the entry grain itself.
-    /// </summary>
-    public bool TryRead(string grainKey, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Task<CacheEntry?>? read)
+    /// <summary>Reads the live entry of <paramref name="grainKey"/> (or null) together with other callers' keys.</summary>
+    public Task<CacheEntry?> Read(string grainKey)
     {
-        if (Volatile.Read(ref _readers) is not { } readers && (readers = Open()) is null)
-        {
-            read = null;
-            return false;
-        }
-
-        read = Route(readers, grainKey).Enqueue(grainKey);
-        return true;
+        var readers = Volatile.Read(ref _readers) ?? Open();
+        return Route(readers, grainKey).Enqueue(grainKey);
     }
 
-    // Grain references can only be made once the client knows the cluster's grain types, so not at construction; and a
-    // cluster whose silos are older than this client has no reader grain (asked again every 30 s, for an upgrade).
-    private ReaderSet? Open()
+    // Grain references can only be made once the client knows the cluster's grain types, so not at construction.
+    private ReaderSet Open()
     {
-        if (Environment.TickCount64 < Interlocked.Read(ref _unavailableUntil))
-        {
-            return null;
-        }
-
         lock (_growLock)
         {
             if (_readers is { } opened)
@@ -114,17 +98,9 @@ internal sealed class ClusterReadBatcher
                 return opened;
             }
 
-            try
-            {
-                var readers = new ReaderSet([.. Enumerable.Range(0, InitialReaders).Select(NewChannel)]);
-                Volatile.Write(ref _readers, readers);
-                return readers;
-            }
-            catch (ArgumentException)
-            {
-                Interlocked.Exchange(ref _unavailableUntil, Environment.TickCount64 + 30_000);
-                return null;
-            }
+            var readers = new ReaderSet([.. Enumerable.Range(0, InitialReaders).Select(NewChannel)]);
+            Volatile.Write(ref _readers, readers);
+            return readers;
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using OrleansLlmCache.Client.Diagnostics;
 using OrleansLlmCache.Client.Semantic;
 using OrleansLlmCache.Keys;
 using OrleansLlmCache.Model;
@@ -35,13 +36,12 @@ internal sealed partial class GrainLlmCache
 
         // Exact first: an exact hit needs no embedding and is always right.
         var started = Stopwatch.GetTimestamp();
-        var layer = l1.TryGet(prompt.Key) is null ? "silo" : "l1";
-        if (await GetAsync(prompt.Key, cancellationToken) is { } exact)
+        var exact = l1.TryGet(prompt.Key) is { } local ? (Entry: local, Layer: CacheLayer.L1) : (Entry: await GetFromClusterAsync(prompt.Key, cancellationToken), Layer: CacheLayer.Silo);
+        if (exact.Entry is { } hit)
         {
             var exactElapsed = Stopwatch.GetElapsedTime(started);
-            statistics.RecordHit(exactElapsed, (long)exact.Response.PromptTokens + exact.Response.CompletionTokens, layer);
-            cluster.RecordHit(prompt.Key, exact.Response.Model, exact.LoadedFromStorage ? "storage" : layer, exactElapsed, exact.Response.PromptTokens, exact.Response.CompletionTokens);
-            return new LlmCacheResult(exact.Response, LlmCacheSource.Hit, exactElapsed);
+            observer.OnHit(prompt.Key, exact.Layer == CacheLayer.Silo && hit.LoadedFromStorage ? CacheLayer.Storage : exact.Layer, exactElapsed, hit.Response);
+            return new LlmCacheResult(hit.Response, LlmCacheSource.Hit, exactElapsed);
         }
 
         // Not connected yet (background connection): no semantic lookup, the exact path below fails open.
@@ -49,8 +49,7 @@ internal sealed partial class GrainLlmCache
         if (found is { Entry: { } entry, Match: { } match })
         {
             var elapsed = Stopwatch.GetElapsedTime(started);
-            statistics.RecordHit(elapsed, (long)entry.Response.PromptTokens + entry.Response.CompletionTokens, "semantic");
-            cluster.RecordHit(prompt.Key, entry.Response.Model, "semantic", elapsed, entry.Response.PromptTokens, entry.Response.CompletionTokens);
+            observer.OnHit(prompt.Key, CacheLayer.Semantic, elapsed, entry.Response);
             return new LlmCacheResult(entry.Response, LlmCacheSource.SemanticHit, elapsed, match);
         }
 
@@ -58,7 +57,7 @@ internal sealed partial class GrainLlmCache
         var result = await GetOrCreateAsync(prompt.Key, factory, options, cancellationToken);
         if (result.Source == LlmCacheSource.Origin && readiness.IsReady)
         {
-            await Semantic.RegisterAsync(prompt, found?.Vector, WriteOptions(prompt.Key, options, versions: null).TimeToLive);
+            await Semantic.RegisterAsync(prompt, found?.Vector, WriteOptions(prompt.Key, options).TimeToLive);
         }
 
         return result;

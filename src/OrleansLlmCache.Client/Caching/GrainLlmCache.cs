@@ -7,12 +7,13 @@ using OrleansLlmCache.Grains;
 using OrleansLlmCache.Invalidation;
 using OrleansLlmCache.Keys;
 using OrleansLlmCache.Model;
-using OrleansLlmCache.Storage;
 
 namespace OrleansLlmCache.Client.Caching;
 
 /// <summary>
-/// <see cref="ILlmCache"/> over entry grains, with an in-process L1 in front. Every cluster call is bounded by
+/// <see cref="ILlmCache"/> over entry grains, composed of the read path's tiers: <see cref="L1Cache"/> in front,
+/// <see cref="ClusterReader"/> for the cluster's answer, <see cref="SingleFlight"/> on a miss, and one
+/// <see cref="CacheOutcomeObserver"/> told each outcome once. Every cluster call is bounded by
 /// <see cref="LlmCacheOptions.OperationTimeout"/>; reads and get-or-create fail open, so an unreachable cluster costs
 /// the app a cache, never an answer.
 /// </summary>
@@ -20,10 +21,10 @@ internal sealed partial class GrainLlmCache(
     IGrainFactory grains,
     IOptions<LlmCacheOptions> options,
     LlmCacheStatistics statistics,
-    ClusterStatisticsCollector cluster,
     L1Cache l1,
-    ClusterReadBatcher batcher,
-    ClusterReadRetry retry,
+    ClusterReader reader,
+    SingleFlight singleFlight,
+    CacheOutcomeObserver observer,
     ClusterReadiness readiness,
     ILogger<GrainLlmCache> logger) : ILlmCache
 {
@@ -71,21 +72,21 @@ internal sealed partial class GrainLlmCache(
     {
         key.Validate();
 
-        var epoch = l1.Epoch;
+        var fill = l1.BeginFill(key);
         try
         {
-            var entry = await ReadFromClusterAsync(key, _options.BatchReads, cancellationToken);
+            var entry = await reader.ReadAsync(key, cancellationToken);
             if (entry is not null)
             {
-                l1.Set(key, entry, epoch);
+                fill.Complete(entry);
             }
 
             return entry;
         }
-        catch (Exception ex) when (IsClusterFailure(ex, cancellationToken))
+        catch (Exception ex) when (ClusterFailures.IsClusterFailure(ex, cancellationToken))
         {
             // Not a miss: the cache could not answer. Counted and logged as an error, and answered as "nothing".
-            Unavailable("get", key, ex);
+            observer.OnUnavailable("get", key, ex);
             return null;
         }
     }
@@ -95,23 +96,22 @@ internal sealed partial class GrainLlmCache(
         key.Validate();
         ArgumentNullException.ThrowIfNull(response);
         response.Validate();
-        var write = WriteOptions(key, options, versions: null);
+        var write = WriteOptions(key, options);
         try
         {
-            l1.Remove(key);
-            var epoch = l1.Epoch;
+            var fill = l1.BeginReplace(key);
             var entry = await Entry(key).SetAsync(response, write).AsTask().WaitAsync(WriteTimeout, cancellationToken);
-            l1.Set(key, entry, epoch);
+            fill.Complete(entry);
             return entry;
         }
-        catch (Exception ex) when (IsClusterFailure(ex, cancellationToken))
+        catch (Exception ex) when (ClusterFailures.IsClusterFailure(ex, cancellationToken))
         {
-            statistics.RecordError();
+            observer.OnError();
             throw new LlmCacheUnavailableException(
-                IsTimeout(ex)
-                    ? $"Could not store {key}: the cluster did not confirm the write within {WriteTimeout.TotalSeconds:0} s ({Describe(ex)}); it may still be applied (a write can wait behind a lock in storage): read the key to see, or write it again."
-                    : $"Could not store {key}: {Describe(ex)}",
-                Cause(ex));
+                ClusterFailures.IsTimeout(ex)
+                    ? $"Could not store {key}: the cluster did not confirm the write within {WriteTimeout.TotalSeconds:0} s ({ClusterFailures.Describe(ex)}); it may still be applied (a write can wait behind a lock in storage): read the key to see, or write it again."
+                    : $"Could not store {key}: {ClusterFailures.Describe(ex)}",
+                ClusterFailures.Cause(ex));
         }
     }
 
@@ -123,14 +123,14 @@ internal sealed partial class GrainLlmCache(
         {
             return await Entry(key).RemoveAsync().AsTask().WaitAsync(WriteTimeout, cancellationToken);
         }
-        catch (Exception ex) when (IsClusterFailure(ex, cancellationToken))
+        catch (Exception ex) when (ClusterFailures.IsClusterFailure(ex, cancellationToken))
         {
-            statistics.RecordError();
+            observer.OnError();
             throw new LlmCacheUnavailableException(
-                IsTimeout(ex)
-                    ? $"Could not remove {key}: the cluster did not confirm the removal within {WriteTimeout.TotalSeconds:0} s ({Describe(ex)}); it may still be applied: read the key to see, or remove it again."
-                    : $"Could not remove {key}: {Describe(ex)}",
-                Cause(ex));
+                ClusterFailures.IsTimeout(ex)
+                    ? $"Could not remove {key}: the cluster did not confirm the removal within {WriteTimeout.TotalSeconds:0} s ({ClusterFailures.Describe(ex)}); it may still be applied: read the key to see, or remove it again."
+                    : $"Could not remove {key}: {ClusterFailures.Describe(ex)}",
+                ClusterFailures.Cause(ex));
         }
     }
 
@@ -142,84 +142,75 @@ internal sealed partial class GrainLlmCache(
     {
         key.Validate();
         ArgumentNullException.ThrowIfNull(factory);
-        var write = WriteOptions(key, options, versions: null);
         var started = Stopwatch.GetTimestamp();
         if (l1.TryGet(key) is { } local)
         {
             var localElapsed = Stopwatch.GetElapsedTime(started);
-            statistics.RecordHit(localElapsed, (long)local.Response.PromptTokens + local.Response.CompletionTokens, "l1");
-            cluster.RecordHit(key, local.Response.Model, "l1", localElapsed, local.Response.PromptTokens, local.Response.CompletionTokens);
+            observer.OnHit(key, CacheLayer.L1, localElapsed, local.Response);
             return new LlmCacheResult(local.Response, LlmCacheSource.Hit, localElapsed);
         }
 
-        var epoch = l1.Epoch;
-        ICacheEntryGrain? grain = null;
+        // Resolved past L1 (a hit there needs none of it), and before the cluster is asked: options the caller got wrong
+        // are the caller's error, not something to fail open on.
+        var write = WriteOptions(key, options);
+        var fill = l1.BeginFill(key);
+        ICacheEntryGrain grain;
         LeaseResult lease;
         try
         {
             // A live entry is read together with other callers' reads (one message per silo); only a miss needs the
             // key's single-flight lease, which costs a second call on a path that is about to wait for the origin.
-            if (_options.BatchReads && await TryReadBatchedAsync(key, cancellationToken) is { } found)
+            if (await reader.ReadBeforeLeaseAsync(key, cancellationToken) is { } found)
             {
-                lease = new LeaseResult(LeaseStatus.Hit, found);
+                return Hit(key, fill, found, coalesced: false, started);
             }
-            else
-            {
-                grain = Entry(key);
-                lease = await AcquireAsync(grain, write, cancellationToken);
-            }
+
+            grain = Entry(key);
+            lease = await singleFlight.AcquireAsync(grain, write, cancellationToken);
         }
-        catch (Exception ex) when (IsClusterFailure(ex, cancellationToken))
+        catch (Exception ex) when (ClusterFailures.IsClusterFailure(ex, cancellationToken))
         {
             // Fail open: the origin answers, and the request counts as an error, not as a miss. A miss says the cache
             // was asked and had nothing; here it could not be asked, and a hit rate must not read an outage as misses.
-            Unavailable("get-or-create", key, ex);
+            observer.OnUnavailable("get-or-create", key, ex);
             var direct = await factory(cancellationToken);
             return new LlmCacheResult(direct, LlmCacheSource.OriginCacheUnavailable, Stopwatch.GetElapsedTime(started));
         }
 
         if (lease.Status == LeaseStatus.Hit)
         {
-            var entry = lease.Entry!;
-            l1.Set(key, entry, epoch);
-            var elapsed = Stopwatch.GetElapsedTime(started);
-            statistics.RecordHit(elapsed, (long)entry.Response.PromptTokens + entry.Response.CompletionTokens);
-            var layer = lease.Coalesced ? "coalesced" : entry.LoadedFromStorage ? "storage" : "silo";
-            cluster.RecordHit(key, entry.Response.Model, layer, elapsed, entry.Response.PromptTokens, entry.Response.CompletionTokens);
-            return new LlmCacheResult(entry.Response, lease.Coalesced ? LlmCacheSource.Coalesced : LlmCacheSource.Hit, elapsed);
+            return Hit(key, fill, lease.Entry!, lease.Coalesced, started);
         }
 
         // This caller holds the lease: it alone calls the origin for the key.
         CachedResponse response;
         try
         {
-            response = await factory(cancellationToken);
-            response.Validate();
+            (response, var stored) = await singleFlight.CallOriginAsync(grain, key, lease, write, factory, cancellationToken);
+            if (stored is not null)
+            {
+                fill.Complete(stored);
+            }
         }
-        catch (Exception ex)
+        catch (UncacheableResponseException declined)
         {
-            Log.OriginFailed(logger, key.ToGrainKey(), ex);
-            await ReleaseQuietlyAsync(grain!, lease.LeaseId, key);
+            // The origin answered; the factory keeps its answer and stores nothing. A miss all the same.
+            observer.OnNotStored(key, Stopwatch.GetElapsedTime(started), declined);
             throw;
         }
 
-        try
-        {
-            // Built against the versions read when the lease was granted: an invalidation since then makes it miss.
-            var stored = await grain!.CompleteLeaseAsync(lease.LeaseId, response, write with { Versions = lease.Versions })
-                .AsTask().WaitAsync(_options.OperationTimeout, CancellationToken.None);
-            l1.Set(key, stored, epoch);
-        }
-        catch (Exception ex) when (IsClusterFailure(ex, CancellationToken.None))
-        {
-            // The answer is good even if it could not be cached; the lease expires on its own.
-            Unavailable("store", key, ex);
-        }
-
         var missElapsed = Stopwatch.GetElapsedTime(started);
-        statistics.RecordMiss(missElapsed);
-        cluster.RecordMiss(key, response.Model, missElapsed, response.PromptTokens, response.CompletionTokens, options?.ReplayableRequest);
+        observer.OnMiss(key, missElapsed, response, options?.ReplayableRequest);
         return new LlmCacheResult(response, LlmCacheSource.Origin, missElapsed);
+    }
+
+    private LlmCacheResult Hit(CacheKey key, L1Cache.L1Fill fill, CacheEntry entry, bool coalesced, long started)
+    {
+        fill.Complete(entry);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        var layer = coalesced ? CacheLayer.Coalesced : entry.LoadedFromStorage ? CacheLayer.Storage : CacheLayer.Silo;
+        observer.OnHit(key, layer, elapsed, entry.Response);
+        return new LlmCacheResult(entry.Response, coalesced ? LlmCacheSource.Coalesced : LlmCacheSource.Hit, elapsed);
     }
 
     public ValueTask<InvalidationResult> InvalidateTagAsync(string tag, string? tenant = null, CancellationToken cancellationToken = default)
@@ -246,10 +237,10 @@ internal sealed partial class GrainLlmCache(
             readiness.Ensure();
             namespaces = await grains.GetGrain<INamespaceRegistryGrain>(owner).ListAsync().WaitAsync(_options.OperationTimeout, cancellationToken);
         }
-        catch (Exception ex) when (IsClusterFailure(ex, cancellationToken))
+        catch (Exception ex) when (ClusterFailures.IsClusterFailure(ex, cancellationToken))
         {
-            statistics.RecordError();
-            throw new LlmCacheUnavailableException($"Could not invalidate pattern {pattern}: {Describe(ex)}", Cause(ex));
+            observer.OnError();
+            throw new LlmCacheUnavailableException($"Could not invalidate pattern {pattern}: {ClusterFailures.Describe(ex)}", ClusterFailures.Cause(ex));
         }
 
         var keys = namespaces.Where(ns => InvalidationPattern.Matches(pattern, ns)).Select(ns => DependencyKey.Namespace(owner, ns)).ToList();
@@ -264,10 +255,10 @@ internal sealed partial class GrainLlmCache(
         {
             readiness.Ensure();
         }
-        catch (Exception ex) when (IsClusterFailure(ex, cancellationToken))
+        catch (Exception ex) when (ClusterFailures.IsClusterFailure(ex, cancellationToken))
         {
-            statistics.RecordError();
-            throw new LlmCacheUnavailableException($"Could not invalidate {what}: {Describe(ex)}; nothing was changed.", Cause(ex));
+            observer.OnError();
+            throw new LlmCacheUnavailableException($"Could not invalidate {what}: {ClusterFailures.Describe(ex)}; nothing was changed.", ClusterFailures.Cause(ex));
         }
 
         var calls = dependencyKeys.Select(k => grains.GetGrain<IDependencyGrain>(k).InvalidateAsync().WaitAsync(InvalidationTimeout, cancellationToken)).ToList();
@@ -275,7 +266,7 @@ internal sealed partial class GrainLlmCache(
         {
             await Task.WhenAll(calls);
         }
-        catch (Exception ex) when (IsClusterFailure(ex, cancellationToken))
+        catch (Exception ex) when (ClusterFailures.IsClusterFailure(ex, cancellationToken))
         {
             // Read per call below.
         }
@@ -285,13 +276,13 @@ internal sealed partial class GrainLlmCache(
         var failed = calls.Select((call, i) => (Key: dependencyKeys[i], call.Exception)).Where(f => f.Exception is not null).ToList();
         if (failed.Count > 0)
         {
-            statistics.RecordError();
+            observer.OnError();
         }
 
         if (done.Count == 0 && failed.Count > 0)
         {
             var cause = failed[0].Exception!.InnerException ?? failed[0].Exception!;
-            throw new LlmCacheUnavailableException($"Could not invalidate {what}: {Describe(cause)}. {MayBeApplied}", Cause(cause));
+            throw new LlmCacheUnavailableException($"Could not invalidate {what}: {ClusterFailures.Describe(cause)}. {MayBeApplied}", ClusterFailures.Cause(cause));
         }
 
         return new InvalidationResult(
@@ -299,23 +290,10 @@ internal sealed partial class GrainLlmCache(
             done.Sum(r => r.EntriesReached),
             done.Count == 0 ? 0 : done.Min(r => r.SubscribersNotified),
             done.Sum(r => r.LeftOverRemovals),
-            [.. done.SelectMany(r => r.Failures), .. failed.Select(f => $"{f.Key} failed ({Describe(f.Exception!.InnerException ?? f.Exception!)}). {MayBeApplied}")]);
+            [.. done.SelectMany(r => r.Failures), .. failed.Select(f => $"{f.Key} failed ({ClusterFailures.Describe(f.Exception!.InnerException ?? f.Exception!)}). {MayBeApplied}")]);
     }
 
     private const string MayBeApplied = "It may have been applied in part; repeating the invalidation is safe and finishes it.";
-
-    private static bool IsTimeout(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is TimeoutException)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     private TimeSpan WriteTimeout => _options.OperationTimeout + TimeSpan.FromSeconds(10);
 
@@ -326,42 +304,13 @@ internal sealed partial class GrainLlmCache(
         return owner;
     }
 
-    private async Task<LeaseResult> AcquireAsync(ICacheEntryGrain grain, EntryWriteOptions write, CancellationToken cancellationToken)
-    {
-        // Each call waits at most SingleFlightWaitPerCall inside the grain; "pending" means the leaseholder is still
-        // working, so ask again until it finishes, fails or its lease expires.
-        var callTimeout = _options.SingleFlightWaitPerCall + _options.OperationTimeout;
-        while (true)
-        {
-            var result = await grain.GetOrLeaseAsync(_options.SingleFlightWaitPerCall, write.Tags, write.Dependencies, cancellationToken)
-                .AsTask().WaitAsync(callTimeout, cancellationToken);
-            if (result.Status != LeaseStatus.Pending)
-            {
-                return result;
-            }
-        }
-    }
-
-    private async Task ReleaseQuietlyAsync(ICacheEntryGrain grain, Guid leaseId, CacheKey key)
-    {
-        try
-        {
-            await grain.ReleaseLeaseAsync(leaseId).AsTask().WaitAsync(_options.OperationTimeout);
-        }
-        catch (Exception ex) when (IsClusterFailure(ex, CancellationToken.None))
-        {
-            // The lease expires on its own; waiters then take over.
-            Unavailable("release", key, ex);
-        }
-    }
-
     private static string Validated(string value, string field, int maxLength)
     {
         CacheKey.ValidatePart(value, field, maxLength);
         return value;
     }
 
-    private EntryWriteOptions WriteOptions(CacheKey key, LlmCacheEntryOptions? options, IReadOnlyDictionary<string, long>? versions)
+    private EntryWriteOptions WriteOptions(CacheKey key, LlmCacheEntryOptions? options)
     {
         // The request's own options win; then the namespace's policy; then the cache-wide default.
         var policy = Policies.NamespacePolicies.Resolve(_options, key.Namespace);
@@ -374,60 +323,9 @@ internal sealed partial class GrainLlmCache(
             _ => _options.DefaultTimeToLive,
         };
         var tags = policy is { Tags.Count: > 0 } ? [.. options?.Tags ?? [], .. policy.Tags] : options?.Tags;
-        var write = new EntryWriteOptions(timeToLive, tags, options?.Dependencies, versions);
+        var write = new EntryWriteOptions(timeToLive, tags, options?.Dependencies, Versions: null);
         write.Validate();
         return write;
-    }
-
-    private Task<CacheEntry?> ReadBatchedAsync(CacheKey key)
-    {
-        readiness.Ensure();
-        return batcher.TryRead(key.ToGrainKey(), out var read) ? read : ReadOneAsync(key);
-    }
-
-    private Task<CacheEntry?> ReadOneAsync(CacheKey key) => Entry(key).GetAsync().AsTask();
-
-    private Task<CacheEntry?> ReadAsync(CacheKey key, bool batched) => batched ? ReadBatchedAsync(key) : ReadOneAsync(key);
-
-    // One cluster read, bounded by the operation timeout. A read the cluster refused (a leaving silo, a lost gateway) is
-    // asked again within what is left of it; see ClusterReadRetry.
-    private async Task<CacheEntry?> ReadFromClusterAsync(CacheKey key, bool batched, CancellationToken cancellationToken)
-    {
-        var started = Stopwatch.GetTimestamp();
-        try
-        {
-            return await ReadAsync(key, batched).WaitAsync(_options.OperationTimeout, cancellationToken);
-        }
-        catch (Exception ex) when (ClusterReadRetry.IsRefusal(ex))
-        {
-            var left = _options.OperationTimeout - Stopwatch.GetElapsedTime(started);
-            if (left <= TimeSpan.Zero)
-            {
-                throw new TimeoutException($"A refused read of {key} had no time left to be asked again.");
-            }
-
-            return await retry.Pipeline.ExecuteAsync(
-                static (state, _) => new ValueTask<CacheEntry?>(state.cache.ReadAsync(state.key, state.batched)),
-                (cache: this, key, batched),
-                cancellationToken).AsTask().WaitAsync(left, cancellationToken);
-        }
-    }
-
-    // A cold cluster's first batch activates a reader and then the entry, and can outlast the timeout: until some
-    // batch has been answered, a failed one leaves the decision to the lease call, as before reads were batched. Once
-    // batches are answered, a failure is the cluster's, and get-or-create fails open at once instead of waiting out
-    // the lease call too.
-    private async Task<CacheEntry?> TryReadBatchedAsync(CacheKey key, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await ReadFromClusterAsync(key, batched: true, cancellationToken);
-        }
-        catch (Exception ex) when (!batcher.HasAnswered && IsClusterFailure(ex, cancellationToken))
-        {
-            Log.BatchedReadFailed(logger, key.ToGrainKey(), ex.Message);
-            return null;
-        }
     }
 
     private ICacheEntryGrain Entry(CacheKey key)
@@ -435,49 +333,4 @@ internal sealed partial class GrainLlmCache(
         readiness.Ensure();
         return grains.GetGrain<ICacheEntryGrain>(key.ToGrainKey());
     }
-
-    // Say what to fix ("LlmCacheStorageException: Failed to connect to 10.0.0.5:5432 (Connection refused)"), not which
-    // Orleans wrapper carried it: the first exception in the chain that is not the runtime's own, plus the root cause.
-    private static string Describe(Exception exception)
-    {
-        var chain = new List<Exception>();
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            chain.Add(e);
-        }
-
-        var cause = chain.FirstOrDefault(e => !IsRuntimeType(e.GetType())) ?? exception;
-        var text = $"{cause.GetType().Name}: {FirstLine(cause.Message)}";
-        var root = chain[^1];
-        if (root != cause)
-        {
-            text += $" ({FirstLine(root.Message)})";
-        }
-
-        return cause == exception ? text : $"{text}, reported as {exception.GetType().Name}";
-    }
-
-    private static string FirstLine(string message) => message.Split('\n')[0].Trim();
-
-    // Orleans' own types ("Orleans", "Orleans.Runtime"), not the project's ("OrleansLlmCache.Storage").
-    private static bool IsRuntimeType(Type type) =>
-        type.Namespace is { } ns && (ns == "Orleans" || ns.StartsWith("Orleans.", StringComparison.Ordinal));
-
-    // A cluster call that failed: one error in the statistics, one line in the log. The stack trace only for a failure
-    // of a kind not expected from a cluster in trouble (a defect is worth its trace; an outage is not, once per call).
-    private void Unavailable(string operation, CacheKey key, Exception exception)
-    {
-        statistics.RecordError();
-        var expected = exception is TimeoutException or LlmCacheStorageException || IsRuntimeType(exception.GetType());
-        Log.CacheUnavailable(logger, operation, key.ToGrainKey(), Describe(exception), expected ? null : exception);
-    }
-
-    // What an LlmCacheUnavailableException carries as its cause: the storage failure when there was one (the silo's
-    // message around it is Orleans' own wrapping), else the failure itself.
-    private static Exception Cause(Exception exception) => LlmCacheStorageException.Find(exception) ?? exception;
-
-    // Everything but the caller's own cancellation and the caller's own bad input is the cluster failing us.
-    private static bool IsClusterFailure(Exception exception, CancellationToken cancellationToken) =>
-        exception is not ArgumentException
-        && !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested);
 }

@@ -21,7 +21,7 @@ namespace OrleansLlmCache.Client.Caching;
 /// found current (<see cref="DependencyVersionTable.Generation"/>). When the byte budget is exceeded, the least recently
 /// used quarter is dropped (expired entries first), as <c>MemoryCache</c> compaction did.
 /// </remarks>
-internal sealed class L1Cache : IDisposable
+internal sealed partial class L1Cache : IDisposable
 {
     private const double CompactionPercentage = 0.25;
 
@@ -106,20 +106,16 @@ internal sealed class L1Cache : IDisposable
         return slot.Entry;
     }
 
-    /// <summary>
-    /// The token to pass back to <see cref="Set"/>: read it before asking the cluster. It moves on with every flush of
-    /// the version table and every eviction broadcast this process receives (both counters only grow, so their sum
-    /// changes whenever either does): an answer read before either may be outdated by it, so it is not kept.
-    /// </summary>
-    public long Epoch => _versions.Epoch + Interlocked.Read(ref _evictions);
+    // What a fill remembers from its start (see L1Fill). It moves on with every flush of the version table and every
+    // eviction broadcast this process receives (both counters only grow, so their sum changes whenever either does): an
+    // answer read before either may be outdated by it, so it is not kept.
+    private long Epoch => _versions.Epoch + Interlocked.Read(ref _evictions);
 
-    /// <summary>
-    /// Keeps a copy of an entry the cluster just served or stored. The silo vouched for its versions; they become this
-    /// process's known versions too (versions only grow, and any later invalidation reaches us as a broadcast). Kept
-    /// only if the version table is trusted and was not flushed since <paramref name="epoch"/> was read: otherwise a
-    /// broadcast could have been missed while the entry was in flight.
-    /// </summary>
-    public void Set(CacheKey key, CacheEntry entry, long epoch)
+    // Keeps a copy of an entry the cluster just served or stored. The silo vouched for its versions; they become this
+    // process's known versions too (versions only grow, and any later invalidation reaches us as a broadcast). Kept
+    // only if the version table is trusted and was not flushed since the epoch was read: otherwise a broadcast could
+    // have been missed while the entry was in flight.
+    private void Set(CacheKey key, CacheEntry entry, long epoch)
     {
         if (_home is null || !_versions.IsTrusted || Epoch != epoch)
         {

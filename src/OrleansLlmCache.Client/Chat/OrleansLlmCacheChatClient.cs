@@ -93,13 +93,13 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
                 if (response.FinishReason == ChatFinishReason.ContentFilter)
                 {
                     Log.NotCached(_logger, key.ToGrainKey(), "the origin filtered the content");
-                    throw new UncacheableResponseException();
+                    throw Uncacheable("the origin filtered the content", response, options);
                 }
 
                 if (!StoredChatResponse.TryWrite(response, options, _json, out var stored, out var problem))
                 {
                     Log.ResponseNotStored(_logger, key.ToGrainKey(), problem);
-                    throw new UncacheableResponseException();
+                    throw Uncacheable(problem, response, options);
                 }
 
                 return stored;
@@ -262,6 +262,11 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
         entry is null
         || (entry.Tags is not { Count: > 0 } && entry.Dependencies is not { Count: > 0 } && entry.TimeToLive is null && !entry.NoExpiry);
 
-    // Thrown by the factory so that nothing is stored, and caught to return the origin's answer as it is.
-    private sealed class UncacheableResponseException() : Exception("The response must not be cached.");
+    // Thrown by the factory so that nothing is stored (the cache counts the origin call as a miss), and caught to return
+    // the origin's answer as it is.
+    private static UncacheableResponseException Uncacheable(string reason, ChatResponse response, ChatOptions? options)
+    {
+        var (model, input, output) = StoredChatResponse.Accounting(response, options);
+        return new(reason, model, input, output);
+    }
 }

@@ -112,15 +112,16 @@ internal static class StoredChatResponse
         }
     }
 
+    /// <summary>The model and the tokens an origin call is accounted with, stored or not.</summary>
+    public static (string Model, int InputTokens, int OutputTokens) Accounting(ChatResponse response, ChatOptions? options) =>
+        (response.ModelId ?? options?.ModelId ?? "unknown", Tokens(response.Usage?.InputTokenCount), Tokens(response.Usage?.OutputTokenCount));
+
+    private static int Tokens(long? count) => (int)Math.Clamp(count ?? 0, 0, int.MaxValue);
+
     private static bool TryCreate(string content, ChatResponse response, string contentType, ChatOptions? options, [NotNullWhen(true)] out CachedResponse? stored, [NotNullWhen(false)] out string? problem)
     {
-        var usage = response.Usage;
-        var candidate = new CachedResponse(
-            content,
-            response.ModelId ?? options?.ModelId ?? "unknown",
-            (int)Math.Clamp(usage?.InputTokenCount ?? 0, 0, int.MaxValue),
-            (int)Math.Clamp(usage?.OutputTokenCount ?? 0, 0, int.MaxValue),
-            contentType);
+        var (model, input, output) = Accounting(response, options);
+        var candidate = new CachedResponse(content, model, input, output, contentType);
         try
         {
             // The cache would refuse it after the origin was paid: checked here, so the answer is returned instead.

@@ -22,4 +22,7 @@ internal static partial class Log
 
     [LoggerMessage(2006, LogLevel.Warning, "The cached chat response for {Key} was not served and the origin was asked instead: {Reason}.")]
     public static partial void StoredResponseUnreadable(ILogger logger, string key, string reason);
+
+    [LoggerMessage(2007, LogLevel.Debug, "The origin's answer for {Key} was returned but not stored: {Reason}; the single-flight lease was released.")]
+    public static partial void OriginAnswerNotStored(ILogger logger, string key, string reason);
 }

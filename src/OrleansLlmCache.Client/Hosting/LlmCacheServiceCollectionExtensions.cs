@@ -53,6 +53,9 @@ public static class LlmCacheServiceCollectionExtensions
         services.TryAddSingleton<L1Cache>();
         services.TryAddSingleton<ClusterReadBatcher>();
         services.TryAddSingleton<ClusterReadRetry>();
+        services.TryAddSingleton<ClusterReader>();
+        services.TryAddSingleton<SingleFlight>();
+        services.TryAddSingleton<CacheOutcomeObserver>();
         services.AddSingleton<ClientInvalidationListener>();
         services.AddHostedService(sp => sp.GetRequiredService<ClientInvalidationListener>());
         services.TryAddSingleton<ILlmCache, GrainLlmCache>();

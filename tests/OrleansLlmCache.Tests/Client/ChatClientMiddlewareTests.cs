@@ -1,7 +1,13 @@
+using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Options;
 using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Client.Chat;
+using OrleansLlmCache.Client.Diagnostics;
 using OrleansLlmCache.Tests.Infrastructure;
 
 namespace OrleansLlmCache.Tests.Client;
@@ -115,6 +121,36 @@ public sealed class ChatClientMiddlewareTests(ClusterFixture fixture)
         Assert.Equal("[filtered]", (await chat.GetResponseAsync("something edgy")).Text);
         Assert.Equal("[filtered]", (await chat.GetResponseAsync("something edgy")).Text);
         Assert.Equal(2, origin.Calls);
+    }
+
+    [Fact]
+    public async Task ContentFilteredAnswer_CountsAsAMiss_AndIsNotLoggedAsAFailedOriginCall()
+    {
+        // A cache of its own, to read its statistics and its log alone.
+        var services = fixture.Cluster.Client.ServiceProvider;
+        var log = new FakeLogCollector();
+        var statistics = new LlmCacheStatistics(services.GetRequiredService<IMeterFactory>());
+        var observer = new CacheOutcomeObserver(
+            statistics, new ClusterStatisticsCollector(services.GetRequiredService<IOptions<LlmCacheOptions>>()), new FakeLogger<CacheOutcomeObserver>(log));
+        var cache = ActivatorUtilities.CreateInstance<GrainLlmCache>(
+            services,
+            statistics,
+            observer,
+            ActivatorUtilities.CreateInstance<SingleFlight>(services, observer),
+            ActivatorUtilities.CreateInstance<ClusterReader>(services, observer),
+            new FakeLogger<GrainLlmCache>(log));
+        var origin = new TestChatClient
+        {
+            OnGetResponse = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "[filtered]")) { FinishReason = ChatFinishReason.ContentFilter }),
+        };
+        using var chat = new ChatClientBuilder(origin).UseOrleansLlmCache(o => o.Namespace = _namespace, cache).Build();
+
+        Assert.Equal("[filtered]", (await chat.GetResponseAsync("something else edgy")).Text);
+        Assert.Equal("[filtered]", (await chat.GetResponseAsync("something else edgy")).Text);
+
+        Assert.Equal(2, origin.Calls);
+        Assert.Equal((2L, 0L, 0L), (statistics.Misses, statistics.Errors, statistics.Hits));
+        Assert.DoesNotContain(log.GetSnapshot(), r => r.Level >= LogLevel.Warning);
     }
 
     [Fact]

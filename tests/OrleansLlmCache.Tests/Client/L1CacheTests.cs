@@ -28,12 +28,12 @@ public sealed class L1CacheTests : IDisposable
     public async Task StaysWithinItsByteBudget_DroppingTheLeastRecentlyUsed()
     {
         var kept = Key(0);
-        _l1.Set(kept, Entry(1024), _l1.Epoch);
+        _l1.BeginFill(kept).Complete(Entry(1024));
         for (var i = 1; i < 100; i++)
         {
             _time.Advance(TimeSpan.FromMilliseconds(1));
             Assert.NotNull(_l1.TryGet(kept)); // read all along: the most recently used
-            _l1.Set(Key(i), Entry(1024), _l1.Epoch);
+            _l1.BeginFill(Key(i)).Complete(Entry(1024));
         }
 
         // Compaction runs on the thread pool, off the request that went over the budget.
@@ -49,10 +49,10 @@ public sealed class L1CacheTests : IDisposable
     [Fact]
     public void Overwrite_CountsTheEntryOnce()
     {
-        _l1.Set(Key(1), Entry(1000), _l1.Epoch);
+        _l1.BeginFill(Key(1)).Complete(Entry(1000));
         var one = _l1.Size;
-        _l1.Set(Key(1), Entry(1000), _l1.Epoch);
-        _l1.Set(Key(1), Entry(1000), _l1.Epoch);
+        _l1.BeginFill(Key(1)).Complete(Entry(1000));
+        _l1.BeginFill(Key(1)).Complete(Entry(1000));
 
         Assert.Equal(one, _l1.Size);
         Assert.Equal(1, _l1.Count);
@@ -63,7 +63,7 @@ public sealed class L1CacheTests : IDisposable
     [Fact]
     public void Expired_IsNotServedAndLeaves()
     {
-        _l1.Set(Key(1), Entry(10, expiresIn: TimeSpan.FromSeconds(5)), _l1.Epoch);
+        _l1.BeginFill(Key(1)).Complete(Entry(10, expiresIn: TimeSpan.FromSeconds(5)));
         _time.Advance(TimeSpan.FromSeconds(4));
         Assert.NotNull(_l1.TryGet(Key(1)));
 
@@ -75,7 +75,7 @@ public sealed class L1CacheTests : IDisposable
     [Fact]
     public void BuiltAgainstAnOutdatedVersion_IsNotServed()
     {
-        _l1.Set(Key(1), Entry(10, tagVersion: 1), _l1.Epoch);
+        _l1.BeginFill(Key(1)).Complete(Entry(10, tagVersion: 1));
         Assert.NotNull(_l1.TryGet(Key(1)));
 
         _versions.Merge("acme/tag:docs", 2); // an invalidation of the tag
@@ -85,7 +85,7 @@ public sealed class L1CacheTests : IDisposable
     [Fact]
     public void AVersionOfAnotherDependency_KeepsItServed_AnInvalidationOfItsNamespaceStops()
     {
-        _l1.Set(Key(1), Entry(10, tagVersion: 1), _l1.Epoch);
+        _l1.BeginFill(Key(1)).Complete(Entry(10, tagVersion: 1));
         Assert.NotNull(_l1.TryGet(Key(1))); // verified: later hits skip the version lookups while nothing changes
 
         var generation = _versions.Generation;
@@ -102,7 +102,7 @@ public sealed class L1CacheTests : IDisposable
     [Fact]
     public void TheLease_EndsEarlyByTheCoarseClocksMargin_NeverLate()
     {
-        _l1.Set(Key(1), Entry(10), _l1.Epoch);
+        _l1.BeginFill(Key(1)).Complete(Entry(10));
         _versions.TrustUntil(_time.GetUtcNow().AddSeconds(1));
 
         _time.Advance(TimeSpan.FromMilliseconds(1000 - CoarseClock.SafetyMargin - 1));
@@ -115,7 +115,7 @@ public sealed class L1CacheTests : IDisposable
     [Fact]
     public void TheSameIdInAnotherTenantOrNamespace_IsAnotherEntry()
     {
-        _l1.Set(Key(1), Entry(10), _l1.Epoch);
+        _l1.BeginFill(Key(1)).Complete(Entry(10));
 
         Assert.Null(_l1.TryGet(new CacheKey("other", "docs", "k1")));
         Assert.Null(_l1.TryGet(new CacheKey("acme", "other", "k1")));
@@ -127,8 +127,8 @@ public sealed class L1CacheTests : IDisposable
     {
         // The configured tenant and namespace ("default"/"default") are kept apart from the other scopes' entries.
         var home = new CacheKey("default", "default", "k1");
-        _l1.Set(home, Entry(10), _l1.Epoch);
-        _l1.Set(Key(1), Entry(20), _l1.Epoch);
+        _l1.BeginFill(home).Complete(Entry(10));
+        _l1.BeginFill(Key(1)).Complete(Entry(20));
 
         Assert.Equal(10, _l1.TryGet(home)!.Response.Content.Length);
         Assert.Equal(20, _l1.TryGet(Key(1))!.Response.Content.Length);
@@ -141,7 +141,7 @@ public sealed class L1CacheTests : IDisposable
         Assert.Null(_l1.TryGet(home));
         Assert.NotNull(_l1.TryGet(Key(1)));
 
-        _l1.Set(home, Entry(10), _l1.Epoch);
+        _l1.BeginFill(home).Complete(Entry(10));
         _l1.Clear();
         Assert.Equal(0, _l1.Count);
         Assert.Equal(0, _l1.Size);
@@ -151,12 +151,12 @@ public sealed class L1CacheTests : IDisposable
     public async Task Compaction_DropsTheLeastRecentlyUsed_AcrossScopes()
     {
         var kept = new CacheKey("default", "default", "kept");
-        _l1.Set(kept, Entry(1024), _l1.Epoch);
+        _l1.BeginFill(kept).Complete(Entry(1024));
         for (var i = 1; i < 100; i++)
         {
             _time.Advance(TimeSpan.FromMilliseconds(1));
             Assert.NotNull(_l1.TryGet(kept));
-            _l1.Set(i % 2 == 0 ? Key(i) : new CacheKey("other", "docs", $"k{i}"), Entry(1024), _l1.Epoch);
+            _l1.BeginFill(i % 2 == 0 ? Key(i) : new CacheKey("other", "docs", $"k{i}")).Complete(Entry(1024));
         }
 
         await Infrastructure.Eventually.WaitUntilAsync(() => _l1.Size <= 64 * 1024, TimeSpan.FromSeconds(10), () => $"L1 still holds {_l1.Size} bytes, over its 64 KiB budget, 10 s after it went over");
@@ -171,7 +171,7 @@ public sealed class L1CacheTests : IDisposable
     [Fact]
     public void AFlush_StopsAVerifiedEntry_EvenWithTheLeaseRenewedAtOnce()
     {
-        _l1.Set(Key(1), Entry(10, tagVersion: 1), _l1.Epoch);
+        _l1.BeginFill(Key(1)).Complete(Entry(10, tagVersion: 1));
         Assert.NotNull(_l1.TryGet(Key(1))); // verified at this generation
 
         _versions.Flush(); // a missed broadcast: nothing held may be trusted
@@ -208,22 +208,22 @@ public sealed class L1CacheTests : IDisposable
     [Fact]
     public void Untrusted_ServesNothingAndKeepsNothing()
     {
-        _l1.Set(Key(1), Entry(10, expiresIn: TimeSpan.FromHours(3)), _l1.Epoch);
+        _l1.BeginFill(Key(1)).Complete(Entry(10, expiresIn: TimeSpan.FromHours(3)));
         _time.Advance(TimeSpan.FromHours(2)); // the hub lease ran out; the entry itself has not expired
 
         Assert.Null(_l1.TryGet(Key(1)));
-        _l1.Set(Key(2), Entry(10, expiresIn: TimeSpan.FromHours(3)), _l1.Epoch);
+        _l1.BeginFill(Key(2)).Complete(Entry(10, expiresIn: TimeSpan.FromHours(3)));
         Assert.Equal(1, _l1.Count);
     }
 
     [Fact]
     public void SetAfterAFlush_IsDropped()
     {
-        var epoch = _l1.Epoch;
+        var fill = _l1.BeginFill(Key(1));
         _versions.Flush();
         _versions.TrustUntil(_time.GetUtcNow().AddHours(1));
 
-        _l1.Set(Key(1), Entry(10), epoch);
+        fill.Complete(Entry(10));
         Assert.Null(_l1.TryGet(Key(1)));
     }
 
@@ -231,24 +231,24 @@ public sealed class L1CacheTests : IDisposable
     public void AnswerReadBeforeAnEviction_IsNotKept()
     {
         // The cluster's reply and the hub's eviction travel separately: the eviction of an overwritten entry may come first.
-        var token = _l1.Epoch;
+        var fill = _l1.BeginFill(Key(1));
         _l1.Evict([Key(1).ToGrainKey()]);
 
-        _l1.Set(Key(1), Entry(10), token);
+        fill.Complete(Entry(10));
 
         Assert.Null(_l1.TryGet(Key(1)));
-        _l1.Set(Key(1), Entry(10), _l1.Epoch); // read after it: kept
+        _l1.BeginFill(Key(1)).Complete(Entry(10)); // read after it: kept
         Assert.NotNull(_l1.TryGet(Key(1)));
     }
 
     [Fact]
     public void AnswerReadBeforeAFlush_LeavesNoVersionBehind()
     {
-        var token = _l1.Epoch;
+        var fill = _l1.BeginFill(Key(1));
         _versions.Flush(); // a missed broadcast
         _versions.TrustUntil(_time.GetUtcNow().AddHours(1)); // and the lease renewed at once
 
-        _l1.Set(Key(1), Entry(10, tagVersion: 1), token);
+        fill.Complete(Entry(10, tagVersion: 1));
 
         Assert.Null(_l1.TryGet(Key(1)));
         Assert.False(_versions.IsCurrentLocally(new Dictionary<string, long> { ["acme/tag:docs"] = 1 }), "the old read must not vouch for version 1");
@@ -257,8 +257,8 @@ public sealed class L1CacheTests : IDisposable
     [Fact]
     public void EvictByGrainKey_RemovesThoseEntries_AndIgnoresMalformedKeys()
     {
-        _l1.Set(Key(1), Entry(10), _l1.Epoch);
-        _l1.Set(Key(2), Entry(10), _l1.Epoch);
+        _l1.BeginFill(Key(1)).Complete(Entry(10));
+        _l1.BeginFill(Key(2)).Complete(Entry(10));
 
         _l1.Evict([Key(1).ToGrainKey(), "not a key", "a/b/c/d"]);
 
@@ -269,8 +269,8 @@ public sealed class L1CacheTests : IDisposable
     [Fact]
     public void LargerThanTheWholeBudget_IsNotKept()
     {
-        _l1.Set(Key(1), Entry(10), _l1.Epoch);
-        _l1.Set(Key(2), Entry(40 * 1024), _l1.Epoch);
+        _l1.BeginFill(Key(1)).Complete(Entry(10));
+        _l1.BeginFill(Key(2)).Complete(Entry(40 * 1024));
 
         Assert.Null(_l1.TryGet(Key(2)));
         Assert.NotNull(_l1.TryGet(Key(1)));

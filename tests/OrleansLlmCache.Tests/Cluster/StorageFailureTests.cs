@@ -62,7 +62,7 @@ public sealed class StorageFailureTests(BackendsFixture backends)
 
         // A batched read that could not be answered fails its caller; it is not answered as a miss.
         var batcher = client.Services.GetRequiredService<ClusterReadBatcher>();
-        Assert.True(batcher.TryRead(cache.CreateKey("unreadable-batched").ToGrainKey(), out var read));
+        var read = batcher.Read(cache.CreateKey("unreadable-batched").ToGrainKey());
         var failed = await Assert.ThrowsAsync<LlmCacheStorageException>(() => read.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(PostgresErrorCodes.UndefinedTable, failed.SqlState);
 

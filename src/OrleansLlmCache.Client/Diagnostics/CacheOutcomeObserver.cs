@@ -1,0 +1,73 @@
+using Microsoft.Extensions.Logging;
+using OrleansLlmCache.Client.Caching;
+using OrleansLlmCache.Keys;
+using OrleansLlmCache.Model;
+
+namespace OrleansLlmCache.Client.Diagnostics;
+
+/// <summary>
+/// Where the read path reports each outcome, once: this fans it out to the process's statistics (and their meter), to
+/// the per-namespace statistics sent to the cluster, and to the log.
+/// </summary>
+internal sealed class CacheOutcomeObserver(LlmCacheStatistics statistics, ClusterStatisticsCollector cluster, ILogger<CacheOutcomeObserver> logger)
+{
+    /// <summary>A request answered from the cache.</summary>
+    public void OnHit(CacheKey key, CacheLayer layer, TimeSpan elapsed, CachedResponse response)
+    {
+        statistics.RecordHit(elapsed, (long)response.PromptTokens + response.CompletionTokens, MeterLayer(layer));
+        cluster.RecordHit(key, response.Model, ClusterLayer(layer), elapsed, response.PromptTokens, response.CompletionTokens);
+    }
+
+    /// <summary>A request the cache had no answer for, answered by the origin (whether or not its answer could be stored).</summary>
+    public void OnMiss(CacheKey key, TimeSpan elapsed, CachedResponse response, Func<string?>? replayableRequest) =>
+        OnMiss(key, elapsed, response.Model, response.PromptTokens, response.CompletionTokens, replayableRequest);
+
+    /// <summary>A miss whose answer the factory declined to store: an origin call like any other, not a failure.</summary>
+    public void OnNotStored(CacheKey key, TimeSpan elapsed, UncacheableResponseException declined)
+    {
+        Log.OriginAnswerNotStored(logger, key.ToGrainKey(), declined.Reason);
+        OnMiss(key, elapsed, declined.Model, declined.PromptTokens, declined.CompletionTokens, replayableRequest: null);
+    }
+
+    /// <summary>The origin call failed: nothing was stored.</summary>
+    public void OnOriginFailed(CacheKey key, Exception exception) => Log.OriginFailed(logger, key.ToGrainKey(), exception);
+
+    /// <summary>
+    /// A cluster call failed and the request was answered without the cache: one error, one line in the log, with the
+    /// stack trace only for a failure of a kind not expected from a cluster in trouble.
+    /// </summary>
+    public void OnUnavailable(string operation, CacheKey key, Exception exception)
+    {
+        statistics.RecordError();
+        Log.CacheUnavailable(logger, operation, key.ToGrainKey(), ClusterFailures.Describe(exception), ClusterFailures.IsExpected(exception) ? null : exception);
+    }
+
+    /// <summary>A cluster call failed and the caller is told so by an exception (a write, an invalidation).</summary>
+    public void OnError() => statistics.RecordError();
+
+    /// <summary>A cold cluster's first batched read failed; the lease call decides instead.</summary>
+    public void OnBatchedReadFailed(CacheKey key, Exception exception) => Log.BatchedReadFailed(logger, key.ToGrainKey(), exception.Message);
+
+    private void OnMiss(CacheKey key, TimeSpan elapsed, string model, int promptTokens, int completionTokens, Func<string?>? replayableRequest)
+    {
+        statistics.RecordMiss(elapsed);
+        cluster.RecordMiss(key, model, elapsed, promptTokens, completionTokens, replayableRequest);
+    }
+
+    // The meter tells apart only what costs differently on this process: no call, a cluster call, a semantic lookup.
+    private static string MeterLayer(CacheLayer layer) => layer switch
+    {
+        CacheLayer.L1 => "l1",
+        CacheLayer.Semantic => "semantic",
+        _ => "silo",
+    };
+
+    private static string ClusterLayer(CacheLayer layer) => layer switch
+    {
+        CacheLayer.L1 => "l1",
+        CacheLayer.Storage => "storage",
+        CacheLayer.Coalesced => "coalesced",
+        CacheLayer.Semantic => "semantic",
+        _ => "silo",
+    };
+}

@@ -1,0 +1,156 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Options;
+using OrleansLlmCache.Client.Caching;
+using OrleansLlmCache.Client.Diagnostics;
+using OrleansLlmCache.Grains;
+using OrleansLlmCache.Model;
+using OrleansLlmCache.Tests.Infrastructure;
+
+namespace OrleansLlmCache.Tests.Client;
+
+/// <summary>
+/// <see cref="SingleFlight"/> against a scripted entry grain: the lease loop, and what the leaseholder does with the
+/// origin's answer or failure.
+/// </summary>
+public sealed class SingleFlightLeaseTests : IDisposable
+{
+    private static readonly CachedResponse Answer = new("answer", "gpt-4", 10, 20);
+    private static readonly EntryWriteOptions Write = new(TimeSpan.FromHours(1));
+
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly FakeLogger<CacheOutcomeObserver> _log = new();
+    private readonly LlmCacheStatistics _statistics;
+    private readonly SingleFlight _singleFlight;
+    private readonly ScriptedEntry _grain = new();
+
+    public SingleFlightLeaseTests()
+    {
+        var options = Options.Create(new LlmCacheOptions { SingleFlightWaitPerCall = TimeSpan.FromSeconds(1), OperationTimeout = TimeSpan.FromSeconds(5) });
+        _statistics = new LlmCacheStatistics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        var observer = new CacheOutcomeObserver(_statistics, new ClusterStatisticsCollector(options), _log);
+        _singleFlight = new SingleFlight(options, observer);
+    }
+
+    [Fact]
+    public async Task WhileTheLeaseholderWorks_TheWaiterAsksAgain_UntilItsAnswerIsThere()
+    {
+        var entry = new CacheEntry(Answer, DateTimeOffset.UnixEpoch, null, 0);
+        _grain.Leases.Enqueue(new LeaseResult(LeaseStatus.Pending));
+        _grain.Leases.Enqueue(new LeaseResult(LeaseStatus.Pending));
+        _grain.Leases.Enqueue(new LeaseResult(LeaseStatus.Hit, entry, Coalesced: true));
+
+        var result = await _singleFlight.AcquireAsync(_grain, Write, CancellationToken.None);
+
+        Assert.Equal((LeaseStatus.Hit, true, 3), (result.Status, result.Coalesced, _grain.LeaseCalls));
+        Assert.Same(entry, result.Entry);
+    }
+
+    [Fact]
+    public async Task TheOriginsAnswer_IsStoredUnderTheLease_WithTheVersionsItWasGrantedWith()
+    {
+        var versions = new Dictionary<string, long> { ["tests/tag:docs"] = 3 };
+        var lease = new LeaseResult(LeaseStatus.Granted, LeaseId: Guid.NewGuid(), Versions: versions);
+
+        var (response, stored) = await _singleFlight.CallOriginAsync(_grain, TestKeys.Unique(), lease, Write, _ => ValueTask.FromResult(Answer), CancellationToken.None);
+
+        Assert.Same(Answer, response);
+        Assert.NotNull(stored);
+        Assert.Equal((lease.LeaseId, (IReadOnlyDictionary<string, long>?)versions), (_grain.Completed, _grain.CompletedWith?.Versions));
+        Assert.Null(_grain.Released);
+    }
+
+    [Fact]
+    public async Task AFailingOrigin_ReleasesTheLease_AndIsLoggedAsAFailure()
+    {
+        var lease = new LeaseResult(LeaseStatus.Granted, LeaseId: Guid.NewGuid());
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            _singleFlight.CallOriginAsync(_grain, TestKeys.Unique(), lease, Write, _ => throw new InvalidOperationException("origin down"), CancellationToken.None));
+
+        Assert.Equal(lease.LeaseId, _grain.Released);
+        Assert.Null(_grain.Completed);
+        var record = Assert.Single(_log.Collector.GetSnapshot());
+        Assert.Equal((LogLevel.Warning, typeof(InvalidOperationException)), (record.Level, record.Exception?.GetType()));
+    }
+
+    [Fact]
+    public async Task AnAnswerTheFactoryDeclinesToStore_ReleasesTheLease_AndIsNotLoggedAsAFailure()
+    {
+        var lease = new LeaseResult(LeaseStatus.Granted, LeaseId: Guid.NewGuid());
+
+        await Assert.ThrowsAsync<UncacheableResponseException>(() =>
+            _singleFlight.CallOriginAsync(_grain, TestKeys.Unique(), lease, Write, _ => throw new UncacheableResponseException("filtered", "gpt-4", 1, 2), CancellationToken.None));
+
+        Assert.Equal(lease.LeaseId, _grain.Released);
+        Assert.Null(_grain.Completed);
+        Assert.DoesNotContain(_log.Collector.GetSnapshot(), r => r.Level >= LogLevel.Warning);
+    }
+
+    [Fact]
+    public async Task AnAnswerTheClusterCouldNotStore_IsStillReturned_AndCountedAsAnError()
+    {
+        _grain.CompleteFailure = new TimeoutException("no answer");
+        var lease = new LeaseResult(LeaseStatus.Granted, LeaseId: Guid.NewGuid());
+
+        var (response, stored) = await _singleFlight.CallOriginAsync(_grain, TestKeys.Unique(), lease, Write, _ => ValueTask.FromResult(Answer), CancellationToken.None);
+
+        Assert.Same(Answer, response);
+        Assert.Null(stored);
+        Assert.Equal(1, _statistics.Errors);
+    }
+
+    public void Dispose() => _services.Dispose();
+
+    /// <summary>An entry grain that answers lease calls from a script and records what the leaseholder did.</summary>
+    private sealed class ScriptedEntry : ICacheEntryGrain
+    {
+        public Queue<LeaseResult> Leases { get; } = new();
+
+        public int LeaseCalls { get; private set; }
+
+        public Guid? Completed { get; private set; }
+
+        public EntryWriteOptions? CompletedWith { get; private set; }
+
+        public Guid? Released { get; private set; }
+
+        public Exception? CompleteFailure { get; set; }
+
+        public ValueTask<LeaseResult> GetOrLeaseAsync(TimeSpan maxWait, IReadOnlyList<string>? tags = null, IReadOnlyList<string>? dependencies = null, CancellationToken cancellationToken = default)
+        {
+            LeaseCalls++;
+            return ValueTask.FromResult(Leases.Dequeue());
+        }
+
+        public ValueTask<CacheEntry> CompleteLeaseAsync(Guid leaseId, CachedResponse response, EntryWriteOptions options)
+        {
+            if (CompleteFailure is { } failure)
+            {
+                return ValueTask.FromException<CacheEntry>(failure);
+            }
+
+            (Completed, CompletedWith) = (leaseId, options);
+            return ValueTask.FromResult(new CacheEntry(response, DateTimeOffset.UnixEpoch, null, 0, Versions: options.Versions));
+        }
+
+        public ValueTask ReleaseLeaseAsync(Guid leaseId)
+        {
+            Released = leaseId;
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask<CacheEntry?> GetAsync() => throw new NotSupportedException();
+
+        public ValueTask<EntryRead> ReadAsync() => throw new NotSupportedException();
+
+        public ValueTask TouchAsync() => throw new NotSupportedException();
+
+        public ValueTask<CacheEntry> SetAsync(CachedResponse response, EntryWriteOptions options) => throw new NotSupportedException();
+
+        public ValueTask<bool> RemoveAsync() => throw new NotSupportedException();
+
+        public ValueTask<bool> RemoveIfStaleAsync(string dependencyKey, long version) => throw new NotSupportedException();
+    }
+}
