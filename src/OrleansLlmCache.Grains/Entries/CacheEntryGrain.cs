@@ -13,7 +13,8 @@ namespace OrleansLlmCache.Grains.Entries;
 /// Holds one response and the single-flight lease of its key. Writes are turn-based (one at a time); reads and waits
 /// interleave so that waiters never block the leaseholder's completion. An entry is served only while it has not
 /// expired and every dependency version it was built against is still current (checked against this silo's copy of
-/// the versions, so a hit costs no extra round trip).
+/// the versions, so a hit costs no extra round trip). Reads, its own and the silo's batched ones, answer from the
+/// <see cref="EntrySnapshot"/> it publishes once a write is durable or a removal done.
 /// </summary>
 // An Orleans client sends every call for a grain through one gateway (its grain-to-gateway buckets), so activating the
 // entry on the silo whose gateway first receives a call makes later hits from that app server one hop instead of two
@@ -34,16 +35,17 @@ internal sealed partial class CacheEntryGrain(
 {
     private readonly CacheEntryGrainOptions _options = options.Value;
 
-    // The state as this silo's batched reads see it, and the hits counted since the state was last written (by this
-    // activation and by those reads).
-    private readonly HeldEntry _held = new(state);
+    // The entry as every reader sees it, this activation's own reads included: a snapshot of the state, published anew
+    // after each change, with the hits counted on it since (by this activation and by the silo's batched reads). The
+    // state itself is only for storage.
+    private readonly HeldEntry _held = new();
     private Lease? _lease;
 
     private bool _indexed;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _held.MarkLoadedFromStorage(state.RecordExists);
+        _held.Publish(EntrySnapshot.Of(state.State, loadedFromStorage: state.RecordExists));
         return Task.CompletedTask;
     }
 
@@ -149,7 +151,7 @@ internal sealed partial class CacheEntryGrain(
 
     public async ValueTask<bool> RemoveAsync()
     {
-        var wasLive = await TryServeAsync(countHit: false) is not null;
+        var wasLive = await IsLiveAsync(_held.Snapshot);
         var memberships = state.State.Versions.Keys.ToList();
         await ClearAsync();
         await UnregisterAsync(memberships);
@@ -177,20 +179,20 @@ internal sealed partial class CacheEntryGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // First of all: once this activation is gone another may take writes for the key, and the index must not
-        // answer from this one's state by then.
+        // answer from this one's snapshot by then.
         index.Remove(GrainKey, _held);
         _lease?.Signal();
 
         // At silo shutdown the storage may already be gone (memory storage is itself made of grains); hit counts are
         // statistics and not worth a failing write then.
+        var (snapshot, unsaved) = _held.Current;
         if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown
-            && _held.UnsavedHits is > 0 and var unsaved && state.State.Response is not null && !IsExpired(time.GetUtcNow()))
+            && unsaved > 0 && snapshot.Entry is { } entry && !snapshot.IsExpired(time.GetUtcNow()))
         {
             try
             {
-                state.State.HitCount += unsaved;
+                state.State.HitCount = entry.HitCount + unsaved;
                 await state.WriteStateAsync(cancellationToken);
-                _held.Saved(unsaved);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -200,41 +202,40 @@ internal sealed partial class CacheEntryGrain(
         }
     }
 
-    private async ValueTask<CacheEntry?> TryServeAsync(bool countHit = true)
+    // The same checks as the silo's index, on the same snapshot, and the versions asked of the cluster when this silo
+    // cannot vouch for them alone.
+    private async ValueTask<CacheEntry?> TryServeAsync()
     {
         EnsureIndexed();
-        var current = state.State;
-        if (current.Response is null || IsExpired(time.GetUtcNow()))
+        while (true)
         {
-            if (countHit)
+            var snapshot = _held.Snapshot;
+            if (snapshot.Entry is null || snapshot.IsExpired(time.GetUtcNow()))
             {
-                metrics.Lookup(current.Response is null ? "miss" : "expired");
+                metrics.Lookup(snapshot.Entry is null ? "miss" : "expired");
+                return null;
             }
 
-            return null;
-        }
-
-        if (!versions.IsCurrentLocally(current.Versions) && !await versions.IsCurrentAsync(current.Versions))
-        {
-            if (countHit)
+            if (!await IsCurrentAsync(snapshot.Entry))
             {
                 metrics.Lookup("outdated");
+                return null; // built against a version that has since been invalidated
             }
 
-            return null; // built against a version that has since been invalidated
+            // Null when a write published another snapshot while the versions were asked for: that one is checked next.
+            if (_held.Serve(snapshot) is { } entry)
+            {
+                metrics.Lookup(entry.LoadedFromStorage ? "hit-storage" : "hit");
+                return entry;
+            }
         }
-
-        if (!countHit)
-        {
-            return HeldEntry.ToEntry(current, current.HitCount + _held.UnsavedHits);
-        }
-
-        var entry = _held.Serve(current);
-        metrics.Lookup(entry.LoadedFromStorage ? "hit-storage" : "hit");
-        return entry;
     }
 
-    private bool IsExpired(DateTimeOffset now) => HeldEntry.IsExpired(state.State, now);
+    private async ValueTask<bool> IsLiveAsync(EntrySnapshot snapshot) =>
+        snapshot.Entry is { } entry && !snapshot.IsExpired(time.GetUtcNow()) && await IsCurrentAsync(entry);
+
+    private ValueTask<bool> IsCurrentAsync(CacheEntry entry) =>
+        versions.IsCurrentLocally(entry.Versions) ? ValueTask.FromResult(true) : versions.IsCurrentAsync(entry.Versions);
 
     private async ValueTask<CacheEntry> StoreAsync(CachedResponse response, EntryWriteOptions options)
     {
@@ -253,7 +254,7 @@ internal sealed partial class CacheEntryGrain(
         var current = await versions.SnapshotAsync(dependencyKeys.Where(k => options.Versions?.ContainsKey(k) != true));
         var builtAgainst = dependencyKeys.ToDictionary(k => k, k => options.Versions?.TryGetValue(k, out var v) == true ? v : current[k], StringComparer.Ordinal);
 
-        var wasLive = await TryServeAsync(countHit: false) is not null;
+        var wasLive = await IsLiveAsync(_held.Snapshot);
         var previousMemberships = state.State.Versions.Keys.ToList();
         var now = time.GetUtcNow();
         var previous = state.State;
@@ -270,18 +271,18 @@ internal sealed partial class CacheEntryGrain(
 
         try
         {
-            // Readers interleave with this write and may see the new response before it is durable; it is a valid
-            // answer for this key either way.
+            // Readers interleave with this write and are answered from the previous snapshot until it is durable.
             await state.WriteStateAsync();
         }
         catch
         {
-            // Keep serving what storage still holds: a failed write must not leave memory and storage disagreeing.
+            // Storage still holds the previous entry, and readers never saw another: the state goes back to it.
             state.State = previous;
             throw;
         }
 
-        _held.Reset();
+        var published = EntrySnapshot.Of(state.State, loadedFromStorage: false);
+        _held.Publish(published);
         metrics.Write();
         await RegisterAsync(key, dependencyKeys, state.State.ExpiresAt);
         await UnregisterAsync(previousMemberships.Except(dependencyKeys, StringComparer.Ordinal).ToList());
@@ -290,7 +291,7 @@ internal sealed partial class CacheEntryGrain(
             await EvictCopiesAsync(); // app servers may hold the old answer in L1
         }
 
-        return HeldEntry.ToEntry(state.State, 0);
+        return published.Entry!;
     }
 
     private async Task RegisterAsync(CacheKey key, List<string> dependencyKeys, DateTimeOffset? expiresAt)
@@ -313,7 +314,7 @@ internal sealed partial class CacheEntryGrain(
         }
 
         state.State = new CacheEntryState();
-        _held.Reset();
+        _held.Publish(EntrySnapshot.Empty);
     }
 
     /// <summary>A single-flight lease: who may call the origin, until when, and a signal for the waiters.</summary>

@@ -96,21 +96,9 @@ internal sealed partial class EntryReaderGrain(
     // storage or silo is in trouble must not fail the other callers in the batch either, so the failure is the key's.
     private async Task<(CacheEntry? Entry, SiloAddress Silo, Exception? Failure)> ReadAsync(string grainKey)
     {
-        var entry = grains.GetGrain<ICacheEntryGrain>(grainKey);
         try
         {
-            EntryRead read;
-            try
-            {
-                read = await entry.ReadAsync();
-            }
-            catch (Exception ex) when (!IsFailureOfTheRead(ex))
-            {
-                // During a rolling upgrade the entry may live on a silo that predates ReadAsync: read it the old way,
-                // and answer as if it were held here (no hint for the client, which only costs this fallback again).
-                read = new EntryRead(await entry.GetAsync(), silo.SiloAddress);
-            }
-
+            var read = await grains.GetGrain<ICacheEntryGrain>(grainKey).ReadAsync();
             return (read.Entry, read.Silo, null);
         }
         catch (Exception ex)
@@ -120,11 +108,6 @@ internal sealed partial class EntryReaderGrain(
             return (null, silo.SiloAddress, failure);
         }
     }
-
-    // Failures that say the entry could not be read, which asking the old way would only repeat.
-    private static bool IsFailureOfTheRead(Exception exception) =>
-        exception is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException
-        || Errors.StorageFailures.Translate(exception) is not null;
 
     // What the client can read: a storage failure as the project's own exception (the database driver's types are
     // not the client's); the runtime's own exceptions as they are (the client retries a refused read); anything

@@ -4,21 +4,61 @@ using OrleansLlmCache.Model;
 namespace OrleansLlmCache.Grains.Entries;
 
 /// <summary>
-/// The entry one activation holds, shared by the activation with its silo's <see cref="SiloEntryIndex"/>, so that a
-/// batched read is answered from memory without a grain call. It reads the activation's live state, never a copy:
-/// whatever the grain would answer now, the index answers.
+/// Where one activation publishes its entry for its silo's <see cref="SiloEntryIndex"/>, so that a batched read is
+/// answered from memory without a grain call: the latest <see cref="EntrySnapshot"/>, and the hits counted on it. The
+/// activation publishes a new snapshot after every change; a reader on any thread takes the current one and counts its
+/// hit on that one, so it never answers from a half-changed entry nor counts a hit on an entry it did not serve.
 /// </summary>
-internal sealed class HeldEntry(IPersistentState<CacheEntryState> state)
+internal sealed class HeldEntry
 {
-    // Hits since the state was last written: counted in memory, persisted with the next write or at deactivation, so
-    // that a hit never costs a storage write. Readers on other threads count here too, hence Interlocked.
-    private long _unsavedHits;
-
-    // The first hit after an activation that read an entry from storage is a storage hit; later ones are memory hits.
-    private int _loadedFromStorage;
+    private Published _current = new(EntrySnapshot.Empty);
 
     // When a read answered from the index last told the activation it is in use (Environment.TickCount64).
     private long _touchedAt = Environment.TickCount64;
+
+    /// <summary>The snapshot last published.</summary>
+    public EntrySnapshot Snapshot => Volatile.Read(ref _current).Snapshot;
+
+    /// <summary>
+    /// The snapshot last published and the hits served from it since: counted in memory, for the activation to persist
+    /// with the entry, so that a hit never costs a storage write.
+    /// </summary>
+    public (EntrySnapshot Snapshot, long UnsavedHits) Current
+    {
+        get
+        {
+            var current = Volatile.Read(ref _current);
+            return (current.Snapshot, current.Hits);
+        }
+    }
+
+    /// <summary>Makes <paramref name="snapshot"/> the entry readers see, its hits counted afresh from zero.</summary>
+    public void Publish(EntrySnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        Volatile.Write(ref _current, new Published(snapshot));
+    }
+
+    /// <summary>
+    /// Counts a hit on the current snapshot and returns its entry, when this silo alone can tell it is live
+    /// (<see cref="EntrySnapshot.IsLiveLocally"/>); null means "ask the grain". The caller records the hit in the
+    /// silo's metrics (as <c>hit-storage</c> when the entry says it was loaded from storage).
+    /// </summary>
+    public CacheEntry? ServeLocally(DateTimeOffset now, DependencyVersionTable versions)
+    {
+        var current = Volatile.Read(ref _current);
+        return current.Snapshot.IsLiveLocally(now, versions) ? current.Serve() : null;
+    }
+
+    /// <summary>
+    /// Counts a hit on <paramref name="snapshot"/>, which the caller found live, and returns its entry; null when
+    /// another snapshot has been published since, whose liveness the caller has not checked.
+    /// </summary>
+    public CacheEntry? Serve(EntrySnapshot snapshot)
+    {
+        var current = Volatile.Read(ref _current);
+        return ReferenceEquals(current.Snapshot, snapshot) ? current.Serve() : null;
+    }
 
     /// <summary>
     /// True at most once a minute while reads are answered from the index, for the reader to tell the activation it
@@ -31,48 +71,22 @@ internal sealed class HeldEntry(IPersistentState<CacheEntryState> state)
         return now - last >= 60_000 && Interlocked.CompareExchange(ref _touchedAt, now, last) == last;
     }
 
-    public long UnsavedHits => Interlocked.Read(ref _unsavedHits);
-
-    public void MarkLoadedFromStorage(bool loaded) => Volatile.Write(ref _loadedFromStorage, loaded ? 1 : 0);
-
-    /// <summary>Starts counting afresh: the state was just replaced or cleared.</summary>
-    public void Reset()
+    // A snapshot and the hits served from it: published together, so a hit is counted on the snapshot it served.
+    private sealed class Published(EntrySnapshot snapshot)
     {
-        Interlocked.Exchange(ref _unsavedHits, 0);
-        Volatile.Write(ref _loadedFromStorage, 0);
+        private long _hits;
+
+        public EntrySnapshot Snapshot { get; } = snapshot;
+
+        public long Hits => Interlocked.Read(ref _hits);
+
+        public CacheEntry Serve()
+        {
+            var entry = Snapshot.Entry!;
+            var hits = Interlocked.Increment(ref _hits);
+
+            // The first hit after an activation read the entry from storage is the storage hit; later ones are memory hits.
+            return entry with { HitCount = entry.HitCount + hits, LoadedFromStorage = hits == 1 && Snapshot.LoadedFromStorage };
+        }
     }
-
-    /// <summary><paramref name="hits"/> were written with the state; hits counted while the write ran stay unsaved.</summary>
-    public void Saved(long hits) => Interlocked.Add(ref _unsavedHits, -hits);
-
-    /// <summary>
-    /// The entry when this silo alone can tell it is live: stored, not expired, and built against versions its
-    /// dependency-version table vouches for. Null means "ask the grain", never "missing".
-    /// </summary>
-    public CacheEntryState? LiveLocally(DateTimeOffset now, DependencyVersionTable versions)
-    {
-        var current = state.State;
-        return current.Response is null
-            || IsExpired(current, now)
-            || !versions.IsCurrentLocally(current.Versions)
-            ? null
-            : current;
-    }
-
-    /// <summary>
-    /// Counts a hit on <paramref name="current"/> (a live state read just before) and returns the entry; the caller
-    /// records it in the silo's metrics (as <c>hit-storage</c> when the entry says it was loaded from storage).
-    /// </summary>
-    public CacheEntry Serve(CacheEntryState current)
-    {
-        var hits = Interlocked.Increment(ref _unsavedHits);
-        var fromStorage = Interlocked.Exchange(ref _loadedFromStorage, 0) == 1;
-        return ToEntry(current, current.HitCount + hits) with { LoadedFromStorage = fromStorage };
-    }
-
-    /// <summary>Whether <paramref name="s"/> stopped being served by <paramref name="now"/>: the grain's rule and the index's.</summary>
-    public static bool IsExpired(CacheEntryState s, DateTimeOffset now) => s.ExpiresAt is { } expires && expires <= now;
-
-    public static CacheEntry ToEntry(CacheEntryState s, long hits) =>
-        new(s.Response!, s.CreatedAt, s.ExpiresAt, hits, s.Tags, s.Dependencies, s.Versions);
 }

@@ -8,9 +8,10 @@ namespace OrleansLlmCache.Grains.Entries;
 
 /// <summary>
 /// The entries this silo's entry activations hold, by grain key, for <see cref="EntryReaderGrain"/>. An activation
-/// adds itself on its first call and removes itself first thing when it deactivates; in between the index reads the
-/// activation's own state (<see cref="HeldEntry"/>), so a write, removal or invalidation is seen by the index exactly
-/// when the grain sees it.
+/// adds itself on its first call and removes itself first thing when it deactivates; in between the index reads only
+/// the snapshots the activation publishes (<see cref="HeldEntry"/>), never its state, and the activation publishes a
+/// new one with every write or removal. An invalidation needs no new snapshot: the silo's version table stops vouching
+/// for the versions an outdated entry was built against.
 /// </summary>
 internal sealed class SiloEntryIndex(
     [FromKeyedServices(LlmCacheTime.ServiceKey)] TimeProvider time,
@@ -38,14 +39,14 @@ internal sealed class SiloEntryIndex(
     /// </summary>
     public CacheEntry? TryServe(string grainKey, DateTimeOffset now, out bool dueForTouch)
     {
-        if (!_held.TryGetValue(grainKey, out var held) || held.LiveLocally(now, versions) is not { } live)
+        if (!_held.TryGetValue(grainKey, out var held) || held.ServeLocally(now, versions) is not { } entry)
         {
             dueForTouch = false;
             return null;
         }
 
         dueForTouch = held.DueForTouch();
-        return held.Serve(live);
+        return entry;
     }
 
     /// <summary>The cache's clock, for <see cref="TryServe"/>.</summary>

@@ -12,8 +12,8 @@ namespace OrleansLlmCache.Tests.Grains;
 
 /// <summary>
 /// Batched reads (<see cref="ClusterReadBatcher"/> and <see cref="IEntryReaderGrain"/>) answer exactly what the entry
-/// grain would: the silo's index reads the activation's own state, so writes, removals, invalidations and expiry show
-/// at once. These go through the batcher itself, past the client's L1.
+/// grain would: the silo's index reads the snapshot each activation publishes with every change, so writes,
+/// removals, invalidations and expiry show at once. These go through the batcher itself, past the client's L1.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 [Trait("Category", "Integration")]
@@ -109,7 +109,7 @@ public sealed class BatchedReadTests(ClusterFixture fixture)
         Assert.Equal("gone soon", (await Read(removed))?.Response.Content);
         Assert.Equal(served + 2, Index.Served); // from the index, not from a grain call
 
-        // An overwrite is seen at once: the index reads the activation's state, not a copy.
+        // An overwrite is seen at once: the activation publishes a new snapshot before the write returns.
         await fixture.Cache.SetAsync(tagged, new CachedResponse("v2", "gpt-4"), new LlmCacheEntryOptions { Tags = ["batched-release"] });
         Assert.Equal("v2", (await Read(tagged))?.Response.Content);
 
