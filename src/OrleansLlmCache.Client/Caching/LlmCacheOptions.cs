@@ -20,7 +20,7 @@ public sealed class LlmCacheOptions
 
     /// <summary>
     /// How long entries live when a call does not say; <see langword="null"/> means no expiry. Default: 24 hours
-    /// (the seed's content-generation policy).
+    /// (the article's content-generation policy).
     /// </summary>
     public TimeSpan? DefaultTimeToLive { get; set; } = TimeSpan.FromHours(24);
 
@@ -55,16 +55,16 @@ public sealed class LlmCacheOptions
 
     /// <summary>
     /// Policies per namespace prefix (time to live, tags, semantic matching); see <see cref="Policies.NamespacePolicy"/>.
-    /// Where none is configured, the seed's defaults apply: <c>content</c> 24 h, <c>code_analysis</c> no expiry,
+    /// Where none is configured, the article's three prompt-type policies apply: <c>content</c> 24 h, <c>code_analysis</c> no expiry,
     /// <c>conversation</c> 1 h. A request's own options win over its namespace's policy.
     /// </summary>
     public Dictionary<string, Policies.NamespacePolicy> Policies { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Origin prices per model, for the dollars saved in cluster statistics. Default: the seed's GPT-4 and
+    /// Origin prices per model, for the dollars saved in cluster statistics. Default: the article's GPT-4 and
     /// Claude 3.5 Sonnet prices. Configure as <c>"Prices": { "gpt-4o-mini": { "InputPer1K": 0.00015, "OutputPer1K": 0.0006 } }</c>.
     /// </summary>
-    public Dictionary<string, Diagnostics.ModelPrice> Prices { get; set; } = Diagnostics.ModelPrice.SeedPrices();
+    public Dictionary<string, Diagnostics.ModelPrice> Prices { get; set; } = Diagnostics.ModelPrice.DefaultPrices();
 
     /// <summary>
     /// How long one call may wait inside the cluster for another caller's origin call on the same key before asking

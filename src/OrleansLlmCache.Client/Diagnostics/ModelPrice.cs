@@ -10,7 +10,7 @@ public sealed class ModelPrice
     public decimal OutputPer1K { get; set; }
 
     /// <summary>The article's prices: GPT-4 $0.03 / $0.06, Claude 3.5 Sonnet $0.003 / $0.015.</summary>
-    public static Dictionary<string, ModelPrice> SeedPrices() => new(StringComparer.OrdinalIgnoreCase)
+    public static Dictionary<string, ModelPrice> DefaultPrices() => new(StringComparer.OrdinalIgnoreCase)
     {
         ["gpt-4"] = new() { InputPer1K = 0.03m, OutputPer1K = 0.06m },
         ["claude-3-5-sonnet"] = new() { InputPer1K = 0.003m, OutputPer1K = 0.015m },
