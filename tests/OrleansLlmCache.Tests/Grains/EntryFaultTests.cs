@@ -15,6 +15,7 @@ namespace OrleansLlmCache.Tests.Grains;
 /// Entry reads while storage is slow or failing, on a silo of their own: its storage can hold one entry's write
 /// (<see cref="GatedWriteStorage"/>), and reading an entry of the namespace <c>broken-read</c> fails on its grain.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class EntryFaultTests : IAsyncLifetime
 {
     private const string BrokenNamespace = "broken-read";
