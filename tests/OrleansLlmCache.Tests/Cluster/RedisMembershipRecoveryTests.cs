@@ -13,6 +13,7 @@ namespace OrleansLlmCache.Tests.Cluster;
 /// client reads: the silos put their membership back, Orleans' own membership writes succeed again, and a client
 /// started afterwards finds the gateways, all without restarting anything by hand.
 /// </summary>
+[Collection(AloneCollection.Name)]
 [Trait("Category", "Integration")]
 public sealed class RedisMembershipRecoveryTests(ITestOutputHelper output)
 {
@@ -29,7 +30,6 @@ public sealed class RedisMembershipRecoveryTests(ITestOutputHelper output)
             ["LlmCache__Silo__Clustering"] = "Redis",
             ["ConnectionStrings__Redis"] = redis.ConnectionString,
             ["LlmCache__Silo__MembershipCheckInterval"] = "00:00:01",
-            ["Orleans__Membership__ProbeTimeout"] = "00:00:03",
             ["Orleans__Membership__IAmAliveTablePublishTimeout"] = "00:00:02",
             ["Orleans__Membership__TableRefreshTimeout"] = "00:00:02",
         };
@@ -57,7 +57,7 @@ public sealed class RedisMembershipRecoveryTests(ITestOutputHelper output)
             await Eventually.WaitUntilAsync(
                 async () => (rows = ActiveRows(await membership.GetDatabase().HashGetAllAsync(table))).Count == 2,
                 TimeSpan.FromSeconds(30),
-                () => $"{rows.Count} active silo rows in Redis 30 s after it restarted empty (2 expected).\n{first.Output}");
+                () => $"{rows.Count} active silo rows in Redis 30 s after it restarted empty (2 expected).\nfirst silo:\n{first.Output}\nsecond silo:\n{second.Output}");
 
             // Orleans' own writes succeed again: each silo's "I am alive" time moves past the restart.
             await Eventually.WaitUntilAsync(
