@@ -12,7 +12,7 @@ namespace OrleansLlmCache.Silo.Hosting;
 /// </summary>
 internal sealed class PostgresHealthCheck(IServiceProvider services) : IHealthCheck
 {
-    /// <summary>How long the check waits for the lock every write takes; longer means writes are stuck behind another session.</summary>
+    /// <summary>How long the check waits for the lock every write takes; longer means writes are stuck behind another database connection.</summary>
     public static readonly TimeSpan LockWait = TimeSpan.FromSeconds(1);
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -25,7 +25,7 @@ internal sealed class PostgresHealthCheck(IServiceProvider services) : IHealthCh
 
         try
         {
-            // A write's table lock, taken and given back without writing: a session holding the table (a migration,
+            // A write's table lock, taken and given back without writing: a connection holding the table (a migration,
             // VACUUM FULL, a manual LOCK TABLE) makes every write wait, while SELECT 1 would still answer at once.
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -45,7 +45,7 @@ internal sealed class PostgresHealthCheck(IServiceProvider services) : IHealthCh
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.LockNotAvailable)
         {
             return HealthCheckResult.Degraded(
-                $"PostgreSQL writes wait behind a lock on llmcache_grain_state held by another session for over {LockWait.TotalSeconds:0} s: entries in memory are served, writes wait and may time out");
+                $"PostgreSQL writes wait behind a lock on llmcache_grain_state held by another connection for over {LockWait.TotalSeconds:0} s: entries in memory are served, writes wait and may time out");
         }
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
         {

@@ -31,7 +31,7 @@ public sealed class PartialInvalidationTests(BackendsFixture backends)
                 client.Cache.CreateKey($"doc-{i}"), new CachedResponse($"answer {i}", "gpt-4"), new LlmCacheEntryOptions { Tags = ["catalog"] }).AsTask()));
         }
 
-        // Another PostgreSQL session holds the rows of two of the tag's membership shards: their drains time out.
+        // Another PostgreSQL connection holds the rows of two of the tag's membership shards: their drains time out.
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         long heldMembers;
         await using (var locker = await dataSource.OpenConnectionAsync())
