@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
+using OrleansLlmCache.Abstractions.Statistics;
 using OrleansLlmCache.Cli.Cluster;
 using OrleansLlmCache.Cli.Origins;
 using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Client.Chat;
 using OrleansLlmCache.Client.Warming;
-using OrleansLlmCache.Statistics;
 using Spectre.Console;
 
 namespace OrleansLlmCache.Cli.Commands;

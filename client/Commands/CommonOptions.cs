@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using OrleansLlmCache.Abstractions.Keys;
 using OrleansLlmCache.Cli.Cluster;
-using OrleansLlmCache.Keys;
 
 namespace OrleansLlmCache.Cli.Commands;
 

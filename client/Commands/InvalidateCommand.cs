@@ -1,6 +1,6 @@
 using System.CommandLine;
+using OrleansLlmCache.Abstractions.Invalidation;
 using OrleansLlmCache.Cli.Cluster;
-using OrleansLlmCache.Invalidation;
 using Spectre.Console;
 
 namespace OrleansLlmCache.Cli.Commands;

@@ -1,4 +1,5 @@
 using System.Text;
+using OrleansLlmCache.Abstractions;
 
 namespace OrleansLlmCache.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
+using OrleansLlmCache.Abstractions.Model;
 using OrleansLlmCache.Cli.Cluster;
 using OrleansLlmCache.Client.Caching;
-using OrleansLlmCache.Model;
 using Spectre.Console;
 
 namespace OrleansLlmCache.Cli.Commands;

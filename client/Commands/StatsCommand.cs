@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using OrleansLlmCache.Abstractions.Statistics;
 using OrleansLlmCache.Cli.Cluster;
-using OrleansLlmCache.Statistics;
 using Spectre.Console;
 
 namespace OrleansLlmCache.Cli.Commands;

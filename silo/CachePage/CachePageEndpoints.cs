@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using OrleansLlmCache.Statistics;
+using OrleansLlmCache.Abstractions.Statistics;
 
 namespace OrleansLlmCache.Silo.CachePage;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using OrleansLlmCache.Grains;
+using OrleansLlmCache.Abstractions.Entries;
 
 namespace OrleansLlmCache.Silo.Hosting;
 
@@ -61,7 +61,7 @@ internal sealed class ClusterReadHealthCheck(IGrainFactory grains) : IHealthChec
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is OrleansLlmCache.Storage.LlmCacheStorageException || e.GetType().Namespace?.StartsWith("Npgsql", StringComparison.Ordinal) == true)
+            if (e is OrleansLlmCache.Abstractions.Storage.LlmCacheStorageException || e.GetType().Namespace?.StartsWith("Npgsql", StringComparison.Ordinal) == true)
             {
                 return true;
             }

@@ -1,4 +1,4 @@
-namespace OrleansLlmCache;
+namespace OrleansLlmCache.Abstractions;
 
 /// <summary>
 /// Hard limits every silo and client enforces. Requests beyond them are refused with an
@@ -28,7 +28,7 @@ public static class LlmCacheLimits
     public const int MaxTagsPerEntry = 32;
 
     /// <summary>
-    /// Most keys in one batched read (<see cref="Grains.IEntryReaderGrain.GetManyAsync"/>): 1,024. The client sends
+    /// Most keys in one batched read (<see cref="Entries.IEntryReaderGrain.GetManyAsync"/>): 1,024. The client sends
     /// smaller batches; a larger one is refused so that no caller can make a silo build an unbounded response.
     /// </summary>
     public const int MaxKeysPerRead = 1024;

@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
+using OrleansLlmCache.Abstractions.Model;
 using OrleansLlmCache.Client.Caching;
-using OrleansLlmCache.Model;
 
 namespace OrleansLlmCache.Benchmarks;
 

@@ -5,9 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Hosting;
+using OrleansLlmCache.Abstractions.Semantic;
 using OrleansLlmCache.Embeddings.Embedding;
 using OrleansLlmCache.Grains.Semantic;
-using OrleansLlmCache.Semantic;
 
 namespace OrleansLlmCache.Benchmarks;
 

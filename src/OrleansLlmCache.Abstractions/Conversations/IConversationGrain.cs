@@ -1,4 +1,4 @@
-namespace OrleansLlmCache.Conversations;
+namespace OrleansLlmCache.Abstractions.Conversations;
 
 /// <summary>
 /// The cached states of one conversation, keyed <c>{tenant}/{conversationId}</c>, by message count (the article's

@@ -1,6 +1,6 @@
-using OrleansLlmCache.Keys;
+using OrleansLlmCache.Abstractions.Keys;
 
-namespace OrleansLlmCache.Invalidation;
+namespace OrleansLlmCache.Abstractions.Invalidation;
 
 /// <summary>
 /// Names of versioned things an entry depends on. Tags, declared dependencies and the entry's namespace are all

@@ -1,4 +1,4 @@
-namespace OrleansLlmCache.Invalidation;
+namespace OrleansLlmCache.Abstractions.Invalidation;
 
 /// <summary>The hub's answer to a subscription: the latest broadcast number and how long the subscriber may trust its copies.</summary>
 [GenerateSerializer, Immutable, Alias("llmcache.HubLease")]

@@ -1,4 +1,4 @@
-namespace OrleansLlmCache.Invalidation;
+namespace OrleansLlmCache.Abstractions.Invalidation;
 
 /// <summary>The version of one dependency key (a tag, a declared dependency or a namespace), keyed by the <see cref="DependencyKey"/>.</summary>
 [Alias("llmcache.IDependencyGrain")]

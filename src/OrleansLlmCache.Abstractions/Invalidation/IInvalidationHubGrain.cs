@@ -1,6 +1,6 @@
 using Orleans.Concurrency;
 
-namespace OrleansLlmCache.Invalidation;
+namespace OrleansLlmCache.Abstractions.Invalidation;
 
 /// <summary>
 /// Fans invalidations out to every silo and app server (key <see cref="Key"/>). A broadcast returns only when every

@@ -1,4 +1,4 @@
-namespace OrleansLlmCache.Invalidation;
+namespace OrleansLlmCache.Abstractions.Invalidation;
 
 /// <summary>A silo or app server that keeps copies (dependency versions, L1 entries) coherent with the cluster.</summary>
 [Alias("llmcache.IInvalidationObserver")]

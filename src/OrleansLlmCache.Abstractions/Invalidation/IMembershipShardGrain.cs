@@ -1,4 +1,4 @@
-namespace OrleansLlmCache.Invalidation;
+namespace OrleansLlmCache.Abstractions.Invalidation;
 
 /// <summary>
 /// One shard of the entries registered under a dependency key (key <c>{dependencyKey}#{shard}</c>): big tags are spread

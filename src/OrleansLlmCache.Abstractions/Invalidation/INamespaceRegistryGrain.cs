@@ -1,4 +1,4 @@
-namespace OrleansLlmCache.Invalidation;
+namespace OrleansLlmCache.Abstractions.Invalidation;
 
 /// <summary>The namespaces of one tenant (key: the tenant), the index pattern invalidation searches instead of scanning keys.</summary>
 [Alias("llmcache.INamespaceRegistryGrain")]

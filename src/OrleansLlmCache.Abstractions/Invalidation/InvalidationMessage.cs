@@ -1,4 +1,4 @@
-namespace OrleansLlmCache.Invalidation;
+namespace OrleansLlmCache.Abstractions.Invalidation;
 
 /// <summary>
 /// One broadcast from the invalidation hub: new dependency versions and entry keys to evict. <see cref="Sequence"/>

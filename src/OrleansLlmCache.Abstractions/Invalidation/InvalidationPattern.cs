@@ -1,4 +1,4 @@
-namespace OrleansLlmCache.Invalidation;
+namespace OrleansLlmCache.Abstractions.Invalidation;
 
 /// <summary>
 /// The article's <c>invalidate_pattern</c>, over namespaces: <c>content:*</c> (every namespace starting with

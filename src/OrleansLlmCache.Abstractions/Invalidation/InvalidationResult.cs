@@ -1,4 +1,4 @@
-namespace OrleansLlmCache.Invalidation;
+namespace OrleansLlmCache.Abstractions.Invalidation;
 
 /// <summary>What an invalidation reached, and what of it is not done yet.</summary>
 /// <param name="Keys">The dependency keys whose version was bumped (one per tag or dependency; one per matching namespace for a pattern).</param>

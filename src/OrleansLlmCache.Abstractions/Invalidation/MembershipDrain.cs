@@ -1,4 +1,4 @@
-namespace OrleansLlmCache.Invalidation;
+namespace OrleansLlmCache.Abstractions.Invalidation;
 
 /// <summary>What <see cref="IMembershipShardGrain.DrainAsync"/> handed over for removal from storage.</summary>
 /// <param name="Invalidated">The live members this drain took: entries that now miss.</param>

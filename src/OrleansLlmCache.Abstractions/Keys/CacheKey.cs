@@ -1,4 +1,4 @@
-namespace OrleansLlmCache.Keys;
+namespace OrleansLlmCache.Abstractions.Keys;
 
 /// <summary>
 /// Identifies one cached response: a tenant, a namespace inside the tenant, and the request's hash (or any id the

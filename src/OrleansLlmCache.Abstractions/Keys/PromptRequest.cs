@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace OrleansLlmCache.Keys;
+namespace OrleansLlmCache.Abstractions.Keys;
 
 /// <summary>
 /// The article's five-field request: prompt, model, temperature, max tokens and an optional system prompt.

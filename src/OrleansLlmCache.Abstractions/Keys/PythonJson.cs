@@ -2,7 +2,7 @@ using System.Collections;
 using System.Globalization;
 using System.Text;
 
-namespace OrleansLlmCache.Keys;
+namespace OrleansLlmCache.Abstractions.Keys;
 
 /// <summary>
 /// Writes JSON exactly as Python's <c>json.dumps(value, sort_keys=True)</c> does with its other defaults:
@@ -16,7 +16,7 @@ namespace OrleansLlmCache.Keys;
 /// <see cref="bool"/>, integers, <see cref="double"/>/<see cref="float"/>, dictionaries with string keys and sequences.
 /// Keys are sorted by ordinal UTF-16 order, which equals Python's code-point order for every key without astral characters.
 /// </remarks>
-public static class PythonJson
+internal static class PythonJson
 {
     /// <summary>Serializes <paramref name="value"/> the way Python's <c>json.dumps(value, sort_keys=True)</c> does.</summary>
     public static string Dumps(object? value)

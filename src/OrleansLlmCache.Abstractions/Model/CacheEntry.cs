@@ -1,4 +1,4 @@
-namespace OrleansLlmCache.Model;
+namespace OrleansLlmCache.Abstractions.Model;
 
 /// <summary>A live cache entry: the response and its metadata.</summary>
 /// <param name="Response">The cached response.</param>

@@ -1,4 +1,4 @@
-namespace OrleansLlmCache.Model;
+namespace OrleansLlmCache.Abstractions.Model;
 
 /// <summary>
 /// The wire form of <see cref="CacheEntry"/>, which travels with every cluster hit. Its collections are declared with

@@ -1,4 +1,4 @@
-namespace OrleansLlmCache.Model;
+namespace OrleansLlmCache.Abstractions.Model;
 
 /// <summary>Converts <see cref="CacheEntry"/> to and from its wire form, <see cref="CacheEntrySurrogate"/>.</summary>
 [RegisterConverter]

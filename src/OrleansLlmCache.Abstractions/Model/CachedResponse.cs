@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace OrleansLlmCache.Model;
+namespace OrleansLlmCache.Abstractions.Model;
 
 /// <summary>A response from the origin LLM, as the cache stores and returns it.</summary>
 /// <param name="Content">The response body: the answer text, or a serialized chat response (see <see cref="ContentType"/>).</param>

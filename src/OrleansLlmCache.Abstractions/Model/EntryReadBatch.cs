@@ -1,6 +1,6 @@
-namespace OrleansLlmCache.Model;
+namespace OrleansLlmCache.Abstractions.Model;
 
-/// <summary>The answer to <see cref="Grains.IEntryReaderGrain.GetManyAsync"/>.</summary>
+/// <summary>The answer to <see cref="Entries.IEntryReaderGrain.GetManyAsync"/>.</summary>
 /// <param name="Silo">The silo that answered: the client sends later reads of keys held there to this reader.</param>
 /// <param name="Entries">The live entry of each key asked for, in order, or null.</param>
 /// <param name="HeldElsewhere">

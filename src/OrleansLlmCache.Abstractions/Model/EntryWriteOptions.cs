@@ -1,4 +1,4 @@
-namespace OrleansLlmCache.Model;
+namespace OrleansLlmCache.Abstractions.Model;
 
 /// <summary>What a write declares about the entry besides its response.</summary>
 /// <param name="TimeToLive">How long it lives; <see langword="null"/> means no expiry.</param>

@@ -1,6 +1,6 @@
-namespace OrleansLlmCache.Model;
+namespace OrleansLlmCache.Abstractions.Model;
 
-/// <summary>The answer to <see cref="Grains.ICacheEntryGrain.GetOrLeaseAsync"/>.</summary>
+/// <summary>The answer to <see cref="Entries.ICacheEntryGrain.GetOrLeaseAsync"/>.</summary>
 /// <param name="Status">Hit, lease granted, or still pending elsewhere.</param>
 /// <param name="Entry">The live entry when <paramref name="Status"/> is <see cref="LeaseStatus.Hit"/>.</param>
 /// <param name="LeaseId">The lease to complete or release when <paramref name="Status"/> is <see cref="LeaseStatus.Granted"/>.</param>

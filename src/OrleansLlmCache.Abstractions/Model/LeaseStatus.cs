@@ -1,4 +1,4 @@
-namespace OrleansLlmCache.Model;
+namespace OrleansLlmCache.Abstractions.Model;
 
 /// <summary>What an entry grain answered to a get-or-lease call.</summary>
 [GenerateSerializer, Alias("llmcache.LeaseStatus")]

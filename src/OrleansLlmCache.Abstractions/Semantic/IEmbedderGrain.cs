@@ -1,4 +1,4 @@
-namespace OrleansLlmCache.Semantic;
+namespace OrleansLlmCache.Abstractions.Semantic;
 
 /// <summary>
 /// Embeds texts with all-MiniLM-L6-v2 on the silo that receives the call (a stateless worker): app servers never load

@@ -1,4 +1,4 @@
-namespace OrleansLlmCache.Semantic;
+namespace OrleansLlmCache.Abstractions.Semantic;
 
 /// <summary>
 /// One shard of a scope's index, keyed <c>{tenant}/{scopeHash}/{n}</c> (<see cref="SemanticScope.ShardKey"/>): prompts,

@@ -1,4 +1,4 @@
-namespace OrleansLlmCache.Semantic;
+namespace OrleansLlmCache.Abstractions.Semantic;
 
 /// <summary>
 /// Semantic lookups and registrations, run on the silo that receives them (a stateless worker): embeds the prompt,

@@ -1,6 +1,6 @@
 using Orleans.Concurrency;
 
-namespace OrleansLlmCache.Semantic;
+namespace OrleansLlmCache.Abstractions.Semantic;
 
 /// <summary>
 /// The directory of one scope's index, keyed <c>{tenant}/{scopeHash}</c> (<see cref="SemanticScope.ToGrainKey"/>). It

@@ -1,4 +1,4 @@
-namespace OrleansLlmCache.Semantic;
+namespace OrleansLlmCache.Abstractions.Semantic;
 
 /// <summary>A cached prompt near a query, as one index shard found it.</summary>
 /// <param name="EntryKey">The grain key of the cache entry (<c>{tenant}/{namespace}/{id}</c>).</param>

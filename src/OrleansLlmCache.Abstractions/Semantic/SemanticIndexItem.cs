@@ -1,4 +1,4 @@
-namespace OrleansLlmCache.Semantic;
+namespace OrleansLlmCache.Abstractions.Semantic;
 
 /// <summary>One prompt to add to a scope's index.</summary>
 /// <param name="EntryKey">The grain key of the cache entry that holds its answer.</param>

@@ -1,6 +1,6 @@
-using OrleansLlmCache.Model;
+using OrleansLlmCache.Abstractions.Model;
 
-namespace OrleansLlmCache.Semantic;
+namespace OrleansLlmCache.Abstractions.Semantic;
 
 /// <summary>The answer of <see cref="ISemanticLookupGrain.FindAsync"/>.</summary>
 /// <param name="Entry">The live entry that answers the prompt, or <see langword="null"/> on a miss.</param>

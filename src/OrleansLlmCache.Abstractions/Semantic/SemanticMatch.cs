@@ -1,6 +1,6 @@
-using OrleansLlmCache.Keys;
+using OrleansLlmCache.Abstractions.Keys;
 
-namespace OrleansLlmCache.Semantic;
+namespace OrleansLlmCache.Abstractions.Semantic;
 
 /// <summary>Why a semantic hit was served, so that it can be audited: which cached prompt answered, and how close it was.</summary>
 /// <param name="EntryKey">The key of the entry whose answer was served.</param>

@@ -1,6 +1,6 @@
-using OrleansLlmCache.Keys;
+using OrleansLlmCache.Abstractions.Keys;
 
-namespace OrleansLlmCache.Semantic;
+namespace OrleansLlmCache.Abstractions.Semantic;
 
 /// <summary>A request as the semantic cache sees it: its exact key, its scope, and the final user prompt that is embedded.</summary>
 /// <param name="Key">The exact key: looked up first, and the key the answer is stored under on a miss.</param>

@@ -1,4 +1,4 @@
-namespace OrleansLlmCache.Semantic;
+namespace OrleansLlmCache.Abstractions.Semantic;
 
 /// <summary>A semantic lookup: the prompt and how close a cached prompt must be to answer it.</summary>
 /// <param name="Prompt">The new prompt.</param>

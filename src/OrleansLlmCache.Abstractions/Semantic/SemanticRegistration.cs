@@ -1,4 +1,4 @@
-namespace OrleansLlmCache.Semantic;
+namespace OrleansLlmCache.Abstractions.Semantic;
 
 /// <summary>A newly stored entry to add to its scope's index.</summary>
 /// <param name="Prompt">The prompt, its exact key (where the answer is stored) and its scope.</param>

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
-using OrleansLlmCache.Keys;
+using OrleansLlmCache.Abstractions.Keys;
 
-namespace OrleansLlmCache.Semantic;
+namespace OrleansLlmCache.Abstractions.Semantic;
 
 /// <summary>
 /// The set of cached prompts a new prompt may be matched against: one tenant, one namespace, and one hash of everything

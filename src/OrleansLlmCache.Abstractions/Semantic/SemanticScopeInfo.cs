@@ -1,4 +1,4 @@
-namespace OrleansLlmCache.Semantic;
+namespace OrleansLlmCache.Abstractions.Semantic;
 
 /// <summary>The size of one scope's index.</summary>
 /// <param name="Shards">How many shards it has.</param>

@@ -1,4 +1,4 @@
-namespace OrleansLlmCache.Statistics;
+namespace OrleansLlmCache.Abstractions.Statistics;
 
 /// <summary>Which warming candidates to list.</summary>
 /// <param name="Threshold">Keys that missed at least this many times.</param>

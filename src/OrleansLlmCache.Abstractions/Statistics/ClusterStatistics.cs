@@ -1,4 +1,4 @@
-namespace OrleansLlmCache.Statistics;
+namespace OrleansLlmCache.Abstractions.Statistics;
 
 /// <summary>Statistics aggregated over every app server and silo since the statistics grain was created.</summary>
 /// <param name="Rows">Hits and misses per namespace, model and outcome, reported by app servers.</param>

@@ -1,4 +1,4 @@
-namespace OrleansLlmCache.Statistics;
+namespace OrleansLlmCache.Abstractions.Statistics;
 
 /// <summary>
 /// What the cache itself spent on embeddings for one namespace: texts and tokens the silos' model actually ran (texts

@@ -1,4 +1,4 @@
-namespace OrleansLlmCache.Statistics;
+namespace OrleansLlmCache.Abstractions.Statistics;
 
 /// <summary>Cluster-wide hit, miss, latency, savings and embedding-cost statistics, and miss analytics (key <see cref="Key"/>).</summary>
 [Alias("llmcache.ICacheStatisticsGrain")]

@@ -1,4 +1,4 @@
-namespace OrleansLlmCache.Statistics;
+namespace OrleansLlmCache.Abstractions.Statistics;
 
 /// <summary>
 /// Log-scale latency buckets (bucket i holds times up to 2^(i/2) µs, about 41 % apart), so that histograms from many

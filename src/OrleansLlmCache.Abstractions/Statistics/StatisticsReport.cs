@@ -1,4 +1,4 @@
-namespace OrleansLlmCache.Statistics;
+namespace OrleansLlmCache.Abstractions.Statistics;
 
 /// <summary>
 /// What one app server saw since its last report: counts and times per namespace, model and outcome, latency

@@ -1,4 +1,4 @@
-namespace OrleansLlmCache.Statistics;
+namespace OrleansLlmCache.Abstractions.Statistics;
 
 /// <summary>Counts for one namespace, model and outcome (<c>l1</c>, <c>silo</c>, <c>coalesced</c> hits, or <c>miss</c>).</summary>
 [GenerateSerializer, Immutable, Alias("llmcache.StatisticsRow")]

@@ -1,4 +1,4 @@
-namespace OrleansLlmCache.Statistics;
+namespace OrleansLlmCache.Abstractions.Statistics;
 
 /// <summary>Cumulative cluster totals at one moment: a point of the cache page's charts.</summary>
 [GenerateSerializer, Immutable, Alias("llmcache.StatisticsSnapshot")]

@@ -1,4 +1,4 @@
-namespace OrleansLlmCache.Statistics;
+namespace OrleansLlmCache.Abstractions.Statistics;
 
 /// <summary>A key that keeps missing: worth pre-computing (the article's <c>CacheAnalytics</c>).</summary>
 /// <param name="Key">The entry key, <c>{tenant}/{namespace}/{id}</c>.</param>

@@ -1,4 +1,4 @@
-namespace OrleansLlmCache.Storage;
+namespace OrleansLlmCache.Abstractions.Storage;
 
 /// <summary>
 /// The cluster's storage (PostgreSQL) failed a read or write of grain state: the database is down, a table is missing

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OrleansLlmCache.Invalidation;
+using OrleansLlmCache.Core.Invalidation;
 
 namespace OrleansLlmCache.Client.Caching;
 

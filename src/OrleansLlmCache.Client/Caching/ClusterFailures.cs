@@ -1,4 +1,4 @@
-using OrleansLlmCache.Storage;
+using OrleansLlmCache.Abstractions.Storage;
 
 namespace OrleansLlmCache.Client.Caching;
 
@@ -54,7 +54,7 @@ internal static class ClusterFailures
 
     private static string FirstLine(string message) => message.Split('\n')[0].Trim();
 
-    // Orleans' own types ("Orleans", "Orleans.Runtime"), not the project's ("OrleansLlmCache.Storage").
+    // Orleans' own types ("Orleans", "Orleans.Runtime"), not the project's ("OrleansLlmCache.Abstractions.Storage").
     private static bool IsRuntimeType(Type type) =>
         type.Namespace is { } ns && (ns == "Orleans" || ns.StartsWith("Orleans.", StringComparison.Ordinal));
 }

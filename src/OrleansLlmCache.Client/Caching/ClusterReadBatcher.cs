@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
-using OrleansLlmCache.Grains;
-using OrleansLlmCache.Model;
+using OrleansLlmCache.Abstractions.Entries;
+using OrleansLlmCache.Abstractions.Model;
 
 namespace OrleansLlmCache.Client.Caching;
 

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
+using OrleansLlmCache.Abstractions.Entries;
+using OrleansLlmCache.Abstractions.Keys;
+using OrleansLlmCache.Abstractions.Model;
 using OrleansLlmCache.Client.Diagnostics;
 using OrleansLlmCache.Client.Hosting;
-using OrleansLlmCache.Grains;
-using OrleansLlmCache.Keys;
-using OrleansLlmCache.Model;
 
 namespace OrleansLlmCache.Client.Caching;
 

@@ -1,9 +1,9 @@
 using System.Diagnostics;
+using OrleansLlmCache.Abstractions.Keys;
+using OrleansLlmCache.Abstractions.Model;
+using OrleansLlmCache.Abstractions.Semantic;
 using OrleansLlmCache.Client.Diagnostics;
 using OrleansLlmCache.Client.Semantic;
-using OrleansLlmCache.Keys;
-using OrleansLlmCache.Model;
-using OrleansLlmCache.Semantic;
 
 namespace OrleansLlmCache.Client.Caching;
 

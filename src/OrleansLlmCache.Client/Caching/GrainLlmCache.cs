@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansLlmCache.Abstractions;
+using OrleansLlmCache.Abstractions.Entries;
+using OrleansLlmCache.Abstractions.Invalidation;
+using OrleansLlmCache.Abstractions.Keys;
+using OrleansLlmCache.Abstractions.Model;
 using OrleansLlmCache.Client.Diagnostics;
 using OrleansLlmCache.Client.Hosting;
-using OrleansLlmCache.Grains;
-using OrleansLlmCache.Invalidation;
-using OrleansLlmCache.Keys;
-using OrleansLlmCache.Model;
 
 namespace OrleansLlmCache.Client.Caching;
 

@@ -1,8 +1,8 @@
+using OrleansLlmCache.Abstractions.Invalidation;
+using OrleansLlmCache.Abstractions.Keys;
+using OrleansLlmCache.Abstractions.Model;
+using OrleansLlmCache.Abstractions.Semantic;
 using OrleansLlmCache.Client.Diagnostics;
-using OrleansLlmCache.Invalidation;
-using OrleansLlmCache.Keys;
-using OrleansLlmCache.Model;
-using OrleansLlmCache.Semantic;
 
 namespace OrleansLlmCache.Client.Caching;
 

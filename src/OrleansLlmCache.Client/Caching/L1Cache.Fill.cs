@@ -1,5 +1,5 @@
-using OrleansLlmCache.Keys;
-using OrleansLlmCache.Model;
+using OrleansLlmCache.Abstractions.Keys;
+using OrleansLlmCache.Abstractions.Model;
 
 namespace OrleansLlmCache.Client.Caching;
 

@@ -24,7 +24,7 @@ public sealed class LlmCacheEntryOptions
     /// <summary>
     /// Semantic matching for this request: <see langword="true"/> on, <see langword="false"/> off, <see langword="null"/>
     /// (the default) as its namespace says (<see cref="Semantic.SemanticCacheOptions.Namespaces"/>). Used by the
-    /// <see cref="ILlmCache.GetOrCreateAsync(OrleansLlmCache.Semantic.SemanticPrompt, Func{CancellationToken, ValueTask{Model.CachedResponse}}, LlmCacheEntryOptions?, CancellationToken)"/> overload.
+    /// <see cref="ILlmCache.GetOrCreateAsync(OrleansLlmCache.Abstractions.Semantic.SemanticPrompt, Func{CancellationToken, ValueTask{Abstractions.Model.CachedResponse}}, LlmCacheEntryOptions?, CancellationToken)"/> overload.
     /// </summary>
     public bool? Semantic { get; init; }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
-using OrleansLlmCache.Keys;
+using OrleansLlmCache.Abstractions;
+using OrleansLlmCache.Abstractions.Keys;
 
 namespace OrleansLlmCache.Client.Caching;
 
@@ -44,7 +45,7 @@ internal sealed class LlmCacheOptionsValidator : IValidateOptions<LlmCacheOption
 
         foreach (var pattern in semantic.Namespaces)
         {
-            Check(() => OrleansLlmCache.Invalidation.InvalidationPattern.Validate(pattern), failures, "Semantic:Namespaces");
+            Check(() => OrleansLlmCache.Abstractions.Invalidation.InvalidationPattern.Validate(pattern), failures, "Semantic:Namespaces");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -1,5 +1,5 @@
-using OrleansLlmCache.Model;
-using OrleansLlmCache.Semantic;
+using OrleansLlmCache.Abstractions.Model;
+using OrleansLlmCache.Abstractions.Semantic;
 
 namespace OrleansLlmCache.Client.Caching;
 

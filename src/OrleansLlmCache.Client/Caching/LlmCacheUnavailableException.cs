@@ -5,7 +5,7 @@ namespace OrleansLlmCache.Client.Caching;
 /// get-or-create never throw it: they fail open.
 /// </summary>
 /// <remarks>
-/// When the cluster's storage failed, the inner exception is an <see cref="Storage.LlmCacheStorageException"/> with
+/// When the cluster's storage failed, the inner exception is an <see cref="Abstractions.Storage.LlmCacheStorageException"/> with
 /// the database's message (and SQLSTATE, where it gave one).
 /// </remarks>
 public sealed class LlmCacheUnavailableException : Exception

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Options;
+using OrleansLlmCache.Abstractions.Entries;
+using OrleansLlmCache.Abstractions.Keys;
+using OrleansLlmCache.Abstractions.Model;
 using OrleansLlmCache.Client.Diagnostics;
-using OrleansLlmCache.Grains;
-using OrleansLlmCache.Keys;
-using OrleansLlmCache.Model;
 
 namespace OrleansLlmCache.Client.Caching;
 

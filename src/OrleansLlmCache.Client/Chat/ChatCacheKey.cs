@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
-using OrleansLlmCache.Keys;
+using OrleansLlmCache.Abstractions.Keys;
 
 namespace OrleansLlmCache.Client.Chat;
 

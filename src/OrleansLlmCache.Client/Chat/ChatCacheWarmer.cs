@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.AI;
+using OrleansLlmCache.Abstractions.Keys;
 using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Client.Warming;
-using OrleansLlmCache.Keys;
 
 namespace OrleansLlmCache.Client.Chat;
 

@@ -3,11 +3,11 @@ using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using OrleansLlmCache.Abstractions.Keys;
+using OrleansLlmCache.Abstractions.Model;
+using OrleansLlmCache.Abstractions.Semantic;
 using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Client.Diagnostics;
-using OrleansLlmCache.Keys;
-using OrleansLlmCache.Model;
-using OrleansLlmCache.Semantic;
 
 namespace OrleansLlmCache.Client.Chat;
 

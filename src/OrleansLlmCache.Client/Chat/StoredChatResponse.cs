@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
-using OrleansLlmCache.Model;
+using OrleansLlmCache.Abstractions.Model;
 
 namespace OrleansLlmCache.Client.Chat;
 

@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansLlmCache.Abstractions;
+using OrleansLlmCache.Abstractions.Conversations;
+using OrleansLlmCache.Abstractions.Keys;
 using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Client.Diagnostics;
 using OrleansLlmCache.Client.Policies;
-using OrleansLlmCache.Conversations;
-using OrleansLlmCache.Keys;
 
 namespace OrleansLlmCache.Client.Conversations;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
+using OrleansLlmCache.Abstractions.Keys;
+using OrleansLlmCache.Abstractions.Model;
 using OrleansLlmCache.Client.Caching;
-using OrleansLlmCache.Keys;
-using OrleansLlmCache.Model;
 
 namespace OrleansLlmCache.Client.Diagnostics;
 

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using OrleansLlmCache.Abstractions.Keys;
+using OrleansLlmCache.Abstractions.Statistics;
 using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Client.Warming;
-using OrleansLlmCache.Keys;
-using OrleansLlmCache.Statistics;
 
 namespace OrleansLlmCache.Client.Diagnostics;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using OrleansLlmCache.Statistics;
+using OrleansLlmCache.Abstractions.Statistics;
+using OrleansLlmCache.Core.Statistics;
 
 namespace OrleansLlmCache.Client.Diagnostics;
 

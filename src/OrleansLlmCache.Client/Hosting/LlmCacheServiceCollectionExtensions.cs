@@ -4,7 +4,7 @@ using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Client.Diagnostics;
 using OrleansLlmCache.Client.Hosting;
 using OrleansLlmCache.Client.Warming;
-using OrleansLlmCache.Invalidation;
+using OrleansLlmCache.Core.Invalidation;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using OrleansLlmCache.Keys;
+using OrleansLlmCache.Abstractions.Keys;
 
 namespace OrleansLlmCache.Client.Policies;
 

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
+using OrleansLlmCache.Abstractions.Invalidation;
+using OrleansLlmCache.Abstractions.Semantic;
 using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Client.Diagnostics;
-using OrleansLlmCache.Invalidation;
-using OrleansLlmCache.Semantic;
 
 namespace OrleansLlmCache.Client.Semantic;
 

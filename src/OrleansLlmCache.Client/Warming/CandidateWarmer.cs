@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Microsoft.Extensions.AI;
+using OrleansLlmCache.Abstractions.Keys;
+using OrleansLlmCache.Abstractions.Statistics;
 using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Client.Chat;
-using OrleansLlmCache.Keys;
-using OrleansLlmCache.Statistics;
 
 namespace OrleansLlmCache.Client.Warming;
 

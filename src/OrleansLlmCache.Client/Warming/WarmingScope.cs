@@ -2,7 +2,7 @@ namespace OrleansLlmCache.Client.Warming;
 
 /// <summary>
 /// Marks the requests that cache warming makes, so that statistics do not count them as traffic: an origin call made to
-/// warm a key is counted as warming (<see cref="Statistics.ClusterStatistics.WarmOutcome"/>), not as a miss, and a
+/// warm a key is counted as warming (<see cref="Abstractions.Statistics.ClusterStatistics.WarmOutcome"/>), not as a miss, and a
 /// warming request that finds its answer cached is not counted at all. Otherwise every warmed key would lower the hit
 /// rate and feed the miss analytics that chose it, and its origin cost would read as the cost of user misses.
 /// </summary>

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
-using OrleansLlmCache.Conversations;
+using OrleansLlmCache.Abstractions;
+using OrleansLlmCache.Abstractions.Conversations;
 using OrleansLlmCache.Grains.Hosting;
 
 namespace OrleansLlmCache.Grains.Conversations;

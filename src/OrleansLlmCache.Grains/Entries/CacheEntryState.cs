@@ -1,4 +1,4 @@
-using OrleansLlmCache.Model;
+using OrleansLlmCache.Abstractions.Model;
 
 namespace OrleansLlmCache.Grains.Entries;
 

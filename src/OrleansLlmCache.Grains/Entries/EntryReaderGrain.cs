@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Placement;
-using OrleansLlmCache.Keys;
-using OrleansLlmCache.Model;
+using OrleansLlmCache.Abstractions;
+using OrleansLlmCache.Abstractions.Entries;
+using OrleansLlmCache.Abstractions.Keys;
+using OrleansLlmCache.Abstractions.Model;
 
 namespace OrleansLlmCache.Grains.Entries;
 

@@ -1,5 +1,5 @@
-using OrleansLlmCache.Invalidation;
-using OrleansLlmCache.Model;
+using OrleansLlmCache.Abstractions.Model;
+using OrleansLlmCache.Core.Invalidation;
 
 namespace OrleansLlmCache.Grains.Entries;
 

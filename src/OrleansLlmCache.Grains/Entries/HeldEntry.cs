@@ -1,5 +1,5 @@
-using OrleansLlmCache.Invalidation;
-using OrleansLlmCache.Model;
+using OrleansLlmCache.Abstractions.Model;
+using OrleansLlmCache.Core.Invalidation;
 
 namespace OrleansLlmCache.Grains.Entries;
 
@@ -62,7 +62,7 @@ internal sealed class HeldEntry
 
     /// <summary>
     /// True at most once a minute while reads are answered from the index, for the reader to tell the activation it
-    /// is in use (<see cref="ICacheEntryGrain.TouchAsync"/>): well within Orleans' collection age (15 minutes).
+    /// is in use (<see cref="Abstractions.Entries.ICacheEntryGrain.TouchAsync"/>): well within Orleans' collection age (15 minutes).
     /// </summary>
     public bool DueForTouch()
     {

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
+using OrleansLlmCache.Abstractions.Model;
+using OrleansLlmCache.Core.Invalidation;
 using OrleansLlmCache.Grains.Hosting;
-using OrleansLlmCache.Invalidation;
-using OrleansLlmCache.Model;
 
 namespace OrleansLlmCache.Grains.Entries;
 

@@ -4,7 +4,7 @@ using Orleans.Serialization.Cloning;
 using Orleans.Serialization.Codecs;
 using Orleans.Serialization.Serializers;
 using Orleans.Serialization.WireProtocol;
-using OrleansLlmCache.Storage;
+using OrleansLlmCache.Abstractions.Storage;
 
 namespace OrleansLlmCache.Grains.Errors;
 

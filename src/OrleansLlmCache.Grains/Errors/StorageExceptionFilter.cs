@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using OrleansLlmCache.Storage;
+using OrleansLlmCache.Abstractions.Storage;
 
 namespace OrleansLlmCache.Grains.Errors;
 

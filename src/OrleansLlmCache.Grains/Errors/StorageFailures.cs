@@ -1,6 +1,6 @@
 using System.Data.Common;
 using Orleans.Storage;
-using OrleansLlmCache.Storage;
+using OrleansLlmCache.Abstractions.Storage;
 
 namespace OrleansLlmCache.Grains.Errors;
 

@@ -1,13 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OrleansLlmCache.Core.Invalidation;
+using OrleansLlmCache.Embeddings.Embedding;
 using OrleansLlmCache.Grains.Entries;
 using OrleansLlmCache.Grains.Errors;
 using OrleansLlmCache.Grains.Hosting;
-using OrleansLlmCache.Embeddings.Embedding;
 using OrleansLlmCache.Grains.Invalidation;
 using OrleansLlmCache.Grains.Statistics;
-using OrleansLlmCache.Invalidation;
 
 namespace Orleans.Hosting;
 

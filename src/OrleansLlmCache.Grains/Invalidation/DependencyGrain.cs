@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
+using OrleansLlmCache.Abstractions.Entries;
+using OrleansLlmCache.Abstractions.Invalidation;
 using OrleansLlmCache.Grains.Hosting;
-using OrleansLlmCache.Invalidation;
 
 namespace OrleansLlmCache.Grains.Invalidation;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansLlmCache.Abstractions.Invalidation;
 using OrleansLlmCache.Grains.Hosting;
-using OrleansLlmCache.Invalidation;
 
 namespace OrleansLlmCache.Grains.Invalidation;
 

@@ -1,6 +1,6 @@
 using System.IO.Hashing;
 using System.Text;
-using OrleansLlmCache.Invalidation;
+using OrleansLlmCache.Abstractions.Invalidation;
 
 namespace OrleansLlmCache.Grains.Invalidation;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using OrleansLlmCache.Abstractions.Invalidation;
 using OrleansLlmCache.Grains.Hosting;
-using OrleansLlmCache.Invalidation;
 
 namespace OrleansLlmCache.Grains.Invalidation;
 

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using OrleansLlmCache.Invalidation;
+using OrleansLlmCache.Abstractions.Invalidation;
 
 namespace OrleansLlmCache.Grains.Invalidation;
 

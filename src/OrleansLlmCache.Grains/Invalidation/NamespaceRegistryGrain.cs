@@ -1,5 +1,5 @@
+using OrleansLlmCache.Abstractions.Invalidation;
 using OrleansLlmCache.Grains.Hosting;
-using OrleansLlmCache.Invalidation;
 
 namespace OrleansLlmCache.Grains.Invalidation;
 

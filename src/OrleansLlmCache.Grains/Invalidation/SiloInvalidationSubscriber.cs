@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OrleansLlmCache.Invalidation;
+using OrleansLlmCache.Core.Invalidation;
 
 namespace OrleansLlmCache.Grains.Invalidation;
 

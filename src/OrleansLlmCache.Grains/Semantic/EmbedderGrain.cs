@@ -1,6 +1,6 @@
 using Orleans.Concurrency;
+using OrleansLlmCache.Abstractions.Semantic;
 using OrleansLlmCache.Embeddings.Embedding;
-using OrleansLlmCache.Semantic;
 
 namespace OrleansLlmCache.Grains.Semantic;
 

@@ -2,8 +2,8 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansLlmCache.Abstractions.Semantic;
 using OrleansLlmCache.Grains.Hosting;
-using OrleansLlmCache.Semantic;
 
 namespace OrleansLlmCache.Grains.Semantic;
 

@@ -2,11 +2,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using OrleansLlmCache.Abstractions.Entries;
+using OrleansLlmCache.Abstractions.Keys;
+using OrleansLlmCache.Abstractions.Semantic;
 using OrleansLlmCache.Embeddings.Embedding;
 using OrleansLlmCache.Embeddings.Guard;
 using OrleansLlmCache.Grains.Hosting;
-using OrleansLlmCache.Keys;
-using OrleansLlmCache.Semantic;
 
 namespace OrleansLlmCache.Grains.Semantic;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
+using OrleansLlmCache.Abstractions.Semantic;
 using OrleansLlmCache.Grains.Hosting;
-using OrleansLlmCache.Semantic;
 
 namespace OrleansLlmCache.Grains.Semantic;
 

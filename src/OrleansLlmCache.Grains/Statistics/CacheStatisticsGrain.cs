@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using OrleansLlmCache.Abstractions.Statistics;
 using OrleansLlmCache.Grains.Hosting;
-using OrleansLlmCache.Statistics;
 
 namespace OrleansLlmCache.Grains.Statistics;
 

@@ -1,4 +1,4 @@
-using OrleansLlmCache.Statistics;
+using OrleansLlmCache.Abstractions.Statistics;
 
 namespace OrleansLlmCache.Grains.Statistics;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OrleansLlmCache.Statistics;
+using OrleansLlmCache.Abstractions.Statistics;
+using OrleansLlmCache.Core.Statistics;
 
 namespace OrleansLlmCache.Grains.Statistics;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
-using OrleansLlmCache.Model;
+using OrleansLlmCache.Abstractions.Model;
 
 namespace OrleansLlmCache.Tests.Abstractions;
 
@@ -43,10 +43,10 @@ public sealed class CacheEntrySerializationTests
     public void PromptRequest_RoundTripsItsSystemPrompt()
     {
         // SystemPrompt is a hand-written property (it normalises null to ""): the generated codec must still carry it.
-        var request = new OrleansLlmCache.Keys.PromptRequest("p", "gpt-4", 0.7, 5, "Be brief.");
+        var request = new OrleansLlmCache.Abstractions.Keys.PromptRequest("p", "gpt-4", 0.7, 5, "Be brief.");
 
-        Assert.Equal(request, Serializer.Deserialize<OrleansLlmCache.Keys.PromptRequest>(Serializer.SerializeToArray(request)));
-        Assert.Equal("", Serializer.Deserialize<OrleansLlmCache.Keys.PromptRequest>(Serializer.SerializeToArray(request with { SystemPrompt = "" }))!.SystemPrompt);
+        Assert.Equal(request, Serializer.Deserialize<OrleansLlmCache.Abstractions.Keys.PromptRequest>(Serializer.SerializeToArray(request)));
+        Assert.Equal("", Serializer.Deserialize<OrleansLlmCache.Abstractions.Keys.PromptRequest>(Serializer.SerializeToArray(request with { SystemPrompt = "" }))!.SystemPrompt);
     }
 
     [Fact]

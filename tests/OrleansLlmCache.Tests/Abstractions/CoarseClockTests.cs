@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using OrleansLlmCache.Time;
+using OrleansLlmCache.Core.Time;
 
 namespace OrleansLlmCache.Tests.Abstractions;
 

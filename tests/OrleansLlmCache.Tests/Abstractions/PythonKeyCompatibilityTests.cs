@@ -1,5 +1,5 @@
 using System.Text.Json;
-using OrleansLlmCache.Keys;
+using OrleansLlmCache.Abstractions.Keys;
 
 namespace OrleansLlmCache.Tests.Abstractions;
 

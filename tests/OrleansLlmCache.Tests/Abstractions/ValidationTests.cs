@@ -1,5 +1,6 @@
-using OrleansLlmCache.Keys;
-using OrleansLlmCache.Model;
+using OrleansLlmCache.Abstractions;
+using OrleansLlmCache.Abstractions.Keys;
+using OrleansLlmCache.Abstractions.Model;
 
 namespace OrleansLlmCache.Tests.Abstractions;
 

@@ -1,3 +1,4 @@
+using OrleansLlmCache.Abstractions;
 using OrleansLlmCache.Tests.Infrastructure;
 
 namespace OrleansLlmCache.Tests.Cli;

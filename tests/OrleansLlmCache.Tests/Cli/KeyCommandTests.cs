@@ -1,4 +1,4 @@
-using OrleansLlmCache.Keys;
+using OrleansLlmCache.Abstractions.Keys;
 using OrleansLlmCache.Tests.Infrastructure;
 
 namespace OrleansLlmCache.Tests.Cli;

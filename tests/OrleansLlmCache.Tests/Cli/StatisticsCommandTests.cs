@@ -1,9 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
+using OrleansLlmCache.Abstractions.Model;
+using OrleansLlmCache.Abstractions.Statistics;
 using OrleansLlmCache.Cli.Commands;
-using OrleansLlmCache.Model;
-using OrleansLlmCache.Statistics;
-using Spectre.Console;
 using OrleansLlmCache.Tests.Infrastructure;
+using Spectre.Console;
 
 namespace OrleansLlmCache.Tests.Cli;
 

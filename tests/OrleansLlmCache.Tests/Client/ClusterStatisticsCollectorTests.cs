@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Options;
+using OrleansLlmCache.Abstractions.Keys;
+using OrleansLlmCache.Abstractions.Statistics;
 using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Client.Diagnostics;
 using OrleansLlmCache.Client.Warming;
-using OrleansLlmCache.Keys;
-using OrleansLlmCache.Statistics;
 
 namespace OrleansLlmCache.Tests.Client;
 
@@ -17,7 +17,7 @@ public sealed class ClusterStatisticsCollectorTests
         var key = new CacheKey("acme", "docs", "k1");
         const int PerThread = 200_000;
         const int Threads = 4;
-        var reports = new List<OrleansLlmCache.Statistics.StatisticsReport>();
+        var reports = new List<OrleansLlmCache.Abstractions.Statistics.StatisticsReport>();
         using var stop = new CancellationTokenSource();
 
         // The reporter drains every few microseconds while app-server threads record: the swap of the maps and
@@ -149,7 +149,7 @@ public sealed class ClusterStatisticsCollectorTests
         Assert.Null(collector.Drain()); // nothing left after the drain
     }
 
-    private static OrleansLlmCache.Statistics.StatisticsReport Snapshot(OrleansLlmCache.Statistics.StatisticsReport report) =>
+    private static OrleansLlmCache.Abstractions.Statistics.StatisticsReport Snapshot(OrleansLlmCache.Abstractions.Statistics.StatisticsReport report) =>
         report with
         {
             HitHistogram = [.. report.HitHistogram],

@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using OrleansLlmCache.Abstractions.Invalidation;
+using OrleansLlmCache.Abstractions.Keys;
+using OrleansLlmCache.Abstractions.Model;
+using OrleansLlmCache.Core.Invalidation;
+using OrleansLlmCache.Core.Time;
 using OrleansLlmCache.Client.Caching;
-using OrleansLlmCache.Invalidation;
-using OrleansLlmCache.Keys;
-using OrleansLlmCache.Model;
-using OrleansLlmCache.Time;
 
 namespace OrleansLlmCache.Tests.Client;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using OrleansLlmCache.Abstractions.Model;
 using OrleansLlmCache.Client.Diagnostics;
 using OrleansLlmCache.Client.Warming;
-using OrleansLlmCache.Model;
 using OrleansLlmCache.Tests.Infrastructure;
 
 namespace OrleansLlmCache.Tests.Client;

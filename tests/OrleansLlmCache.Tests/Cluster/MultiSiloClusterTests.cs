@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using OrleansLlmCache.Abstractions.Keys;
+using OrleansLlmCache.Abstractions.Model;
 using OrleansLlmCache.Client.Caching;
-using OrleansLlmCache.Keys;
-using OrleansLlmCache.Model;
 using OrleansLlmCache.Tests.Infrastructure;
 using Xunit.Abstractions;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
+using OrleansLlmCache.Abstractions.Keys;
+using OrleansLlmCache.Abstractions.Model;
 using OrleansLlmCache.Client.Caching;
-using OrleansLlmCache.Keys;
-using OrleansLlmCache.Model;
 using OrleansLlmCache.Tests.Infrastructure;
 using StackExchange.Redis;
 using Xunit.Abstractions;

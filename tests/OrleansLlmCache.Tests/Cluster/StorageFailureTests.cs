@@ -3,10 +3,10 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Npgsql;
 using Orleans.Serialization.TypeSystem;
+using OrleansLlmCache.Abstractions.Model;
+using OrleansLlmCache.Abstractions.Storage;
 using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Grains.Hosting;
-using OrleansLlmCache.Model;
-using OrleansLlmCache.Storage;
 using OrleansLlmCache.Tests.Infrastructure;
 
 namespace OrleansLlmCache.Tests.Cluster;

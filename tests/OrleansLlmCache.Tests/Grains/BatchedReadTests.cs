@@ -1,11 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Core.Internal;
+using OrleansLlmCache.Abstractions;
+using OrleansLlmCache.Abstractions.Entries;
+using OrleansLlmCache.Abstractions.Invalidation;
+using OrleansLlmCache.Abstractions.Keys;
+using OrleansLlmCache.Abstractions.Model;
 using OrleansLlmCache.Client.Caching;
-using OrleansLlmCache.Grains;
+using OrleansLlmCache.Core.Invalidation;
 using OrleansLlmCache.Grains.Entries;
-using OrleansLlmCache.Invalidation;
-using OrleansLlmCache.Keys;
-using OrleansLlmCache.Model;
 using OrleansLlmCache.Tests.Infrastructure;
 
 namespace OrleansLlmCache.Tests.Grains;

@@ -1,6 +1,7 @@
+using OrleansLlmCache.Abstractions;
+using OrleansLlmCache.Abstractions.Entries;
+using OrleansLlmCache.Abstractions.Model;
 using OrleansLlmCache.Client.Caching;
-using OrleansLlmCache.Grains;
-using OrleansLlmCache.Model;
 using OrleansLlmCache.Tests.Infrastructure;
 
 namespace OrleansLlmCache.Tests.Grains;

@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Time.Testing;
+using OrleansLlmCache.Abstractions.Invalidation;
+using OrleansLlmCache.Abstractions.Model;
+using OrleansLlmCache.Core.Invalidation;
 using OrleansLlmCache.Grains.Entries;
-using OrleansLlmCache.Invalidation;
-using OrleansLlmCache.Model;
 
 namespace OrleansLlmCache.Tests.Grains;
 

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using OrleansLlmCache.Abstractions.Keys;
 using OrleansLlmCache.Client.Chat;
 using OrleansLlmCache.Client.Diagnostics;
-using OrleansLlmCache.Keys;
 
 namespace OrleansLlmCache.Tests.Infrastructure;
 

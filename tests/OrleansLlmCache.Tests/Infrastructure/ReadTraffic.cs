@@ -1,5 +1,5 @@
+using OrleansLlmCache.Abstractions.Keys;
 using OrleansLlmCache.Client.Caching;
-using OrleansLlmCache.Keys;
 
 namespace OrleansLlmCache.Tests.Infrastructure;
 

@@ -1,4 +1,4 @@
-using OrleansLlmCache.Keys;
+using OrleansLlmCache.Abstractions.Keys;
 
 namespace OrleansLlmCache.Tests.Infrastructure;
 

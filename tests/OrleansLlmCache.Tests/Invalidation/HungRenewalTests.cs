@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.Extensions.Logging.Abstractions;
-using OrleansLlmCache.Invalidation;
+using OrleansLlmCache.Abstractions.Invalidation;
+using OrleansLlmCache.Core.Invalidation;
 using OrleansLlmCache.Tests.Infrastructure;
 
 namespace OrleansLlmCache.Tests.Invalidation;

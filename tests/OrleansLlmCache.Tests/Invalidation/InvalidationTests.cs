@@ -1,6 +1,6 @@
+using OrleansLlmCache.Abstractions.Keys;
+using OrleansLlmCache.Abstractions.Model;
 using OrleansLlmCache.Client.Caching;
-using OrleansLlmCache.Keys;
-using OrleansLlmCache.Model;
 
 namespace OrleansLlmCache.Tests.Invalidation;
 

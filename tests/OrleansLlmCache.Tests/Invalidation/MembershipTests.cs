@@ -1,5 +1,5 @@
+using OrleansLlmCache.Abstractions.Model;
 using OrleansLlmCache.Client.Caching;
-using OrleansLlmCache.Model;
 using OrleansLlmCache.Tests.Infrastructure;
 
 namespace OrleansLlmCache.Tests.Invalidation;
@@ -31,7 +31,7 @@ public sealed class MembershipTests(ClusterFixture fixture)
     public async Task RewriteWithoutATag_LeavesThatTag()
     {
         var tenant = "r" + Guid.NewGuid().ToString("N")[..10];
-        var key = new OrleansLlmCache.Keys.CacheKey(tenant, "ns", "doc");
+        var key = new OrleansLlmCache.Abstractions.Keys.CacheKey(tenant, "ns", "doc");
         await fixture.Cache.SetAsync(key, new CachedResponse("v1", "gpt-4"), new LlmCacheEntryOptions { Tags = ["old"] });
         await fixture.Cache.SetAsync(key, new CachedResponse("v2", "gpt-4"), new LlmCacheEntryOptions { Tags = ["new"] });
 

@@ -1,7 +1,7 @@
 using Npgsql;
+using OrleansLlmCache.Abstractions.Model;
 using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Grains.Hosting;
-using OrleansLlmCache.Model;
 using OrleansLlmCache.Tests.Infrastructure;
 
 namespace OrleansLlmCache.Tests.Invalidation;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
-using OrleansLlmCache.Invalidation;
-using OrleansLlmCache.Model;
+using OrleansLlmCache.Abstractions.Invalidation;
+using OrleansLlmCache.Abstractions.Model;
+using OrleansLlmCache.Core.Invalidation;
 
 namespace OrleansLlmCache.Tests.Invalidation;
 

@@ -36,7 +36,7 @@ public sealed class TwoAppServersFixture : IAsyncLifetime
     /// <summary>Waits for an app server's first subscription, after which it fills and serves L1.</summary>
     public static Task WaitUntilTrustedAsync(ClientHost client)
     {
-        var table = (OrleansLlmCache.Invalidation.DependencyVersionTable)client.Services.GetService(typeof(OrleansLlmCache.Invalidation.DependencyVersionTable))!;
+        var table = (OrleansLlmCache.Core.Invalidation.DependencyVersionTable)client.Services.GetService(typeof(OrleansLlmCache.Core.Invalidation.DependencyVersionTable))!;
         return Eventually.WaitUntilAsync(() => table.IsTrusted, TimeSpan.FromSeconds(30), () => "the app server did not subscribe to invalidations within 30 s");
     }
 

@@ -1,10 +1,10 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using OrleansLlmCache.Abstractions.Model;
 using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Client.Chat;
 using OrleansLlmCache.Client.Conversations;
 using OrleansLlmCache.Client.Policies;
-using OrleansLlmCache.Model;
 using OrleansLlmCache.Tests.Infrastructure;
 
 namespace OrleansLlmCache.Tests.Policies;

@@ -3,10 +3,10 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Core.Internal;
 using IGrainStorage = Orleans.Storage.IGrainStorage;
+using OrleansLlmCache.Abstractions.Semantic;
 using OrleansLlmCache.Grains.Hosting;
 using OrleansLlmCache.Grains.Semantic;
 using OrleansLlmCache.Grains.Storage;
-using OrleansLlmCache.Semantic;
 
 namespace OrleansLlmCache.Tests.Semantic;
 

@@ -1,8 +1,8 @@
 using System.Numerics.Tensors;
+using OrleansLlmCache.Abstractions.Keys;
+using OrleansLlmCache.Abstractions.Model;
+using OrleansLlmCache.Abstractions.Semantic;
 using OrleansLlmCache.Client.Caching;
-using OrleansLlmCache.Keys;
-using OrleansLlmCache.Model;
-using OrleansLlmCache.Semantic;
 
 namespace OrleansLlmCache.Tests.Semantic;
 

@@ -31,7 +31,7 @@ public sealed class SiloHttpEndpointTests
         await using (var client = await ClientHost.ConnectToGatewayAsync(silo.GatewayPort, clusterId, configure: o => o.L1Enabled = false))
         {
             var key = client.Cache.CreateKey("metered");
-            await client.Cache.SetAsync(key, new OrleansLlmCache.Model.CachedResponse("x", "gpt-4"));
+            await client.Cache.SetAsync(key, new OrleansLlmCache.Abstractions.Model.CachedResponse("x", "gpt-4"));
             await client.Cache.GetAsync(key);
             await client.Cache.GetAsync(client.Cache.CreateKey("absent"));
         }

@@ -1,7 +1,7 @@
 using System.Net;
 using Npgsql;
-using OrleansLlmCache.Keys;
-using OrleansLlmCache.Model;
+using OrleansLlmCache.Abstractions.Keys;
+using OrleansLlmCache.Abstractions.Model;
 using OrleansLlmCache.Tests.Infrastructure;
 
 namespace OrleansLlmCache.Tests.Silo;

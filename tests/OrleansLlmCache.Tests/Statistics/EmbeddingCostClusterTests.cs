@@ -1,14 +1,15 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
 using Orleans.TestingHost;
+using OrleansLlmCache.Abstractions.Keys;
+using OrleansLlmCache.Abstractions.Model;
+using OrleansLlmCache.Abstractions.Semantic;
+using OrleansLlmCache.Abstractions.Statistics;
 using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Client.Diagnostics;
 using OrleansLlmCache.Embeddings.Embedding;
 using OrleansLlmCache.Grains.Semantic;
 using OrleansLlmCache.Grains.Statistics;
-using OrleansLlmCache.Keys;
-using OrleansLlmCache.Semantic;
-using OrleansLlmCache.Statistics;
 
 namespace OrleansLlmCache.Tests.Statistics;
 
@@ -39,7 +40,7 @@ public sealed class EmbeddingCostClusterTests
             var cache = cluster.Client.ServiceProvider.GetRequiredService<ILlmCache>();
             foreach (var text in new[] { "How do I close my account?", "How can I close my account?", "Where is the billing page?" })
             {
-                await cache.GetOrCreateAsync(cache.CreateSemanticPrompt(Request(text), @namespace: "faq"), _ => ValueTask.FromResult(new Model.CachedResponse("a", "gpt-4", 10, 20)));
+                await cache.GetOrCreateAsync(cache.CreateSemanticPrompt(Request(text), @namespace: "faq"), _ => ValueTask.FromResult(new CachedResponse("a", "gpt-4", 10, 20)));
             }
 
             // Lookups started on each silo run there (stateless workers are local), so both models run, one text in common.

@@ -1,12 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using OrleansLlmCache.Abstractions.Keys;
+using OrleansLlmCache.Abstractions.Model;
+using OrleansLlmCache.Abstractions.Semantic;
+using OrleansLlmCache.Abstractions.Statistics;
 using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Client.Diagnostics;
 using OrleansLlmCache.Grains.Statistics;
-using OrleansLlmCache.Keys;
-using OrleansLlmCache.Model;
-using OrleansLlmCache.Semantic;
-using OrleansLlmCache.Statistics;
 using OrleansLlmCache.Tests.Semantic;
 
 namespace OrleansLlmCache.Tests.Statistics;

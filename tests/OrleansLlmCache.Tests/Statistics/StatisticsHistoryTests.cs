@@ -1,5 +1,5 @@
+using OrleansLlmCache.Abstractions.Statistics;
 using OrleansLlmCache.Grains.Statistics;
-using OrleansLlmCache.Statistics;
 using OrleansLlmCache.Tests.Infrastructure;
 
 namespace OrleansLlmCache.Tests.Statistics;

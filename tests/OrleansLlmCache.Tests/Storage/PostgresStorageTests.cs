@@ -1,9 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using OrleansLlmCache.Abstractions.Keys;
+using OrleansLlmCache.Abstractions.Model;
 using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Grains.Hosting;
 using OrleansLlmCache.Grains.Storage;
-using OrleansLlmCache.Model;
 using OrleansLlmCache.Tests.Infrastructure;
 
 namespace OrleansLlmCache.Tests.Storage;
@@ -83,7 +84,7 @@ public sealed class PostgresStorageTests(BackendsFixture backends)
         var connectionString = await backends.Postgres.CreateDatabaseAsync();
         await using var silo = await StartSiloAsync(connectionString);
         await using var client = await ClientHost.ConnectToGatewayAsync(silo.GatewayPort, silo.ClusterId);
-        var key = client.Cache.CreateKey(new Keys.PromptRequest("What is Orleans?", "gpt-4", 0.7, 100), "acme", "content");
+        var key = client.Cache.CreateKey(new PromptRequest("What is Orleans?", "gpt-4", 0.7, 100), "acme", "content");
         await client.Cache.SetAsync(key, Answer, LlmCacheEntryOptions.Expiring(TimeSpan.FromHours(1)));
 
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
@@ -217,7 +218,7 @@ public sealed class PostgresStorageTests(BackendsFixture backends)
         Assert.DoesNotContain("Codec", error.ToString(), StringComparison.Ordinal);
         // A refused connection, or (the silo's pool held it open) a pooled connection the server's stop cut.
         Assert.Matches("LlmCacheStorageException: (Failed to connect to 127.0.0.1|.*terminating connection)", error.Message);
-        Assert.IsType<OrleansLlmCache.Storage.LlmCacheStorageException>(error.InnerException);
+        Assert.IsType<OrleansLlmCache.Abstractions.Storage.LlmCacheStorageException>(error.InnerException);
 
         // Get-or-create still answers (from the origin) while the database is down.
         var during = await client.Cache.GetOrCreateAsync(client.Cache.CreateKey("get-or-create-outage"), _ => ValueTask.FromResult(Answer));

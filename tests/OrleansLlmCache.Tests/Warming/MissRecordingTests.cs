@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using OrleansLlmCache.Abstractions.Statistics;
 using OrleansLlmCache.Client.Caching;
-using OrleansLlmCache.Statistics;
 using OrleansLlmCache.Tests.Infrastructure;
 
 namespace OrleansLlmCache.Tests.Warming;

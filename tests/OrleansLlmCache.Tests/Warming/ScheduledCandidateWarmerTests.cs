@@ -3,11 +3,11 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using OrleansLlmCache.Abstractions.Keys;
+using OrleansLlmCache.Abstractions.Statistics;
 using OrleansLlmCache.Client.Chat;
 using OrleansLlmCache.Client.Diagnostics;
 using OrleansLlmCache.Client.Warming;
-using OrleansLlmCache.Keys;
-using OrleansLlmCache.Statistics;
 using OrleansLlmCache.Tests.Infrastructure;
 
 namespace OrleansLlmCache.Tests.Warming;

@@ -1,4 +1,4 @@
-namespace OrleansLlmCache.Time;
+namespace OrleansLlmCache.Core.Time;
 
 /// <summary>
 /// A cheap monotonic clock in milliseconds for checks made on every cache hit (L1 expiry, the invalidation lease).
@@ -10,7 +10,7 @@ namespace OrleansLlmCache.Time;
 /// (the wall clock does): <see cref="Invalidation.DependencyVersionTable.LeaseLapsedOnlyOnTheWallClock"/> lets the
 /// lease renewal notice that.
 /// </summary>
-public sealed class CoarseClock(TimeProvider time)
+internal sealed class CoarseClock(TimeProvider time)
 {
     /// <summary>How much earlier than asked a deadline falls: more than the coarse clock's lag.</summary>
     public const long SafetyMargin = 20;

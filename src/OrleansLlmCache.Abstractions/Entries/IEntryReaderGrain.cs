@@ -1,7 +1,7 @@
 using Orleans.Concurrency;
-using OrleansLlmCache.Model;
+using OrleansLlmCache.Abstractions.Model;
 
-namespace OrleansLlmCache.Grains;
+namespace OrleansLlmCache.Abstractions.Entries;
 
 /// <summary>
 /// Reads many entries in one message. Each app server uses reader keys of its own, and each activates on the gateway

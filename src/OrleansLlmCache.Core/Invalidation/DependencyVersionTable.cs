@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using OrleansLlmCache.Time;
+using OrleansLlmCache.Abstractions.Invalidation;
+using OrleansLlmCache.Core.Time;
 
-namespace OrleansLlmCache.Invalidation;
+namespace OrleansLlmCache.Core.Invalidation;
 
 /// <summary>
 /// A process's copy of dependency versions (one per silo, one per app server), kept current by the invalidation hub so
@@ -10,7 +11,7 @@ namespace OrleansLlmCache.Invalidation;
 /// process holds a live hub lease and has seen every broadcast in order; otherwise the authoritative dependency grain
 /// is asked.
 /// </summary>
-public sealed class DependencyVersionTable(IGrainFactory grains, TimeProvider time)
+internal sealed class DependencyVersionTable(IGrainFactory grains, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, long> _versions = new(StringComparer.Ordinal);
     private static readonly Dictionary<string, long> EmptyVersions = [];

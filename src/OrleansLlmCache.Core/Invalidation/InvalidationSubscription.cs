@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
+using OrleansLlmCache.Abstractions.Invalidation;
 
-namespace OrleansLlmCache.Invalidation;
+namespace OrleansLlmCache.Core.Invalidation;
 
 /// <summary>
 /// Keeps a process subscribed to the invalidation hub: renews its lease every <c>renewEvery</c>, applies broadcasts to
@@ -9,7 +10,7 @@ namespace OrleansLlmCache.Invalidation;
 /// loses the hub stops serving copies when its lease (renewal interval plus margin) runs out, and the hub holds every
 /// invalidation until then.
 /// </summary>
-public sealed partial class InvalidationSubscription(
+internal sealed partial class InvalidationSubscription(
     IGrainFactory grains,
     DependencyVersionTable versions,
     TimeProvider time,

@@ -1,7 +1,7 @@
 using Orleans.Concurrency;
-using OrleansLlmCache.Model;
+using OrleansLlmCache.Abstractions.Model;
 
-namespace OrleansLlmCache.Grains;
+namespace OrleansLlmCache.Abstractions.Entries;
 
 /// <summary>
 /// One cached response, keyed <c>{tenant}/{namespace}/{id}</c> (see <see cref="Keys.CacheKey.ToGrainKey"/>).

@@ -1,10 +1,10 @@
-namespace OrleansLlmCache.Statistics;
+namespace OrleansLlmCache.Core.Statistics;
 
 /// <summary>
 /// Runs a report's send one at a time, for the reporters of app servers and silos: a flush then returns only after a
 /// send the timer already had in flight has landed, so everything recorded before the flush has been sent.
 /// </summary>
-public sealed class OneAtATimeSender : IDisposable
+internal sealed class OneAtATimeSender : IDisposable
 {
     private readonly SemaphoreSlim _sending = new(1, 1);
 
