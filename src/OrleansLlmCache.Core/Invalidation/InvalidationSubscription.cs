@@ -67,7 +67,7 @@ internal sealed partial class InvalidationSubscription(
             // Created on first use: a client may not be connected yet when the subscription starts.
             _reference ??= grains.CreateObjectReference<IInvalidationObserver>(this);
             var lease = await grains.GetGrain<IInvalidationHubGrain>(IInvalidationHubGrain.Key).SubscribeAsync(_id, _reference)
-                .WaitAsync(TimeSpan.FromTicks(Interlocked.Read(ref _leaseTicks)));
+                .WaitAsync(TimeSpan.FromTicks(Interlocked.Read(ref _leaseTicks)), time);
             Interlocked.Exchange(ref _leaseTicks, Math.Max(lease.Duration.Ticks, TimeSpan.TicksPerSecond));
             lock (_gate)
             {
@@ -133,7 +133,7 @@ internal sealed partial class InvalidationSubscription(
 
         try
         {
-            await grains.GetGrain<IInvalidationHubGrain>(IInvalidationHubGrain.Key).UnsubscribeAsync(_id).WaitAsync(TimeSpan.FromSeconds(2));
+            await grains.GetGrain<IInvalidationHubGrain>(IInvalidationHubGrain.Key).UnsubscribeAsync(_id).WaitAsync(TimeSpan.FromSeconds(2), time);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using OrleansLlmCache.Abstractions.Invalidation;
 using OrleansLlmCache.Core.Invalidation;
 using OrleansLlmCache.Tests.Infrastructure;
@@ -16,23 +17,45 @@ public sealed class HungRenewalTests
     [Fact]
     public async Task ARenewalTheHubNeverAnswers_FailsAfterALease_AndDisposeDoesNotWaitForIt()
     {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var hub = new SilentHub();
         var grains = GrainFactoryProxy.Create(hub);
-        var table = new DependencyVersionTable(grains, TimeProvider.System);
-        var subscription = new InvalidationSubscription(grains, table, TimeProvider.System, NullLogger.Instance);
+        var table = new DependencyVersionTable(grains, time);
+        var subscription = new InvalidationSubscription(grains, table, time, NullLogger.Instance);
 
-        // Bounded by the hub's default lease (5 s); without the bound this never returns (the fake hub never answers).
-        var renewed = await subscription.RenewAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.False(renewed);
+        // Bounded by the hub's default lease (5 s): still waiting just before it, given up at it. Without the bound
+        // the renewal never returns (the fake hub never answers).
+        var renewal = subscription.RenewAsync();
+        await Eventually.WaitUntilAsync(() => hub.Subscribes == 1, TimeSpan.FromSeconds(30), () => "the renewal never called the hub");
+        time.Advance(TimeSpan.FromSeconds(5) - TimeSpan.FromMilliseconds(1));
+        Assert.False(renewal.IsCompleted, "the renewal gave up before a lease had passed");
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.False(await renewal.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.False(table.IsTrusted);
 
-        // The renewal loop asks again after a renewal that hung, instead of staying behind it.
+        // The renewal loop asks again after a renewal that hung, instead of staying behind it: each lease that passes
+        // without an answer ends one renewal, and the next starts after the renewal interval.
         subscription.Start(TimeSpan.FromMilliseconds(100));
         await Eventually.WaitUntilAsync(
-            () => hub.Subscribes >= 3, TimeSpan.FromSeconds(60), () => $"the loop did not renew again after a hung renewal ({hub.Subscribes} renewals)");
+            () =>
+            {
+                time.Advance(TimeSpan.FromSeconds(1));
+                return hub.Subscribes >= 3;
+            },
+            TimeSpan.FromSeconds(30),
+            () => $"the loop did not renew again after a hung renewal ({hub.Subscribes} renewals)");
 
         // Shutting down while a renewal hangs: bounded too (the renewal by a lease, the goodbye by 2 s).
-        await subscription.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60));
+        var disposal = subscription.DisposeAsync().AsTask();
+        await Eventually.WaitUntilAsync(
+            () =>
+            {
+                time.Advance(TimeSpan.FromSeconds(1));
+                return disposal.IsCompleted;
+            },
+            TimeSpan.FromSeconds(30),
+            () => "disposing waited for the hub's goodbye beyond its 2 s bound");
+        await disposal;
     }
 
     /// <summary>A hub whose silo stopped answering: calls are accepted and never completed.</summary>
