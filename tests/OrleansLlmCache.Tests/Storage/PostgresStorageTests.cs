@@ -226,19 +226,23 @@ public sealed class PostgresStorageTests(BackendsFixture backends)
 
         await postgres.StartServerAsync();
         var recovered = client.Cache.CreateKey("after-outage");
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            try
+        LlmCacheUnavailableException? lastError = null;
+        await Eventually.WaitUntilAsync(
+            async () =>
             {
-                await client.Cache.SetAsync(recovered, Answer);
-                break;
-            }
-            catch (LlmCacheUnavailableException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(500);
-            }
-        }
+                try
+                {
+                    await client.Cache.SetAsync(recovered, Answer);
+                    return true;
+                }
+                catch (LlmCacheUnavailableException ex)
+                {
+                    lastError = ex;
+                    return false;
+                }
+            },
+            TimeSpan.FromSeconds(60),
+            () => $"writes did not succeed within 60 s of PostgreSQL coming back: {lastError?.Message}");
 
         Assert.Equal(Answer, (await client.Cache.GetAsync(recovered))?.Response);
         Assert.Equal(Answer, (await client.Cache.GetAsync(warm))?.Response);
