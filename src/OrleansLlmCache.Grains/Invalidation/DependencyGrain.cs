@@ -77,10 +77,11 @@ internal sealed partial class DependencyGrain(
     }
 
     // The storage finds the namespace's entries by its own index; they kept no membership of it (CacheEntryGrain).
-    // An entry written against the old version after the removal passed its row (a computation that began before the
-    // bump) is stored outdated: it misses, and its row goes at its expiry (the expiry sweep) or with the namespace's next
-    // invalidation, as a membership added after the drain did before. Its activation, if any, misses too (outdated
-    // versions), and a row removed behind it comes back only with a new write.
+    // Racing writes are safe: an entry stored against the old version after the removal passed its row (its computation
+    // began before the bump) is outdated, so it misses wherever it is read, and its row goes at its expiry (the expiry
+    // sweep) or with the namespace's next invalidation, just as an entry that joined a membership after the drain did.
+    // A live activation whose row was removed misses as well (its versions are outdated); only a new write, built
+    // against the new version, puts its row back.
     private async Task<(long Reached, long LeftOver)> RemoveNamespaceEntriesAsync(
         INamespaceEntryStore store, string tenant, string @namespace, string key, long version, List<string> failures)
     {
@@ -91,6 +92,8 @@ internal sealed partial class DependencyGrain(
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // Batches that went before the failure are not counted, and their entries stay on their tags until those
+            // are invalidated or the entries expire: the rows, the cost that matters, go with the next invalidation.
             failures.Add($"The entries of {key} could not be removed from storage ({Describe(ex)}): they miss already, and repeating the invalidation removes them.");
             return (0, 0);
         }

@@ -51,8 +51,8 @@ internal sealed class PostgresNamespaceEntryStore(NpgsqlDataSource dataSource, I
         var memberships = new List<(string Entry, string DependencyKey)>();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
 
-        // A short batch ends it. A batch can also come out short because rows were rewritten while it ran: those of them
-        // still outdated are left as a write that lands after the last batch is (see DependencyGrain).
+        // A short batch ends it. A batch also comes out short when rows it picked were rewritten meanwhile: any of those
+        // still outdated stay, like an outdated write that lands after the last batch (see DependencyGrain).
         int removed;
         do
         {
