@@ -10,7 +10,8 @@ public interface IDependencyGrain : IGrainWithStringKey
 
     /// <summary>
     /// Bumps the version, broadcasts it and returns when every silo and app server has it; entries built against the
-    /// old version miss from then on and are removed from storage in the background.
+    /// old version miss from then on and are removed from storage (in the background, or, for a namespace whose storage
+    /// indexes entries by namespace, before the call returns).
     /// </summary>
     [Alias("Invalidate")]
     Task<InvalidationResult> InvalidateAsync();

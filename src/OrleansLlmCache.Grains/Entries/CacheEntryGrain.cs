@@ -8,6 +8,7 @@ using OrleansLlmCache.Abstractions.Model;
 using OrleansLlmCache.Core.Invalidation;
 using OrleansLlmCache.Grains.Hosting;
 using OrleansLlmCache.Grains.Invalidation;
+using OrleansLlmCache.Grains.Storage;
 
 namespace OrleansLlmCache.Grains.Entries;
 
@@ -33,7 +34,8 @@ internal sealed partial class CacheEntryGrain(
     ILocalSiloDetails silo,
     Diagnostics.SiloCacheMetrics metrics,
     IOptions<CacheEntryGrainOptions> options,
-    ILogger<CacheEntryGrain> logger) : Grain, ICacheEntryGrain
+    ILogger<CacheEntryGrain> logger,
+    INamespaceEntryStore? namespaceEntries = null) : Grain, ICacheEntryGrain
 {
     private readonly CacheEntryGrainOptions _options = options.Value;
 
@@ -188,13 +190,17 @@ internal sealed partial class CacheEntryGrain(
         // At silo shutdown the storage may already be gone (memory storage is itself made of grains); hit counts are
         // statistics and not worth a failing write then.
         var (snapshot, unsaved) = _held.Current;
-        if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown
-            && unsaved > 0 && snapshot.Entry is { } entry && !snapshot.IsExpired(time.GetUtcNow()))
+        if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown && unsaved > 0 && snapshot.Entry is { } entry)
         {
             try
             {
-                state.State.HitCount = entry.HitCount + unsaved;
-                await state.WriteStateAsync(cancellationToken);
+                // Only for an entry still served: the row of an expired or outdated one may be gone already (the expiry
+                // sweep, or the storage's removal of an invalidated namespace), and this write would bring it back.
+                if (await IsLiveAsync(snapshot))
+                {
+                    state.State.HitCount = entry.HitCount + unsaved;
+                    await state.WriteStateAsync(cancellationToken);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -298,12 +304,27 @@ internal sealed partial class CacheEntryGrain(
 
     private async Task RegisterAsync(CacheKey key, List<string> dependencyKeys, DateTimeOffset? expiresAt)
     {
-        await Task.WhenAll(dependencyKeys.Select(k => Membership.ShardFor(grains, k, GrainKey).AddAsync(GrainKey, expiresAt)));
+        await Task.WhenAll(WithMembership(dependencyKeys).Select(k => Membership.ShardFor(grains, k, GrainKey).AddAsync(GrainKey, expiresAt)));
         await NamespaceRegistration.EnsureAsync(grains, key.Tenant, key.Namespace);
     }
 
     private Task UnregisterAsync(List<string> dependencyKeys) =>
-        Task.WhenAll(dependencyKeys.Select(k => Membership.ShardFor(grains, k, GrainKey).RemoveAsync(GrainKey)));
+        Task.WhenAll(WithMembership(dependencyKeys).Select(k => Membership.ShardFor(grains, k, GrainKey).RemoveAsync(GrainKey)));
+
+    // The dependency keys whose membership lists this entry: all of them, but for its namespace where the storage finds a
+    // namespace's entries by its own index. There a membership would cost every write a rewrite of 1/128 of the whole
+    // namespace's members, to serve only the removal of rows the storage can find itself.
+    private IEnumerable<string> WithMembership(List<string> dependencyKeys)
+    {
+        if (namespaceEntries is null)
+        {
+            return dependencyKeys;
+        }
+
+        var key = CacheKey.Parse(GrainKey);
+        var namespaceKey = DependencyKey.Namespace(key.Tenant, key.Namespace);
+        return dependencyKeys.Where(k => !string.Equals(k, namespaceKey, StringComparison.Ordinal));
+    }
 
     private Task EvictCopiesAsync() =>
         grains.GetGrain<IInvalidationHubGrain>(IInvalidationHubGrain.Key).PublishAsync(new Dictionary<string, long>(), [GrainKey]);
@@ -312,7 +333,20 @@ internal sealed partial class CacheEntryGrain(
     {
         if (state.RecordExists)
         {
-            await state.ClearStateAsync();
+            try
+            {
+                await state.ClearStateAsync();
+            }
+            catch (Orleans.Storage.InconsistentStateException)
+            {
+                // The row may have gone behind this activation's back (the expiry sweep, or the storage's removal of an
+                // invalidated namespace): then it is cleared already. A row another activation wrote since still fails.
+                await state.ReadStateAsync();
+                if (state.RecordExists)
+                {
+                    throw;
+                }
+            }
         }
 
         state.State = new CacheEntryState();

@@ -53,6 +53,7 @@ public static class LlmCacheStorage
         }));
         silo.Services.AddSingleton<ExpiredEntrySweeper>();
         silo.Services.AddHostedService(sp => sp.GetRequiredService<ExpiredEntrySweeper>());
+        silo.Services.AddSingleton<INamespaceEntryStore, PostgresNamespaceEntryStore>();
         silo.Services.AddSingleton(TimeProvider.System);
         return silo;
     }

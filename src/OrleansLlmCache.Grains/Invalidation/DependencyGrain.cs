@@ -2,22 +2,26 @@ using Microsoft.Extensions.Logging;
 using OrleansLlmCache.Abstractions.Entries;
 using OrleansLlmCache.Abstractions.Invalidation;
 using OrleansLlmCache.Grains.Hosting;
+using OrleansLlmCache.Grains.Storage;
 
 namespace OrleansLlmCache.Grains.Invalidation;
 
 /// <summary>
 /// The version of one tag, dependency or namespace. Invalidating bumps and broadcasts the version (every entry built
-/// against the old one misses from that moment), then removes the registered entries from storage in the background.
+/// against the old one misses from that moment), then removes the registered entries from storage in the background;
+/// a namespace's entries, where the storage indexes them by namespace, are removed by the storage before the call returns.
 /// </summary>
 /// <remarks>
-/// Safe to repeat, and repeating finishes what failed: a shard that could not be drained keeps its members, and a
-/// drained member stays on its shard's removal list until its row is confirmed gone. Only a failure to store the new
-/// version fails the call, and then nothing was changed.
+/// Safe to repeat, and repeating finishes what failed: a shard that could not be drained keeps its members, a drained
+/// member stays on its shard's removal list until its row is confirmed gone, and the storage's removal of a namespace's
+/// entries takes every row older than the new version, those an earlier removal left included. Only a failure to store
+/// the new version fails the call, and then nothing was changed.
 /// </remarks>
 internal sealed partial class DependencyGrain(
     [PersistentState("llm-dependency", LlmCacheStorage.Name)] IPersistentState<DependencyState> state,
     IGrainFactory grains,
-    ILogger<DependencyGrain> logger) : Grain, IDependencyGrain
+    ILogger<DependencyGrain> logger,
+    INamespaceEntryStore? namespaceEntries = null) : Grain, IDependencyGrain
 {
     public Task<long> GetVersionAsync() => Task.FromResult(state.State.Version);
 
@@ -50,6 +54,14 @@ internal sealed partial class DependencyGrain(
             failures.Add($"The broadcast of {key} failed ({Describe(ex)}): silos and app servers that hold entries built on the old version may serve them until the invalidation is repeated.");
         }
 
+        var (reached, leftOver) = namespaceEntries is not null && TryReadNamespace(key, out var tenant, out var @namespace)
+            ? await RemoveNamespaceEntriesAsync(namespaceEntries, tenant, @namespace, key, version, failures)
+            : await DrainMembershipAsync(key, version, failures);
+        return new InvalidationResult([key], reached, notified, leftOver, failures);
+    }
+
+    private async Task<(long Reached, long LeftOver)> DrainMembershipAsync(string key, long version, List<string> failures)
+    {
         var shards = Enumerable.Range(0, Membership.ShardCount).ToList();
         var drains = await Membership.RunBoundedAsync(shards, i => Membership.Shard(grains, key, i).DrainAsync());
         var drained = shards.Where(i => drains[i].IsCompletedSuccessfully).Select(i => (Shard: i, Drain: drains[i].Result)).ToList();
@@ -61,12 +73,69 @@ internal sealed partial class DependencyGrain(
 
         // The entries already miss; removing their rows is housekeeping and need not hold up the caller.
         _ = RemoveFromStorageAsync(drained, key, version);
-        return new InvalidationResult(
-            [key],
-            drained.Sum(d => d.Drain.Invalidated.Count),
-            notified,
-            drained.Sum(d => d.Drain.LeftOver.Count),
-            failures);
+        return (drained.Sum(d => d.Drain.Invalidated.Count), drained.Sum(d => d.Drain.LeftOver.Count));
+    }
+
+    // The storage finds the namespace's entries by its own index; they kept no membership of it (CacheEntryGrain).
+    // Racing writes are safe: an entry stored against the old version after the removal passed its row (its computation
+    // began before the bump) is outdated, so it misses wherever it is read, and its row goes at its expiry (the expiry
+    // sweep) or with the namespace's next invalidation, just as an entry that joined a membership after the drain did.
+    // A live activation whose row was removed misses as well (its versions are outdated); only a new write, built
+    // against the new version, puts its row back.
+    private async Task<(long Reached, long LeftOver)> RemoveNamespaceEntriesAsync(
+        INamespaceEntryStore store, string tenant, string @namespace, string key, long version, List<string> failures)
+    {
+        NamespaceRemoval removal;
+        try
+        {
+            removal = await store.RemoveOutdatedAsync(tenant, @namespace, version, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Batches that went before the failure are not counted, and their entries stay on their tags until those
+            // are invalidated or the entries expire: the rows, the cost that matters, go with the next invalidation.
+            failures.Add($"The entries of {key} could not be removed from storage ({Describe(ex)}): they miss already, and repeating the invalidation removes them.");
+            return (0, 0);
+        }
+
+        // Off their tags and dependencies too, as an entry that removes itself does, so that those do not grow with
+        // entries long gone. Housekeeping again, in the background.
+        _ = LeaveMembershipsAsync(removal.Memberships, key);
+        return (removal.Live, 0);
+    }
+
+    // A rewrite of one of these entries that lands before its membership is dropped here loses that membership: the
+    // tag's or dependency's version still makes it miss when invalidated, and its row goes at expiry.
+    private async Task LeaveMembershipsAsync(IReadOnlyList<(string Entry, string DependencyKey)> memberships, string key)
+    {
+        var removals = await Membership.RunBoundedAsync(memberships, async m =>
+        {
+            await Membership.ShardFor(grains, m.DependencyKey, m.Entry).RemoveAsync(m.Entry);
+            return true;
+        });
+
+        var left = removals.Count(r => !r.IsCompletedSuccessfully);
+        if (left > 0)
+        {
+            MembershipsLeft(logger, left, memberships.Count, key);
+        }
+    }
+
+    // A namespace's key is {tenant}/ns:{namespace} (DependencyKey.Namespace). A tenant holds no '/', so a tag's or a
+    // dependency's key never reads as one.
+    private static bool TryReadNamespace(string key, out string tenant, out string @namespace)
+    {
+        const string Marker = "/ns:";
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        if (slash > 0 && string.CompareOrdinal(key, slash, Marker, 0, Marker.Length) == 0)
+        {
+            tenant = key[..slash];
+            @namespace = key[(slash + Marker.Length)..];
+            return true;
+        }
+
+        tenant = @namespace = "";
+        return false;
     }
 
     private async Task RemoveFromStorageAsync(List<(int Shard, MembershipDrain Drain)> drained, string key, long version)
@@ -104,4 +173,7 @@ internal sealed partial class DependencyGrain(
 
     [LoggerMessage(3201, LogLevel.Warning, "{Left} of {Total} entry rows of {Key} were not removed from storage after an invalidation; the next invalidation of the key removes them.")]
     private static partial void RemovalIncomplete(ILogger logger, int left, int total, string key);
+
+    [LoggerMessage(3202, LogLevel.Warning, "{Left} of {Total} tag and dependency memberships of entries removed with {Key} were not dropped; they go at the entries' expiry or with the next invalidation of their tag or dependency.")]
+    private static partial void MembershipsLeft(ILogger logger, int left, int total, string key);
 }
