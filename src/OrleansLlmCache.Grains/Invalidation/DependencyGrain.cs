@@ -23,7 +23,18 @@ internal sealed partial class DependencyGrain(
     ILogger<DependencyGrain> logger,
     INamespaceEntryStore? namespaceEntries = null) : Grain, IDependencyGrain
 {
-    public Task<long> GetVersionAsync() => Task.FromResult(state.State.Version);
+    // The version readers are told: the stored one. Readers interleave with an invalidation (its broadcast may wait
+    // out a lease, a namespace's row removal may take seconds), and must never see a bump that a failed write then
+    // takes back: an entry built against it would look current after the real bump to the same number.
+    private long _stored;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _stored = state.State.Version;
+        return Task.CompletedTask;
+    }
+
+    public Task<long> GetVersionAsync() => Task.FromResult(_stored);
 
     public async Task<InvalidationResult> InvalidateAsync()
     {
@@ -33,6 +44,7 @@ internal sealed partial class DependencyGrain(
         try
         {
             await state.WriteStateAsync();
+            _stored = version;
         }
         catch
         {

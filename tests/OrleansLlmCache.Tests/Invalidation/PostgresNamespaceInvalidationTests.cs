@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using OrleansLlmCache.Abstractions.Invalidation;
 using OrleansLlmCache.Abstractions.Keys;
 using OrleansLlmCache.Abstractions.Model;
 using OrleansLlmCache.Client.Caching;
@@ -159,6 +161,46 @@ public sealed class PostgresNamespaceInvalidationTests(BackendsFixture backends)
         Assert.Equal(0L, await cache.RowsAsync(_tenant, "docs"));
     }
 
+    [Fact]
+    public async Task TheNamespaceVersion_IsAnsweredWhileItsRowsAreStillBeingRemoved()
+    {
+        var connectionString = await backends.Postgres.CreateDatabaseAsync();
+        await using var cache = await PostgresCache.StartAsync(connectionString);
+        var keys = Keys(_tenant, "slow", 4);
+        foreach (var key in keys)
+        {
+            await cache.Client.SetAsync(key, Answer("v1"));
+        }
+
+        var version = cache.Grains.GetGrain<IDependencyGrain>(DependencyKey.Namespace(_tenant, "slow"));
+        Task<InvalidationResult> invalidation;
+        await using (var locker = await cache.Database.OpenConnectionAsync())
+        {
+            // A row held by another transaction: the namespace's removal waits for it.
+            await using var transaction = await locker.BeginTransactionAsync();
+            await using (var hold = new NpgsqlCommand("SELECT 1 FROM llmcache_grain_state WHERE grain_type = 'llm-entry' AND grain_key = @key FOR UPDATE", locker, transaction))
+            {
+                hold.Parameters.AddWithValue("key", keys[1].ToGrainKey());
+                Assert.Equal(1, (int)(await hold.ExecuteScalarAsync())!);
+            }
+
+            invalidation = cache.Client.InvalidatePatternAsync("slow", _tenant).AsTask();
+
+            // Readers that ask the dependency grain get the stored bump at once, not after the removal.
+            await Eventually.WaitUntilAsync(
+                async () => await version.GetVersionAsync().WaitAsync(TimeSpan.FromSeconds(5)) == 1,
+                TimeSpan.FromSeconds(30),
+                () => "the namespace's version was not answered while its rows were being removed");
+            Assert.False(invalidation.IsCompleted, "the removal was expected to wait for the locked row");
+            await transaction.RollbackAsync();
+        }
+
+        var result = await invalidation;
+        Assert.True(result.IsComplete, string.Join(" ", result.Failures));
+        Assert.Equal(4, result.EntriesReached);
+        Assert.Equal(1, await version.GetVersionAsync());
+    }
+
     private static CachedResponse Answer(string content) => new(content, "gpt-4");
 
     private static List<CacheKey> Keys(string tenant, string @namespace, int count) =>
@@ -178,6 +220,8 @@ public sealed class PostgresNamespaceInvalidationTests(BackendsFixture backends)
         }
 
         public ILlmCache Client => _client.Cache;
+
+        public IGrainFactory Grains => _client.Services.GetRequiredService<IGrainFactory>();
 
         public NpgsqlDataSource Database { get; }
 
