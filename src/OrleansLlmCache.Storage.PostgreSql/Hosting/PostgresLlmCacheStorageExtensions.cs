@@ -34,9 +34,11 @@ public static class PostgresLlmCacheStorageExtensions
     /// Keeps grain state in PostgreSQL through one connection pool per silo: the grain storage, the schema migration,
     /// the expiry sweep and the health check all open connections from the same <see cref="NpgsqlDataSource"/>.
     /// Settings come from <c>LlmCache:PostgreSQL</c> and <c>ConnectionStrings:PostgreSQL</c>, then <paramref name="configure"/>.
+    /// The schema is applied by the start-up check of <c>AddOrleansLlmCacheSilo</c> (OrleansLlmCache.Hosting).
     /// </summary>
     public static ISiloBuilder UsePostgresLlmCacheStorage(this ISiloBuilder silo, Action<PostgresStorageOptions>? configure = null)
     {
+        ArgumentNullException.ThrowIfNull(silo);
         silo.Services.AddPostgresStorageOptions(configure);
         silo.Services.AddSingleton(sp => NpgsqlDataSource.Create(BoundedConnectionString(sp.GetRequiredService<IOptions<PostgresStorageOptions>>().Value.ConnectionString!)));
         silo.AddAdoNetGrainStorage(LlmCacheStorage.Name, options => options.Configure<NpgsqlDataSource>((o, dataSource) =>
