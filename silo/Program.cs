@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
-using OrleansLlmCache.Grains.Hosting;
+using OrleansLlmCache.Hosting.Startup;
 
 try
 {

@@ -8,7 +8,7 @@ namespace OrleansLlmCache.Silo.Hosting;
 /// directory, read from here. After a full restart the membership table still lists the silos that went as active
 /// until they are declared dead, and a read whose directory entry lives on one of them does not answer: an active silo
 /// that cannot serve yet must not take traffic. Once the probe has answered, the check passes for good: later storage
-/// trouble is <see cref="PostgresHealthCheck"/>'s to report, as degraded.
+/// trouble is the PostgreSQL storage check's to report, as degraded.
 /// </summary>
 internal sealed class ClusterReadHealthCheck(IGrainFactory grains) : IHealthCheck
 {

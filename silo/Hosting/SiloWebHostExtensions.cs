@@ -1,14 +1,15 @@
 using System.Net;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
-using OrleansLlmCache.Grains.Hosting;
 using Orleans.Dashboard;
+using OrleansLlmCache.Core.Validation;
+using OrleansLlmCache.Hosting.Options;
+using OrleansLlmCache.Hosting.Startup;
 using OrleansLlmCache.Silo.CachePage;
 using OrleansLlmCache.Silo.Hosting;
 
@@ -57,7 +58,7 @@ public static class SiloWebHostExtensions
         builder.Services.AddHealthChecks()
             .AddCheck<SiloMembershipHealthCheck>("orleans-silo", tags: [SiloEndpoints.ReadyTag])
             .AddCheck<ClusterReadHealthCheck>("cluster-reads", tags: [SiloEndpoints.ReadyTag], timeout: TimeSpan.FromSeconds(5))
-            .AddCheck<PostgresHealthCheck>("postgresql", failureStatus: HealthStatus.Degraded, tags: [SiloEndpoints.ReadyTag], timeout: TimeSpan.FromSeconds(3));
+            .AddPostgresLlmCacheStorageCheck(tags: [SiloEndpoints.ReadyTag]);
         builder.Services.AddSingleton<ClusterReadHealthCheck>();
 
         // Metrics: the cache's silo meter, the client meter (app servers co-hosted in a silo), and Orleans' own, scraped

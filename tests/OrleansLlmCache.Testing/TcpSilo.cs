@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OrleansLlmCache.Hosting.Options;
+using OrleansLlmCache.Storage.PostgreSql.Options;
 
 namespace OrleansLlmCache.Testing;
 
@@ -25,12 +28,17 @@ public sealed class TcpSilo : IAsyncDisposable
 
     public string ClusterId { get; }
 
+    /// <summary>
+    /// Starts a silo; with <paramref name="postgres"/> its entries are kept in PostgreSQL with those settings (at least
+    /// the connection string), otherwise in memory.
+    /// </summary>
     public static async Task<TcpSilo> StartAsync(
         string clusterId,
         int? siloPort = null,
         int? gatewayPort = null,
-        Action<OrleansLlmCache.Grains.Hosting.LlmCacheSiloOptions>? configure = null,
-        IDictionary<string, string?>? configuration = null)
+        Action<LlmCacheSiloOptions>? configure = null,
+        IDictionary<string, string?>? configuration = null,
+        Action<PostgresStorageOptions>? postgres = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         if (configuration is not null)
@@ -46,8 +54,19 @@ public sealed class TcpSilo : IAsyncDisposable
             o.SiloPort = silo;
             o.GatewayPort = gateway;
             o.ClusterId = clusterId;
+            if (postgres is not null)
+            {
+                o.Storage = StorageMode.PostgreSQL;
+            }
+
             configure?.Invoke(o);
         });
+        if (postgres is not null)
+        {
+            // After the configuration binding, as an operator's code would: code wins.
+            builder.Services.Configure(postgres);
+        }
+
         var host = builder.Build();
         await host.StartAsync();
         return new TcpSilo(host, silo, gateway, clusterId);

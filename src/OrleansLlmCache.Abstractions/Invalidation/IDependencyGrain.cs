@@ -1,11 +1,16 @@
+using Orleans.Concurrency;
+
 namespace OrleansLlmCache.Abstractions.Invalidation;
 
 /// <summary>The version of one dependency key (a tag, a declared dependency or a namespace), keyed by the <see cref="DependencyKey"/>.</summary>
 [Alias("llmcache.IDependencyGrain")]
 public interface IDependencyGrain : IGrainWithStringKey
 {
-    /// <summary>The current version (0 until the first invalidation).</summary>
-    [Alias("GetVersion")]
+    /// <summary>
+    /// The current stored version (0 until the first invalidation). Answered while an invalidation is in flight (a
+    /// namespace's row removal may take seconds), never with a bump that is not yet stored.
+    /// </summary>
+    [Alias("GetVersion"), AlwaysInterleave]
     Task<long> GetVersionAsync();
 
     /// <summary>

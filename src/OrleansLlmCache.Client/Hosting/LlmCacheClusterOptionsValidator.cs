@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OrleansLlmCache.Core.Validation;
 using StackExchange.Redis;
 
 namespace OrleansLlmCache.Client.Hosting;
@@ -10,39 +11,14 @@ namespace OrleansLlmCache.Client.Hosting;
 /// </summary>
 internal sealed class LlmCacheClusterOptionsValidator : IValidateOptions<LlmCacheClusterOptions>
 {
-    private const string Section = LlmCacheClusterOptions.SectionName;
-
     public ValidateOptionsResult Validate(string? name, LlmCacheClusterOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var failures = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.ClusterId))
-        {
-            failures.Add($"{Section}:{nameof(options.ClusterId)} must not be empty; use the silos' LlmCache:Silo:ClusterId.");
-        }
-
-        if (string.IsNullOrWhiteSpace(options.ServiceId))
-        {
-            failures.Add($"{Section}:{nameof(options.ServiceId)} must not be empty; use the silos' LlmCache:Silo:ServiceId.");
-        }
-
-        if (options.ConnectAttempts < 0)
-        {
-            failures.Add($"{Section}:{nameof(options.ConnectAttempts)} must be 0 (retry forever) or more; got {options.ConnectAttempts}.");
-        }
-
-        if (!string.IsNullOrWhiteSpace(options.RedisConnectionString))
-        {
-            try
-            {
-                _ = ConfigurationOptions.Parse(options.RedisConnectionString);
-            }
-            catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException or NotSupportedException)
-            {
-                failures.Add($"{Section}:{nameof(options.RedisConnectionString)} is malformed ({ex.Message.Split('\n')[0]}); it should look like \"redis:6379\".");
-            }
-        }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        return new SettingChecks(LlmCacheClusterOptions.SectionName)
+            .NotEmpty(options.ClusterId, nameof(options.ClusterId), "use the silos' LlmCache:Silo:ClusterId")
+            .NotEmpty(options.ServiceId, nameof(options.ServiceId), "use the silos' LlmCache:Silo:ServiceId")
+            .That(options.ConnectAttempts >= 0, nameof(options.ConnectAttempts), $"must be 0 (retry forever) or more; got {options.ConnectAttempts}.")
+            .WellFormed(options.RedisConnectionString, nameof(options.RedisConnectionString), s => ConfigurationOptions.Parse(s), "redis:6379")
+            .Result;
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OrleansLlmCache.Core.Validation;
 using OrleansLlmCache.Embeddings.Embedding;
 using OrleansLlmCache.Grains.Semantic;
 

@@ -2,7 +2,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OrleansLlmCache.Core.Invalidation;
+using OrleansLlmCache.Core.Validation;
 using OrleansLlmCache.Embeddings.Embedding;
+using OrleansLlmCache.Grains;
 using OrleansLlmCache.Grains.Entries;
 using OrleansLlmCache.Grains.Errors;
 using OrleansLlmCache.Grains.Hosting;
@@ -15,8 +17,9 @@ namespace Orleans.Hosting;
 public static class LlmCacheSiloBuilderExtensions
 {
     /// <summary>
-    /// Registers what the cache grains need: their options and clock. Storage is chosen separately
-    /// (<see cref="UseInMemoryLlmCacheStorage"/> on the embedded default).
+    /// Registers what the cache grains need: their options and clock. Storage is chosen separately: a provider named
+    /// <see cref="LlmCacheStorage.Name"/> (<see cref="UseInMemoryLlmCacheStorage"/> on the embedded default,
+    /// <c>UsePostgresLlmCacheStorage</c> from OrleansLlmCache.Storage.PostgreSql in production).
     /// </summary>
     public static ISiloBuilder AddOrleansLlmCacheGrains(this ISiloBuilder builder, Action<CacheEntryGrainOptions>? configure = null)
     {

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using OrleansLlmCache.Abstractions.Entries;
 using OrleansLlmCache.Abstractions.Invalidation;
-using OrleansLlmCache.Grains.Hosting;
 using OrleansLlmCache.Grains.Storage;
 
 namespace OrleansLlmCache.Grains.Invalidation;

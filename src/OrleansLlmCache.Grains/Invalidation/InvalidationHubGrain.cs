@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansLlmCache.Abstractions.Invalidation;
-using OrleansLlmCache.Grains.Hosting;
 
 namespace OrleansLlmCache.Grains.Invalidation;
 

@@ -12,8 +12,9 @@ internal static class Membership
 
     /// <summary>
     /// Storage calls one invalidation has in flight at most (shard drains, then entry removals). Each may take a
-    /// PostgreSQL connection on the silo it lands on: well under a silo's pool
-    /// (<see cref="Hosting.LlmCacheStorage.DefaultMaxPoolSize"/>), so an invalidation leaves reads and writes their connections.
+    /// PostgreSQL connection on the silo it lands on: well under a silo's pool (20 connections unless the connection
+    /// string sets another size, <c>PostgresStorageOptions.DefaultMaxPoolSize</c>), so an invalidation leaves reads and
+    /// writes their connections.
     /// </summary>
     public const int StorageConcurrency = 8;
 

@@ -1,5 +1,4 @@
 using OrleansLlmCache.Abstractions.Invalidation;
-using OrleansLlmCache.Grains.Hosting;
 
 namespace OrleansLlmCache.Grains.Invalidation;
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using OrleansLlmCache.Abstractions.Semantic;
-using OrleansLlmCache.Grains.Hosting;
 
 namespace OrleansLlmCache.Grains.Semantic;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using OrleansLlmCache.Grains.Hosting;
+using OrleansLlmCache.Core.Validation;
 
 namespace OrleansLlmCache.Grains.Statistics;
 

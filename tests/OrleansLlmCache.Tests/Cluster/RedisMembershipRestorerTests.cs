@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Orleans.Clustering.Redis;
 using Orleans.Configuration;
-using OrleansLlmCache.Grains.Clustering;
-using OrleansLlmCache.Grains.Hosting;
+using OrleansLlmCache.Hosting.Clustering;
+using OrleansLlmCache.Hosting.Options;
 using StackExchange.Redis;
 
 namespace OrleansLlmCache.Tests.Cluster;

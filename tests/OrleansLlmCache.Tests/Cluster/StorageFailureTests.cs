@@ -6,7 +6,6 @@ using Orleans.Serialization.TypeSystem;
 using OrleansLlmCache.Abstractions.Model;
 using OrleansLlmCache.Abstractions.Storage;
 using OrleansLlmCache.Client.Caching;
-using OrleansLlmCache.Grains.Hosting;
 using OrleansLlmCache.Tests.Infrastructure;
 
 namespace OrleansLlmCache.Tests.Cluster;
@@ -26,11 +25,7 @@ public sealed class StorageFailureTests(BackendsFixture backends)
     public async Task ATableDroppedUnderTheSilo_ReachesAClientWithoutTheDriver_AsTheDatabasesCause_AndReadsFailAsErrors()
     {
         var connectionString = await backends.Postgres.CreateDatabaseAsync();
-        await using var silo = await TcpSilo.StartAsync("storage-" + Guid.NewGuid().ToString("N")[..8], configure: o =>
-        {
-            o.Storage = StorageMode.PostgreSQL;
-            o.PostgresConnectionString = connectionString;
-        });
+        await using var silo = await TcpSilo.StartAsync("storage-" + Guid.NewGuid().ToString("N")[..8], postgres: o => o.ConnectionString = connectionString);
         await using var client = await ConnectWithoutTheDriverAsync(silo);
         using var logs = new FakeLoggerProvider();
         silo.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);

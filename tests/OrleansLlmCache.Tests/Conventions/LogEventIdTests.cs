@@ -8,7 +8,7 @@ public sealed class LogEventIdTests
 {
     /// <summary>The product assemblies that log through <c>[LoggerMessage]</c>: the libraries and the command line.</summary>
     public static TheoryData<string> ProductAssemblies =>
-        ["OrleansLlmCache.Abstractions", "OrleansLlmCache.Client", "OrleansLlmCache.Grains", "OrleansLlmCache.Embeddings", "llmcache"];
+        ["OrleansLlmCache.Abstractions", "OrleansLlmCache.Client", "OrleansLlmCache.Grains", "OrleansLlmCache.Hosting", "OrleansLlmCache.Storage.PostgreSql", "OrleansLlmCache.Embeddings", "llmcache"];
 
     [Theory]
     [MemberData(nameof(ProductAssemblies))]
@@ -33,9 +33,10 @@ public sealed class LogEventIdTests
     public void TheProductAssemblies_LogThroughLoggerMessage()
     {
         // Guards the test above against reading nothing (a renamed assembly, an attribute the compiler dropped).
-        var count = Assembly.Load("OrleansLlmCache.Grains").GetTypes()
+        var count = new[] { "OrleansLlmCache.Grains", "OrleansLlmCache.Hosting", "OrleansLlmCache.Storage.PostgreSql" }
+            .SelectMany(name => Assembly.Load(name).GetTypes())
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.DeclaredOnly))
             .Count(m => m.IsDefined(typeof(LoggerMessageAttribute)));
-        Assert.True(count >= 10, $"expected the silo's grains to declare at least 10 [LoggerMessage] methods, found {count}");
+        Assert.True(count >= 15, $"expected the silo's grains, hosting and storage to declare at least 15 [LoggerMessage] methods, found {count}");
     }
 }

@@ -1,11 +1,14 @@
 using System.Globalization;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Client.Hosting;
-using OrleansLlmCache.Grains.Hosting;
+using OrleansLlmCache.Hosting.Options;
+using OrleansLlmCache.Storage.PostgreSql.Options;
 
 namespace OrleansLlmCache.Tests.Deploy;
 
@@ -247,12 +250,20 @@ public sealed class SiloManifestDriftTests
 
     private const string AppServerLabel = "llmcache.io/client";
 
-    /// <summary>Binds the manifest's configuration exactly as the silo program does, through its own validation.</summary>
+    /// <summary>
+    /// Binds the manifest's configuration exactly as the silo program does, through its own validation: the silo's
+    /// settings when it is configured, PostgreSQL storage's when the host starts.
+    /// </summary>
     private static LlmCacheSiloOptions Bind(SiloManifest silo)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(silo.Configuration(FieldValues, ExampleSecret));
         builder.AddOrleansLlmCacheSilo(); // throws LlmCacheStartupException naming any setting it refuses
+        using (var host = builder.Build())
+        {
+            _ = host.Services.GetRequiredService<IOptions<PostgresStorageOptions>>().Value; // throws OptionsValidationException naming any it refuses
+        }
+
         return (LlmCacheSiloOptions)builder.Services.Single(d => d.ServiceType == typeof(LlmCacheSiloOptions)).ImplementationInstance!;
     }
 
@@ -274,6 +285,7 @@ public sealed class SiloManifestDriftTests
             or "ConnectionStrings__Redis" or "ConnectionStrings__PostgreSQL"
         || variable.StartsWith("Logging__", StringComparison.Ordinal)
         || IsProperty<LlmCacheSiloOptions>(LlmCacheSiloOptions.SectionName, variable)
+        || IsProperty<PostgresStorageOptions>(PostgresStorageOptions.SectionName, variable)
         || IsProperty<ClusterMembershipOptions>("Orleans:Membership", variable);
 
     private static bool IsProperty<T>(string section, string variable)

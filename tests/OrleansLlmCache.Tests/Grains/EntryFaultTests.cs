@@ -6,7 +6,7 @@ using OrleansLlmCache.Abstractions.Entries;
 using OrleansLlmCache.Abstractions.Keys;
 using OrleansLlmCache.Abstractions.Model;
 using OrleansLlmCache.Client.Caching;
-using OrleansLlmCache.Grains.Hosting;
+using OrleansLlmCache.Grains;
 using OrleansLlmCache.Tests.Infrastructure;
 
 namespace OrleansLlmCache.Tests.Grains;

@@ -1,7 +1,6 @@
 using Npgsql;
 using OrleansLlmCache.Abstractions.Model;
 using OrleansLlmCache.Client.Caching;
-using OrleansLlmCache.Grains.Hosting;
 using OrleansLlmCache.Tests.Infrastructure;
 
 namespace OrleansLlmCache.Tests.Invalidation;
@@ -19,11 +18,7 @@ public sealed class PartialInvalidationTests(BackendsFixture backends)
         // Statements that wait on a lock give up after 2 s, so a locked shard fails fast instead of holding the call.
         var connectionString = new NpgsqlConnectionStringBuilder(await backends.Postgres.CreateDatabaseAsync()) { CommandTimeout = 2 }.ConnectionString;
         var clusterId = "partial-" + Guid.NewGuid().ToString("N")[..8];
-        await using var silo = await TcpSilo.StartAsync(clusterId, configure: o =>
-        {
-            o.Storage = StorageMode.PostgreSQL;
-            o.PostgresConnectionString = connectionString;
-        });
+        await using var silo = await TcpSilo.StartAsync(clusterId, postgres: o => o.ConnectionString = connectionString);
         string[] cluster = ["--gateway", $"127.0.0.1:{silo.GatewayPort}", "--cluster-id", clusterId];
         await using (var client = await ClientHost.ConnectToGatewayAsync(silo.GatewayPort, clusterId))
         {

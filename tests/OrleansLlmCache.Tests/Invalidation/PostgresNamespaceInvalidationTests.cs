@@ -227,11 +227,7 @@ public sealed class PostgresNamespaceInvalidationTests(BackendsFixture backends)
 
         public static async Task<PostgresCache> StartAsync(string connectionString)
         {
-            var silo = await TcpSilo.StartAsync("pgns-" + Guid.NewGuid().ToString("N")[..8], configure: o =>
-            {
-                o.Storage = StorageMode.PostgreSQL;
-                o.PostgresConnectionString = connectionString;
-            });
+            var silo = await TcpSilo.StartAsync("pgns-" + Guid.NewGuid().ToString("N")[..8], postgres: o => o.ConnectionString = connectionString);
             var client = await ClientHost.ConnectToGatewayAsync(silo.GatewayPort, silo.ClusterId);
             return new PostgresCache(silo, client, NpgsqlDataSource.Create(connectionString));
         }

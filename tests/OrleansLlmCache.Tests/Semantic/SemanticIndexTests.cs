@@ -4,9 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Core.Internal;
 using IGrainStorage = Orleans.Storage.IGrainStorage;
 using OrleansLlmCache.Abstractions.Semantic;
-using OrleansLlmCache.Grains.Hosting;
+using OrleansLlmCache.Grains;
 using OrleansLlmCache.Grains.Semantic;
-using OrleansLlmCache.Grains.Storage;
+using OrleansLlmCache.Storage.PostgreSql.Storage;
 
 namespace OrleansLlmCache.Tests.Semantic;
 

@@ -1,6 +1,6 @@
 using OrleansLlmCache.Abstractions.Statistics;
 using OrleansLlmCache.Grains.Statistics;
-using OrleansLlmCache.Grains.Storage;
+using OrleansLlmCache.Storage.PostgreSql.Storage;
 
 namespace OrleansLlmCache.Tests.Statistics;
 

@@ -1,7 +1,7 @@
 using Npgsql;
 using OrleansLlmCache.Abstractions.Model;
 using OrleansLlmCache.Client.Caching;
-using OrleansLlmCache.Grains.Hosting;
+using OrleansLlmCache.Storage.PostgreSql.Options;
 using OrleansLlmCache.Tests.Infrastructure;
 
 namespace OrleansLlmCache.Tests.Storage;
@@ -17,13 +17,9 @@ public sealed class PostgresConnectionTests(BackendsFixture backends)
     public async Task Invalidations_Succeed_WhileIdleAndUnderWrites_OnAServerSizedByTheRule()
     {
         // The sizing rule with one silo: max_connections = silos x pool, plus the test's own connection (and one spare).
-        await using var postgres = await LocalPostgres.StartAsync(maxConnections: LlmCacheStorage.DefaultMaxPoolSize + 2);
+        await using var postgres = await LocalPostgres.StartAsync(maxConnections: PostgresStorageOptions.DefaultMaxPoolSize + 2);
         var connectionString = await postgres.CreateDatabaseAsync();
-        await using var silo = await TcpSilo.StartAsync("pool-" + Guid.NewGuid().ToString("N")[..8], configure: o =>
-        {
-            o.Storage = StorageMode.PostgreSQL;
-            o.PostgresConnectionString = connectionString;
-        });
+        await using var silo = await TcpSilo.StartAsync("pool-" + Guid.NewGuid().ToString("N")[..8], postgres: o => o.ConnectionString = connectionString);
         await using var client = await ClientHost.ConnectToGatewayAsync(silo.GatewayPort, silo.ClusterId, TimeSpan.FromSeconds(20));
         var cache = client.Cache;
 
@@ -61,10 +57,10 @@ public sealed class PostgresConnectionTests(BackendsFixture backends)
     [Fact]
     public void BoundedConnectionString_CapsThePool_UnlessTheOperatorNamedASize()
     {
-        var plain = LlmCacheStorage.BoundedConnectionString("Host=db;Database=llmcache");
-        var named = LlmCacheStorage.BoundedConnectionString("Host=db;Database=llmcache;Maximum Pool Size=100");
+        var plain = PostgresLlmCacheStorageExtensions.BoundedConnectionString("Host=db;Database=llmcache");
+        var named = PostgresLlmCacheStorageExtensions.BoundedConnectionString("Host=db;Database=llmcache;Maximum Pool Size=100");
 
-        Assert.Equal(LlmCacheStorage.DefaultMaxPoolSize, new NpgsqlConnectionStringBuilder(plain).MaxPoolSize);
+        Assert.Equal(PostgresStorageOptions.DefaultMaxPoolSize, new NpgsqlConnectionStringBuilder(plain).MaxPoolSize);
         Assert.Equal(100, new NpgsqlConnectionStringBuilder(named).MaxPoolSize);
     }
 
@@ -72,11 +68,7 @@ public sealed class PostgresConnectionTests(BackendsFixture backends)
     public async Task AWriteThatTimesOutBehindALock_SaysItMayStillBeApplied_AndItIs()
     {
         var connectionString = await backends.Postgres.CreateDatabaseAsync();
-        await using var silo = await TcpSilo.StartAsync("locked-" + Guid.NewGuid().ToString("N")[..8], configure: o =>
-        {
-            o.Storage = StorageMode.PostgreSQL;
-            o.PostgresConnectionString = connectionString;
-        });
+        await using var silo = await TcpSilo.StartAsync("locked-" + Guid.NewGuid().ToString("N")[..8], postgres: o => o.ConnectionString = connectionString);
         await using var client = await ClientHost.ConnectToGatewayAsync(silo.GatewayPort, silo.ClusterId, TimeSpan.FromSeconds(2), o => o.L1Enabled = false);
         var key = client.Cache.CreateKey("behind-a-lock");
 

@@ -3,8 +3,8 @@ using Npgsql;
 using OrleansLlmCache.Abstractions.Keys;
 using OrleansLlmCache.Abstractions.Model;
 using OrleansLlmCache.Client.Caching;
-using OrleansLlmCache.Grains.Hosting;
-using OrleansLlmCache.Grains.Storage;
+using OrleansLlmCache.Storage.PostgreSql.Options;
+using OrleansLlmCache.Storage.PostgreSql.Storage;
 using OrleansLlmCache.Tests.Infrastructure;
 
 namespace OrleansLlmCache.Tests.Storage;
@@ -38,7 +38,7 @@ public sealed class PostgresStorageTests(BackendsFixture backends)
         await PostgresSchemaMigrator.MigrateAsync(dataSource, CancellationToken.None);
         await ExecuteAsync(dataSource, "UPDATE llmcache_schema_version SET version = 99");
 
-        var error = await Assert.ThrowsAsync<LlmCacheStartupException>(() => PostgresSchemaMigrator.MigrateAsync(dataSource, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<NewerSchemaException>(() => PostgresSchemaMigrator.MigrateAsync(dataSource, CancellationToken.None));
         Assert.Contains("version 99, newer than this silo understands", error.Message, StringComparison.Ordinal);
     }
 
@@ -248,11 +248,10 @@ public sealed class PostgresStorageTests(BackendsFixture backends)
         Assert.Equal(Answer, (await client.Cache.GetAsync(warm))?.Response);
     }
 
-    private static Task<TcpSilo> StartSiloAsync(string connectionString, int? siloPort = null, int? gatewayPort = null, string? clusterId = null, Action<LlmCacheSiloOptions>? configure = null) =>
-        TcpSilo.StartAsync(clusterId ?? "pg-" + Guid.NewGuid().ToString("N")[..8], siloPort, gatewayPort, o =>
+    private static Task<TcpSilo> StartSiloAsync(string connectionString, int? siloPort = null, int? gatewayPort = null, string? clusterId = null, Action<PostgresStorageOptions>? configure = null) =>
+        TcpSilo.StartAsync(clusterId ?? "pg-" + Guid.NewGuid().ToString("N")[..8], siloPort, gatewayPort, postgres: o =>
         {
-            o.Storage = StorageMode.PostgreSQL;
-            o.PostgresConnectionString = connectionString;
+            o.ConnectionString = connectionString;
             configure?.Invoke(o);
         });
 

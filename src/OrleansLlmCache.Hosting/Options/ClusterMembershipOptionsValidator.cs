@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using OrleansLlmCache.Core.Validation;
 
-namespace OrleansLlmCache.Grains.Hosting;
+namespace OrleansLlmCache.Hosting.Options;
 
 /// <summary>
 /// Checks Orleans' failure-detection settings (configuration section <c>Orleans:Membership</c>) before the silo starts.

@@ -1,9 +1,10 @@
-namespace OrleansLlmCache.Grains.Hosting;
+namespace OrleansLlmCache.Hosting.Options;
 
 /// <summary>
 /// How a silo joins its cluster and where it keeps entries (configuration section <c>LlmCache:Silo</c>; environment
 /// variables such as <c>LlmCache__Silo__GatewayPort=30001</c> override it). Connection strings live in
-/// <c>ConnectionStrings:Redis</c> and <c>ConnectionStrings:PostgreSQL</c>:
+/// <c>ConnectionStrings:Redis</c> and <c>ConnectionStrings:PostgreSQL</c>; PostgreSQL storage has settings of its own
+/// (<c>LlmCache:PostgreSQL</c>, <c>PostgresStorageOptions</c>):
 /// <code>
 /// "LlmCache": { "Silo": { "ClusterId": "llmcache", "ServiceId": "llmcache", "SiloPort": 11111, "GatewayPort": 30000,
 ///                         "Clustering": "Redis", "Storage": "PostgreSQL", "AdvertisedIPAddress": "10.0.0.12" } },
@@ -56,12 +57,6 @@ public sealed class LlmCacheSiloOptions
 
     /// <summary>The Redis connection string (<c>ConnectionStrings:Redis</c>), required with Redis clustering.</summary>
     public string? RedisConnectionString { get; set; }
-
-    /// <summary>The PostgreSQL connection string (<c>ConnectionStrings:PostgreSQL</c>), required with PostgreSQL storage.</summary>
-    public string? PostgresConnectionString { get; set; }
-
-    /// <summary>How often expired entries are deleted from PostgreSQL. Default: 1 minute.</summary>
-    public TimeSpan ExpirySweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
     /// How many times start-up tries to reach Redis and PostgreSQL before giving up, 1, 2, then 3 s apart (a Redis

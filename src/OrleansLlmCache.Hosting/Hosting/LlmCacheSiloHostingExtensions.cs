@@ -4,9 +4,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using OrleansLlmCache.Core.Validation;
 using OrleansLlmCache.Grains.Entries;
-using OrleansLlmCache.Grains.Hosting;
-using OrleansLlmCache.Grains.Clustering;
+using OrleansLlmCache.Hosting.Clustering;
+using OrleansLlmCache.Hosting.Options;
+using OrleansLlmCache.Hosting.Startup;
+using OrleansLlmCache.Storage.PostgreSql.Options;
 using StackExchange.Redis;
 
 namespace Microsoft.Extensions.Hosting;
@@ -17,7 +20,8 @@ public static class LlmCacheSiloHostingExtensions
     /// <summary>
     /// Runs a silo of the cache in this host, configured from <c>LlmCache:Silo</c>, <c>LlmCache:Entries</c> and
     /// <c>ConnectionStrings</c>: the embedded default (localhost clustering, entries in memory), or Redis membership
-    /// and PostgreSQL storage for a production cluster.
+    /// and PostgreSQL storage (<c>UsePostgresLlmCacheStorage</c>, settings in <c>LlmCache:PostgreSQL</c>) for a
+    /// production cluster.
     /// </summary>
     /// <exception cref="LlmCacheStartupException">A setting is missing, malformed or out of range; the message names it.</exception>
     public static IHostApplicationBuilder AddOrleansLlmCacheSilo(this IHostApplicationBuilder builder, Action<LlmCacheSiloOptions>? configure = null)
@@ -72,7 +76,7 @@ public static class LlmCacheSiloHostingExtensions
             silo.AddOrleansLlmCacheGrains();
             if (options.Storage == StorageMode.PostgreSQL)
             {
-                silo.UsePostgresLlmCacheStorage(options.PostgresConnectionString!);
+                silo.UsePostgresLlmCacheStorage();
             }
             else
             {
@@ -89,7 +93,13 @@ public static class LlmCacheSiloHostingExtensions
     private static LlmCacheSiloOptions ReadOptions(IConfiguration configuration, Action<LlmCacheSiloOptions>? configure)
     {
         var section = configuration.GetSection(LlmCacheSiloOptions.SectionName);
-        var invalid = StrictConfigurationBinding.FindInvalidValues(section, typeof(LlmCacheSiloOptions));
+        var invalid = StrictConfigurationBinding.FindInvalidValues(section, typeof(LlmCacheSiloOptions)).ToList();
+        if (section[MovedExpirySweepInterval] is not null)
+        {
+            // PostgreSQL storage's settings are its own now: say where this one went rather than ignore it.
+            invalid.Add($"{LlmCacheSiloOptions.SectionName}:{MovedExpirySweepInterval} is now {PostgresStorageOptions.SectionName}:{nameof(PostgresStorageOptions.ExpirySweepInterval)}; set it there.");
+        }
+
         if (invalid.Count > 0)
         {
             throw new LlmCacheStartupException(NotValid(invalid));
@@ -97,12 +107,13 @@ public static class LlmCacheSiloHostingExtensions
 
         var options = section.Get<LlmCacheSiloOptions>() ?? new LlmCacheSiloOptions();
         options.RedisConnectionString ??= configuration.GetConnectionString("Redis");
-        options.PostgresConnectionString ??= configuration.GetConnectionString("PostgreSQL");
         PodEnvironment.ApplyDefaults(options, configuration);
         configure?.Invoke(options);
         var result = new LlmCacheSiloOptionsValidator().Validate(Microsoft.Extensions.Options.Options.DefaultName, options);
         return result.Failed ? throw new LlmCacheStartupException(NotValid(result.Failures)) : options;
     }
+
+    private const string MovedExpirySweepInterval = "ExpirySweepInterval";
 
     private static string NotValid(IEnumerable<string> failures) => "The silo configuration is not valid: " + string.Join(" ", failures);
 }

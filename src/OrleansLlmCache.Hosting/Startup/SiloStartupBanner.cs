@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OrleansLlmCache.Hosting.Options;
 
-namespace OrleansLlmCache.Grains.Hosting;
+namespace OrleansLlmCache.Hosting.Startup;
 
 /// <summary>Says where the silo listens once it has started, so a person running it knows what to connect to.</summary>
 internal sealed partial class SiloStartupBanner(LlmCacheSiloOptions options, IHostApplicationLifetime lifetime, ILogger<SiloStartupBanner> logger) : IHostedService

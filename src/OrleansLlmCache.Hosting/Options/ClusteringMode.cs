@@ -1,4 +1,4 @@
-namespace OrleansLlmCache.Grains.Hosting;
+namespace OrleansLlmCache.Hosting.Options;
 
 /// <summary>How silos find each other.</summary>
 public enum ClusteringMode

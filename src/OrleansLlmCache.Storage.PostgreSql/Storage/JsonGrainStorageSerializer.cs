@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Orleans.Storage;
 
-namespace OrleansLlmCache.Grains.Storage;
+namespace OrleansLlmCache.Storage.PostgreSql.Storage;
 
 /// <summary>
 /// Grain state as plain System.Text.Json (camelCase, no CLR type names), so that renaming or moving a state type

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
-namespace OrleansLlmCache.Silo.Hosting;
+namespace OrleansLlmCache.Storage.PostgreSql.Storage;
 
 /// <summary>
 /// The state of PostgreSQL storage, as Healthy or Degraded, never Unhealthy: a silo whose database is down or locked
@@ -17,7 +17,7 @@ internal sealed class PostgresHealthCheck(IServiceProvider services) : IHealthCh
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        // Registered by AddOrleansLlmCacheSilo only with PostgreSQL storage.
+        // Registered by UsePostgresLlmCacheStorage: a silo with memory storage has none.
         if (services.GetService<NpgsqlDataSource>() is not { } dataSource)
         {
             return HealthCheckResult.Healthy("memory storage");

@@ -1,12 +1,16 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
+using OrleansLlmCache.Hosting.Options;
+using OrleansLlmCache.Storage.PostgreSql.Options;
+using OrleansLlmCache.Storage.PostgreSql.Storage;
 using Polly;
 using Polly.Retry;
-using OrleansLlmCache.Grains.Storage;
 using StackExchange.Redis;
 
-namespace OrleansLlmCache.Grains.Hosting;
+namespace OrleansLlmCache.Hosting.Startup;
 
 /// <summary>
 /// Starts before the silo (it is registered ahead of Orleans' hosted service): reaches Redis and PostgreSQL with a
@@ -33,7 +37,7 @@ internal sealed partial class BackendPreflight(LlmCacheSiloOptions options, ISer
                 BackoffType = DelayBackoffType.Exponential,
                 Delay = TimeSpan.FromSeconds(1),
                 MaxDelay = TimeSpan.FromSeconds(3),
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not LlmCacheStartupException and not OperationCanceledException),
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not LlmCacheStartupException and not NewerSchemaException and not OperationCanceledException),
                 OnRetry = args =>
                 {
                     Retrying(logger, args.AttemptNumber + 1, FirstLine(args.Outcome.Exception?.Message ?? "unknown"));
@@ -82,12 +86,17 @@ internal sealed partial class BackendPreflight(LlmCacheSiloOptions options, ISer
 
     private async Task MigratePostgresAsync(ResiliencePipeline retry, CancellationToken cancellationToken)
     {
-        var dataSource = (NpgsqlDataSource)services.GetService(typeof(NpgsqlDataSource))!;
-        var target = new NpgsqlConnectionStringBuilder(options.PostgresConnectionString);
+        // Registered by UsePostgresLlmCacheStorage, and checked by its validator before hosted services start.
+        var dataSource = services.GetRequiredService<NpgsqlDataSource>();
+        var target = new NpgsqlConnectionStringBuilder(services.GetRequiredService<IOptions<PostgresStorageOptions>>().Value.ConnectionString);
         int before;
         try
         {
             before = await retry.ExecuteAsync(async ct => await PostgresSchemaMigrator.MigrateAsync(dataSource, ct), cancellationToken);
+        }
+        catch (NewerSchemaException ex)
+        {
+            throw new LlmCacheStartupException(ex.Message, ex);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not LlmCacheStartupException)
         {

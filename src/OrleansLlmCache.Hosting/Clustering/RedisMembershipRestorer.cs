@@ -3,10 +3,10 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Clustering.Redis;
 using Orleans.Configuration;
-using OrleansLlmCache.Grains.Hosting;
+using OrleansLlmCache.Hosting.Options;
 using StackExchange.Redis;
 
-namespace OrleansLlmCache.Grains.Clustering;
+namespace OrleansLlmCache.Hosting.Clustering;
 
 /// <summary>
 /// Puts the cluster's membership back into Redis when Redis loses it (a restart without persistence, a failover to an

@@ -1,18 +1,19 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
-using OrleansLlmCache.Grains.Hosting;
+using OrleansLlmCache.Storage.PostgreSql.Options;
 
-namespace OrleansLlmCache.Grains.Storage;
+namespace OrleansLlmCache.Storage.PostgreSql.Storage;
 
 /// <summary>
-/// Keeps PostgreSQL bounded: every <see cref="LlmCacheSiloOptions.ExpirySweepInterval"/> it deletes the rows of entries
+/// Keeps PostgreSQL bounded: every <see cref="PostgresStorageOptions.ExpirySweepInterval"/> it deletes the rows of entries
 /// whose expiry has passed, in batches. An entry is gone from the table at most one interval (plus a batch) after it
 /// expired; it already stopped being served at its expiry. Every silo runs it; a try-lock lets one sweep at a time.
 /// </summary>
 internal sealed partial class ExpiredEntrySweeper(
     NpgsqlDataSource dataSource,
-    LlmCacheSiloOptions options,
+    IOptions<PostgresStorageOptions> options,
     TimeProvider time,
     ILogger<ExpiredEntrySweeper> logger) : BackgroundService
 {
@@ -60,7 +61,7 @@ internal sealed partial class ExpiredEntrySweeper(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.ExpirySweepInterval, time);
+        using var timer = new PeriodicTimer(options.Value.ExpirySweepInterval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try

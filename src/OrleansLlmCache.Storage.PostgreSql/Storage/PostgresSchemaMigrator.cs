@@ -1,7 +1,6 @@
 using Npgsql;
-using OrleansLlmCache.Grains.Hosting;
 
-namespace OrleansLlmCache.Grains.Storage;
+namespace OrleansLlmCache.Storage.PostgreSql.Storage;
 
 /// <summary>
 /// Creates or upgrades the cache's PostgreSQL schema. Idempotent and safe when several silos start at once: every
@@ -37,7 +36,7 @@ internal static class PostgresSchemaMigrator
         var current = await read.ExecuteScalarAsync(cancellationToken) is int version ? version : 0;
         if (current > LatestVersion)
         {
-            throw new LlmCacheStartupException(
+            throw new NewerSchemaException(
                 $"The PostgreSQL schema is at version {current}, newer than this silo understands ({LatestVersion}): upgrade the silo, or point ConnectionStrings:PostgreSQL at another database.");
         }
 

@@ -1,4 +1,4 @@
-namespace OrleansLlmCache.Grains.Hosting;
+namespace OrleansLlmCache.Hosting.Options;
 
 /// <summary>Where cache grains keep their state.</summary>
 public enum StorageMode

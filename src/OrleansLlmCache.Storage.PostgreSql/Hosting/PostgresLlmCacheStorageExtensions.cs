@@ -1,28 +1,22 @@
 using System.Data.Common;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Npgsql;
+using OrleansLlmCache.Grains;
 using OrleansLlmCache.Grains.Storage;
+using OrleansLlmCache.Storage.PostgreSql.Options;
+using OrleansLlmCache.Storage.PostgreSql.Storage;
 
-namespace OrleansLlmCache.Grains.Hosting;
+namespace Orleans.Hosting;
 
-/// <summary>Names of the grain storage providers the cache's grains use, and how a silo connects to PostgreSQL.</summary>
-public static class LlmCacheStorage
+/// <summary>Keeps the cache's grain state in PostgreSQL (settings: <see cref="PostgresStorageOptions"/>).</summary>
+public static class PostgresLlmCacheStorageExtensions
 {
-    /// <summary>The grain storage every cache grain persists to: memory on the embedded default, PostgreSQL in production.</summary>
-    public const string Name = "llmcache";
-
-    /// <summary>
-    /// Connections one silo opens to PostgreSQL at most, unless <c>ConnectionStrings:PostgreSQL</c> sets
-    /// <c>Maximum Pool Size</c> itself. Size the server by it: <c>max_connections</c> must exceed silos x pool size
-    /// (plus whatever else connects), so PostgreSQL's default of 100 holds four silos with room for an operator.
-    /// </summary>
-    public const int DefaultMaxPoolSize = 20;
-
     /// <summary>
     /// The connection string every PostgreSQL consumer of one silo uses: the operator's, with <c>Maximum Pool Size</c>
-    /// set to <see cref="DefaultMaxPoolSize"/> when it does not name one.
+    /// set to <see cref="PostgresStorageOptions.DefaultMaxPoolSize"/> when it does not name one.
     /// </summary>
-    public static string BoundedConnectionString(string connectionString)
+    internal static string BoundedConnectionString(string connectionString)
     {
         // Npgsql's own builder cannot tell "set to its default of 100" from "not set": read the keys as written.
         var written = new DbConnectionStringBuilder { ConnectionString = connectionString };
@@ -34,17 +28,20 @@ public static class LlmCacheStorage
             return connectionString;
         }
 
-        return new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = DefaultMaxPoolSize }.ConnectionString;
+        return new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = PostgresStorageOptions.DefaultMaxPoolSize }.ConnectionString;
     }
 
     /// <summary>
     /// Keeps grain state in PostgreSQL through one connection pool per silo: the grain storage, the schema migration,
     /// the expiry sweep and the health check all open connections from the same <see cref="NpgsqlDataSource"/>.
+    /// Settings come from <c>LlmCache:PostgreSQL</c> and <c>ConnectionStrings:PostgreSQL</c>, then <paramref name="configure"/>.
+    /// The schema is applied by the start-up check of <c>AddOrleansLlmCacheSilo</c> (OrleansLlmCache.Hosting).
     /// </summary>
-    internal static ISiloBuilder UsePostgresLlmCacheStorage(this ISiloBuilder silo, string connectionString)
+    public static ISiloBuilder UsePostgresLlmCacheStorage(this ISiloBuilder silo, Action<PostgresStorageOptions>? configure = null)
     {
-        var bounded = BoundedConnectionString(connectionString);
-        silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(bounded));
+        ArgumentNullException.ThrowIfNull(silo);
+        silo.Services.AddPostgresStorageOptions(configure);
+        silo.Services.AddSingleton(sp => NpgsqlDataSource.Create(BoundedConnectionString(sp.GetRequiredService<IOptions<PostgresStorageOptions>>().Value.ConnectionString!)));
         silo.AddAdoNetGrainStorage(LlmCacheStorage.Name, options => options.Configure<NpgsqlDataSource>((o, dataSource) =>
         {
             o.Invariant = "Npgsql";

@@ -3,9 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using OrleansLlmCache.Grains.Hosting;
+using OrleansLlmCache.Hosting.Options;
+using OrleansLlmCache.Hosting.Startup;
 
-namespace OrleansLlmCache.Tests.Grains;
+namespace OrleansLlmCache.Tests.Hosting;
 
 /// <summary>On Kubernetes the silo takes its address and name from the downward API's POD_IP and POD_NAME.</summary>
 public sealed class PodEnvironmentTests

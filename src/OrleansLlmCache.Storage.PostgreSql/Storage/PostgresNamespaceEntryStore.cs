@@ -2,8 +2,9 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
 using OrleansLlmCache.Abstractions.Invalidation;
+using OrleansLlmCache.Grains.Storage;
 
-namespace OrleansLlmCache.Grains.Storage;
+namespace OrleansLlmCache.Storage.PostgreSql.Storage;
 
 /// <summary>
 /// Removes an invalidated namespace's entry rows with SQL, found through the (tenant, namespace) index of entry rows.

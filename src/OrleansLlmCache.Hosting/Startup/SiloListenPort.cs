@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace OrleansLlmCache.Grains.Hosting;
+namespace OrleansLlmCache.Hosting.Startup;
 
 /// <summary>
 /// A port the silo process will listen on, checked free before the silo joins its cluster. The silo registers its

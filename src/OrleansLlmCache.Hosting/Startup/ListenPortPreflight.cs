@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
+using OrleansLlmCache.Hosting.Options;
 
-namespace OrleansLlmCache.Grains.Hosting;
+namespace OrleansLlmCache.Hosting.Startup;
 
 /// <summary>
 /// Starts before anything else of the silo and refuses to go on when one of its ports is taken or its address is not

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace OrleansLlmCache.Grains.Hosting;
+namespace OrleansLlmCache.Hosting.Options;
 
 /// <summary>
 /// The environment variables a Kubernetes Deployment sets on a silo from the downward API (deploy/k8s/base). They

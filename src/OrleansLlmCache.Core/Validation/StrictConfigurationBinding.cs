@@ -4,14 +4,14 @@ using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace Microsoft.Extensions.DependencyInjection;
+namespace OrleansLlmCache.Core.Validation;
 
 /// <summary>
 /// Binds options from configuration like <c>BindConfiguration</c>, but reports a value that does not fit its setting
 /// as a validation failure naming the setting, instead of the binder's exception and stack trace; and refuses enum
 /// values outside the enum (the binder takes <c>Storage=7</c> as an undefined value that later reads as the default).
 /// </summary>
-public static class StrictConfigurationBinding
+internal static class StrictConfigurationBinding
 {
     /// <summary>
     /// Binds <typeparamref name="TOptions"/> to <paramref name="sectionPath"/>. A value that cannot be converted to its

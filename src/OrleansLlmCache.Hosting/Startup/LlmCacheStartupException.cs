@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace OrleansLlmCache.Grains.Hosting;
+namespace OrleansLlmCache.Hosting.Startup;
 
 /// <summary>
 /// The silo cannot start as configured. The message says in one sentence what is wrong and how to fix it; the silo
