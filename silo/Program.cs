@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OrleansLlmCache.Hosting.Startup;
 
@@ -8,8 +9,10 @@ try
     builder.AddOrleansLlmCacheSiloConsoleLogging();
     builder.AddOrleansLlmCacheSilo();
     builder.AddOrleansLlmCacheSiloWeb();
+    builder.Services.AddOrleansLlmCacheGateway();
     var app = builder.Build();
     app.MapOrleansLlmCacheSiloEndpoints();
+    app.MapOrleansLlmCacheGateway();
     await app.RunAsync();
     return 0;
 }

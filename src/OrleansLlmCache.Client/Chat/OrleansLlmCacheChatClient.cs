@@ -33,6 +33,18 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
     public const string ChatUpdatesContentType = "application/vnd.orleansllmcache.chat-updates.v1+json";
 
     /// <summary>
+    /// The <see cref="CachedResponse.ContentType"/> of an OpenAI <c>chat.completion</c> body as the HTTP gateway received
+    /// it from its upstream. The middleware reads it as a <see cref="ChatResponse"/>, so both share one entry.
+    /// </summary>
+    public const string OpenAiChatCompletionContentType = "application/vnd.orleansllmcache.openai-chat-completion.v1+json";
+
+    /// <summary>
+    /// The <see cref="CachedResponse.ContentType"/> of an OpenAI stream as the HTTP gateway received it: a JSON array of
+    /// its <c>chat.completion.chunk</c> objects, each as it came.
+    /// </summary>
+    public const string OpenAiChatChunksContentType = "application/vnd.orleansllmcache.openai-chat-chunks.v1+json";
+
+    /// <summary>
     /// The additional property of a returned <see cref="ChatResponse"/> that says where it came from: a
     /// <see cref="LlmCacheSource"/> name (<c>Hit</c>, <c>Coalesced</c>, <c>Origin</c>, <c>OriginCacheUnavailable</c>).
     /// </summary>

@@ -44,6 +44,8 @@ internal static class StoredChatResponse
             {
                 ResponseContentType => (ChatResponse?)JsonSerializer.Deserialize(stored.Content, json.GetTypeInfo(typeof(ChatResponse))),
                 UpdatesContentType => ReadUpdates(stored, json)?.ToChatResponse(),
+                OrleansLlmCacheChatClient.OpenAiChatCompletionContentType => OpenAiChatFormat.ToChatResponse(stored.Content),
+                OrleansLlmCacheChatClient.OpenAiChatChunksContentType => OpenAiChatFormat.ToChatResponse(OpenAiChatFormat.ChunksToCompletion(OpenAiChatFormat.ReadChunks(stored.Content))),
                 _ => new ChatResponse(new ChatMessage(ChatRole.Assistant, stored.Content)) { ModelId = stored.Model },
             };
         }

@@ -1,0 +1,477 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansLlmCache.Abstractions.Keys;
+using OrleansLlmCache.Abstractions.Model;
+using OrleansLlmCache.Abstractions.Semantic;
+using OrleansLlmCache.Client.Caching;
+using OrleansLlmCache.Client.Chat;
+using OrleansLlmCache.Gateway.Authentication;
+using OrleansLlmCache.Gateway.Diagnostics;
+using OrleansLlmCache.Gateway.Http;
+using OrleansLlmCache.Gateway.Options;
+
+namespace OrleansLlmCache.Gateway.Chat;
+
+/// <summary>
+/// <c>POST /v1/chat/completions</c>: answered from the cache when it can be, otherwise forwarded to the upstream as the
+/// caller sent it and its answer stored (errors never). Non-streaming and streaming misses are both single-flight
+/// through <see cref="ILlmCache.GetOrCreateAsync(CacheKey, Func{CancellationToken, ValueTask{CachedResponse}}, LlmCacheEntryOptions?, CancellationToken)"/>:
+/// the caller that holds the lease streams the upstream's answer live, the others get it replayed once it is complete.
+/// </summary>
+internal sealed class ChatCompletionsEndpoint(
+    ILlmCache cache,
+    GatewayUpstream upstream,
+    IOptions<LlmCacheGatewayOptions> options,
+    TimeProvider time,
+    ILogger<ChatCompletionsEndpoint> logger)
+{
+    public const string StatusHeader = "x-llmcache-status";
+    public const string KeyHeader = "x-llmcache-key";
+    public const string SimilarityHeader = "x-llmcache-similarity";
+
+    private const string UpstreamPath = "chat/completions";
+
+    // Upstream response headers worth passing on: the client's retry and rate-limit logic reads them.
+    private static readonly string[] PassedHeaders = ["retry-after", "retry-after-ms", "x-request-id", "openai-processing-ms"];
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var ct = context.RequestAborted;
+        var caller = GatewayCaller.From(context.User);
+        if (string.IsNullOrEmpty(upstream.BaseUrl))
+        {
+            await OpenAiErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable,
+                "This gateway has no upstream: set LlmCache:Gateway:Upstream:BaseUrl (for example https://api.openai.com/v1).",
+                OpenAiErrors.Server, "no_upstream");
+            return;
+        }
+
+        var maxBytes = options.Value.MaxRequestBytes;
+        var body = await RequestBody.ReadAsync(context.Request, maxBytes, ct);
+        if (body is null)
+        {
+            await OpenAiErrors.BadRequestAsync(context, RequestBody.TooLarge(maxBytes), "request_too_large");
+            return;
+        }
+
+        OpenAiChatRequest? request;
+        string? problem;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            OpenAiChatRequest.TryRead(document.RootElement, out request, out problem);
+        }
+        catch (JsonException ex)
+        {
+            await OpenAiErrors.BadRequestAsync(context, $"The request body is not valid JSON ({ex.Message}): send a JSON object with 'model' and 'messages'.", "invalid_json");
+            return;
+        }
+
+        if (request is null)
+        {
+            await OpenAiErrors.BadRequestAsync(context, problem!);
+            return;
+        }
+
+        if (!CacheDirectives.TryRead(context.Request.Headers, out var directives, out problem))
+        {
+            await OpenAiErrors.BadRequestAsync(context, problem, "invalid_cache_header");
+            return;
+        }
+
+        if (!caller.TryResolveNamespace(directives.Namespace, out var @namespace, out var refusal))
+        {
+            await OpenAiErrors.WriteAsync(context, StatusCodes.Status403Forbidden, refusal!, OpenAiErrors.Permission, "namespace_not_allowed");
+            return;
+        }
+
+        var key = directives.NoStore ? null : KeyFor(request, caller.Tenant, @namespace, out problem);
+        if (key is null)
+        {
+            if (problem is not null)
+            {
+                await OpenAiErrors.BadRequestAsync(context, problem, "invalid_cache_key");
+                return;
+            }
+
+            context.Response.Headers[StatusHeader] = "bypass";
+            await ForwardUncachedAsync(context, body, ct);
+            return;
+        }
+
+        context.Response.Headers[KeyHeader] = key.Value.ToGrainKey();
+        var exchange = new Exchange(context, body, request, key.Value, directives);
+        try
+        {
+            if (!directives.NoCache && await cache.GetAsync(key.Value, ct) is { } entry && await TryServeAsync(exchange, entry.Response, "hit", entry.CreatedAt))
+            {
+                return;
+            }
+
+            if (directives.NoCache)
+            {
+                // Read skipped, answer stored: no single-flight, as the caller asked for a fresh answer of its own.
+                var fresh = await CallUpstreamAsync(exchange, ct);
+                await StoreAsync(exchange, fresh, ct);
+                if (!exchange.Streamed)
+                {
+                    await WriteCompletionAsync(context, exchange.UpstreamBody!, "miss");
+                }
+
+                return;
+            }
+
+            var result = SemanticPromptFor(request, key.Value) is { } semantic
+                ? await cache.GetOrCreateAsync(semantic, c => CallUpstreamAsync(exchange, c), directives.Entry, ct)
+                : await cache.GetOrCreateAsync(key.Value, c => CallUpstreamAsync(exchange, c), directives.Entry, ct);
+            if (exchange.Streamed)
+            {
+                return;
+            }
+
+            if (exchange.UpstreamBody is { } own)
+            {
+                await WriteCompletionAsync(context, own, "miss");
+                return;
+            }
+
+            if (result.Semantic is { } match)
+            {
+                context.Response.Headers[SimilarityHeader] = match.Score.ToString("0.####", CultureInfo.InvariantCulture);
+            }
+
+            var status = result.Source switch
+            {
+                LlmCacheSource.SemanticHit => "semantic-hit",
+                LlmCacheSource.Coalesced => "coalesced",
+                LlmCacheSource.Hit => "hit",
+                _ => "miss",
+            };
+            if (!await TryServeAsync(exchange, result.Response, status, createdAt: null))
+            {
+                // Stored by a writer whose form this gateway cannot read: the upstream answers, uncached.
+                context.Response.Headers[StatusHeader] = "bypass";
+                await ForwardUncachedAsync(context, body, ct);
+            }
+        }
+        catch (UpstreamAnswerException answer) when (!context.Response.HasStarted)
+        {
+            context.Response.Headers[StatusHeader] = exchange.Streamed ? "miss" : "bypass";
+            context.Response.StatusCode = answer.Status;
+            context.Response.ContentType = answer.ContentType;
+            foreach (var (name, value) in answer.Headers)
+            {
+                context.Response.Headers.Append(name, value);
+            }
+
+            await context.Response.Body.WriteAsync(answer.Body, ct);
+        }
+        catch (UpstreamAnswerException) when (exchange.Streamed && context.Response.HasStarted)
+        {
+            // The caller already has the whole stream; only the cache went without it (logged where it was refused).
+        }
+        catch (HttpRequestException ex) when (!context.Response.HasStarted)
+        {
+            await UpstreamUnreachableAsync(context, ex);
+        }
+        catch (TaskCanceledException ex) when (!context.Response.HasStarted && !ct.IsCancellationRequested)
+        {
+            await UpstreamUnreachableAsync(context, ex);
+        }
+    }
+
+    private CacheKey? KeyFor(OpenAiChatRequest request, string? tenant, string? @namespace, out string? problem)
+    {
+        problem = null;
+        string? hash;
+        string? reason;
+        try
+        {
+            hash = ChatCacheKey.TryCompute(request.Messages, request.Options, null, out reason);
+        }
+        catch (Exception ex) when (ex is NotSupportedException or JsonException or InvalidOperationException)
+        {
+            hash = null;
+            reason = ex.Message;
+        }
+
+        if (hash is null)
+        {
+            Log.NotCacheable(logger, reason ?? "no key");
+            return null;
+        }
+
+        try
+        {
+            return cache.CreateKey(hash, tenant, @namespace);
+        }
+        catch (ArgumentException ex)
+        {
+            problem = $"{CacheDirectives.NamespaceHeader}: {ex.Message.Split(" (Parameter", 2)[0]}";
+            return null;
+        }
+    }
+
+    private static SemanticPrompt? SemanticPromptFor(OpenAiChatRequest request, CacheKey key)
+    {
+        var context = ChatCacheKey.TryCanonicalizeScope(request.Messages, request.Options, null, out var prompt);
+        return context is null ? null : new SemanticPrompt(key, SemanticScope.Create(key.Tenant, key.Namespace, "chat", context), prompt!);
+    }
+
+    /// <summary>
+    /// The factory: asks the upstream. A non-streaming answer is kept for this caller; a streaming one is written to this
+    /// caller live while it is collected. Either is returned for the cache unless it is an error or cannot be stored.
+    /// </summary>
+    private async ValueTask<CachedResponse> CallUpstreamAsync(Exchange exchange, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(options.Value.Upstream.Timeout);
+        using var response = await upstream.PostAsync(UpstreamPath, exchange.Body, timeout.Token);
+        var status = (int)response.StatusCode;
+        if (status >= 400 || !exchange.Request.Stream || response.Content.Headers.ContentType?.MediaType != "text/event-stream")
+        {
+            var bytes = await response.Content.ReadAsByteArrayAsync(timeout.Token);
+            if (status >= 400 || exchange.Request.Stream)
+            {
+                throw new UpstreamAnswerException(status, bytes, response.Content.Headers.ContentType?.ToString(), Passed(response), $"status {status}");
+            }
+
+            var text = Encoding.UTF8.GetString(bytes);
+            if (!TryDescribe(text, out var model, out var input, out var output))
+            {
+                throw new UpstreamAnswerException(status, bytes, response.Content.Headers.ContentType?.ToString(), Passed(response), "the body is not a chat completion");
+            }
+
+            exchange.UpstreamBody = bytes;
+            return Checked(exchange, new CachedResponse(text, model, input, output, OrleansLlmCacheChatClient.OpenAiChatCompletionContentType), bytes);
+        }
+
+        // Streaming: this caller sees the upstream's events as they come; the chunks are kept for the cache.
+        var http = exchange.Context.Response;
+        http.Headers[StatusHeader] = "miss";
+        http.ContentType = "text/event-stream";
+        http.Headers.CacheControl = "no-cache";
+        exchange.Streamed = true;
+        var chunks = new List<string>();
+        var done = false;
+        await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        while (await reader.ReadLineAsync(timeout.Token) is { } line)
+        {
+            await http.WriteAsync(line + "\n", timeout.Token);
+            if (line.Length == 0)
+            {
+                await http.Body.FlushAsync(timeout.Token);
+            }
+            else if (line.StartsWith("data:", StringComparison.Ordinal))
+            {
+                var data = line[5..].TrimStart();
+                if (data == "[DONE]")
+                {
+                    done = true;
+                }
+                else
+                {
+                    chunks.Add(data);
+                }
+            }
+        }
+
+        await http.Body.FlushAsync(timeout.Token);
+        if (!done)
+        {
+            throw new IOException("The upstream's stream ended without data: [DONE]; the partial answer is not cached.");
+        }
+
+        var completion = OpenAiChatFormat.ChunksToCompletion(chunks);
+        TryDescribe(completion, out var streamedModel, out var streamedInput, out var streamedOutput);
+        var stored = OpenAiChatFormat.WriteChunks(chunks);
+        return Checked(exchange, new CachedResponse(stored, streamedModel, streamedInput, streamedOutput, OrleansLlmCacheChatClient.OpenAiChatChunksContentType), []);
+    }
+
+    private CachedResponse Checked(Exchange exchange, CachedResponse response, byte[] body)
+    {
+        try
+        {
+            response.Validate();
+            return response;
+        }
+        catch (ArgumentException ex)
+        {
+            Log.NotStored(logger, exchange.Key.ToGrainKey(), ex.Message);
+            throw new UpstreamAnswerException(StatusCodes.Status200OK, body, "application/json", [], ex.Message);
+        }
+    }
+
+    private async Task StoreAsync(Exchange exchange, CachedResponse response, CancellationToken ct)
+    {
+        try
+        {
+            await cache.SetAsync(exchange.Key, response, exchange.Directives.Entry, ct);
+        }
+        catch (Exception ex) when (ex is LlmCacheUnavailableException or ArgumentException)
+        {
+            Log.NotStored(logger, exchange.Key.ToGrainKey(), ex.Message);
+        }
+    }
+
+    /// <summary>Writes a stored answer in the form the request asked for; false when the stored form cannot be read.</summary>
+    private async Task<bool> TryServeAsync(Exchange exchange, CachedResponse stored, string status, DateTimeOffset? createdAt)
+    {
+        string completion;
+        List<string>? chunks = null;
+        try
+        {
+            switch (stored.ContentType)
+            {
+                case OrleansLlmCacheChatClient.OpenAiChatCompletionContentType:
+                    completion = stored.Content;
+                    break;
+                case OrleansLlmCacheChatClient.OpenAiChatChunksContentType:
+                    chunks = OpenAiChatFormat.ReadChunks(stored.Content);
+                    completion = exchange.Request.Stream ? string.Empty : OpenAiChatFormat.ChunksToCompletion(chunks);
+                    break;
+                default:
+                    // Stored by the IChatClient middleware (or as plain text): rendered as OpenAI would have sent it.
+                    if (!StoredChatResponse.TryReadResponse(stored, Microsoft.Extensions.AI.AIJsonUtilities.DefaultOptions, out var response, out var problem))
+                    {
+                        Log.StoredAnswerUnreadable(logger, exchange.Key.ToGrainKey(), problem);
+                        return false;
+                    }
+
+                    completion = OpenAiChatFormat.FromChatResponse(response);
+                    break;
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            Log.StoredAnswerUnreadable(logger, exchange.Key.ToGrainKey(), ex.Message);
+            return false;
+        }
+
+        var http = exchange.Context.Response;
+        if (createdAt is { } created)
+        {
+            var age = time.GetUtcNow() - created;
+            http.Headers.Age = ((long)Math.Max(0, age.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (!exchange.Request.Stream)
+        {
+            await WriteCompletionAsync(exchange.Context, Encoding.UTF8.GetBytes(completion), status);
+            return true;
+        }
+
+        http.Headers[StatusHeader] = status;
+        http.ContentType = "text/event-stream";
+        http.Headers.CacheControl = "no-cache";
+        foreach (var chunk in chunks ?? OpenAiChatFormat.CompletionToChunks(completion))
+        {
+            await http.WriteAsync("data: " + chunk + "\n\n", exchange.Context.RequestAborted);
+        }
+
+        await http.WriteAsync("data: [DONE]\n\n", exchange.Context.RequestAborted);
+        return true;
+    }
+
+    private static async Task WriteCompletionAsync(HttpContext context, byte[] body, string status)
+    {
+        context.Response.Headers[StatusHeader] = status;
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = body.Length;
+        await context.Response.Body.WriteAsync(body, context.RequestAborted);
+    }
+
+    private async Task ForwardUncachedAsync(HttpContext context, byte[] body, CancellationToken ct)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(options.Value.Upstream.Timeout);
+            using var response = await upstream.PostAsync(UpstreamPath, body, timeout.Token);
+            context.Response.StatusCode = (int)response.StatusCode;
+            context.Response.ContentType = response.Content.Headers.ContentType?.ToString();
+            foreach (var (name, value) in Passed(response))
+            {
+                context.Response.Headers.Append(name, value);
+            }
+
+            await response.Content.CopyToAsync(context.Response.Body, timeout.Token);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested && !context.Response.HasStarted)
+        {
+            await UpstreamUnreachableAsync(context, ex);
+        }
+    }
+
+    private async Task UpstreamUnreachableAsync(HttpContext context, Exception ex)
+    {
+        Log.UpstreamUnreachable(logger, ex.Message);
+        context.Response.Headers.Remove(StatusHeader);
+        await OpenAiErrors.WriteAsync(context, StatusCodes.Status502BadGateway,
+            $"The upstream at {upstream.BaseUrl} could not be reached or did not answer in time ({ex.Message}); check LlmCache:Gateway:Upstream.",
+            OpenAiErrors.Server, "upstream_unreachable");
+    }
+
+    private static List<KeyValuePair<string, string>> Passed(HttpResponseMessage response) =>
+        [.. response.Headers
+            .Where(h => PassedHeaders.Contains(h.Key, StringComparer.OrdinalIgnoreCase) || h.Key.StartsWith("x-ratelimit-", StringComparison.OrdinalIgnoreCase))
+            .SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, v)))];
+
+    /// <summary>The model and token counts of a <c>chat.completion</c> body, for the cache's accounting.</summary>
+    private static bool TryDescribe(string completion, out string model, out int input, out int output)
+    {
+        model = "unknown";
+        input = output = 0;
+        try
+        {
+            using var document = JsonDocument.Parse(completion);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("choices", out _))
+            {
+                return false;
+            }
+
+            if (root.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(m.GetString()))
+            {
+                model = m.GetString()!;
+            }
+
+            if (root.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object)
+            {
+                input = usage.TryGetProperty("prompt_tokens", out var p) && p.TryGetInt32(out var pi) ? Math.Max(0, pi) : 0;
+                output = usage.TryGetProperty("completion_tokens", out var c) && c.TryGetInt32(out var ci) ? Math.Max(0, ci) : 0;
+            }
+
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>One request's state across the factory and the code that answers it.</summary>
+    private sealed class Exchange(HttpContext context, byte[] body, OpenAiChatRequest request, CacheKey key, CacheDirectives directives)
+    {
+        public HttpContext Context { get; } = context;
+
+        public byte[] Body { get; } = body;
+
+        public OpenAiChatRequest Request { get; } = request;
+
+        public CacheKey Key { get; } = key;
+
+        public CacheDirectives Directives { get; } = directives;
+
+        /// <summary>The upstream's non-streaming body, when this request's own factory asked for it.</summary>
+        public byte[]? UpstreamBody { get; set; }
+
+        /// <summary>True once this request's own factory started streaming the upstream's answer to it.</summary>
+        public bool Streamed { get; set; }
+    }
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace OrleansLlmCache.Gateway.Diagnostics;
+
+/// <summary>The gateway's log messages; event ids are unique in this assembly (a test checks).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Warning, "The LLM cache gateway has no API keys (LlmCache:Gateway:ApiKeys): development mode, serving callers on this machine only, as the cache's configured tenant. Listening on {Addresses}.")]
+    public static partial void DevelopmentMode(ILogger logger, string addresses);
+
+    [LoggerMessage(2, LogLevel.Warning, "The LLM cache gateway has no API keys (LlmCache:Gateway:ApiKeys) and listens beyond loopback ({Addresses}): every request is refused with 401 until keys are configured.")]
+    public static partial void NoKeysNotLoopback(ILogger logger, string addresses);
+
+    [LoggerMessage(3, LogLevel.Information, "The LLM cache gateway forwards misses to {Upstream}.")]
+    public static partial void UpstreamConfigured(ILogger logger, string upstream);
+
+    [LoggerMessage(4, LogLevel.Warning, "The LLM cache gateway has no upstream (LlmCache:Gateway:Upstream:BaseUrl): /v1/chat/completions answers 503; the cache API works.")]
+    public static partial void NoUpstream(ILogger logger);
+
+    [LoggerMessage(5, LogLevel.Debug, "Not cached ({Reason}): the request is forwarded as it is.")]
+    public static partial void NotCacheable(ILogger logger, string reason);
+
+    [LoggerMessage(6, LogLevel.Warning, "The upstream could not be reached: {Reason}")]
+    public static partial void UpstreamUnreachable(ILogger logger, string reason);
+
+    [LoggerMessage(7, LogLevel.Warning, "The cached answer under {Key} could not be read ({Problem}): asking the upstream instead.")]
+    public static partial void StoredAnswerUnreadable(ILogger logger, string key, string problem);
+
+    [LoggerMessage(8, LogLevel.Warning, "The upstream's answer for {Key} was not stored: {Reason}")]
+    public static partial void NotStored(ILogger logger, string key, string reason);
+}

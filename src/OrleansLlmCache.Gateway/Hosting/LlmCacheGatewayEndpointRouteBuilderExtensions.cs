@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansLlmCache.Gateway.Authentication;
+using OrleansLlmCache.Gateway.CacheApi;
+using OrleansLlmCache.Gateway.Chat;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps the OpenAI-compatible caching gateway and the plain cache API; register them with <c>AddOrleansLlmCacheGateway()</c>.</summary>
+public static class LlmCacheGatewayEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps, under <paramref name="prefix"/> (default <c>/v1</c>) and behind the gateway's API keys:
+    /// <c>POST chat/completions</c>, <c>GET/PUT/DELETE cache/entries/{key}</c>, <c>POST cache/invalidate</c> and
+    /// <c>GET cache/stats</c>. Returns the route group, for more conventions (rate limiting, CORS).
+    /// </summary>
+    public static RouteGroupBuilder MapOrleansLlmCacheGateway(this IEndpointRouteBuilder endpoints, string prefix = "/v1")
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var group = endpoints.MapGroup(prefix);
+        group.RequireAuthorization(new AuthorizationPolicyBuilder(GatewayApiKeyHandler.SchemeName).RequireAuthenticatedUser().Build());
+        group.MapPost("chat/completions", (HttpContext context) => context.RequestServices.GetRequiredService<ChatCompletionsEndpoint>().HandleAsync(context));
+        CacheEndpoints.Map(group);
+        return group;
+    }
+}

@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansLlmCache.Client.Caching;
+using OrleansLlmCache.Gateway.Authentication;
+using OrleansLlmCache.Gateway.Chat;
+using OrleansLlmCache.Gateway.Diagnostics;
+using OrleansLlmCache.Gateway.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the OpenAI-compatible caching gateway; map it with <c>app.MapOrleansLlmCacheGateway()</c>.</summary>
+public static class LlmCacheGatewayServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the gateway's services: its options from <c>LlmCache:Gateway</c> (validated at start-up, each bad setting
+    /// named), its API-key authentication scheme, the upstream HTTP client, and <see cref="ILlmCache"/> when the app has
+    /// not added it yet (<c>AddOrleansLlmCache()</c>: it needs an Orleans client, or a silo, in the same container).
+    /// </summary>
+    public static IServiceCollection AddOrleansLlmCacheGateway(this IServiceCollection services, Action<LlmCacheGatewayOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<LlmCacheGatewayOptions>().BindConfiguration(LlmCacheGatewayOptions.SectionName, b => b.ErrorOnUnknownConfiguration = true);
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmCacheGatewayOptions>, LlmCacheGatewayOptionsValidator>());
+        if (!services.Any(d => d.ServiceType == typeof(ILlmCache)))
+        {
+            services.AddOrleansLlmCache();
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<GatewayApiKeys>();
+        services.AddSingleton<GatewayDevelopmentMode>();
+        services.AddHostedService<GatewayStartup>();
+        services.AddSingleton<ChatCompletionsEndpoint>();
+        services.AddHttpClient<GatewayUpstream>(http => http.Timeout = Timeout.InfiniteTimeSpan); // each call has the configured timeout
+
+        // Only the gateway's endpoints name this scheme: the host's own authentication (if any) is left as it is.
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, GatewayApiKeyHandler>(GatewayApiKeyHandler.SchemeName, null);
+        services.AddAuthorization();
+        return services;
+    }
+
+    /// <summary>Says at start-up where misses go and whether the keyless development mode is on.</summary>
+    private sealed class GatewayStartup(
+        IHostApplicationLifetime lifetime,
+        GatewayDevelopmentMode developmentMode,
+        IOptions<LlmCacheGatewayOptions> options,
+        ILogger<GatewayDevelopmentMode> logger) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            if (options.Value.Upstream.BaseUrl is { Length: > 0 } baseUrl)
+            {
+                Log.UpstreamConfigured(logger, baseUrl);
+            }
+            else
+            {
+                Log.NoUpstream(logger);
+            }
+
+            lifetime.ApplicationStarted.Register(developmentMode.OnStarted);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,153 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace OrleansLlmCache.Tests.Gateway;
+
+/// <summary>
+/// An OpenAI-compatible upstream on Kestrel at 127.0.0.1 that counts its calls. It answers "answer {n}: {last user
+/// text}" (n counts calls, so a second upstream answer differs from the first), as a <c>chat.completion</c> or, for
+/// <c>"stream": true</c>, as server-sent chunks ending in <c>data: [DONE]</c>. A last user message "fail with 429"
+/// (or any status) gets that status and an OpenAI error body. While <see cref="Hold"/> is set, answers wait for it.
+/// </summary>
+public sealed class StubUpstream : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private int _calls;
+
+    private StubUpstream(WebApplication app, string baseUrl)
+    {
+        _app = app;
+        BaseUrl = baseUrl;
+    }
+
+    public string BaseUrl { get; }
+
+    public int Calls => Volatile.Read(ref _calls);
+
+    /// <summary>The Authorization header of the last call.</summary>
+    public string? LastAuthorization { get; private set; }
+
+    /// <summary>The body of the last call, as the upstream received it.</summary>
+    public string? LastBody { get; private set; }
+
+    /// <summary>When set, every answer waits for this task first.</summary>
+    public Task? Hold { get; set; }
+
+    public static async Task<StubUpstream> StartAsync()
+    {
+        var port = FreePorts.Next();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var stub = new StubUpstream(app, $"http://127.0.0.1:{port}/v1");
+        app.MapPost("/v1/chat/completions", stub.AnswerAsync);
+        await app.StartAsync();
+        return stub;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private async Task AnswerAsync(HttpContext context)
+    {
+        var n = Interlocked.Increment(ref _calls);
+        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+        var text = await reader.ReadToEndAsync();
+        LastBody = text;
+        LastAuthorization = context.Request.Headers.Authorization;
+        if (Hold is { } hold)
+        {
+            await hold;
+        }
+
+        var body = JsonNode.Parse(text)!;
+        var question = LastUserText(body);
+        if (question.StartsWith("fail with ", StringComparison.Ordinal))
+        {
+            context.Response.StatusCode = int.Parse(question["fail with ".Length..], System.Globalization.CultureInfo.InvariantCulture);
+            context.Response.Headers["retry-after"] = "1";
+            await context.Response.WriteAsJsonAsync(new { error = new { message = $"stub error {n}", type = "rate_limit", code = "stub" } });
+            return;
+        }
+
+        var answer = $"answer {n}: {question}";
+        var id = $"chatcmpl-stub-{n}";
+        var model = (string?)body["model"];
+        if ((bool?)body["stream"] == true)
+        {
+            context.Response.ContentType = "text/event-stream";
+            var words = answer.Split(' ');
+            var first = true;
+            foreach (var word in words)
+            {
+                var delta = new JsonObject { ["content"] = (first ? string.Empty : " ") + word };
+                if (first)
+                {
+                    delta["role"] = "assistant";
+                }
+
+                first = false;
+                await WriteChunkAsync(context, Chunk(id, model, new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = delta, ["finish_reason"] = null })));
+            }
+
+            await WriteChunkAsync(context, Chunk(id, model, new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = new JsonObject(), ["finish_reason"] = "stop" })));
+            var usage = Chunk(id, model, []);
+            usage["usage"] = Usage();
+            await WriteChunkAsync(context, usage);
+            await context.Response.WriteAsync("data: [DONE]\n\n");
+            return;
+        }
+
+        var completion = new JsonObject
+        {
+            ["id"] = id,
+            ["object"] = "chat.completion",
+            ["created"] = 1_700_000_000,
+            ["model"] = model,
+            ["choices"] = new JsonArray(new JsonObject
+            {
+                ["index"] = 0,
+                ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = answer },
+                ["finish_reason"] = "stop",
+            }),
+            ["usage"] = Usage(),
+        };
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(completion.ToJsonString());
+    }
+
+    private static JsonObject Usage() => new() { ["prompt_tokens"] = 12, ["completion_tokens"] = 34, ["total_tokens"] = 46 };
+
+    private static JsonObject Chunk(string id, string? model, JsonArray choices) => new()
+    {
+        ["id"] = id,
+        ["object"] = "chat.completion.chunk",
+        ["created"] = 1_700_000_000,
+        ["model"] = model,
+        ["choices"] = choices,
+    };
+
+    private static async Task WriteChunkAsync(HttpContext context, JsonObject chunk)
+    {
+        await context.Response.WriteAsync("data: " + chunk.ToJsonString() + "\n\n");
+        await context.Response.Body.FlushAsync();
+    }
+
+    private static string LastUserText(JsonNode body)
+    {
+        var content = body["messages"]!.AsArray().Last(m => (string?)m!["role"] == "user")!["content"]!;
+        return content is JsonValue
+            ? (string?)content ?? string.Empty
+            : string.Concat(content.AsArray().Select(p => (string?)p!["text"]));
+    }
+}
