@@ -20,10 +20,22 @@ public sealed class GatedWriteStorage(IGrainStorage inner) : IGrainStorage
     {
         lock (_gate)
         {
-            _heldKey = grainKey;
-            _arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _outcome = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            return _arrived.Task;
+            return Hold(grainKey);
+        }
+    }
+
+    /// <summary>
+    /// Lets the held write through and holds the grain's next one, in one step: the next write cannot slip past
+    /// between the two. The task completes when that next write arrives.
+    /// </summary>
+    public Task LetThroughAndHoldNextWriteAsync(string grainKey)
+    {
+        lock (_gate)
+        {
+            var held = _outcome;
+            var next = Hold(grainKey);
+            held?.TrySetResult(true);
+            return next;
         }
     }
 
@@ -32,6 +44,14 @@ public sealed class GatedWriteStorage(IGrainStorage inner) : IGrainStorage
 
     /// <summary>Fails the held write, as a database that refused it.</summary>
     public void Fail() => _outcome?.TrySetResult(false);
+
+    private Task Hold(string grainKey)
+    {
+        _heldKey = grainKey;
+        _arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _outcome = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        return _arrived.Task;
+    }
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         inner.ReadStateAsync(stateName, grainId, grainState);
