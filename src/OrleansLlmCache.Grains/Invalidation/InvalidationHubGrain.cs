@@ -42,16 +42,23 @@ internal sealed partial class InvalidationHubGrain(
     private bool _broadcasting;
     private DateTimeOffset _activatedAt;
 
+    // The number of the last broadcast sent (or being sent) to the subscribers of the moment: what a subscription is told.
+    // Not the number being written: a subscriber that renews meanwhile is among those the broadcast goes to, and told
+    // that number it would take the broadcast for a gap (with the hub busy back to back under write load, nearly every
+    // renewal would drop its copies).
+    private long _sent;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _activatedAt = time.GetUtcNow();
+        _sent = state.State.Sequence;
         return Task.CompletedTask;
     }
 
     public Task<HubLease> SubscribeAsync(string subscriberId, IInvalidationObserver observer)
     {
         _subscribers[subscriberId] = new Subscriber(observer, time.GetUtcNow() + _options.LeaseDuration);
-        return Task.FromResult(new HubLease(state.State.Sequence, _options.LeaseDuration));
+        return Task.FromResult(new HubLease(_sent, _options.LeaseDuration));
     }
 
     public Task UnsubscribeAsync(string subscriberId)
@@ -106,6 +113,9 @@ internal sealed partial class InvalidationHubGrain(
             throw;
         }
 
+        // From here to taking the targets nothing awaits: a subscription before it is told the previous number and gets
+        // this broadcast, one after it is told this number and does not.
+        _sent = sequence;
         var message = new InvalidationMessage(sequence, versions, evictedEntries);
 
         var now = time.GetUtcNow();

@@ -3,7 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
 using Orleans.Storage;
 using Orleans.TestingHost;
+using Microsoft.Extensions.Logging.Abstractions;
 using OrleansLlmCache.Abstractions.Invalidation;
+using OrleansLlmCache.Core.Invalidation;
 using OrleansLlmCache.Grains.Hosting;
 using OrleansLlmCache.Grains.Invalidation;
 using OrleansLlmCache.Tests.Infrastructure;
@@ -147,6 +149,34 @@ public sealed class HubGroupCommitTests : IAsyncLifetime
         // The hub answers a subscription with the last number it sent, which is what a subscriber that saw all has.
         Assert.Equal(sequenceSent + 2, (await Hub.SubscribeAsync("check", _first.Reference)).Sequence);
         await Hub.UnsubscribeAsync("check");
+    }
+
+    [Fact]
+    public async Task ASubscriptionRenewedWhileABroadcastIsBeingStored_KeepsItsCopies_AndReceivesThatBroadcast()
+    {
+        // Past the new activation's wait first, so that the subscription's short lease outlasts the broadcast below.
+        await Hub.PublishAsync(new Dictionary<string, long>(), ["t/ns/sent"]).WaitAsync(Within);
+        var sequenceSent = _first.Messages.Single().Sequence;
+        var table = new DependencyVersionTable(_cluster.Client, TimeProvider.System);
+        var flushes = 0;
+        var subscription = new InvalidationSubscription(_cluster.Client, table, TimeProvider.System, NullLogger.Instance, onFlush: () => Interlocked.Increment(ref flushes));
+        await using (subscription)
+        {
+            Assert.True(await subscription.RenewAsync());
+            Assert.Equal(sequenceSent, subscription.Sequence);
+            var flushesAfterSubscribing = Volatile.Read(ref flushes);
+
+            var held = Storage.HoldNextWriteAsync(IInvalidationHubGrain.Key);
+            var publish = Hub.PublishAsync(new Dictionary<string, long> { ["t/tag:next"] = 1 }, []);
+            await held.WaitAsync(Within);
+            Assert.True(await subscription.RenewAsync());
+            Storage.LetThrough();
+            await publish.WaitAsync(Within);
+
+            // Told the number being stored, the renewal would have dropped everything, and the broadcast after it again.
+            Assert.Equal(sequenceSent + 1, subscription.Sequence);
+            Assert.Equal(flushesAfterSubscribing, Volatile.Read(ref flushes));
+        }
     }
 
     private Task WaitForPublishesAsync(int count) => Eventually.WaitUntilAsync(
