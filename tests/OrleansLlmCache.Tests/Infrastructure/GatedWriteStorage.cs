@@ -1,4 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Hosting;
 using Orleans.Storage;
+using OrleansLlmCache.Grains.Hosting;
 
 namespace OrleansLlmCache.Tests.Infrastructure;
 
@@ -8,10 +11,23 @@ namespace OrleansLlmCache.Tests.Infrastructure;
 /// </summary>
 public sealed class GatedWriteStorage(IGrainStorage inner) : IGrainStorage
 {
+    private const string BehindTheGate = "behind-the-gate";
     private readonly Lock _gate = new();
     private string? _heldKey;
     private TaskCompletionSource? _arrived;
     private TaskCompletionSource<bool>? _outcome;
+
+    /// <summary>Makes a gate in front of memory storage the cache's grain storage on <paramref name="silo"/>.</summary>
+    public static void AddAsLlmCacheStorage(ISiloBuilder silo)
+    {
+        silo.AddMemoryGrainStorage(BehindTheGate);
+        silo.Services.AddKeyedSingleton<IGrainStorage>(LlmCacheStorage.Name, (services, _) =>
+            new GatedWriteStorage(services.GetRequiredKeyedService<IGrainStorage>(BehindTheGate)));
+    }
+
+    /// <summary>The gate of a silo set up with <see cref="AddAsLlmCacheStorage"/>, from the silo's services.</summary>
+    public static GatedWriteStorage Of(IServiceProvider siloServices) =>
+        (GatedWriteStorage)siloServices.GetRequiredKeyedService<IGrainStorage>(LlmCacheStorage.Name);
 
     /// <summary>
     /// Holds the next write of the grain keyed <paramref name="grainKey"/>; the task completes when that write arrives.

@@ -1,12 +1,9 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Hosting;
-using Orleans.Storage;
-using Orleans.TestingHost;
 using Microsoft.Extensions.Logging.Abstractions;
+using Orleans.TestingHost;
 using OrleansLlmCache.Abstractions.Invalidation;
 using OrleansLlmCache.Core.Invalidation;
-using OrleansLlmCache.Grains.Hosting;
 using OrleansLlmCache.Grains.Invalidation;
 using OrleansLlmCache.Tests.Infrastructure;
 
@@ -28,8 +25,7 @@ public sealed class HubGroupCommitTests : IAsyncLifetime
 
     private IInvalidationHubGrain Hub => _cluster.Client.GetGrain<IInvalidationHubGrain>(IInvalidationHubGrain.Key);
 
-    private GatedWriteStorage Storage =>
-        (GatedWriteStorage)_cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(LlmCacheStorage.Name);
+    private GatedWriteStorage Storage => GatedWriteStorage.Of(_cluster.Silos[0].ServiceProvider);
 
     public async Task InitializeAsync()
     {
@@ -44,9 +40,7 @@ public sealed class HubGroupCommitTests : IAsyncLifetime
                 o.LeaseDuration = TimeSpan.FromSeconds(2);
                 o.RenewInterval = TimeSpan.FromMilliseconds(250);
             });
-            silo.AddMemoryGrainStorage("behind-the-gate");
-            silo.Services.AddKeyedSingleton<IGrainStorage>(LlmCacheStorage.Name, (services, _) =>
-                new GatedWriteStorage(services.GetRequiredKeyedService<IGrainStorage>("behind-the-gate")));
+            GatedWriteStorage.AddAsLlmCacheStorage(silo);
 
             // Counted before the hub runs the call: once the count is reached, each publish is queued at the hub, or is
             // in the turn that queues it, which ends before the hub's broadcast loop can take another batch.
