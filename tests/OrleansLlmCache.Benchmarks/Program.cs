@@ -12,6 +12,8 @@ using OrleansLlmCache.Benchmarks;
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- l1-hit   (BenchmarkDotNet, in process)
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- hit-scaling [seconds per row]
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- read-retry   (BenchmarkDotNet, in process)
+//        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- overwrites [seconds per row] [writers] [memory|postgresql]
+//        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- invalidation-reach [rounds] [process counts]
 var scenario = args.FirstOrDefault() ?? "exact-hits";
 if (scenario == "node")
 {
@@ -37,7 +39,8 @@ if (scenario == "read-retry")
 }
 
 var seconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 5;
-var keys = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1000;
+// A list (semantic sizes, invalidation-reach process counts) is read by its scenario instead.
+var keys = args.Length > 2 && int.TryParse(args[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) ? number : 1000;
 
 switch (scenario)
 {
@@ -96,6 +99,22 @@ switch (scenario)
         }
 
         return 0;
+    case "overwrites":
+        // Usage: ... -- overwrites [seconds per row, 10] [writers, 64] [memory|postgresql, memory]   (1 silo, then 3)
+        var storage = args.Length > 3 ? args[3] : "memory";
+        if (storage is not ("memory" or "postgresql"))
+        {
+            Console.Error.WriteLine($"Unknown storage '{storage}': use memory or postgresql.");
+            return 2;
+        }
+
+        await OverwriteBenchmark.RunAsync(TimeSpan.FromSeconds(args.Length > 1 ? seconds : 10), args.Length > 2 ? keys : 64, storage == "postgresql");
+        return 0;
+    case "invalidation-reach":
+        // Usage: ... -- invalidation-reach [rounds, 10] [app-server process counts, comma-separated, 1,4,16]
+        var counts = (args.Length > 2 ? args[2] : "1,4,16").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
+        await InvalidationReachBenchmark.RunAsync(args.Length > 1 ? (int)seconds : 10, counts);
+        return 0;
     case "semantic":
         // Usage: ... -- semantic [queries] [sizes, comma-separated]   e.g. semantic 200 10000,100000,1000000
         var queries = args.Length > 1 ? (int)seconds : 200;
@@ -103,6 +122,6 @@ switch (scenario)
         await SemanticBenchmark.RunAsync(sizes, queries, Console.Out);
         return 0;
     default:
-        Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: exact-hits, invalidation, compare, semantic, l1-hit, read-retry, hit-scaling.");
+        Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: exact-hits, invalidation, invalidation-reach, overwrites, compare, semantic, l1-hit, read-retry, hit-scaling.");
         return 2;
 }

@@ -21,7 +21,12 @@ public interface IInvalidationHubGrain : IGrainWithStringKey
     [Alias("Unsubscribe"), AlwaysInterleave]
     Task UnsubscribeAsync(string subscriberId);
 
-    /// <summary>Broadcasts new versions and evictions; returns how many subscribers acknowledged.</summary>
-    [Alias("Publish")]
+    /// <summary>
+    /// Broadcasts new versions and evictions; returns how many subscribers acknowledged. Publishes that arrive while a
+    /// broadcast is in flight go out together in the next one (one sequence number for all of them), and each returns
+    /// when that broadcast has been acknowledged or waited out; if its sequence number cannot be stored, every publish
+    /// it carries fails and nothing was sent.
+    /// </summary>
+    [Alias("Publish"), AlwaysInterleave]
     Task<int> PublishAsync(IReadOnlyDictionary<string, long> versions, IReadOnlyList<string> evictedEntries);
 }

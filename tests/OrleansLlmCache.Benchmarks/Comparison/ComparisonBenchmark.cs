@@ -82,7 +82,8 @@ internal static class ComparisonBenchmark
         foreach (var siloCount in new[] { 1, 3 }.Where(_ => Wanted("orleans-l1") || Wanted("orleans-nol1")))
         {
             var clusterId = $"cmp{siloCount}-" + Guid.NewGuid().ToString("N")[..6];
-            var silos = await StartClusterAsync(siloCount, clusterId, redis.ConnectionString, await postgres.CreateDatabaseAsync(), Own);
+            // The production shape: Redis membership, PostgreSQL grain storage.
+            var silos = await SiloCluster.StartAsync(siloCount, clusterId, redis.ConnectionString, await postgres.CreateDatabaseAsync(), Own);
             try
             {
                 var silosText = siloCount == 1 ? "1 silo" : $"{siloCount} silos";
@@ -101,28 +102,6 @@ internal static class ComparisonBenchmark
         }
 
         return ComparisonReport.Write(results, settings, run.Elapsed);
-    }
-
-    // The production shape: Redis membership, PostgreSQL grain storage, silos started one after another (several
-    // silos starting at once on two loaded cores suspected each other in the cluster tests).
-    private static async Task<List<SiloProcess>> StartClusterAsync(int count, string clusterId, string redis, string database, Func<SiloProcess, SiloProcess> own)
-    {
-        var environment = new Dictionary<string, string>
-        {
-            ["LlmCache__Silo__ClusterId"] = clusterId,
-            ["LlmCache__Silo__Clustering"] = "Redis",
-            ["LlmCache__Silo__Storage"] = "PostgreSQL",
-            ["ConnectionStrings__Redis"] = redis,
-            ["ConnectionStrings__PostgreSQL"] = database,
-            ["DOTNET_gcServer"] = "1", // as the silo ships
-        };
-        var silos = new List<SiloProcess>();
-        for (var i = 0; i < count; i++)
-        {
-            silos.Add(own(await SiloProcess.StartAsync(environment)));
-        }
-
-        return silos;
     }
 
     private static async Task<ContenderResult> MeasureAsync(ContenderResult result, string redis, string postgres, string clusterId, ComparisonSettings settings, PairedArticleDesign? pairedArticle = null)

@@ -14,12 +14,13 @@ internal static class NodeServer
     {
         var (kind, redis, postgres, clusterId) = (args[1], args[2], args[3], args[4]);
         await using var node = await CreateAsync(kind, redis, postgres, clusterId);
+        var watches = new Dictionary<string, DropWatch>(StringComparer.Ordinal);
         Reply("ready");
         while (await Console.In.ReadLineAsync() is { } line && line != "quit")
         {
             try
             {
-                Reply(await ExecuteAsync(node, line.Split(' ')));
+                Reply(await ExecuteAsync(node, watches, line.Split(' ')));
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -42,7 +43,7 @@ internal static class NodeServer
 
     private static void Reply(string text) => Console.Out.WriteLine("@@ " + text);
 
-    private static async Task<string> ExecuteAsync(ICacheNode node, string[] command)
+    private static async Task<string> ExecuteAsync(ICacheNode node, Dictionary<string, DropWatch> watches, string[] command)
     {
         int Int(int index) => int.Parse(command[index], CultureInfo.InvariantCulture);
         var watch = Stopwatch.StartNew();
@@ -109,6 +110,15 @@ internal static class NodeServer
             case "invalidate":
                 await node.InvalidateTagAsync(command[1]);
                 return Invariant($"ok {watch.Elapsed.TotalMilliseconds:0.#}");
+            case "watch":
+                // watch KEY: once KEY is answered from this process's memory, watches for the moment it no longer is.
+                watches[command[1]] = await DropWatch.StartAsync(node, command[1], TimeSpan.FromSeconds(30));
+                return "ok";
+            case "dropped":
+                // dropped KEY: the Stopwatch timestamp (system-wide monotonic clock) at which the watched KEY was dropped.
+                var dropped = await watches[command[1]].Dropped;
+                watches.Remove(command[1]);
+                return Invariant($"ok {dropped}");
             case "get":
                 var value = await node.GetAsync(command[1]);
                 return Invariant($"ok {(value is null ? "miss" : "hit")} {watch.Elapsed.TotalMilliseconds:0.###}");

@@ -1,6 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Hosting;
-using Orleans.Storage;
 using Orleans.TestingHost;
 using OrleansLlmCache.Abstractions.Entries;
 using OrleansLlmCache.Abstractions.Keys;
@@ -26,8 +24,7 @@ public sealed class EntryFaultTests : IAsyncLifetime
 
     private ClusterReadBatcher Batcher => _cluster.Client.ServiceProvider.GetRequiredService<ClusterReadBatcher>();
 
-    private GatedWriteStorage Storage =>
-        (GatedWriteStorage)_cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(LlmCacheStorage.Name);
+    private GatedWriteStorage Storage => GatedWriteStorage.Of(_cluster.Silos[0].ServiceProvider);
 
     public async Task InitializeAsync()
     {
@@ -36,9 +33,7 @@ public sealed class EntryFaultTests : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddOrleansLlmCacheGrains();
-            silo.AddMemoryGrainStorage("behind-the-gate");
-            silo.Services.AddKeyedSingleton<IGrainStorage>(LlmCacheStorage.Name, (services, _) =>
-                new GatedWriteStorage(services.GetRequiredKeyedService<IGrainStorage>("behind-the-gate")));
+            GatedWriteStorage.AddAsLlmCacheStorage(silo);
             silo.AddIncomingGrainCallFilter(async context =>
             {
                 if (context.InterfaceMethod?.DeclaringType == typeof(ICacheEntryGrain) && context.TargetId.Key.ToString()!.Contains($"/{BrokenNamespace}/", StringComparison.Ordinal))

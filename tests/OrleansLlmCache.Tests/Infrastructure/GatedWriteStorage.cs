@@ -1,4 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Hosting;
 using Orleans.Storage;
+using OrleansLlmCache.Grains;
 
 namespace OrleansLlmCache.Tests.Infrastructure;
 
@@ -8,10 +11,23 @@ namespace OrleansLlmCache.Tests.Infrastructure;
 /// </summary>
 public sealed class GatedWriteStorage(IGrainStorage inner) : IGrainStorage
 {
+    private const string BehindTheGate = "behind-the-gate";
     private readonly Lock _gate = new();
     private string? _heldKey;
     private TaskCompletionSource? _arrived;
     private TaskCompletionSource<bool>? _outcome;
+
+    /// <summary>Makes a gate in front of memory storage the cache's grain storage on <paramref name="silo"/>.</summary>
+    public static void AddAsLlmCacheStorage(ISiloBuilder silo)
+    {
+        silo.AddMemoryGrainStorage(BehindTheGate);
+        silo.Services.AddKeyedSingleton<IGrainStorage>(LlmCacheStorage.Name, (services, _) =>
+            new GatedWriteStorage(services.GetRequiredKeyedService<IGrainStorage>(BehindTheGate)));
+    }
+
+    /// <summary>The gate of a silo set up with <see cref="AddAsLlmCacheStorage"/>, from the silo's services.</summary>
+    public static GatedWriteStorage Of(IServiceProvider siloServices) =>
+        (GatedWriteStorage)siloServices.GetRequiredKeyedService<IGrainStorage>(LlmCacheStorage.Name);
 
     /// <summary>
     /// Holds the next write of the grain keyed <paramref name="grainKey"/>; the task completes when that write arrives.
@@ -20,10 +36,22 @@ public sealed class GatedWriteStorage(IGrainStorage inner) : IGrainStorage
     {
         lock (_gate)
         {
-            _heldKey = grainKey;
-            _arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _outcome = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            return _arrived.Task;
+            return Hold(grainKey);
+        }
+    }
+
+    /// <summary>
+    /// Lets the held write through and holds the grain's next one, in one step: the next write cannot slip past
+    /// between the two. The task completes when that next write arrives.
+    /// </summary>
+    public Task LetThroughAndHoldNextWriteAsync(string grainKey)
+    {
+        lock (_gate)
+        {
+            var held = _outcome;
+            var next = Hold(grainKey);
+            held?.TrySetResult(true);
+            return next;
         }
     }
 
@@ -32,6 +60,14 @@ public sealed class GatedWriteStorage(IGrainStorage inner) : IGrainStorage
 
     /// <summary>Fails the held write, as a database that refused it.</summary>
     public void Fail() => _outcome?.TrySetResult(false);
+
+    private Task Hold(string grainKey)
+    {
+        _heldKey = grainKey;
+        _arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _outcome = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        return _arrived.Task;
+    }
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         inner.ReadStateAsync(stateName, grainId, grainState);
