@@ -5,8 +5,8 @@ using System.Text;
 namespace OrleansLlmCache.Tests.Infrastructure;
 
 /// <summary>
-/// The real <c>llmcache</c> program in its own process (as built next to the tests), for what only a process shows:
-/// signals, standard input, and what the runtime and hosts write to the console.
+/// The real <c>llmcache</c> program in its own process (as built in its own project's output), for what only a process
+/// shows: signals, standard input, and what the runtime and hosts write to the console.
 /// </summary>
 public sealed class CliProcess : IAsyncDisposable
 {
@@ -17,6 +17,12 @@ public sealed class CliProcess : IAsyncDisposable
     private readonly TaskCompletionSource _errorClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private CliProcess(Process process) => _process = process;
+
+    // The program's own build output (client/bin/{configuration}/{framework}), not the copy beside the tests: the tests
+    // run on the ASP.NET Core shared framework (the gateway's tests host it), so the build leaves out of their folder
+    // the assemblies that framework carries, such as Microsoft.Extensions.Hosting, which the program, a plain console
+    // app, needs beside it.
+    private static string OutputDirectory { get; } = FindOutputDirectory();
 
     /// <summary>What the program wrote to standard output so far.</summary>
     public string Output => Read(_output);
@@ -37,11 +43,11 @@ public sealed class CliProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = OutputDirectory,
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "llmcache.dll"));
+        start.ArgumentList.Add(Path.Combine(OutputDirectory, "llmcache.dll"));
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -128,5 +134,24 @@ public sealed class CliProcess : IAsyncDisposable
         {
             return source.ToString();
         }
+    }
+
+    private static string FindOutputDirectory()
+    {
+        var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var framework = testOutput.Name;
+        var configuration = testOutput.Parent!.Name;
+        for (var directory = testOutput; directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "OrleansLlmCache.sln")))
+            {
+                var output = Path.Combine(directory.FullName, "client", "bin", configuration, framework);
+                return File.Exists(Path.Combine(output, "llmcache.dll"))
+                    ? output
+                    : throw new InvalidOperationException($"llmcache is not built at {output}: build the solution ({configuration}) first.");
+            }
+        }
+
+        throw new InvalidOperationException($"No OrleansLlmCache.sln above {testOutput.FullName}.");
     }
 }
