@@ -12,6 +12,7 @@ using OrleansLlmCache.Benchmarks;
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- l1-hit   (BenchmarkDotNet, in process)
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- hit-scaling [seconds per row]
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- read-retry   (BenchmarkDotNet, in process)
+//        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- gateway [seconds per row]
 var scenario = args.FirstOrDefault() ?? "exact-hits";
 if (scenario == "node")
 {
@@ -61,6 +62,9 @@ switch (scenario)
         }
 
         return 0;
+    case "gateway":
+        await GatewayBenchmark.RunAsync(TimeSpan.FromSeconds(args.Length > 1 ? seconds : 3));
+        return 0;
     case "hit-scaling":
         await HitScalingBenchmark.RunAsync(TimeSpan.FromSeconds(args.Length > 1 ? seconds : 3));
         return 0;
@@ -103,6 +107,6 @@ switch (scenario)
         await SemanticBenchmark.RunAsync(sizes, queries, Console.Out);
         return 0;
     default:
-        Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: exact-hits, invalidation, compare, semantic, l1-hit, read-retry, hit-scaling.");
+        Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: exact-hits, invalidation, compare, semantic, l1-hit, read-retry, hit-scaling, gateway.");
         return 2;
 }
