@@ -46,6 +46,25 @@ public sealed class GatewayEmbeddingsTests(ClusterFixture fixture) : IAsyncLifet
     }
 
     [Fact]
+    public async Task ConcurrentIdenticalRequests_MakeOneUpstreamCall()
+    {
+        var embeddings = Sdk();
+        var text = Unique("concurrent");
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _gateway.Upstream.Hold = release.Task;
+
+        var leader = embeddings.GenerateEmbeddingAsync(text);
+        await Eventually.WaitUntilAsync(() => _gateway.Upstream.Calls == 1, TimeSpan.FromSeconds(10), () => "the first request never reached the upstream");
+        var followers = Enumerable.Range(0, 7).Select(_ => embeddings.GenerateEmbeddingAsync(text)).ToList();
+        release.SetResult();
+        var answers = await Task.WhenAll(followers.Prepend(leader));
+
+        Assert.All(answers, a => Assert.Equal([text.Length, 1f, 0.5f], a.Value.ToFloats().ToArray()));
+        Assert.Equal(1, _gateway.Upstream.Calls);
+        Assert.Equal(["miss"], answers.Select(a => Header(a, "x-llmcache-status")).Where(s => s == "miss"));
+    }
+
+    [Fact]
     public async Task EveryFieldDecidesTheKey_MemberOrderDoesNot_AndTenantsNeverShare()
     {
         using var http = _gateway.CreateHttpClient();

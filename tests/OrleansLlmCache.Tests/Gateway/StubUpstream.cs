@@ -136,6 +136,11 @@ public sealed class StubUpstream : IAsyncDisposable
         var text = await reader.ReadToEndAsync();
         LastBody = text;
         LastAuthorization = context.Request.Headers.Authorization;
+        if (Hold is { } hold)
+        {
+            await hold;
+        }
+
         var body = JsonNode.Parse(text)!;
         var inputs = body["input"] is JsonArray list ? list.Select(i => (string?)i ?? string.Empty).ToList() : [(string?)body["input"] ?? string.Empty];
         if (inputs.Any(i => i.StartsWith("fail with ", StringComparison.Ordinal)))
