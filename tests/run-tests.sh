@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command of the README: builds everything and runs every test, from a clean clone.
 # Installs what the tests need when it is missing: redis-server and PostgreSQL from Debian's packages (the tests
-# start their own servers on 127.0.0.1 and free ports, and stop them by PID), and kubectl for the deploy tests.
+# start their own servers on 127.0.0.1 and free ports, and stop them by PID), kubectl for the deploy tests, and the
+# openai npm package (npm ci --prefix tests/node-gateway, from the lock file) for the gateway's Node client test.
 # Publishes both container payloads with deploy/publish.sh, as the Dockerfiles do. Ends with one line: "N passed, N failed".
 #
 #   bash tests/run-tests.sh          everything (the default, and what CI runs)
@@ -85,6 +86,14 @@ ensure_kubectl() {
   fi
 }
 ensure_kubectl
+
+# The official openai npm package, exactly as tests/node-gateway/package-lock.json pins it. Node itself is not installed
+# here: without node (20 or newer) the gateway's Node client test fails and says what to install.
+if command -v npm >/dev/null 2>&1; then
+  npm ci --prefix tests/node-gateway --no-audit --no-fund >/dev/null || echo "warning: npm ci --prefix tests/node-gateway failed; the gateway's Node client test will fail"
+else
+  echo "warning: npm is not on PATH; the gateway's Node client test will fail (install Node.js 20 or newer)"
+fi
 
 if ! dotnet build OrleansLlmCache.sln -c Release -nologo -v minimal; then
   echo "build failed"

@@ -14,6 +14,7 @@ using OrleansLlmCache.Benchmarks;
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- read-retry   (BenchmarkDotNet, in process)
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- overwrites [seconds per row] [writers] [memory|postgresql]
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- invalidation-reach [rounds] [process counts]
+//        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- gateway [seconds per row]
 var scenario = args.FirstOrDefault() ?? "exact-hits";
 if (scenario == "node")
 {
@@ -63,6 +64,9 @@ switch (scenario)
                 $"{group.Key.PayloadBytes / 1024} KiB, {group.Key.Callers} callers: p50 ratio cache/redis {cache.Percentile(50) / redis.Percentile(50):0.00}x, throughput ratio {cache.Throughput / redis.Throughput:0.00}x"));
         }
 
+        return 0;
+    case "gateway":
+        await GatewayBenchmark.RunAsync(TimeSpan.FromSeconds(args.Length > 1 ? seconds : 3));
         return 0;
     case "hit-scaling":
         await HitScalingBenchmark.RunAsync(TimeSpan.FromSeconds(args.Length > 1 ? seconds : 3));
@@ -122,6 +126,6 @@ switch (scenario)
         await SemanticBenchmark.RunAsync(sizes, queries, Console.Out);
         return 0;
     default:
-        Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: exact-hits, invalidation, invalidation-reach, overwrites, compare, semantic, l1-hit, read-retry, hit-scaling.");
+        Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: exact-hits, invalidation, invalidation-reach, overwrites, compare, semantic, l1-hit, read-retry, hit-scaling, gateway.");
         return 2;
 }

@@ -8,16 +8,16 @@ using OrleansLlmCache.Client.Warming;
 namespace OrleansLlmCache.Client.Diagnostics;
 
 /// <summary>
-/// Accumulates this app server's outcomes per namespace, model and layer (priced with <see cref="LlmCacheOptions.Prices"/>)
+/// Accumulates this app server's outcomes per tenant, namespace, model and layer (priced with <see cref="LlmCacheOptions.Prices"/>)
 /// until the reporter sends them to the cluster's statistics grain.
 /// </summary>
 internal sealed class ClusterStatisticsCollector(IOptions<LlmCacheOptions> options)
 {
     private readonly object _gate = new();
-    private Dictionary<(string Namespace, string Model, string Outcome), Accumulator> _rows = [];
+    private Dictionary<(string Tenant, string Namespace, string Model, string Outcome), Accumulator> _rows = [];
 
-    // The row recorded last: an app server's hits mostly land in the same one, found without hashing three strings.
-    private (string Namespace, string Model, string Outcome) _lastKey;
+    // The row recorded last: an app server's hits mostly land in the same one, found without hashing four strings.
+    private (string Tenant, string Namespace, string Model, string Outcome) _lastKey;
     private Accumulator? _lastRow;
     private long[] _hits = new long[LatencyHistogram.Buckets];
     private long[] _misses = new long[LatencyHistogram.Buckets];
@@ -40,7 +40,7 @@ internal sealed class ClusterStatisticsCollector(IOptions<LlmCacheOptions> optio
         {
             // Under the lock, like the drain: a histogram or map read before a drain swapped it would take the count
             // into a report already sent, and it would be lost.
-            Record(key.Namespace, model, layer, elapsed, inputTokens, outputTokens, _hits);
+            Record(key.Tenant, key.Namespace, model, layer, elapsed, inputTokens, outputTokens, _hits);
         }
     }
 
@@ -54,7 +54,7 @@ internal sealed class ClusterStatisticsCollector(IOptions<LlmCacheOptions> optio
             // per key that choose what to warm.
             lock (_gate)
             {
-                Record(key.Namespace, model, ClusterStatistics.WarmOutcome, elapsed, inputTokens, outputTokens, histogram: null);
+                Record(key.Tenant, key.Namespace, model, ClusterStatistics.WarmOutcome, elapsed, inputTokens, outputTokens, histogram: null);
             }
 
             return;
@@ -71,7 +71,7 @@ internal sealed class ClusterStatisticsCollector(IOptions<LlmCacheOptions> optio
                 : null;
         lock (_gate)
         {
-            Record(key.Namespace, model, ClusterStatistics.MissOutcome, elapsed, inputTokens, outputTokens, _misses);
+            Record(key.Tenant, key.Namespace, model, ClusterStatistics.MissOutcome, elapsed, inputTokens, outputTokens, _misses);
             _missesByKey[grainKey] = _missesByKey.GetValueOrDefault(grainKey) + 1;
             if (request is not null && _requestsByKey.TryAdd(grainKey, request))
             {
@@ -91,7 +91,7 @@ internal sealed class ClusterStatisticsCollector(IOptions<LlmCacheOptions> optio
             }
 
             var report = new StatisticsReport(
-                [.. _rows.Select(r => new StatisticsRow(r.Key.Namespace, r.Key.Model, r.Key.Outcome, r.Value.Count, r.Value.Milliseconds, r.Value.InputTokens, r.Value.OutputTokens, Dollars(r.Key.Model, r.Value)))],
+                [.. _rows.Select(r => new StatisticsRow(r.Key.Namespace, r.Key.Model, r.Key.Outcome, r.Value.Count, r.Value.Milliseconds, r.Value.InputTokens, r.Value.OutputTokens, Dollars(r.Key.Model, r.Value), r.Key.Tenant))],
                 _hits,
                 _misses,
                 new Dictionary<string, long>(_missesByKey, StringComparer.Ordinal),
@@ -113,23 +113,24 @@ internal sealed class ClusterStatisticsCollector(IOptions<LlmCacheOptions> optio
         options.Value.Prices.TryGetValue(model, out var price) ? price.Cost(row.InputTokens, row.OutputTokens) : 0m;
 
     // Called under _gate, with the histogram field read under it too.
-    private void Record(string @namespace, string? model, string outcome, TimeSpan elapsed, long inputTokens, long outputTokens, long[]? histogram)
+    private void Record(string tenant, string @namespace, string? model, string outcome, TimeSpan elapsed, long inputTokens, long outputTokens, long[]? histogram)
     {
         // An origin's answer served while the cluster is away is not validated, so its model may be missing; a row
         // without a model is still counted (a null one would make every later report fail when it is priced).
         model ??= string.Empty;
         var row = _lastRow;
         if (row is null
+            || !string.Equals(_lastKey.Tenant, tenant, StringComparison.Ordinal)
             || !string.Equals(_lastKey.Namespace, @namespace, StringComparison.Ordinal)
             || !string.Equals(_lastKey.Model, model, StringComparison.Ordinal)
             || !string.Equals(_lastKey.Outcome, outcome, StringComparison.Ordinal))
         {
-            if (!_rows.TryGetValue((@namespace, model, outcome), out row))
+            if (!_rows.TryGetValue((tenant, @namespace, model, outcome), out row))
             {
-                _rows[(@namespace, model, outcome)] = row = new Accumulator();
+                _rows[(tenant, @namespace, model, outcome)] = row = new Accumulator();
             }
 
-            (_lastKey, _lastRow) = ((@namespace, model, outcome), row);
+            (_lastKey, _lastRow) = ((tenant, @namespace, model, outcome), row);
         }
 
         row.Count++;

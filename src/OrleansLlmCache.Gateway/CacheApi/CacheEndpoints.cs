@@ -159,19 +159,26 @@ internal static class CacheEndpoints
     private static async Task StatsAsync(HttpContext context)
     {
         var caller = GatewayCaller.From(context.User);
+        var tenant = caller.Tenant ?? context.RequestServices.GetRequiredService<IOptions<LlmCacheOptions>>().Value.Tenant;
         var grains = context.RequestServices.GetRequiredService<IGrainFactory>();
-        var stats = await grains.GetGrain<ICacheStatisticsGrain>(ICacheStatisticsGrain.Key).GetAsync().WaitAsync(context.RequestAborted);
+        var cluster = await grains.GetGrain<ICacheStatisticsGrain>(ICacheStatisticsGrain.Key).GetAsync().WaitAsync(context.RequestAborted);
 
-        // The cluster counts by namespace and model, not by tenant: a key bound to namespaces sees only their rows.
-        var rows = caller.Namespaces.Count == 0 ? stats.Rows : [.. stats.Rows.Where(r => caller.TryResolveNamespace(r.Namespace, out _, out _))];
+        // Only the caller's tenant's rows (and, for a key bound to namespaces, only theirs), and totals summed from them
+        // alone: rows without a tenant (from earlier versions) and the cluster's embedding work cannot be attributed.
+        var stats = cluster with
+        {
+            Rows = [.. cluster.Rows.Where(r => r.Tenant == tenant && (caller.Namespaces.Count == 0 || caller.TryResolveNamespace(r.Namespace, out _, out _)))],
+            Embedding = [],
+        };
         await WriteAsync(context, new JsonObject
         {
+            ["tenant"] = tenant,
             ["since"] = stats.Since,
             ["hits"] = stats.Hits,
             ["misses"] = stats.Misses,
             ["hitRate"] = stats.HitRate,
             ["grossSavedDollars"] = stats.GrossSaved,
-            ["rows"] = JsonSerializer.SerializeToNode(rows, Json),
+            ["rows"] = JsonSerializer.SerializeToNode(stats.Rows.Select(r => new StatsRow(r.Namespace, r.Model, r.Outcome, r.Count, r.TotalMilliseconds, r.InputTokens, r.OutputTokens, r.Dollars)), Json),
         });
     }
 
@@ -233,6 +240,8 @@ internal static class CacheEndpoints
     private static string Sentence(ArgumentException ex) => ex.Message.Split(" (Parameter", 2)[0];
 
     private sealed record EntryBody(string? Response, string? Model, int? PromptTokens, int? CompletionTokens, string? ContentType, double? TtlSeconds, List<string>? Tags, List<string>? Dependencies);
+
+    private sealed record StatsRow(string Namespace, string Model, string Outcome, long Count, double TotalMilliseconds, long InputTokens, long OutputTokens, decimal Dollars);
 
     private sealed record InvalidateBody(string? Tag, string? Dependency, string? Pattern);
 }

@@ -35,18 +35,12 @@ internal sealed class ChatCompletionsEndpoint(
 
     private const string UpstreamPath = "chat/completions";
 
-    // Upstream response headers worth passing on: the client's retry and rate-limit logic reads them.
-    private static readonly string[] PassedHeaders = ["retry-after", "retry-after-ms", "x-request-id", "openai-processing-ms"];
-
     public async Task HandleAsync(HttpContext context)
     {
         var ct = context.RequestAborted;
         var caller = GatewayCaller.From(context.User);
-        if (string.IsNullOrEmpty(upstream.BaseUrl))
+        if (!await upstream.EnsureConfiguredAsync(context))
         {
-            await OpenAiErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable,
-                "This gateway has no upstream: set LlmCache:Gateway:Upstream:BaseUrl (for example https://api.openai.com/v1).",
-                OpenAiErrors.Server, "no_upstream");
             return;
         }
 
@@ -99,7 +93,7 @@ internal sealed class ChatCompletionsEndpoint(
             }
 
             context.Response.Headers[StatusHeader] = "bypass";
-            await ForwardUncachedAsync(context, body, ct);
+            await upstream.ForwardAsync(context, HttpMethod.Post, UpstreamPath, body, ct);
             return;
         }
 
@@ -155,7 +149,7 @@ internal sealed class ChatCompletionsEndpoint(
             {
                 // Stored by a writer whose form this gateway cannot read: the upstream answers, uncached.
                 context.Response.Headers[StatusHeader] = "bypass";
-                await ForwardUncachedAsync(context, body, ct);
+                await upstream.ForwardAsync(context, HttpMethod.Post, UpstreamPath, body, ct);
             }
         }
         catch (UpstreamAnswerException answer) when (!context.Response.HasStarted)
@@ -176,11 +170,11 @@ internal sealed class ChatCompletionsEndpoint(
         }
         catch (HttpRequestException ex) when (!context.Response.HasStarted)
         {
-            await UpstreamUnreachableAsync(context, ex);
+            await upstream.UnreachableAsync(context, ex);
         }
         catch (TaskCanceledException ex) when (!context.Response.HasStarted && !ct.IsCancellationRequested)
         {
-            await UpstreamUnreachableAsync(context, ex);
+            await upstream.UnreachableAsync(context, ex);
         }
     }
 
@@ -237,13 +231,13 @@ internal sealed class ChatCompletionsEndpoint(
             var bytes = await response.Content.ReadAsByteArrayAsync(timeout.Token);
             if (status >= 400 || exchange.Request.Stream)
             {
-                throw new UpstreamAnswerException(status, bytes, response.Content.Headers.ContentType?.ToString(), Passed(response), $"status {status}");
+                throw new UpstreamAnswerException(status, bytes, response.Content.Headers.ContentType?.ToString(), GatewayUpstream.PassedHeaders(response), $"status {status}");
             }
 
             var text = Encoding.UTF8.GetString(bytes);
             if (!TryDescribe(text, out var model, out var input, out var output))
             {
-                throw new UpstreamAnswerException(status, bytes, response.Content.Headers.ContentType?.ToString(), Passed(response), "the body is not a chat completion");
+                throw new UpstreamAnswerException(status, bytes, response.Content.Headers.ContentType?.ToString(), GatewayUpstream.PassedHeaders(response), "the body is not a chat completion");
             }
 
             exchange.UpstreamBody = bytes;
@@ -385,42 +379,6 @@ internal sealed class ChatCompletionsEndpoint(
         context.Response.ContentLength = body.Length;
         await context.Response.Body.WriteAsync(body, context.RequestAborted);
     }
-
-    private async Task ForwardUncachedAsync(HttpContext context, byte[] body, CancellationToken ct)
-    {
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(options.Value.Upstream.Timeout);
-            using var response = await upstream.PostAsync(UpstreamPath, body, timeout.Token);
-            context.Response.StatusCode = (int)response.StatusCode;
-            context.Response.ContentType = response.Content.Headers.ContentType?.ToString();
-            foreach (var (name, value) in Passed(response))
-            {
-                context.Response.Headers.Append(name, value);
-            }
-
-            await response.Content.CopyToAsync(context.Response.Body, timeout.Token);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested && !context.Response.HasStarted)
-        {
-            await UpstreamUnreachableAsync(context, ex);
-        }
-    }
-
-    private async Task UpstreamUnreachableAsync(HttpContext context, Exception ex)
-    {
-        Log.UpstreamUnreachable(logger, ex.Message);
-        context.Response.Headers.Remove(StatusHeader);
-        await OpenAiErrors.WriteAsync(context, StatusCodes.Status502BadGateway,
-            $"The upstream at {upstream.BaseUrl} could not be reached or did not answer in time ({ex.Message}); check LlmCache:Gateway:Upstream.",
-            OpenAiErrors.Server, "upstream_unreachable");
-    }
-
-    private static List<KeyValuePair<string, string>> Passed(HttpResponseMessage response) =>
-        [.. response.Headers
-            .Where(h => PassedHeaders.Contains(h.Key, StringComparer.OrdinalIgnoreCase) || h.Key.StartsWith("x-ratelimit-", StringComparison.OrdinalIgnoreCase))
-            .SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, v)))];
 
     /// <summary>The model and token counts of a <c>chat.completion</c> body, for the cache's accounting.</summary>
     private static bool TryDescribe(string completion, out string model, out int input, out int output)

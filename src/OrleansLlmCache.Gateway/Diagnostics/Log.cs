@@ -14,7 +14,7 @@ internal static partial class Log
     [LoggerMessage(3, LogLevel.Information, "The LLM cache gateway forwards misses to {Upstream}.")]
     public static partial void UpstreamConfigured(ILogger logger, string upstream);
 
-    [LoggerMessage(4, LogLevel.Warning, "The LLM cache gateway has no upstream (LlmCache:Gateway:Upstream:BaseUrl): /v1/chat/completions answers 503; the cache API works.")]
+    [LoggerMessage(4, LogLevel.Warning, "The LLM cache gateway has no upstream (LlmCache:Gateway:Upstream:BaseUrl): /v1/chat/completions, /v1/embeddings and /v1/models answer 503; the cache API works.")]
     public static partial void NoUpstream(ILogger logger);
 
     [LoggerMessage(5, LogLevel.Debug, "Not cached ({Reason}): the request is forwarded as it is.")]

@@ -7,6 +7,7 @@ using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Gateway.Authentication;
 using OrleansLlmCache.Gateway.Chat;
 using OrleansLlmCache.Gateway.Diagnostics;
+using OrleansLlmCache.Gateway.Embeddings;
 using OrleansLlmCache.Gateway.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -40,6 +41,7 @@ public static class LlmCacheGatewayServiceCollectionExtensions
         services.AddSingleton<GatewayDevelopmentMode>();
         services.AddHostedService<GatewayStartup>();
         services.AddSingleton<ChatCompletionsEndpoint>();
+        services.AddSingleton<EmbeddingsEndpoint>();
         services.AddHttpClient<GatewayUpstream>(http => http.Timeout = Timeout.InfiniteTimeSpan); // each call has the configured timeout
 
         // Only the gateway's endpoints name this scheme: the host's own authentication (if any) is left as it is.

@@ -38,7 +38,8 @@ internal sealed class CacheStatisticsGrain(
         ArgumentNullException.ThrowIfNull(report);
         foreach (var row in report.Rows)
         {
-            var id = $"{row.Namespace}\u001f{row.Model}\u001f{row.Outcome}";
+            // Rows of an earlier version have no tenant and keep their id; a tenant's rows are summed apart from them.
+            var id = row.Tenant is null ? $"{row.Namespace}\u001f{row.Model}\u001f{row.Outcome}" : $"{row.Tenant}\u001e{row.Namespace}\u001f{row.Model}\u001f{row.Outcome}";
             state.State.Rows[id] = state.State.Rows.TryGetValue(id, out var sum)
                 ? sum with
                 {
@@ -121,7 +122,7 @@ internal sealed class CacheStatisticsGrain(
     }
 
     private ClusterStatistics Current() => new(
-        [.. state.State.Rows.Values.OrderBy(r => r.Namespace, StringComparer.Ordinal).ThenBy(r => r.Model, StringComparer.Ordinal).ThenBy(r => r.Outcome, StringComparer.Ordinal)],
+        [.. state.State.Rows.Values.OrderBy(r => r.Namespace, StringComparer.Ordinal).ThenBy(r => r.Model, StringComparer.Ordinal).ThenBy(r => r.Outcome, StringComparer.Ordinal).ThenBy(r => r.Tenant, StringComparer.Ordinal)],
         [.. state.State.HitHistogram],
         [.. state.State.MissHistogram],
         state.State.Since,

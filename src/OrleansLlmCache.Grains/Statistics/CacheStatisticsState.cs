@@ -6,7 +6,7 @@ namespace OrleansLlmCache.Grains.Statistics;
 [GenerateSerializer, Alias("llmcache.CacheStatisticsState")]
 public sealed class CacheStatisticsState
 {
-    /// <summary>Aggregated rows keyed by namespace, model and outcome.</summary>
+    /// <summary>Aggregated rows keyed by tenant (when the row has one), namespace, model and outcome.</summary>
     [Id(0)] public Dictionary<string, StatisticsRow> Rows { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Summed hit latency histogram.</summary>

@@ -149,6 +149,22 @@ public sealed class ClusterStatisticsCollectorTests
         Assert.Null(collector.Drain()); // nothing left after the drain
     }
 
+    [Fact]
+    public void Rows_CarryTheTenant_AndTwoTenantsNeverShareARow()
+    {
+        var collector = new ClusterStatisticsCollector(Options.Create(new LlmCacheOptions()));
+
+        collector.RecordHit(new CacheKey("acme", "docs", "k1"), "gpt-4", "l1", TimeSpan.FromMilliseconds(1), 1, 10);
+        collector.RecordHit(new CacheKey("globex", "docs", "k1"), "gpt-4", "l1", TimeSpan.FromMilliseconds(1), 2, 20); // the tenant only
+        collector.RecordMiss(new CacheKey("globex", "docs", "k2"), "gpt-4", TimeSpan.FromMilliseconds(1), 3, 30);
+
+        var rows = collector.Drain()!.Rows.ToDictionary(row => (row.Tenant, row.Outcome), row => row.InputTokens);
+
+        Assert.Equal(
+            new Dictionary<(string?, string), long> { [("acme", "l1")] = 1, [("globex", "l1")] = 2, [("globex", "miss")] = 3 },
+            rows);
+    }
+
     private static OrleansLlmCache.Abstractions.Statistics.StatisticsReport Snapshot(OrleansLlmCache.Abstractions.Statistics.StatisticsReport report) =>
         report with
         {

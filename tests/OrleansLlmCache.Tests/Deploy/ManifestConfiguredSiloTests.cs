@@ -26,7 +26,12 @@ public sealed class ManifestConfiguredSiloTests(BackendsFixture backends)
                     ["metadata.namespace"] = "test",
                     ["status.podIP"] = "127.0.0.1", // advertised because of POD_IP: no AdvertisedIPAddress is set
                 },
-                (_, key) => key == "redis" ? backends.Redis.ConnectionString : postgres)
+                (_, key) => key switch
+                {
+                    "redis" => backends.Redis.ConnectionString,
+                    "postgresql" => postgres,
+                    _ => SiloManifest.ExampleGatewaySecret(key)!,
+                })
             .Where(e => !e.Key.EndsWith("Port", StringComparison.Ordinal)) // SiloProcess picks free ports
             .ToDictionary(e => e.Key.Replace(":", "__", StringComparison.Ordinal), e => e.Value!);
         environment["LlmCache__Silo__ClusterId"] = "manifest-" + Guid.NewGuid().ToString("N")[..8];

@@ -80,6 +80,15 @@ internal sealed class SiloManifest
         return environment;
     }
 
+    /// <summary>Example values for the keys of Secret llmcache-gateway, or <see langword="null"/> for another key.</summary>
+    public static string? ExampleGatewaySecret(string key) => key switch
+    {
+        "upstream-api-key" => "sk-example-upstream",
+        "api-key-0-sha256" => "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        "api-key-0-tenant" => "acme",
+        _ => null,
+    };
+
     /// <summary>One variable: a literal value, a downward-API field, or a key of a Secret.</summary>
     public sealed record EnvironmentValue(string? Value, string? FieldPath, string? SecretName, string? SecretKey);
 }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Client.Hosting;
+using OrleansLlmCache.Gateway.Options;
 using OrleansLlmCache.Hosting.Options;
 using OrleansLlmCache.Storage.PostgreSql.Options;
 
@@ -156,7 +157,7 @@ public sealed class SiloManifestDriftTests
 
     [Theory]
     [MemberData(nameof(Overlays))]
-    public async Task NetworkPolicy_LetsOnlyAppServersReachTheGateway_AndOnlyTheIngressReachHttp(string overlay)
+    public async Task NetworkPolicy_LetsOnlyAppServersReachTheGateway_AndOnlyTheIngressAndLabelledClientsReachHttp(string overlay)
     {
         var silo = await SiloManifest.RenderAsync(overlay);
         var policy = silo.Rendered.Single("NetworkPolicy", SiloManifest.Name);
@@ -174,11 +175,53 @@ public sealed class SiloManifestDriftTests
         Assert.Equal(["gateway", "http", "silo"], peersByPort.Keys.Order(StringComparer.Ordinal));
         var gateway = Assert.Single(peersByPort["gateway"]);
         Assert.Equal("true", gateway["podSelector"]["matchLabels"][AppServerLabel].Text);
-        var http = Assert.Single(peersByPort["http"]);
-        Assert.True(http["namespaceSelector"]["matchLabels"].Entries.Count > 0, "the HTTP port should admit only the ingress controller's namespace");
+        Assert.Equal(2, peersByPort["http"].Count);
+        var ingress = Assert.Single(peersByPort["http"], p => !p["podSelector"].Exists);
+        Assert.True(ingress["namespaceSelector"]["matchLabels"].Entries.Count > 0, "the HTTP port should admit the ingress controller's namespace, not every namespace");
+        var gatewayClients = Assert.Single(peersByPort["http"], p => p["podSelector"].Exists);
+        Assert.Equal(["true"], gatewayClients["podSelector"]["matchLabels"].Entries.Select(l => l.Value.Text));
+        Assert.Equal(GatewayClientLabel, gatewayClients["podSelector"]["matchLabels"].Entries.Single().Key);
         var siloPeer = Assert.Single(peersByPort["silo"]);
         Assert.Equal(SiloManifest.Name, siloPeer["podSelector"]["matchLabels"]["app.kubernetes.io/name"].Text);
         Assert.False(siloPeer["namespaceSelector"].Exists, "silo-to-silo traffic comes from this namespace only");
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public async Task Service_ExposesTheOpenAiGateway_OnPort80_ToTheSilosHttpPort(string overlay)
+    {
+        var silo = await SiloManifest.RenderAsync(overlay);
+        var options = Bind(silo);
+        var service = silo.Rendered.Single("Service", SiloManifest.Name);
+
+        var openai = Assert.Single(service["spec"]["ports"].Items, p => p["name"].Text == "openai");
+        Assert.Equal(80, openai["port"].Int);
+        Assert.Equal("http", openai["targetPort"].Text);
+        Assert.Equal(options.HttpPort, silo.ContainerPort("http"));
+        Assert.All(service["spec"]["selector"].Entries, l => Assert.Equal(l.Value.Text, silo.Pod["metadata"]["labels"][l.Key].Text));
+
+        // The silo program maps the gateway under /v1 on that port.
+        Assert.Contains("app.MapOrleansLlmCacheGateway();", RepositoryFiles.Read("silo/Program.cs"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public async Task GatewayKeys_ComeFromAnOptionalSecret_AndTheGatewayAcceptsThem(string overlay)
+    {
+        var silo = await SiloManifest.RenderAsync(overlay);
+
+        var fromSecret = silo.Environment.Where(e => e.Value.SecretName?.StartsWith("llmcache-gateway", StringComparison.Ordinal) == true).ToList();
+        Assert.Equal(
+            ["LlmCache__Gateway__ApiKeys__0__Sha256", "LlmCache__Gateway__ApiKeys__0__Tenant", "LlmCache__Gateway__Upstream__ApiKey"],
+            fromSecret.Select(e => e.Key).Order(StringComparer.Ordinal));
+        var optional = silo.Container["env"].Items.Where(e => e["valueFrom"]["secretKeyRef"]["name"].Text?.StartsWith("llmcache-gateway", StringComparison.Ordinal) == true);
+        Assert.All(optional, e => Assert.Equal("true", e["valueFrom"]["secretKeyRef"]["optional"].Text));
+
+        var gateway = BindGateway(silo);
+        Assert.Equal("https://api.openai.com/v1", gateway.Upstream.BaseUrl);
+        Assert.Equal(ExampleSecret("llmcache-gateway", "upstream-api-key"), gateway.Upstream.ApiKey);
+        var key = Assert.Single(gateway.ApiKeys);
+        Assert.Equal(ExampleSecret("llmcache-gateway", "api-key-0-tenant"), key.Tenant);
     }
 
     [Fact]
@@ -249,6 +292,7 @@ public sealed class SiloManifestDriftTests
     }
 
     private const string AppServerLabel = "llmcache.io/client";
+    private const string GatewayClientLabel = "llmcache.io/gateway-client";
 
     /// <summary>
     /// Binds the manifest's configuration exactly as the silo program does, through its own validation: the silo's
@@ -267,11 +311,22 @@ public sealed class SiloManifestDriftTests
         return (LlmCacheSiloOptions)builder.Services.Single(d => d.ServiceType == typeof(LlmCacheSiloOptions)).ImplementationInstance!;
     }
 
+    /// <summary>The gateway's settings as the silo binds them (unknown names refused), through the gateway's own validation.</summary>
+    private static LlmCacheGatewayOptions BindGateway(SiloManifest silo)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(silo.Configuration(FieldValues, ExampleSecret)).Build();
+        var options = new LlmCacheGatewayOptions();
+        configuration.GetSection(LlmCacheGatewayOptions.SectionName).Bind(options, b => b.ErrorOnUnknownConfiguration = true);
+        var result = new LlmCacheGatewayOptionsValidator().Validate(null, options);
+        Assert.True(result.Succeeded, result.FailureMessage);
+        return options;
+    }
+
     private static string ExampleSecret(string secret, string key) => key switch
     {
         "redis" => "redis:6379",
         "postgresql" => "Host=postgres;Database=llmcache;Username=llmcache;Password=example",
-        _ => throw new Xunit.Sdk.XunitException($"no test value for Secret {secret} key {key}"),
+        _ => SiloManifest.ExampleGatewaySecret(key) ?? throw new Xunit.Sdk.XunitException($"no test value for Secret {secret} key {key}"),
     };
 
     private static void AssertProbe(YamlNode probe, string path)
@@ -286,7 +341,26 @@ public sealed class SiloManifestDriftTests
         || variable.StartsWith("Logging__", StringComparison.Ordinal)
         || IsProperty<LlmCacheSiloOptions>(LlmCacheSiloOptions.SectionName, variable)
         || IsProperty<PostgresStorageOptions>(PostgresStorageOptions.SectionName, variable)
-        || IsProperty<ClusterMembershipOptions>("Orleans:Membership", variable);
+        || IsProperty<ClusterMembershipOptions>("Orleans:Membership", variable)
+        || IsGatewaySetting(variable);
+
+    private static bool IsGatewaySetting(string variable)
+    {
+        const string Prefix = "LlmCache__Gateway__";
+        if (!variable.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var parts = variable[Prefix.Length..].Split("__");
+        return parts switch
+        {
+            ["Upstream", var name] => typeof(GatewayUpstreamOptions).GetProperty(name) is { CanWrite: true },
+            ["ApiKeys", var index, var name] => int.TryParse(index, CultureInfo.InvariantCulture, out _) && typeof(GatewayApiKeyOptions).GetProperty(name) is { CanWrite: true },
+            [var name] => typeof(LlmCacheGatewayOptions).GetProperty(name) is { CanWrite: true, PropertyType.IsPrimitive: true },
+            _ => false,
+        };
+    }
 
     private static bool IsProperty<T>(string section, string variable)
     {

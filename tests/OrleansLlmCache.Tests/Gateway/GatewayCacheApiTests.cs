@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using OrleansLlmCache.Abstractions.Keys;
+using OrleansLlmCache.Abstractions.Statistics;
 using OrleansLlmCache.Tests.Infrastructure;
 
 namespace OrleansLlmCache.Tests.Gateway;
@@ -76,6 +77,50 @@ public sealed class GatewayCacheApiTests(ClusterFixture fixture) : IAsyncLifetim
         Assert.Equal(HttpStatusCode.BadRequest, twoTargets.StatusCode);
         Assert.Equal(HttpStatusCode.OK, stats.StatusCode);
         Assert.NotNull(JsonNode.Parse(await stats.Content.ReadAsStringAsync())!["hits"]);
+    }
+
+    [Fact]
+    public async Task Stats_ShowOnlyTheKeysTenant_NeverAnotherTenantsNamespacesModelsOrCounts()
+    {
+        // Both tenants use the same namespace and model names, so that only the tenant tells their rows apart; and a
+        // namespace and a model only tenant B uses, which tenant A must not learn of.
+        var shared = "stats-" + Guid.NewGuid().ToString("N")[..8];
+        var secretNamespace = "content:secret-" + Guid.NewGuid().ToString("N")[..8];
+        var secretModel = "model-of-b-" + Guid.NewGuid().ToString("N")[..8];
+        var statistics = fixture.Grains.GetGrain<ICacheStatisticsGrain>(ICacheStatisticsGrain.Key);
+        await statistics.ReportAsync(new StatisticsReport(
+            [
+                new StatisticsRow(shared, "gpt-4", "silo", 3, 3, 30, 30, 0.3m, GatewayHost.TenantA),
+                new StatisticsRow(shared, "gpt-4", "silo", 1000, 1000, 10_000, 10_000, 100m, GatewayHost.TenantB),
+                new StatisticsRow(secretNamespace, secretModel, ClusterStatistics.MissOutcome, 7, 7, 70, 70, 0.7m, GatewayHost.TenantB),
+                new StatisticsRow(shared, secretModel, ClusterStatistics.MissOutcome, 5, 5, 50, 50, 0.5m), // no tenant: cannot be attributed
+            ],
+            new long[LatencyHistogram.Buckets],
+            new long[LatencyHistogram.Buckets],
+            new Dictionary<string, long>(),
+            new Dictionary<string, string>()));
+
+        using var http = _gateway.CreateHttpClient(GatewayHost.KeyA);
+        using var response = await http.GetAsync("cache/stats");
+        var body = await response.Content.ReadAsStringAsync();
+        var stats = JsonNode.Parse(body)!;
+        var rows = stats["rows"]!.AsArray().Select(r => r!).ToList();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(GatewayHost.TenantA, (string?)stats["tenant"]);
+        var row = Assert.Single(rows, r => (string?)r["namespace"] == shared);
+        Assert.Equal(3, (long)row["count"]!);
+        Assert.DoesNotContain(secretNamespace, body, StringComparison.Ordinal);
+        Assert.DoesNotContain(secretModel, body, StringComparison.Ordinal);
+        Assert.DoesNotContain(GatewayHost.TenantB, body, StringComparison.Ordinal);
+        Assert.Equal(rows.Where(r => ClusterStatistics.IsHit((string)r["outcome"]!)).Sum(r => (long)r["count"]!), (long)stats["hits"]!);
+        Assert.Equal(rows.Where(r => (string?)r["outcome"] == ClusterStatistics.MissOutcome).Sum(r => (long)r["count"]!), (long)stats["misses"]!);
+
+        // Tenant B, bound to support and content:*, sees its own content:* row and nothing of tenant A's.
+        using var httpB = _gateway.CreateHttpClient(GatewayHost.KeyB);
+        var statsB = JsonNode.Parse(await httpB.GetStringAsync("cache/stats"))!;
+        Assert.Equal(7, (long)Assert.Single(statsB["rows"]!.AsArray(), r => (string?)r!["namespace"] == secretNamespace)!["count"]!);
+        Assert.DoesNotContain(statsB["rows"]!.AsArray(), r => (string?)r!["namespace"] == shared);
     }
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");

@@ -13,7 +13,8 @@ namespace OrleansLlmCache.Tests.Gateway;
 /// An OpenAI-compatible upstream on Kestrel at 127.0.0.1 that counts its calls. It answers "answer {n}: {last user
 /// text}" (n counts calls, so a second upstream answer differs from the first), as a <c>chat.completion</c> or, for
 /// <c>"stream": true</c>, as server-sent chunks ending in <c>data: [DONE]</c>. A last user message "fail with 429"
-/// (or any status) gets that status and an OpenAI error body. While <see cref="Hold"/> is set, answers wait for it.
+/// (or any status) gets that status and an OpenAI error body. Embeddings are three numbers made from the input and the
+/// call's number (floats, or base64 when asked); models are one list. While <see cref="Hold"/> is set, answers wait for it.
 /// </summary>
 public sealed class StubUpstream : IAsyncDisposable
 {
@@ -48,6 +49,8 @@ public sealed class StubUpstream : IAsyncDisposable
         var app = builder.Build();
         var stub = new StubUpstream(app, $"http://127.0.0.1:{port}/v1");
         app.MapPost("/v1/chat/completions", stub.AnswerAsync);
+        app.MapPost("/v1/embeddings", stub.EmbedAsync);
+        app.MapGet("/v1/models", stub.ModelsAsync);
         await app.StartAsync();
         return stub;
     }
@@ -124,6 +127,55 @@ public sealed class StubUpstream : IAsyncDisposable
         };
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(completion.ToJsonString());
+    }
+
+    private async Task EmbedAsync(HttpContext context)
+    {
+        var n = Interlocked.Increment(ref _calls);
+        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+        var text = await reader.ReadToEndAsync();
+        LastBody = text;
+        LastAuthorization = context.Request.Headers.Authorization;
+        if (Hold is { } hold)
+        {
+            await hold;
+        }
+
+        var body = JsonNode.Parse(text)!;
+        var inputs = body["input"] is JsonArray list ? list.Select(i => (string?)i ?? string.Empty).ToList() : [(string?)body["input"] ?? string.Empty];
+        if (inputs.Any(i => i.StartsWith("fail with ", StringComparison.Ordinal)))
+        {
+            context.Response.StatusCode = int.Parse(inputs.First(i => i.StartsWith("fail with ", StringComparison.Ordinal)).Split(' ')[2], System.Globalization.CultureInfo.InvariantCulture);
+            await context.Response.WriteAsJsonAsync(new { error = new { message = $"stub error {n}", type = "server_error", code = "stub" } });
+            return;
+        }
+
+        var base64 = (string?)body["encoding_format"] == "base64";
+        var data = new JsonArray([.. inputs.Select((input, index) =>
+        {
+            float[] vector = [input.Length, n, 0.5f];
+            JsonNode embedding = base64
+                ? JsonValue.Create(Convert.ToBase64String(System.Runtime.InteropServices.MemoryMarshal.AsBytes(vector.AsSpan())))
+                : new JsonArray([.. vector.Select(v => (JsonNode)JsonValue.Create(v))]);
+            return (JsonNode)new JsonObject { ["object"] = "embedding", ["index"] = index, ["embedding"] = embedding };
+        })]);
+        var answer = new JsonObject
+        {
+            ["object"] = "list",
+            ["data"] = data,
+            ["model"] = (string?)body["model"],
+            ["usage"] = new JsonObject { ["prompt_tokens"] = 8, ["total_tokens"] = 8 },
+        };
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(answer.ToJsonString());
+    }
+
+    private async Task ModelsAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _calls);
+        LastAuthorization = context.Request.Headers.Authorization;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync("""{"object":"list","data":[{"id":"gpt-4o-mini","object":"model","created":1700000000,"owned_by":"stub"},{"id":"text-embedding-3-small","object":"model","created":1700000000,"owned_by":"stub"}]}""");
     }
 
     private static JsonObject Usage() => new() { ["prompt_tokens"] = 12, ["completion_tokens"] = 34, ["total_tokens"] = 46 };
