@@ -137,6 +137,11 @@ internal sealed partial class RedisMembershipRestorer(
         var version = ParseVersion(versionText);
         if (_copy is null || version >= _copyVersion)
         {
+            if (_copy is null || version > _copyVersion)
+            {
+                CopyTaken(logger, Key.ToString(), version, table.Count(e => e.Name != VersionField));
+            }
+
             _copy = table;
             _copyVersion = version;
             return;
@@ -169,6 +174,10 @@ internal sealed partial class RedisMembershipRestorer(
 
     [LoggerMessage(1401, LogLevel.Warning, "Redis lost the cluster membership {Key}: restored {Rows} silo rows from this silo's copy (version {CopyVersion}) as version {Version}. Keep an append-only file on Redis so that a restart keeps membership.")]
     private static partial void Restored(ILogger logger, string key, int rows, int copyVersion, int version);
+
+    // Once per membership change: which silos this silo could bring back if Redis lost the table now.
+    [LoggerMessage(1403, LogLevel.Information, "Holding a copy of the cluster membership {Key} at version {Version}: {Rows} silo rows.")]
+    private static partial void CopyTaken(ILogger logger, string key, int version, int rows);
 
     [LoggerMessage(1402, LogLevel.Debug, "Membership check against Redis failed: {Reason}; trying again at the next interval.")]
     private static partial void CheckFailed(ILogger logger, string reason);

@@ -39,6 +39,10 @@ public sealed class HubGroupCommitTests : IAsyncLifetime
                 // Short, so that the wait of a new hub activation (one lease) does not slow the tests down.
                 o.LeaseDuration = TimeSpan.FromSeconds(2);
                 o.RenewInterval = TimeSpan.FromMilliseconds(250);
+
+                // Generous, so that a subscriber slowed by a busy machine still acknowledges: the count of
+                // acknowledgements is what these tests read, not how fast they come.
+                o.AckTimeout = TimeSpan.FromSeconds(20);
             });
             GatedWriteStorage.AddAsLlmCacheStorage(silo);
 
