@@ -64,7 +64,9 @@ internal static class ComparisonBenchmark
         }
 
         var redis = Own(await LocalRedis.StartAsync());
-        var postgres = Own(await LocalPostgres.StartAsync());
+        // Sized for every contender at once: two app-server nodes of the article's design with 50 connections each, plus
+        // the silos' pools (PostgreSQL's default of 100 would refuse the second node's stampede).
+        var postgres = Own(await LocalPostgres.StartAsync(maxConnections: 300));
         var articleDatabase = await postgres.CreateDatabaseAsync();
         await ArticleDesignNode.CreateSchemaAsync(articleDatabase);
         var results = new List<ContenderResult>();
