@@ -59,10 +59,8 @@ internal static class CacheEndpoints
         }
 
         var maxBytes = context.RequestServices.GetRequiredService<IOptions<LlmCacheGatewayOptions>>().Value.MaxRequestBytes;
-        var body = await RequestBody.ReadAsync(context.Request, maxBytes, context.RequestAborted);
-        if (body is null)
+        if (await RequestBody.ReadOrRefuseAsync(context, maxBytes) is not { } body)
         {
-            await OpenAiErrors.BadRequestAsync(context, RequestBody.TooLarge(maxBytes), "request_too_large");
             return;
         }
 

@@ -45,10 +45,8 @@ internal sealed class ChatCompletionsEndpoint(
         }
 
         var maxBytes = options.Value.MaxRequestBytes;
-        var body = await RequestBody.ReadAsync(context.Request, maxBytes, ct);
-        if (body is null)
+        if (await RequestBody.ReadOrRefuseAsync(context, maxBytes) is not { } body)
         {
-            await OpenAiErrors.BadRequestAsync(context, RequestBody.TooLarge(maxBytes), "request_too_large");
             return;
         }
 

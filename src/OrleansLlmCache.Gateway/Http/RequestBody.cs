@@ -6,8 +6,23 @@ namespace OrleansLlmCache.Gateway.Http;
 /// <summary>Reads a request body up to the configured limit, so that an oversized body is a 400 that names the limit.</summary>
 internal static class RequestBody
 {
+    /// <summary>
+    /// The body, or <see langword="null"/> after answering 400 (in OpenAI's error shape, naming the limit) when it is
+    /// larger than <paramref name="maxBytes"/>.
+    /// </summary>
+    public static async Task<byte[]?> ReadOrRefuseAsync(HttpContext context, int maxBytes)
+    {
+        var body = await ReadAsync(context.Request, maxBytes, context.RequestAborted);
+        if (body is null)
+        {
+            await OpenAiErrors.BadRequestAsync(context, TooLarge(maxBytes), "request_too_large");
+        }
+
+        return body;
+    }
+
     /// <summary>The body, or <see langword="null"/> when it is larger than <paramref name="maxBytes"/>.</summary>
-    public static async Task<byte[]?> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    private static async Task<byte[]?> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
         if (request.ContentLength > maxBytes)
         {
@@ -37,6 +52,6 @@ internal static class RequestBody
         return buffer.ToArray();
     }
 
-    public static string TooLarge(int maxBytes) =>
+    private static string TooLarge(int maxBytes) =>
         $"The request body is larger than this gateway accepts ({maxBytes} bytes, LlmCache:Gateway:MaxRequestBytes): send a shorter request.";
 }
