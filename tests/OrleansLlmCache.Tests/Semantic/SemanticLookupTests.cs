@@ -1,8 +1,10 @@
 using System.Numerics.Tensors;
+using Microsoft.Extensions.DependencyInjection;
 using OrleansLlmCache.Abstractions.Keys;
 using OrleansLlmCache.Abstractions.Model;
 using OrleansLlmCache.Abstractions.Semantic;
 using OrleansLlmCache.Client.Caching;
+using OrleansLlmCache.Embeddings.Embedding;
 
 namespace OrleansLlmCache.Tests.Semantic;
 
@@ -53,7 +55,7 @@ public sealed class SemanticLookupTests(SemanticClusterFixture fixture)
     {
         const string four = "Find flights from Paris to London under 4 hours";
         const string eight = "Find flights from Paris to London under 8 hours";
-        var vectors = await fixture.Grains.GetGrain<IEmbedderGrain>(0).EmbedAsync([four, eight]);
+        var vectors = await fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<ITextEmbedder>().EmbedAsync([four, eight]);
         Assert.True(TensorPrimitives.Dot(vectors[0], vectors[1]) >= 0.85f, "the pair must be a near neighbour for the guard to matter");
 
         var origin = new CountingOrigin();
