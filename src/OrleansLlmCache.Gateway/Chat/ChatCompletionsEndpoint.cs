@@ -29,10 +29,6 @@ internal sealed class ChatCompletionsEndpoint(
     TimeProvider time,
     ILogger<ChatCompletionsEndpoint> logger)
 {
-    public const string StatusHeader = "x-llmcache-status";
-    public const string KeyHeader = "x-llmcache-key";
-    public const string SimilarityHeader = "x-llmcache-similarity";
-
     private const string UpstreamPath = "chat/completions";
 
     public async Task HandleAsync(HttpContext context)
@@ -90,12 +86,12 @@ internal sealed class ChatCompletionsEndpoint(
                 return;
             }
 
-            context.Response.Headers[StatusHeader] = "bypass";
+            context.Response.Headers[CacheResponse.StatusHeader] = "bypass";
             await upstream.ForwardAsync(context, HttpMethod.Post, UpstreamPath, body, ct);
             return;
         }
 
-        context.Response.Headers[KeyHeader] = key.Value.ToGrainKey();
+        context.Response.Headers[CacheResponse.KeyHeader] = key.Value.ToGrainKey();
         var exchange = new Exchange(context, body, request, key.Value, directives);
         try
         {
@@ -111,7 +107,7 @@ internal sealed class ChatCompletionsEndpoint(
                 await StoreAsync(exchange, fresh, ct);
                 if (!exchange.Streamed)
                 {
-                    await WriteCompletionAsync(context, exchange.UpstreamBody!, "miss");
+                    await CacheResponse.WriteJsonAsync(context, exchange.UpstreamBody!, "miss");
                 }
 
                 return;
@@ -127,13 +123,13 @@ internal sealed class ChatCompletionsEndpoint(
 
             if (exchange.UpstreamBody is { } own)
             {
-                await WriteCompletionAsync(context, own, "miss");
+                await CacheResponse.WriteJsonAsync(context, own, "miss");
                 return;
             }
 
             if (result.Semantic is { } match)
             {
-                context.Response.Headers[SimilarityHeader] = match.Score.ToString("0.####", CultureInfo.InvariantCulture);
+                context.Response.Headers[CacheResponse.SimilarityHeader] = match.Score.ToString("0.####", CultureInfo.InvariantCulture);
             }
 
             var status = result.Source switch
@@ -146,13 +142,13 @@ internal sealed class ChatCompletionsEndpoint(
             if (!await TryServeAsync(exchange, result.Response, status, createdAt: null))
             {
                 // Stored by a writer whose form this gateway cannot read: the upstream answers, uncached.
-                context.Response.Headers[StatusHeader] = "bypass";
+                context.Response.Headers[CacheResponse.StatusHeader] = "bypass";
                 await upstream.ForwardAsync(context, HttpMethod.Post, UpstreamPath, body, ct);
             }
         }
         catch (UpstreamAnswerException answer) when (!context.Response.HasStarted)
         {
-            context.Response.Headers[StatusHeader] = exchange.Streamed ? "miss" : "bypass";
+            context.Response.Headers[CacheResponse.StatusHeader] = exchange.Streamed ? "miss" : "bypass";
             context.Response.StatusCode = answer.Status;
             context.Response.ContentType = answer.ContentType;
             foreach (var (name, value) in answer.Headers)
@@ -244,7 +240,7 @@ internal sealed class ChatCompletionsEndpoint(
 
         // Streaming: this caller sees the upstream's events as they come; the chunks are kept for the cache.
         var http = exchange.Context.Response;
-        http.Headers[StatusHeader] = "miss";
+        http.Headers[CacheResponse.StatusHeader] = "miss";
         http.ContentType = "text/event-stream";
         http.Headers.CacheControl = "no-cache";
         exchange.Streamed = true;
@@ -348,17 +344,16 @@ internal sealed class ChatCompletionsEndpoint(
         var http = exchange.Context.Response;
         if (createdAt is { } created)
         {
-            var age = time.GetUtcNow() - created;
-            http.Headers.Age = ((long)Math.Max(0, age.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            CacheResponse.SetAge(http, created, time.GetUtcNow());
         }
 
         if (!exchange.Request.Stream)
         {
-            await WriteCompletionAsync(exchange.Context, Encoding.UTF8.GetBytes(completion), status);
+            await CacheResponse.WriteJsonAsync(exchange.Context, Encoding.UTF8.GetBytes(completion), status);
             return true;
         }
 
-        http.Headers[StatusHeader] = status;
+        http.Headers[CacheResponse.StatusHeader] = status;
         http.ContentType = "text/event-stream";
         http.Headers.CacheControl = "no-cache";
         foreach (var chunk in chunks ?? OpenAiChatFormat.CompletionToChunks(completion))
@@ -370,13 +365,6 @@ internal sealed class ChatCompletionsEndpoint(
         return true;
     }
 
-    private static async Task WriteCompletionAsync(HttpContext context, byte[] body, string status)
-    {
-        context.Response.Headers[StatusHeader] = status;
-        context.Response.ContentType = "application/json";
-        context.Response.ContentLength = body.Length;
-        await context.Response.Body.WriteAsync(body, context.RequestAborted);
-    }
 
     /// <summary>The model and token counts of a <c>chat.completion</c> body, for the cache's accounting.</summary>
     private static bool TryDescribe(string completion, out string model, out int input, out int output)

@@ -68,7 +68,7 @@ internal sealed class GatewayUpstream(HttpClient http, IOptions<LlmCacheGatewayO
     public async Task UnreachableAsync(HttpContext context, Exception ex)
     {
         Log.UpstreamUnreachable(logger, ex.Message);
-        context.Response.Headers.Remove(ChatCompletionsEndpoint.StatusHeader);
+        context.Response.Headers.Remove(CacheResponse.StatusHeader);
         await OpenAiErrors.WriteAsync(context, StatusCodes.Status502BadGateway,
             $"The upstream at {_upstream.BaseUrl} could not be reached or did not answer in time ({ex.Message}); check LlmCache:Gateway:Upstream.",
             OpenAiErrors.Server, "upstream_unreachable");

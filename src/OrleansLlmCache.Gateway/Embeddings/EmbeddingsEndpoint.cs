@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -83,7 +82,7 @@ internal sealed class EmbeddingsEndpoint(
 
         if (directives.NoStore)
         {
-            context.Response.Headers[ChatCompletionsEndpoint.StatusHeader] = "bypass";
+            context.Response.Headers[CacheResponse.StatusHeader] = "bypass";
             await upstream.ForwardAsync(context, HttpMethod.Post, UpstreamPath, body, ct);
             return;
         }
@@ -99,13 +98,12 @@ internal sealed class EmbeddingsEndpoint(
             return;
         }
 
-        context.Response.Headers[ChatCompletionsEndpoint.KeyHeader] = key.ToGrainKey();
+        context.Response.Headers[CacheResponse.KeyHeader] = key.ToGrainKey();
         try
         {
             if (!directives.NoCache && await cache.GetAsync(key, ct) is { Response.ContentType: ContentType } stored)
             {
-                var age = time.GetUtcNow() - stored.CreatedAt;
-                context.Response.Headers.Age = ((long)Math.Max(0, age.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                CacheResponse.SetAge(context.Response, stored.CreatedAt, time.GetUtcNow());
                 await WriteAsync(context, stored.Response.Content, "hit");
                 return;
             }
@@ -130,7 +128,7 @@ internal sealed class EmbeddingsEndpoint(
                 if (own is null && result.Response.ContentType != ContentType)
                 {
                     // Something else was stored under this key (through the cache API): the upstream answers, uncached.
-                    context.Response.Headers[ChatCompletionsEndpoint.StatusHeader] = "bypass";
+                    context.Response.Headers[CacheResponse.StatusHeader] = "bypass";
                     await upstream.ForwardAsync(context, HttpMethod.Post, UpstreamPath, body, ct);
                     return;
                 }
@@ -146,7 +144,7 @@ internal sealed class EmbeddingsEndpoint(
         }
         catch (UpstreamAnswerException answer) when (!context.Response.HasStarted)
         {
-            context.Response.Headers[ChatCompletionsEndpoint.StatusHeader] = "bypass";
+            context.Response.Headers[CacheResponse.StatusHeader] = "bypass";
             context.Response.StatusCode = answer.Status;
             context.Response.ContentType = answer.ContentType;
             foreach (var (name, value) in answer.Headers)
@@ -208,14 +206,8 @@ internal sealed class EmbeddingsEndpoint(
         }
     }
 
-    private static async Task WriteAsync(HttpContext context, string body, string status)
-    {
-        var bytes = Encoding.UTF8.GetBytes(body);
-        context.Response.Headers[ChatCompletionsEndpoint.StatusHeader] = status;
-        context.Response.ContentType = "application/json";
-        context.Response.ContentLength = bytes.Length;
-        await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
-    }
+    private static Task WriteAsync(HttpContext context, string body, string status) =>
+        CacheResponse.WriteJsonAsync(context, Encoding.UTF8.GetBytes(body), status);
 
     /// <summary>What is wrong with a request that is not an embeddings request, or <see langword="null"/>.</summary>
     private static string? Problem(JsonElement root)

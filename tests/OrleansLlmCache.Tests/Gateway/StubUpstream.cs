@@ -61,7 +61,8 @@ public sealed class StubUpstream : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    private async Task AnswerAsync(HttpContext context)
+    // Counts the call, keeps what was sent, and waits while the test holds the upstream.
+    private async Task<(int Call, string Body)> RecordAsync(HttpContext context)
     {
         var n = Interlocked.Increment(ref _calls);
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
@@ -72,6 +73,13 @@ public sealed class StubUpstream : IAsyncDisposable
         {
             await hold;
         }
+
+        return (n, text);
+    }
+
+    private async Task AnswerAsync(HttpContext context)
+    {
+        var (n, text) = await RecordAsync(context);
 
         var body = JsonNode.Parse(text)!;
         var question = LastUserText(body);
@@ -131,15 +139,7 @@ public sealed class StubUpstream : IAsyncDisposable
 
     private async Task EmbedAsync(HttpContext context)
     {
-        var n = Interlocked.Increment(ref _calls);
-        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
-        var text = await reader.ReadToEndAsync();
-        LastBody = text;
-        LastAuthorization = context.Request.Headers.Authorization;
-        if (Hold is { } hold)
-        {
-            await hold;
-        }
+        var (n, text) = await RecordAsync(context);
 
         var body = JsonNode.Parse(text)!;
         var inputs = body["input"] is JsonArray list ? list.Select(i => (string?)i ?? string.Empty).ToList() : [(string?)body["input"] ?? string.Empty];

@@ -1,0 +1,30 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+
+namespace OrleansLlmCache.Gateway.Http;
+
+/// <summary>What every cached endpoint tells its caller: the headers that say what happened, and a JSON body written whole.</summary>
+internal static class CacheResponse
+{
+    /// <summary><c>hit</c>, <c>semantic-hit</c>, <c>coalesced</c>, <c>miss</c> or <c>bypass</c>.</summary>
+    public const string StatusHeader = "x-llmcache-status";
+
+    /// <summary>The entry's key, <c>tenant/namespace/id</c>.</summary>
+    public const string KeyHeader = "x-llmcache-key";
+
+    /// <summary>The cosine similarity of a semantic hit.</summary>
+    public const string SimilarityHeader = "x-llmcache-similarity";
+
+    /// <summary>HTTP's <c>Age</c>: whole seconds since the answer was stored.</summary>
+    public static void SetAge(HttpResponse response, DateTimeOffset storedAt, DateTimeOffset now) =>
+        response.Headers.Age = ((long)Math.Max(0, (now - storedAt).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Writes <paramref name="body"/> as the whole JSON answer, with its status header.</summary>
+    public static async Task WriteJsonAsync(HttpContext context, byte[] body, string status)
+    {
+        context.Response.Headers[StatusHeader] = status;
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = body.Length;
+        await context.Response.Body.WriteAsync(body, context.RequestAborted);
+    }
+}
