@@ -18,6 +18,26 @@ public static class DependencyKey
     /// <summary>The key of namespace <paramref name="namespace"/>: <c>{tenant}/ns:{namespace}</c> (pattern invalidation bumps it).</summary>
     public static string Namespace(string tenant, string @namespace) => $"{tenant}/ns:{@namespace}";
 
+    /// <summary>
+    /// Reads a key written by <see cref="Namespace"/> back into its tenant and namespace; false for a tag's or a
+    /// dependency's key (a tenant holds no <c>/</c>, so neither reads as a namespace's).
+    /// </summary>
+    public static bool TryReadNamespace(string key, out string tenant, out string @namespace)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        const string Marker = "/ns:";
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        if (slash > 0 && string.CompareOrdinal(key, slash, Marker, 0, Marker.Length) == 0)
+        {
+            tenant = key[..slash];
+            @namespace = key[(slash + Marker.Length)..];
+            return true;
+        }
+
+        tenant = @namespace = "";
+        return false;
+    }
+
     /// <summary>Every dependency key of an entry: its namespace, its tags and its dependencies.</summary>
     public static List<string> Of(CacheKey key, IEnumerable<string>? tags, IEnumerable<string>? dependencies)
     {

@@ -65,7 +65,7 @@ internal sealed partial class DependencyGrain(
             failures.Add($"The broadcast of {key} failed ({Describe(ex)}): silos and app servers that hold entries built on the old version may serve them until the invalidation is repeated.");
         }
 
-        var (reached, leftOver) = namespaceEntries is not null && TryReadNamespace(key, out var tenant, out var @namespace)
+        var (reached, leftOver) = namespaceEntries is not null && DependencyKey.TryReadNamespace(key, out var tenant, out var @namespace)
             ? await RemoveNamespaceEntriesAsync(namespaceEntries, tenant, @namespace, key, version, failures)
             : await DrainMembershipAsync(key, version, failures);
         return new InvalidationResult([key], reached, notified, leftOver, failures);
@@ -130,23 +130,6 @@ internal sealed partial class DependencyGrain(
         {
             MembershipsLeft(logger, left, memberships.Count, key);
         }
-    }
-
-    // A namespace's key is {tenant}/ns:{namespace} (DependencyKey.Namespace). A tenant holds no '/', so a tag's or a
-    // dependency's key never reads as one.
-    private static bool TryReadNamespace(string key, out string tenant, out string @namespace)
-    {
-        const string Marker = "/ns:";
-        var slash = key.IndexOf('/', StringComparison.Ordinal);
-        if (slash > 0 && string.CompareOrdinal(key, slash, Marker, 0, Marker.Length) == 0)
-        {
-            tenant = key[..slash];
-            @namespace = key[(slash + Marker.Length)..];
-            return true;
-        }
-
-        tenant = @namespace = "";
-        return false;
     }
 
     private async Task RemoveFromStorageAsync(List<(int Shard, MembershipDrain Drain)> drained, string key, long version)
