@@ -11,11 +11,18 @@ internal sealed record LoadResult(string Name, int PayloadBytes, int Callers, IR
     /// <summary>CPU time of the server processes (redis-server, silos) per operation, when measured.</summary>
     public TimeSpan? ServerCpuPerOperation { get; init; }
 
+    /// <summary>Times to first byte of streamed answers, in microseconds, when the operation reports them.</summary>
+    public IReadOnlyList<double> FirstByteMicroseconds { get; init; } = [];
+
     public double Throughput => LatenciesMicroseconds.Count / Duration.TotalSeconds;
 
-    public double Percentile(double p)
+    public double Percentile(double p) => Percentile(LatenciesMicroseconds, p);
+
+    public double FirstBytePercentile(double p) => Percentile(FirstByteMicroseconds, p);
+
+    private static double Percentile(IReadOnlyList<double> values, double p)
     {
-        var sorted = LatenciesMicroseconds.Order().ToList();
+        var sorted = values.Order().ToList();
         return sorted.Count == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
     }
 

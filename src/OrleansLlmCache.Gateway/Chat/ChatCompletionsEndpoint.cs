@@ -353,15 +353,20 @@ internal sealed class ChatCompletionsEndpoint(
             return true;
         }
 
+        // The whole answer is at hand: the events go out in one write, not one flush per chunk.
+        var events = new StringBuilder();
+        foreach (var chunk in chunks ?? OpenAiChatFormat.CompletionToChunks(completion))
+        {
+            events.Append("data: ").Append(chunk).Append("\n\n");
+        }
+
+        events.Append("data: [DONE]\n\n");
+        var bytes = Encoding.UTF8.GetBytes(events.ToString());
         http.Headers[CacheResponse.StatusHeader] = status;
         http.ContentType = "text/event-stream";
         http.Headers.CacheControl = "no-cache";
-        foreach (var chunk in chunks ?? OpenAiChatFormat.CompletionToChunks(completion))
-        {
-            await http.WriteAsync("data: " + chunk + "\n\n", exchange.Context.RequestAborted);
-        }
-
-        await http.WriteAsync("data: [DONE]\n\n", exchange.Context.RequestAborted);
+        http.ContentLength = bytes.Length;
+        await http.Body.WriteAsync(bytes, exchange.Context.RequestAborted);
         return true;
     }
 

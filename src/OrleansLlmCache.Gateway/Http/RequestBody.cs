@@ -29,6 +29,21 @@ internal static class RequestBody
             return null;
         }
 
+        if (request.ContentLength is { } length)
+        {
+            // The usual case (SDKs send Content-Length): read straight into an array of that size. The server ends
+            // the request if the body is shorter than its Content-Length says.
+            var exact = new byte[length];
+            var filled = 0;
+            int n;
+            while (filled < exact.Length && (n = await request.Body.ReadAsync(exact.AsMemory(filled), cancellationToken)) > 0)
+            {
+                filled += n;
+            }
+
+            return filled == exact.Length ? exact : exact[..filled];
+        }
+
         using var buffer = new MemoryStream();
         var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
