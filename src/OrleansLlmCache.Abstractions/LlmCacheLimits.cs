@@ -54,6 +54,21 @@ public static class LlmCacheLimits
         }
     }
 
+    /// <summary>
+    /// Throws when a fail-safe duration (how long past its expiry an answer may still be served when the origin fails)
+    /// is negative or longer than <see cref="MaxTimeToLive"/>.
+    /// </summary>
+    public static void ValidateFailSafeDuration(TimeSpan? failSafe)
+    {
+        if (failSafe is { } duration && (duration < TimeSpan.Zero || duration > MaxTimeToLive))
+        {
+            throw new ArgumentOutOfRangeException(
+                "failSafe",
+                duration,
+                $"The fail-safe duration must be between 0 (off) and {MaxTimeToLive.TotalDays:0} days; got {duration}.");
+        }
+    }
+
     /// <summary>Most dependencies on one entry: 32.</summary>
     public const int MaxDependenciesPerEntry = 32;
 

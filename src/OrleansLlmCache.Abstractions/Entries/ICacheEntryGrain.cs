@@ -29,7 +29,9 @@ public interface ICacheEntryGrain : IGrainWithStringKey
     /// <summary>
     /// Returns the live entry, or grants the caller the lease to compute it, or (while another caller holds the lease)
     /// waits up to <paramref name="maxWait"/> for that caller's result. A waiter whose leaseholder fails, releases the
-    /// lease or lets it expire is woken and may take the lease over.
+    /// lease or lets it expire is woken and may take the lease over. While the origin is throttled after a failure
+    /// (<see cref="FailSafeAsync"/>), a caller that accepts answers up to <paramref name="acceptStale"/> past their expiry
+    /// gets the expired answer (<see cref="LeaseStatus.Stale"/>) instead of the lease.
     /// </summary>
     /// <remarks>
     /// A granted lease carries the current versions of the entry-to-be's dependency keys (its namespace,
@@ -37,7 +39,12 @@ public interface ICacheEntryGrain : IGrainWithStringKey
     /// happens while the origin computes makes the new entry miss instead of bringing an outdated answer back.
     /// </remarks>
     [Alias("GetOrLease"), AlwaysInterleave]
-    ValueTask<LeaseResult> GetOrLeaseAsync(TimeSpan maxWait, IReadOnlyList<string>? tags = null, IReadOnlyList<string>? dependencies = null, CancellationToken cancellationToken = default);
+    ValueTask<LeaseResult> GetOrLeaseAsync(
+        TimeSpan maxWait,
+        IReadOnlyList<string>? tags = null,
+        IReadOnlyList<string>? dependencies = null,
+        TimeSpan acceptStale = default,
+        CancellationToken cancellationToken = default);
 
     /// <summary>Stores the response computed under <paramref name="leaseId"/> and wakes every waiter with it.</summary>
     [Alias("CompleteLease")]
@@ -46,6 +53,16 @@ public interface ICacheEntryGrain : IGrainWithStringKey
     /// <summary>Gives up the lease without a result (the origin failed or the caller was cancelled); waiters may take over.</summary>
     [Alias("ReleaseLease")]
     ValueTask ReleaseLeaseAsync(Guid leaseId);
+
+    /// <summary>
+    /// The holder of <paramref name="leaseId"/> could not get an answer from the origin: gives up the lease and returns
+    /// the entry's last answer when it expired at most <paramref name="acceptStale"/> ago, was kept for fail-safe
+    /// (<see cref="EntryWriteOptions.FailSafe"/>) and is still current (never one that was invalidated or removed). Then,
+    /// for <paramref name="throttle"/>, callers that accept stale answers get it without calling the origin. Returns
+    /// <see langword="null"/> (and still gives up the lease) when there is no such answer.
+    /// </summary>
+    [Alias("FailSafe")]
+    ValueTask<CacheEntry?> FailSafeAsync(Guid leaseId, TimeSpan acceptStale, TimeSpan throttle);
 
     /// <summary>Stores <paramref name="response"/>, replacing any entry (and evicting copies of the old one everywhere).</summary>
     [Alias("Set")]

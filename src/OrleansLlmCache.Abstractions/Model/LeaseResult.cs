@@ -2,7 +2,10 @@ namespace OrleansLlmCache.Abstractions.Model;
 
 /// <summary>The answer to <see cref="Entries.ICacheEntryGrain.GetOrLeaseAsync"/>.</summary>
 /// <param name="Status">Hit, lease granted, or still pending elsewhere.</param>
-/// <param name="Entry">The live entry when <paramref name="Status"/> is <see cref="LeaseStatus.Hit"/>.</param>
+/// <param name="Entry">
+/// The live entry when <paramref name="Status"/> is <see cref="LeaseStatus.Hit"/>; the expired one, served stale, when it
+/// is <see cref="LeaseStatus.Stale"/>.
+/// </param>
 /// <param name="LeaseId">The lease to complete or release when <paramref name="Status"/> is <see cref="LeaseStatus.Granted"/>.</param>
 /// <param name="Coalesced">True when the hit was produced by another caller's origin call while this one waited.</param>
 /// <param name="Versions">With a granted lease: the dependency versions when the computation begins; pass them back on completion.</param>

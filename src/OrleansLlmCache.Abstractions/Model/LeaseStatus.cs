@@ -12,4 +12,10 @@ public enum LeaseStatus
 
     /// <summary>Another caller holds the lease and has not finished within the wait; ask again.</summary>
     Pending = 2,
+
+    /// <summary>
+    /// The origin failed for this key a moment ago (<see cref="Entries.ICacheEntryGrain.FailSafeAsync"/>) and is not
+    /// asked again until the throttle passes: <see cref="LeaseResult.Entry"/> holds the expired answer, served stale.
+    /// </summary>
+    Stale = 3,
 }

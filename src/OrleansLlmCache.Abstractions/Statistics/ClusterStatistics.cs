@@ -26,8 +26,8 @@ public sealed record ClusterStatistics(
     public const string WarmOutcome = "warm";
 
     /// <summary>The outcomes of hits: the layer that answered (an app server's L1, a silo's memory, storage, a wait for a
-    /// concurrent identical request, a semantic match).</summary>
-    public static IReadOnlyList<string> HitOutcomes { get; } = ["l1", "silo", "storage", "coalesced", "semantic"];
+    /// concurrent identical request, a semantic match, an expired answer served because the origin failed).</summary>
+    public static IReadOnlyList<string> HitOutcomes { get; } = ["l1", "silo", "storage", "coalesced", "semantic", "stale"];
 
     /// <summary>
     /// Whether rows of <paramref name="outcome"/> are hits. Named, not "anything but a miss": an outcome a later version

@@ -167,7 +167,7 @@ internal sealed partial class GrainLlmCache(
             }
 
             grain = Entry(key);
-            lease = await singleFlight.AcquireAsync(grain, write, cancellationToken);
+            lease = await singleFlight.AcquireAsync(grain, write, AcceptStale(key, options), cancellationToken);
         }
         catch (Exception ex) when (ClusterFailures.IsClusterFailure(ex, cancellationToken))
         {
@@ -183,12 +183,23 @@ internal sealed partial class GrainLlmCache(
             return Hit(key, fill, lease.Entry!, lease.Coalesced, started);
         }
 
+        if (lease.Status == LeaseStatus.Stale)
+        {
+            return Stale(key, lease.Entry!, started); // the origin failed a moment ago and is not asked again yet
+        }
+
         // This caller holds the lease: it alone calls the origin for the key.
         CachedResponse response;
         try
         {
-            (response, var stored) = await singleFlight.CallOriginAsync(grain, key, lease, write, factory, cancellationToken);
-            if (stored is not null)
+            var answer = await singleFlight.CallOriginAsync(grain, key, lease, write, AcceptStale(key, options), options?.FailSafeWhen, factory, cancellationToken);
+            if (answer.Stale is { } stale)
+            {
+                return Stale(key, stale, started);
+            }
+
+            response = answer.Response!;
+            if (answer.Stored is { } stored)
             {
                 fill.Complete(stored);
             }
@@ -203,6 +214,14 @@ internal sealed partial class GrainLlmCache(
         var missElapsed = Stopwatch.GetElapsedTime(started);
         observer.OnMiss(key, missElapsed, response, options?.ReplayableRequest);
         return new LlmCacheResult(response, LlmCacheSource.Origin, missElapsed);
+    }
+
+    // An expired answer is never kept in L1: the next request asks the cluster again, which knows whether the origin is back.
+    private LlmCacheResult Stale(CacheKey key, CacheEntry entry, long started)
+    {
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        observer.OnHit(key, CacheLayer.Stale, elapsed, entry.Response);
+        return new LlmCacheResult(entry.Response, LlmCacheSource.Stale, elapsed) { StoredAt = entry.CreatedAt };
     }
 
     private LlmCacheResult Hit(CacheKey key, L1Cache.L1Fill fill, CacheEntry entry, bool coalesced, long started)
@@ -324,10 +343,23 @@ internal sealed partial class GrainLlmCache(
             _ => _options.DefaultTimeToLive,
         };
         var tags = policy is { Tags.Count: > 0 } ? [.. options?.Tags ?? [], .. policy.Tags] : options?.Tags;
-        var write = new EntryWriteOptions(timeToLive, tags, options?.Dependencies, Versions: null);
+
+        // Kept for the longest fail-safe anybody asks of it: a request's own stale-if-error must not shorten what its
+        // namespace keeps for other callers.
+        var keep = policy?.FailSafeMaxDuration ?? _options.FailSafeMaxDuration;
+        if (options?.FailSafeMaxDuration is { } requested && requested > keep)
+        {
+            keep = requested;
+        }
+
+        var write = new EntryWriteOptions(timeToLive, tags, options?.Dependencies, Versions: null, FailSafe: keep > TimeSpan.Zero ? keep : null);
         write.Validate();
         return write;
     }
+
+    // How far past its expiry this request accepts an answer when the origin fails: its own, its namespace's, the default.
+    private TimeSpan AcceptStale(CacheKey key, LlmCacheEntryOptions? options) =>
+        options?.FailSafeMaxDuration ?? Policies.NamespacePolicies.Resolve(_options, key.Namespace)?.FailSafeMaxDuration ?? _options.FailSafeMaxDuration;
 
     private ICacheEntryGrain Entry(CacheKey key)
     {

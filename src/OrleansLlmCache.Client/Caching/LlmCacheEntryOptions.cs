@@ -29,6 +29,20 @@ public sealed class LlmCacheEntryOptions
     public bool? Semantic { get; init; }
 
     /// <summary>
+    /// Fail-safe for this request: when the origin fails, accept the last answer if it expired at most this long ago
+    /// (zero: never a stale answer). <see langword="null"/> (the default) takes the namespace's policy, then
+    /// <see cref="LlmCacheOptions.FailSafeMaxDuration"/>. What is stored is kept for the longer of this and those.
+    /// </summary>
+    public TimeSpan? FailSafeMaxDuration { get; init; }
+
+    /// <summary>
+    /// Which origin failures may be answered stale; <see langword="null"/>: every exception but the caller's own
+    /// cancellation. The gateway passes upstream 408, 429 and 5xx answers and unreachable upstreams, not other errors
+    /// (a request the upstream refuses as invalid stays an error).
+    /// </summary>
+    internal Func<Exception, bool>? FailSafeWhen { get; init; }
+
+    /// <summary>
     /// Writes the request down on a miss (JSON, or <see langword="null"/> when it cannot be replayed), so that a key that
     /// keeps missing can be warmed by sending it again. Set by the chat middleware; called only on a miss, and only where
     /// <see cref="LlmCacheOptions.RecordMissedRequestsForWarming"/> is on.

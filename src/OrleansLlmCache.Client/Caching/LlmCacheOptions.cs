@@ -72,6 +72,23 @@ public sealed class LlmCacheOptions
     /// </summary>
     public TimeSpan SingleFlightWaitPerCall { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Fail-safe: how long past its expiry an answer is kept, and may be served (marked <see cref="LlmCacheSource.Stale"/>),
+    /// when the origin fails (throws, times out, or, through the gateway, answers 408, 429 or 5xx) for a request that
+    /// finds the entry expired. A namespace's policy and a request (<see cref="LlmCacheEntryOptions.FailSafeMaxDuration"/>)
+    /// may set their own. Entries are kept, in the silo and in storage, for the longest of this and the request's own.
+    /// Invalidated or removed entries are never served stale. Default: zero, off (an expired answer is not kept: turn it
+    /// on where a day-old answer beats an error).
+    /// </summary>
+    public TimeSpan FailSafeMaxDuration { get; set; }
+
+    /// <summary>
+    /// After the origin failed and a stale answer was served for a key, how long the cluster serves that answer to every
+    /// caller of the key that accepts stale answers without asking the origin again, so that a failing origin is not
+    /// asked once per request. Default: 30 seconds.
+    /// </summary>
+    public TimeSpan FailSafeThrottleDuration { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Semantic matching: where it is on (nowhere by default), its threshold and guard.</summary>
     public Semantic.SemanticCacheOptions Semantic { get; set; } = new();
 

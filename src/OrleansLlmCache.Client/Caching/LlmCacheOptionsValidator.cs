@@ -27,6 +27,17 @@ internal sealed class LlmCacheOptionsValidator : IValidateOptions<LlmCacheOption
             failures.Add($"{LlmCacheOptions.SectionName}:{nameof(options.InvalidationRenewInterval)} must be between 0 and 30 seconds (well under the hub's lease); got {options.InvalidationRenewInterval}.");
         }
 
+        Check(() => LlmCacheLimits.ValidateFailSafeDuration(options.FailSafeMaxDuration), failures, nameof(options.FailSafeMaxDuration));
+        if (options.FailSafeThrottleDuration <= TimeSpan.Zero || options.FailSafeThrottleDuration > TimeSpan.FromDays(1))
+        {
+            failures.Add($"{LlmCacheOptions.SectionName}:{nameof(options.FailSafeThrottleDuration)} must be between 0 and 1 day; got {options.FailSafeThrottleDuration}.");
+        }
+
+        foreach (var (prefix, policy) in options.Policies)
+        {
+            Check(() => LlmCacheLimits.ValidateFailSafeDuration(policy?.FailSafeMaxDuration), failures, $"Policies:{prefix}:{nameof(policy.FailSafeMaxDuration)}");
+        }
+
         if (options.L1SizeLimitBytes < 1024)
         {
             failures.Add($"{LlmCacheOptions.SectionName}:{nameof(options.L1SizeLimitBytes)} must be at least 1024; got {options.L1SizeLimitBytes}. Set L1Enabled to false to turn L1 off.");

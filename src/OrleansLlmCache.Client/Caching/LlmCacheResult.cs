@@ -12,4 +12,7 @@ public sealed record LlmCacheResult(CachedResponse Response, LlmCacheSource Sour
 {
     /// <summary>True when the origin was not called for this request.</summary>
     public bool IsHit => Source is LlmCacheSource.Hit or LlmCacheSource.Coalesced or LlmCacheSource.SemanticHit;
+
+    /// <summary>With a <see cref="LlmCacheSource.Stale"/> answer: when it was stored (its age tells how stale it is).</summary>
+    public DateTimeOffset? StoredAt { get; init; }
 }

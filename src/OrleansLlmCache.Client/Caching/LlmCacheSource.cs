@@ -17,4 +17,10 @@ public enum LlmCacheSource
 
     /// <summary>A live entry of a similar prompt in the same scope (<see cref="LlmCacheResult.Semantic"/> says which, and how close).</summary>
     SemanticHit,
+
+    /// <summary>
+    /// The origin failed (or is throttled after failing a moment ago) and the entry's last answer, expired at most the
+    /// fail-safe duration ago, was served instead (<see cref="LlmCacheOptions.FailSafeMaxDuration"/>).
+    /// </summary>
+    Stale,
 }

@@ -17,4 +17,7 @@ internal enum CacheLayer
 
     /// <summary>The answer of a similar prompt (semantic match).</summary>
     Semantic,
+
+    /// <summary>An expired answer, served because the origin failed (fail-safe).</summary>
+    Stale,
 }

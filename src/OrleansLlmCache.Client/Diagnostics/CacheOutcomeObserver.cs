@@ -59,6 +59,7 @@ internal sealed class CacheOutcomeObserver(LlmCacheStatistics statistics, Cluste
     {
         CacheLayer.L1 => "l1",
         CacheLayer.Semantic => "semantic",
+        CacheLayer.Stale => "stale",
         _ => "silo",
     };
 
@@ -68,6 +69,7 @@ internal sealed class CacheOutcomeObserver(LlmCacheStatistics statistics, Cluste
         CacheLayer.Storage => "storage",
         CacheLayer.Coalesced => "coalesced",
         CacheLayer.Semantic => "semantic",
+        CacheLayer.Stale => "stale",
         _ => "silo",
     };
 }

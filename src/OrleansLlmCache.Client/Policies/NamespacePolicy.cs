@@ -24,6 +24,12 @@ public sealed class NamespacePolicy
     /// </summary>
     public bool Semantic { get; set; }
 
+    /// <summary>
+    /// Fail-safe for the namespace: how long past its expiry an answer is kept and may be served when the origin fails;
+    /// <see langword="null"/> takes <c>LlmCache:Client:FailSafeMaxDuration</c>.
+    /// </summary>
+    public TimeSpan? FailSafeMaxDuration { get; set; }
+
     /// <summary>The cosine threshold for semantic hits in this namespace. Default: 0.85, the article's threshold.</summary>
     public double SemanticThreshold { get; set; } = 0.85;
 }

@@ -132,14 +132,7 @@ internal sealed class ChatCompletionsEndpoint(
                 context.Response.Headers[CacheResponse.SimilarityHeader] = match.Score.ToString("0.####", CultureInfo.InvariantCulture);
             }
 
-            var status = result.Source switch
-            {
-                LlmCacheSource.SemanticHit => "semantic-hit",
-                LlmCacheSource.Coalesced => "coalesced",
-                LlmCacheSource.Hit => "hit",
-                _ => "miss",
-            };
-            if (!await TryServeAsync(exchange, result.Response, status, createdAt: null))
+            if (!await TryServeAsync(exchange, result.Response, CacheResponse.StatusOf(result.Source), createdAt: result.StoredAt))
             {
                 // Stored by a writer whose form this gateway cannot read: the upstream answers, uncached.
                 context.Response.Headers[CacheResponse.StatusHeader] = "bypass";

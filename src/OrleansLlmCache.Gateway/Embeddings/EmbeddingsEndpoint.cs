@@ -135,7 +135,12 @@ internal sealed class EmbeddingsEndpoint(
 
                 if (own is null)
                 {
-                    await WriteAsync(context, result.Response.Content, result.Source == LlmCacheSource.Coalesced ? "coalesced" : "hit");
+                    if (result.StoredAt is { } storedAt)
+                    {
+                        CacheResponse.SetAge(context.Response, storedAt, time.GetUtcNow());
+                    }
+
+                    await WriteAsync(context, result.Response.Content, CacheResponse.StatusOf(result.Source));
                     return;
                 }
             }

@@ -1,12 +1,13 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using OrleansLlmCache.Client.Caching;
 
 namespace OrleansLlmCache.Gateway.Http;
 
 /// <summary>What every cached endpoint tells its caller: the headers that say what happened, and a JSON body written whole.</summary>
 internal static class CacheResponse
 {
-    /// <summary><c>hit</c>, <c>semantic-hit</c>, <c>coalesced</c>, <c>miss</c> or <c>bypass</c>.</summary>
+    /// <summary><c>hit</c>, <c>semantic-hit</c>, <c>coalesced</c>, <c>stale</c>, <c>miss</c> or <c>bypass</c>.</summary>
     public const string StatusHeader = "x-llmcache-status";
 
     /// <summary>The entry's key, <c>tenant/namespace/id</c>.</summary>
@@ -14,6 +15,16 @@ internal static class CacheResponse
 
     /// <summary>The cosine similarity of a semantic hit.</summary>
     public const string SimilarityHeader = "x-llmcache-similarity";
+
+    /// <summary>The <see cref="StatusHeader"/> value that says where a get-or-create answer came from.</summary>
+    public static string StatusOf(LlmCacheSource source) => source switch
+    {
+        LlmCacheSource.SemanticHit => "semantic-hit",
+        LlmCacheSource.Coalesced => "coalesced",
+        LlmCacheSource.Hit => "hit",
+        LlmCacheSource.Stale => "stale",
+        _ => "miss",
+    };
 
     /// <summary>HTTP's <c>Age</c>: whole seconds since the answer was stored.</summary>
     public static void SetAge(HttpResponse response, DateTimeOffset storedAt, DateTimeOffset now) =>

@@ -19,7 +19,7 @@ public sealed class SiloCacheMetrics
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         var meter = meterFactory.Create(MeterName);
-        _lookups = meter.CreateCounter<long>("llmcache.silo.lookups", "{lookup}", "Entry lookups by result: hit, miss, expired, outdated (built against an invalidated version).");
+        _lookups = meter.CreateCounter<long>("llmcache.silo.lookups", "{lookup}", "Entry lookups by result: hit, hit-storage, miss, expired, outdated (built against an invalidated version), stale (an expired answer served because the origin failed).");
         _writes = meter.CreateCounter<long>("llmcache.silo.writes", "{write}", "Entries stored.");
     }
 

@@ -45,6 +45,10 @@ internal sealed partial class CacheEntryGrain(
     private readonly HeldEntry _held = new();
     private Lease? _lease;
 
+    // After a failed origin call that was answered stale: until then, callers that accept stale answers get the
+    // expired one instead of a lease, so a dead origin is not asked again by every caller of the key.
+    private DateTimeOffset _originThrottledUntil;
+
     private bool _indexed;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -73,7 +77,8 @@ internal sealed partial class CacheEntryGrain(
 
     public async ValueTask<EntryRead> ReadAsync() => new(await TryServeAsync(), silo.SiloAddress);
 
-    public async ValueTask<LeaseResult> GetOrLeaseAsync(TimeSpan maxWait, IReadOnlyList<string>? tags, IReadOnlyList<string>? dependencies, CancellationToken cancellationToken)
+    public async ValueTask<LeaseResult> GetOrLeaseAsync(
+        TimeSpan maxWait, IReadOnlyList<string>? tags, IReadOnlyList<string>? dependencies, TimeSpan acceptStale, CancellationToken cancellationToken)
     {
         var wait = maxWait <= TimeSpan.Zero || maxWait > _options.MaxWaitPerCall ? _options.MaxWaitPerCall : maxWait;
         var deadline = time.GetUtcNow() + wait;
@@ -87,6 +92,11 @@ internal sealed partial class CacheEntryGrain(
             }
 
             var now = time.GetUtcNow();
+            if (acceptStale > TimeSpan.Zero && now < _originThrottledUntil && await TryServeStaleAsync(acceptStale) is { } stale)
+            {
+                return new LeaseResult(LeaseStatus.Stale, stale);
+            }
+
             if (_lease is null || _lease.ExpiresAt <= now)
             {
                 if (_lease is not null)
@@ -130,6 +140,20 @@ internal sealed partial class CacheEntryGrain(
         }
 
         return entry;
+    }
+
+    public async ValueTask<CacheEntry?> FailSafeAsync(Guid leaseId, TimeSpan acceptStale, TimeSpan throttle)
+    {
+        // The throttle is set before the waiters are woken: those that accept stale answers then take this one too.
+        var stale = acceptStale > TimeSpan.Zero ? await TryServeStaleAsync(acceptStale) : null;
+        if (stale is not null && throttle > TimeSpan.Zero)
+        {
+            var until = time.GetUtcNow() + throttle;
+            _originThrottledUntil = until > _originThrottledUntil ? until : _originThrottledUntil;
+        }
+
+        await ReleaseLeaseAsync(leaseId);
+        return stale;
     }
 
     public ValueTask ReleaseLeaseAsync(Guid leaseId)
@@ -239,6 +263,20 @@ internal sealed partial class CacheEntryGrain(
         }
     }
 
+    // Stale means expired and nothing else: an entry that was removed, invalidated or built against an outdated version
+    // is never served, fail-safe or not.
+    private async ValueTask<CacheEntry?> TryServeStaleAsync(TimeSpan acceptStale)
+    {
+        var snapshot = _held.Snapshot;
+        if (!snapshot.IsServableStale(time.GetUtcNow(), acceptStale) || !await IsCurrentAsync(snapshot.Entry!))
+        {
+            return null;
+        }
+
+        metrics.Lookup("stale");
+        return snapshot.Entry;
+    }
+
     private async ValueTask<bool> IsLiveAsync(EntrySnapshot snapshot) =>
         snapshot.Entry is { } entry && !snapshot.IsExpired(time.GetUtcNow()) && await IsCurrentAsync(entry);
 
@@ -271,6 +309,7 @@ internal sealed partial class CacheEntryGrain(
             Response = response,
             CreatedAt = now,
             ExpiresAt = now + options.TimeToLive,
+            StaleUntil = options is { TimeToLive: { } ttl, FailSafe: { } failSafe } && failSafe > TimeSpan.Zero ? now + ttl + failSafe : null,
             HitCount = 0,
             Tags = tags,
             Dependencies = dependencies,
@@ -291,8 +330,9 @@ internal sealed partial class CacheEntryGrain(
 
         var published = EntrySnapshot.Of(state.State, loadedFromStorage: false);
         _held.Publish(published);
+        _originThrottledUntil = default; // the origin answered: the next expiry asks it again
         metrics.Write();
-        await RegisterAsync(key, dependencyKeys, state.State.ExpiresAt);
+        await RegisterAsync(key, dependencyKeys, state.State.StaleUntil ?? state.State.ExpiresAt);
         await UnregisterAsync(previousMemberships.Except(dependencyKeys, StringComparer.Ordinal).ToList());
         if (wasLive)
         {

@@ -26,4 +26,10 @@ public sealed class CacheEntryState
 
     /// <summary>The version of each dependency key (namespace, tags, dependencies) it was built against.</summary>
     [Id(6)] public Dictionary<string, long> Versions { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Until when the expired response is kept to be served when the origin fails (fail-safe); <see langword="null"/>:
+    /// not kept past <see cref="ExpiresAt"/>. Storage removes the row only after both.
+    /// </summary>
+    [Id(7)] public DateTimeOffset? StaleUntil { get; set; }
 }

@@ -10,7 +10,8 @@ namespace OrleansLlmCache.Grains.Entries;
 /// </summary>
 /// <param name="Entry">The stored entry, with the hit count saved with it; <see langword="null"/> when nothing is stored.</param>
 /// <param name="LoadedFromStorage">Whether the activation read the entry from storage: its first hit is a storage hit.</param>
-internal sealed record EntrySnapshot(CacheEntry? Entry, bool LoadedFromStorage)
+/// <param name="StaleUntil">Until when the expired entry may be served when the origin fails (fail-safe).</param>
+internal sealed record EntrySnapshot(CacheEntry? Entry, bool LoadedFromStorage, DateTimeOffset? StaleUntil = null)
 {
     /// <summary>Nothing stored.</summary>
     public static EntrySnapshot Empty { get; } = new(null, LoadedFromStorage: false);
@@ -31,10 +32,18 @@ internal sealed record EntrySnapshot(CacheEntry? Entry, bool LoadedFromStorage)
                 state.Tags.ToArray(),
                 state.Dependencies.ToArray(),
                 new Dictionary<string, long>(state.Versions, StringComparer.Ordinal)),
-            loadedFromStorage);
+            loadedFromStorage,
+            state.StaleUntil);
 
     /// <summary>Whether the entry stopped being served by <paramref name="now"/>: the grain's rule and the index's.</summary>
     public bool IsExpired(DateTimeOffset now) => Entry?.ExpiresAt is { } expires && expires <= now;
+
+    /// <summary>
+    /// Whether the entry has expired, but by no more than <paramref name="acceptStale"/>, and is still kept for
+    /// fail-safe at <paramref name="now"/>. Says nothing of its versions: the grain checks those.
+    /// </summary>
+    public bool IsServableStale(DateTimeOffset now, TimeSpan acceptStale) =>
+        Entry?.ExpiresAt is { } expires && expires <= now && now - expires <= acceptStale && StaleUntil is { } kept && now < kept;
 
     /// <summary>
     /// Whether this silo alone can tell the entry is live: stored, not expired, and built against versions its

@@ -8,8 +8,9 @@ namespace OrleansLlmCache.Storage.PostgreSql.Storage;
 
 /// <summary>
 /// Keeps PostgreSQL bounded: every <see cref="PostgresStorageOptions.ExpirySweepInterval"/> it deletes the rows of entries
-/// whose expiry has passed, in batches. An entry is gone from the table at most one interval (plus a batch) after it
-/// expired; it already stopped being served at its expiry. Every silo runs it; a try-lock lets one sweep at a time.
+/// whose expiry has passed (and, for an entry kept for fail-safe, whose <c>stale_until</c> has passed too), in batches. An
+/// entry is gone from the table at most one interval (plus a batch) after that; it stopped being served as a hit at its
+/// expiry. Every silo runs it; a try-lock lets one sweep at a time.
 /// </summary>
 internal sealed partial class ExpiredEntrySweeper(
     NpgsqlDataSource dataSource,
@@ -42,7 +43,8 @@ internal sealed partial class ExpiredEntrySweeper(
                 await using var delete = new NpgsqlCommand(
                     $"""
                     DELETE FROM llmcache_grain_state
-                    WHERE ctid IN (SELECT ctid FROM llmcache_grain_state WHERE expires_at <= now() LIMIT {BatchSize})
+                    WHERE ctid IN (SELECT ctid FROM llmcache_grain_state
+                                   WHERE expires_at IS NOT NULL AND COALESCE(stale_until, expires_at) <= now() LIMIT {BatchSize})
                     """,
                     connection);
                 deleted = await delete.ExecuteNonQueryAsync(cancellationToken);

@@ -41,7 +41,7 @@ public sealed class SingleFlightLeaseTests : IDisposable
         _grain.Leases.Enqueue(new LeaseResult(LeaseStatus.Pending));
         _grain.Leases.Enqueue(new LeaseResult(LeaseStatus.Hit, entry, Coalesced: true));
 
-        var result = await _singleFlight.AcquireAsync(_grain, Write, CancellationToken.None);
+        var result = await _singleFlight.AcquireAsync(_grain, Write, TimeSpan.Zero, CancellationToken.None);
 
         Assert.Equal((LeaseStatus.Hit, true, 3), (result.Status, result.Coalesced, _grain.LeaseCalls));
         Assert.Same(entry, result.Entry);
@@ -53,7 +53,7 @@ public sealed class SingleFlightLeaseTests : IDisposable
         var versions = new Dictionary<string, long> { ["tests/tag:docs"] = 3 };
         var lease = new LeaseResult(LeaseStatus.Granted, LeaseId: Guid.NewGuid(), Versions: versions);
 
-        var (response, stored) = await _singleFlight.CallOriginAsync(_grain, TestKeys.Unique(), lease, Write, _ => ValueTask.FromResult(Answer), CancellationToken.None);
+        var (response, stored, _) = await _singleFlight.CallOriginAsync(_grain, TestKeys.Unique(), lease, Write, TimeSpan.Zero, null, _ => ValueTask.FromResult(Answer), CancellationToken.None);
 
         Assert.Same(Answer, response);
         Assert.NotNull(stored);
@@ -67,7 +67,7 @@ public sealed class SingleFlightLeaseTests : IDisposable
         var lease = new LeaseResult(LeaseStatus.Granted, LeaseId: Guid.NewGuid());
 
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            _singleFlight.CallOriginAsync(_grain, TestKeys.Unique(), lease, Write, _ => throw new InvalidOperationException("origin down"), CancellationToken.None));
+            _singleFlight.CallOriginAsync(_grain, TestKeys.Unique(), lease, Write, TimeSpan.Zero, null, _ => throw new InvalidOperationException("origin down"), CancellationToken.None));
 
         Assert.Equal(lease.LeaseId, _grain.Released);
         Assert.Null(_grain.Completed);
@@ -81,7 +81,7 @@ public sealed class SingleFlightLeaseTests : IDisposable
         var lease = new LeaseResult(LeaseStatus.Granted, LeaseId: Guid.NewGuid());
 
         await Assert.ThrowsAsync<UncacheableResponseException>(() =>
-            _singleFlight.CallOriginAsync(_grain, TestKeys.Unique(), lease, Write, _ => throw new UncacheableResponseException("filtered", "gpt-4", 1, 2), CancellationToken.None));
+            _singleFlight.CallOriginAsync(_grain, TestKeys.Unique(), lease, Write, TimeSpan.Zero, null, _ => throw new UncacheableResponseException("filtered", "gpt-4", 1, 2), CancellationToken.None));
 
         Assert.Equal(lease.LeaseId, _grain.Released);
         Assert.Null(_grain.Completed);
@@ -94,7 +94,7 @@ public sealed class SingleFlightLeaseTests : IDisposable
         _grain.CompleteFailure = new TimeoutException("no answer");
         var lease = new LeaseResult(LeaseStatus.Granted, LeaseId: Guid.NewGuid());
 
-        var (response, stored) = await _singleFlight.CallOriginAsync(_grain, TestKeys.Unique(), lease, Write, _ => ValueTask.FromResult(Answer), CancellationToken.None);
+        var (response, stored, _) = await _singleFlight.CallOriginAsync(_grain, TestKeys.Unique(), lease, Write, TimeSpan.Zero, null, _ => ValueTask.FromResult(Answer), CancellationToken.None);
 
         Assert.Same(Answer, response);
         Assert.Null(stored);
@@ -118,7 +118,8 @@ public sealed class SingleFlightLeaseTests : IDisposable
 
         public Exception? CompleteFailure { get; set; }
 
-        public ValueTask<LeaseResult> GetOrLeaseAsync(TimeSpan maxWait, IReadOnlyList<string>? tags = null, IReadOnlyList<string>? dependencies = null, CancellationToken cancellationToken = default)
+        public ValueTask<LeaseResult> GetOrLeaseAsync(
+            TimeSpan maxWait, IReadOnlyList<string>? tags = null, IReadOnlyList<string>? dependencies = null, TimeSpan acceptStale = default, CancellationToken cancellationToken = default)
         {
             LeaseCalls++;
             return ValueTask.FromResult(Leases.Dequeue());
@@ -140,6 +141,8 @@ public sealed class SingleFlightLeaseTests : IDisposable
             Released = leaseId;
             return ValueTask.CompletedTask;
         }
+
+        public ValueTask<CacheEntry?> FailSafeAsync(Guid leaseId, TimeSpan acceptStale, TimeSpan throttle) => throw new NotSupportedException();
 
         public ValueTask<CacheEntry?> GetAsync() => throw new NotSupportedException();
 

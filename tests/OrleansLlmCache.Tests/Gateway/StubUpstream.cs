@@ -40,6 +40,9 @@ public sealed class StubUpstream : IAsyncDisposable
     /// <summary>When set, every answer waits for this task first.</summary>
     public Task? Hold { get; set; }
 
+    /// <summary>When set, every chat answer is an error of this status (an upstream that is down or rate-limiting).</summary>
+    public int? FailWith { get; set; }
+
     public static async Task<StubUpstream> StartAsync()
     {
         var port = FreePorts.Next();
@@ -83,9 +86,12 @@ public sealed class StubUpstream : IAsyncDisposable
 
         var body = JsonNode.Parse(text)!;
         var question = LastUserText(body);
-        if (question.StartsWith("fail with ", StringComparison.Ordinal))
+        var failure = question.StartsWith("fail with ", StringComparison.Ordinal)
+            ? int.Parse(question["fail with ".Length..], System.Globalization.CultureInfo.InvariantCulture)
+            : FailWith;
+        if (failure is { } status)
         {
-            context.Response.StatusCode = int.Parse(question["fail with ".Length..], System.Globalization.CultureInfo.InvariantCulture);
+            context.Response.StatusCode = status;
             context.Response.Headers["retry-after"] = "1";
             await context.Response.WriteAsJsonAsync(new { error = new { message = $"stub error {n}", type = "rate_limit", code = "stub" } });
             return;

@@ -200,6 +200,45 @@ public sealed class PostgresStorageTests(BackendsFixture backends)
     }
 
     [Fact]
+    public async Task EntriesKeptForFailSafe_OutliveTheirExpiryInTheTable_UntilTheirFailSafeEnds()
+    {
+        var connectionString = await backends.Postgres.CreateDatabaseAsync();
+        await using var silo = await StartSiloAsync(connectionString, configure: o => o.ExpirySweepInterval = TimeSpan.FromSeconds(1));
+        await using var client = await ClientHost.ConnectToGatewayAsync(silo.GatewayPort, silo.ClusterId);
+        var kept = new LlmCacheEntryOptions { TimeToLive = TimeSpan.FromSeconds(1), FailSafeMaxDuration = TimeSpan.FromHours(1) };
+        for (var i = 0; i < 5; i++)
+        {
+            await client.Cache.SetAsync(client.Cache.CreateKey($"kept-{i}"), Answer, kept);
+            await client.Cache.SetAsync(client.Cache.CreateKey($"short-{i}"), Answer, LlmCacheEntryOptions.Expiring(TimeSpan.FromSeconds(1)));
+        }
+
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        long remaining = 0;
+        await Eventually.WaitUntilAsync(
+            async () => (remaining = await ScalarAsync<long>(dataSource, "SELECT count(*) FROM llm_cache")) <= 5,
+            TimeSpan.FromSeconds(30),
+            () => $"expected the sweep to leave the 5 entries kept for fail-safe; {remaining} rows remain after 30 s");
+
+        // Expired, kept, and said so by the view.
+        Assert.Equal(5L, await ScalarAsync<long>(dataSource, "SELECT count(*) FROM llm_cache WHERE key LIKE 'kept-%' AND state = 'fail-safe' AND stale_until > expires_at"));
+        await Task.Delay(TimeSpan.FromSeconds(2)); // a few more sweeps: the kept rows stay
+        Assert.Equal(5L, await ScalarAsync<long>(dataSource, "SELECT count(*) FROM llm_cache"));
+
+        // Served stale when the origin fails, as long as they are kept; never as a hit.
+        Assert.Null(await client.Cache.GetAsync(client.Cache.CreateKey("kept-0")));
+        var stale = await client.Cache.GetOrCreateAsync(
+            client.Cache.CreateKey("kept-0"), _ => throw new HttpRequestException("origin down"), kept);
+        Assert.Equal(LlmCacheSource.Stale, stale.Source);
+
+        // Once the fail-safe time is over, the sweep removes them like any expired row.
+        await ExecuteAsync(dataSource, "UPDATE llmcache_grain_state SET stale_until = now() - interval '1 second' WHERE stale_until IS NOT NULL");
+        await Eventually.WaitUntilAsync(
+            async () => await ScalarAsync<long>(dataSource, "SELECT count(*) FROM llm_cache") == 0,
+            TimeSpan.FromSeconds(30),
+            () => "expected the sweep to remove the rows once their fail-safe time had passed");
+    }
+
+    [Fact]
     public async Task DatabaseOutage_WritesFailLoudly_HitsInMemoryKeepServing_AndTheCacheRecoversByItself()
     {
         // A server of its own: this test stops it.
