@@ -1,11 +1,16 @@
 namespace OrleansLlmCache.Gateway.Options;
 
-/// <summary>The OpenAI-compatible endpoint behind the gateway (<c>LlmCache:Gateway:Upstream</c>).</summary>
-public sealed class GatewayUpstreamOptions
+/// <summary>
+/// An OpenAI-compatible endpoint behind the gateway: the default one (<c>LlmCache:Gateway:Upstream</c>), which answers
+/// every model no entry of <c>LlmCache:Gateway:Upstreams</c> names, or one of those entries
+/// (<see cref="GatewayModelUpstreamOptions"/>).
+/// </summary>
+public class GatewayUpstreamOptions
 {
     /// <summary>
     /// The base URL, up to and including <c>/v1</c> (<c>https://api.openai.com/v1</c>, <c>http://localhost:11434/v1</c>).
-    /// Default: none (the chat endpoint answers 503 and says which setting to set).
+    /// Default: none; for the default upstream that means models no entry of <c>Upstreams</c> names get 503 (which
+    /// names the model and the setting to set); an entry of <c>Upstreams</c> must have one.
     /// </summary>
     public string? BaseUrl { get; set; }
 

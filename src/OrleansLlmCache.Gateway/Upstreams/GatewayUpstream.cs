@@ -1,41 +1,50 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using OrleansLlmCache.Gateway.Diagnostics;
 using OrleansLlmCache.Gateway.Http;
 using OrleansLlmCache.Gateway.Options;
 
-namespace OrleansLlmCache.Gateway.Chat;
+namespace OrleansLlmCache.Gateway.Upstreams;
 
-/// <summary>The upstream OpenAI-compatible endpoint: a request body goes out as the caller sent it, with the gateway's key.</summary>
-internal sealed class GatewayUpstream(HttpClient http, IOptions<LlmCacheGatewayOptions> options, ILogger<GatewayUpstream> logger)
+/// <summary>
+/// One configured OpenAI-compatible upstream: a request body goes out as the caller sent it, with the gateway's key.
+/// Its messages name the setting it came from (<see cref="Setting"/>), so an operator knows which entry to fix.
+/// </summary>
+internal sealed class GatewayUpstream(string setting, GatewayUpstreamOptions options, IHttpClientFactory clients, ILogger logger)
 {
+    /// <summary>The named HTTP client every upstream call goes through (its handlers pooled by the factory).</summary>
+    public const string HttpClientName = "OrleansLlmCache.Gateway.Upstream";
+
     // Upstream response headers worth passing on: the client's retry and rate-limit logic reads them.
     private static readonly string[] PassedHeaderNames = ["retry-after", "retry-after-ms", "x-request-id", "openai-processing-ms"];
 
-    private readonly GatewayUpstreamOptions _upstream = options.Value.Upstream;
+    /// <summary>The configuration path of this upstream: <c>LlmCache:Gateway:Upstream</c> or <c>LlmCache:Gateway:Upstreams:N</c>.</summary>
+    public string Setting { get; } = setting;
 
-    public string? BaseUrl => _upstream.BaseUrl;
+    public string BaseUrl { get; } = options.BaseUrl!;
 
-    /// <summary>Posts <paramref name="body"/> to <c>{BaseUrl}/{path}</c>; the response is returned once its headers arrive.</summary>
-    public Task<HttpResponseMessage> PostAsync(string path, byte[] body, CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Post, path, body, cancellationToken);
+    /// <summary>The model patterns it answers; empty for the default upstream, which answers every model no entry names.</summary>
+    public IReadOnlyList<string> Models { get; } = options is GatewayModelUpstreamOptions routed ? [.. routed.Models] : [];
 
-    /// <summary>
-    /// Writes a 503 naming the missing setting and returns false when no upstream is configured; true when there is one.
-    /// </summary>
-    public async Task<bool> EnsureConfiguredAsync(HttpContext context)
+    /// <summary>How long one call may take, a whole stream included.</summary>
+    public TimeSpan Timeout { get; } = options.Timeout;
+
+    /// <summary>Sends the request to <c>{BaseUrl}/{path}</c>; the response is returned once its headers arrive.</summary>
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, byte[]? body, CancellationToken cancellationToken)
     {
-        if (!string.IsNullOrEmpty(_upstream.BaseUrl))
+        using var request = new HttpRequestMessage(method, BaseUrl.TrimEnd('/') + "/" + path);
+        if (body is not null)
         {
-            return true;
+            request.Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
         }
 
-        await OpenAiErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable,
-            "This gateway has no upstream: set LlmCache:Gateway:Upstream:BaseUrl (for example https://api.openai.com/v1).",
-            OpenAiErrors.Server, "no_upstream");
-        return false;
+        if (!string.IsNullOrEmpty(options.ApiKey))
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.ApiKey);
+        }
+
+        return await clients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
     }
 
     /// <summary>
@@ -47,7 +56,7 @@ internal sealed class GatewayUpstream(HttpClient http, IOptions<LlmCacheGatewayO
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(_upstream.Timeout);
+            timeout.CancelAfter(Timeout);
             using var response = await SendAsync(method, path, body, timeout.Token);
             context.Response.StatusCode = (int)response.StatusCode;
             context.Response.ContentType = response.Content.Headers.ContentType?.ToString();
@@ -67,10 +76,10 @@ internal sealed class GatewayUpstream(HttpClient http, IOptions<LlmCacheGatewayO
     /// <summary>Answers 502 in OpenAI's error shape, saying which upstream did not answer and which setting to check.</summary>
     public async Task UnreachableAsync(HttpContext context, Exception ex)
     {
-        Log.UpstreamUnreachable(logger, ex.Message);
+        Log.UpstreamUnreachable(logger, Setting, BaseUrl, ex.Message);
         context.Response.Headers.Remove(CacheResponse.StatusHeader);
         await OpenAiErrors.WriteAsync(context, StatusCodes.Status502BadGateway,
-            $"The upstream at {_upstream.BaseUrl} could not be reached or did not answer in time ({ex.Message}); check LlmCache:Gateway:Upstream.",
+            $"The upstream at {BaseUrl} could not be reached or did not answer in time ({ex.Message}); check {Setting}.",
             OpenAiErrors.Server, "upstream_unreachable");
     }
 
@@ -79,20 +88,4 @@ internal sealed class GatewayUpstream(HttpClient http, IOptions<LlmCacheGatewayO
         [.. response.Headers
             .Where(h => PassedHeaderNames.Contains(h.Key, StringComparer.OrdinalIgnoreCase) || h.Key.StartsWith("x-ratelimit-", StringComparison.OrdinalIgnoreCase))
             .SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, v)))];
-
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, byte[]? body, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(method, _upstream.BaseUrl!.TrimEnd('/') + "/" + path);
-        if (body is not null)
-        {
-            request.Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
-        }
-
-        if (!string.IsNullOrEmpty(_upstream.ApiKey))
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _upstream.ApiKey);
-        }
-
-        return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-    }
 }
