@@ -219,7 +219,7 @@ internal sealed class ChatCompletionsEndpoint(
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(exchange.Upstream.Timeout);
-        using var response = await exchange.Upstream.SendAsync(HttpMethod.Post, UpstreamPath, exchange.Body, timeout.Token);
+        using var response = await exchange.Upstream.SendAsync(exchange.Context, HttpMethod.Post, UpstreamPath, exchange.Body, timeout.Token);
         var status = (int)response.StatusCode;
         if (status >= 400 || !exchange.Request.Stream || response.Content.Headers.ContentType?.MediaType != "text/event-stream")
         {

@@ -113,7 +113,7 @@ internal sealed class EmbeddingsEndpoint(
             byte[]? own = null;
             async ValueTask<CachedResponse> CallUpstreamAsync(CancellationToken c)
             {
-                var (bytes, response) = await AskAsync(upstream, key, body, c);
+                var (bytes, response) = await AskAsync(context, upstream, key, body, c);
                 own = bytes;
                 return response;
             }
@@ -163,11 +163,11 @@ internal sealed class EmbeddingsEndpoint(
     }
 
     /// <summary>Asks the upstream; an error, or an answer the cache cannot hold, is thrown to be passed through uncached.</summary>
-    private async Task<(byte[] Body, CachedResponse Response)> AskAsync(GatewayUpstream upstream, CacheKey key, byte[] body, CancellationToken ct)
+    private async Task<(byte[] Body, CachedResponse Response)> AskAsync(HttpContext context, GatewayUpstream upstream, CacheKey key, byte[] body, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(upstream.Timeout);
-        using var response = await upstream.SendAsync(HttpMethod.Post, UpstreamPath, body, timeout.Token);
+        using var response = await upstream.SendAsync(context, HttpMethod.Post, UpstreamPath, body, timeout.Token);
         var bytes = await response.Content.ReadAsByteArrayAsync(timeout.Token);
         var status = (int)response.StatusCode;
         var contentType = response.Content.Headers.ContentType?.ToString();

@@ -14,9 +14,20 @@ public class GatewayUpstreamOptions
     /// </summary>
     public string? BaseUrl { get; set; }
 
-    /// <summary>The gateway's key for the upstream, sent as <c>Authorization: Bearer ...</c>. Default: none (no header).</summary>
+    /// <summary>
+    /// The gateway's key for the upstream, sent as <c>Authorization: Bearer ...</c>. Default: none (no header, unless
+    /// <see cref="PassCallerKey"/> forwards the caller's).
+    /// </summary>
     public string? ApiKey { get; set; }
 
     /// <summary>How long one upstream call may take, streaming included. Default: 5 minutes.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Whether a caller's own provider key reaches this upstream. When true, a caller that presents its gateway key in
+    /// <c>x-llmcache-api-key</c> and sends an <c>Authorization</c> header has that header forwarded instead of
+    /// <see cref="ApiKey"/> (a caller without one gets <see cref="ApiKey"/>). Cached answers stay per tenant, and a hit
+    /// is served without the provider seeing the caller's key. Default: false (callers' headers are never forwarded).
+    /// </summary>
+    public bool PassCallerKey { get; set; }
 }

@@ -5,7 +5,7 @@ namespace OrleansLlmCache.Gateway.Options;
 /// <code>
 /// "LlmCache": { "Gateway": {
 ///   "Upstream": { "BaseUrl": "https://api.openai.com/v1", "ApiKey": "sk-...", "Timeout": "00:05:00" },
-///   "Upstreams": [ { "Models": [ "claude-*" ], "BaseUrl": "https://api.anthropic.com/v1", "ApiKey": "sk-ant-..." },
+///   "Upstreams": [ { "Models": [ "claude-*" ], "BaseUrl": "https://api.anthropic.com/v1", "PassCallerKey": true },
 ///                  { "Models": [ "llama3.1" ], "BaseUrl": "http://ollama:11434/v1" } ],
 ///   "ApiKeys": [ { "Name": "python-support", "Sha256": "64 hex digits", "Tenant": "acme", "Namespaces": [ "support", "content:*" ] } ],
 ///   "MaxRequestBytes": 1048576 } }
@@ -29,8 +29,9 @@ public sealed class LlmCacheGatewayOptions
     public List<GatewayModelUpstreamOptions> Upstreams { get; set; } = [];
 
     /// <summary>
-    /// The keys callers present as <c>Authorization: Bearer ...</c>, each bound to a tenant. Empty (the default): the
-    /// development mode, which serves callers on the loopback interface only, as the cache's configured tenant.
+    /// The keys callers present as <c>Authorization: Bearer ...</c> (or in <c>x-llmcache-api-key</c>, when Authorization
+    /// carries their own provider key), each bound to a tenant. Empty (the default): the development mode, which serves
+    /// callers on the loopback interface only, as the cache's configured tenant.
     /// </summary>
     public List<GatewayApiKeyOptions> ApiKeys { get; set; } = [];
 

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using OrleansLlmCache.Gateway.Authentication;
 using OrleansLlmCache.Gateway.Diagnostics;
 using OrleansLlmCache.Gateway.Http;
 using OrleansLlmCache.Gateway.Options;
@@ -8,8 +9,9 @@ using OrleansLlmCache.Gateway.Options;
 namespace OrleansLlmCache.Gateway.Upstreams;
 
 /// <summary>
-/// One configured OpenAI-compatible upstream: a request body goes out as the caller sent it, with the gateway's key.
-/// Its messages name the setting it came from (<see cref="Setting"/>), so an operator knows which entry to fix.
+/// One configured OpenAI-compatible upstream: a request body goes out as the caller sent it, with the gateway's key (or,
+/// with <c>PassCallerKey</c>, the caller's own). Its messages name the setting it came from (<see cref="Setting"/>), so
+/// an operator knows which entry to fix.
 /// </summary>
 internal sealed class GatewayUpstream(string setting, GatewayUpstreamOptions options, IHttpClientFactory clients, ILogger logger)
 {
@@ -30,8 +32,11 @@ internal sealed class GatewayUpstream(string setting, GatewayUpstreamOptions opt
     /// <summary>How long one call may take, a whole stream included.</summary>
     public TimeSpan Timeout { get; } = options.Timeout;
 
-    /// <summary>Sends the request to <c>{BaseUrl}/{path}</c>; the response is returned once its headers arrive.</summary>
-    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, byte[]? body, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends the request of <paramref name="caller"/> to <c>{BaseUrl}/{path}</c>; the response is returned once its
+    /// headers arrive. The HTTP client factory's logs redact every header value, so the key sent is never logged.
+    /// </summary>
+    public async Task<HttpResponseMessage> SendAsync(HttpContext caller, HttpMethod method, string path, byte[]? body, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, BaseUrl.TrimEnd('/') + "/" + path);
         if (body is not null)
@@ -39,7 +44,11 @@ internal sealed class GatewayUpstream(string setting, GatewayUpstreamOptions opt
             request.Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
         }
 
-        if (!string.IsNullOrEmpty(options.ApiKey))
+        if (CallerKey(caller) is { } own)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", own);
+        }
+        else if (!string.IsNullOrEmpty(options.ApiKey))
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.ApiKey);
         }
@@ -57,7 +66,7 @@ internal sealed class GatewayUpstream(string setting, GatewayUpstreamOptions opt
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(Timeout);
-            using var response = await SendAsync(method, path, body, timeout.Token);
+            using var response = await SendAsync(context, method, path, body, timeout.Token);
             context.Response.StatusCode = (int)response.StatusCode;
             context.Response.ContentType = response.Content.Headers.ContentType?.ToString();
             foreach (var (name, value) in PassedHeaders(response))
@@ -82,6 +91,18 @@ internal sealed class GatewayUpstream(string setting, GatewayUpstreamOptions opt
             $"The upstream at {BaseUrl} could not be reached or did not answer in time ({ex.Message}); check {Setting}.",
             OpenAiErrors.Server, "upstream_unreachable");
     }
+
+    /// <summary>
+    /// The caller's own <c>Authorization</c> header, when this upstream passes callers' keys and the caller presented
+    /// its gateway key in <c>x-llmcache-api-key</c> (so that Authorization is not the gateway key); otherwise
+    /// <see langword="null"/>. Read from the request each time: it is never kept.
+    /// </summary>
+    private string? CallerKey(HttpContext caller) =>
+        options.PassCallerKey
+        && GatewayCaller.From(caller.User).KeyInHeader
+        && caller.Request.Headers.Authorization.ToString() is { Length: > 0 } authorization
+            ? authorization
+            : null;
 
     /// <summary>The upstream's retry and rate-limit headers, to pass on to the caller.</summary>
     public static List<KeyValuePair<string, string>> PassedHeaders(HttpResponseMessage response) =>

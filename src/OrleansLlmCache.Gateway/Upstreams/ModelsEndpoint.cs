@@ -36,7 +36,7 @@ internal sealed class ModelsEndpoint(GatewayUpstreams upstreams, ILogger<ModelsE
                 return;
         }
 
-        var lists = await Task.WhenAll(upstreams.All.Select(u => FetchAsync(u, ct)));
+        var lists = await Task.WhenAll(upstreams.All.Select(u => FetchAsync(context, u, ct)));
         var failures = upstreams.All.Zip(lists).Where(p => p.Second.Failure is not null).Select(p => $"{p.First.Setting} ({p.Second.Failure})").ToList();
         if (failures.Count == upstreams.All.Count)
         {
@@ -78,7 +78,7 @@ internal sealed class ModelsEndpoint(GatewayUpstreams upstreams, ILogger<ModelsE
     /// One upstream's <c>data</c>, or a short reason it has none (plain ASCII, for the failures header). Its error body
     /// is not logged: with a caller's own provider key it may quote part of that key.
     /// </summary>
-    private async Task<(IReadOnlyList<JsonNode?> Models, string? Failure)> FetchAsync(GatewayUpstream upstream, CancellationToken ct)
+    private async Task<(IReadOnlyList<JsonNode?> Models, string? Failure)> FetchAsync(HttpContext context, GatewayUpstream upstream, CancellationToken ct)
     {
         string failure;
         string? detail = null;
@@ -86,7 +86,7 @@ internal sealed class ModelsEndpoint(GatewayUpstreams upstreams, ILogger<ModelsE
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(upstream.Timeout);
-            using var response = await upstream.SendAsync(HttpMethod.Get, Path, body: null, timeout.Token);
+            using var response = await upstream.SendAsync(context, HttpMethod.Get, Path, body: null, timeout.Token);
             if (!response.IsSuccessStatusCode)
             {
                 failure = $"status {(int)response.StatusCode}";
