@@ -29,7 +29,7 @@ internal static partial class Log
     [LoggerMessage(8, LogLevel.Warning, "The upstream's answer for {Key} was not stored: {Reason}")]
     public static partial void NotStored(ILogger logger, string key, string reason);
 
-    [LoggerMessage(9, LogLevel.Warning, "The upstream {Setting} at {Upstream} gave no model list ({Failure}: {Detail}); /v1/models lists the other upstreams' models and names it in x-llmcache-upstream-failures.")]
+    [LoggerMessage(9, LogLevel.Warning, "The upstream {Setting} at {Upstream} gave no model list ({Failure}: {Detail}); GET /v1/models leaves it out and names it.")]
     public static partial void ModelsUpstreamFailed(ILogger logger, string setting, string upstream, string failure, string detail);
 
     [LoggerMessage(10, LogLevel.Information, "The LLM cache gateway has no default upstream (LlmCache:Gateway:Upstream:BaseUrl): models that no entry of LlmCache:Gateway:Upstreams names answer 503.")]

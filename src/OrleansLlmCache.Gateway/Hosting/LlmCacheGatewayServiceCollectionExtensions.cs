@@ -64,7 +64,8 @@ public static class LlmCacheGatewayServiceCollectionExtensions
         {
             foreach (var upstream in upstreams.All)
             {
-                Log.UpstreamConfigured(logger, upstream.Models.Count == 0 ? "every other model" : string.Join(", ", upstream.Models), upstream.BaseUrl, upstream.Setting);
+                var models = upstream.Models.Count > 0 ? string.Join(", ", upstream.Models) : upstreams.All.Count == 1 ? "every model" : "every other model";
+                Log.UpstreamConfigured(logger, models, upstream.BaseUrl, upstream.Setting);
             }
 
             if (upstreams.All.Count == 0)
