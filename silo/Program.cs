@@ -6,6 +6,7 @@ using OrleansLlmCache.Hosting.Startup;
 try
 {
     var builder = WebApplication.CreateBuilder(args);
+    builder.AddOrleansLlmCacheSiloConfigDirectory(); // first: every other part reads the settings it adds
     builder.AddOrleansLlmCacheSiloConsoleLogging();
     builder.AddOrleansLlmCacheSilo();
     builder.AddOrleansLlmCacheSiloWeb();

@@ -11,10 +11,22 @@ internal sealed record GatewayCaller(string? Tenant, IReadOnlyList<string> Names
     public const string TenantClaim = "llmcache:tenant";
     public const string NamespaceClaim = "llmcache:namespace";
 
+    /// <summary>Present when the gateway key came in <c>x-llmcache-api-key</c>: then <c>Authorization</c> is the caller's own provider key.</summary>
+    public const string KeyHeaderClaim = "llmcache:key-header";
+
+    /// <summary>
+    /// True when the caller presented its gateway key in <c>x-llmcache-api-key</c>, so that its <c>Authorization</c>
+    /// header, if any, is its own provider key (which an upstream with <c>PassCallerKey</c> receives).
+    /// </summary>
+    public bool KeyInHeader { get; init; }
+
     public static GatewayCaller From(ClaimsPrincipal user) => new(
         user.FindFirst(TenantClaim)?.Value,
         user.FindAll(NamespaceClaim).Select(c => c.Value).ToList(),
-        user.Identity?.Name ?? "(unnamed)");
+        user.Identity?.Name ?? "(unnamed)")
+    {
+        KeyInHeader = user.HasClaim(c => c.Type == KeyHeaderClaim),
+    };
 
     /// <summary>
     /// The namespace of a request that asked for <paramref name="requested"/> (the <c>x-llmcache-namespace</c> header),

@@ -13,6 +13,7 @@ using OrleansLlmCache.Gateway.Authentication;
 using OrleansLlmCache.Gateway.Diagnostics;
 using OrleansLlmCache.Gateway.Http;
 using OrleansLlmCache.Gateway.Options;
+using OrleansLlmCache.Gateway.Upstreams;
 
 namespace OrleansLlmCache.Gateway.Chat;
 
@@ -24,7 +25,7 @@ namespace OrleansLlmCache.Gateway.Chat;
 /// </summary>
 internal sealed class ChatCompletionsEndpoint(
     ILlmCache cache,
-    GatewayUpstream upstream,
+    GatewayUpstreams upstreams,
     IOptions<LlmCacheGatewayOptions> options,
     TimeProvider time,
     ILogger<ChatCompletionsEndpoint> logger)
@@ -35,11 +36,6 @@ internal sealed class ChatCompletionsEndpoint(
     {
         var ct = context.RequestAborted;
         var caller = GatewayCaller.From(context.User);
-        if (!await upstream.EnsureConfiguredAsync(context))
-        {
-            return;
-        }
-
         var maxBytes = options.Value.MaxRequestBytes;
         if (await RequestBody.ReadOrRefuseAsync(context, maxBytes) is not { } body)
         {
@@ -62,6 +58,11 @@ internal sealed class ChatCompletionsEndpoint(
         if (request is null)
         {
             await OpenAiErrors.BadRequestAsync(context, problem!);
+            return;
+        }
+
+        if (await upstreams.RouteOrRefuseAsync(context, request.Model) is not { } upstream)
+        {
             return;
         }
 
@@ -92,7 +93,7 @@ internal sealed class ChatCompletionsEndpoint(
         }
 
         context.Response.Headers[CacheResponse.KeyHeader] = key.Value.ToGrainKey();
-        var exchange = new Exchange(context, body, request, key.Value, directives);
+        var exchange = new Exchange(context, body, request, upstream, key.Value, directives);
         try
         {
             if (!directives.NoCache && await cache.GetAsync(key.Value, ct) is { } entry && await TryServeAsync(exchange, entry.Response, "hit", entry.CreatedAt))
@@ -210,8 +211,8 @@ internal sealed class ChatCompletionsEndpoint(
     private async ValueTask<CachedResponse> CallUpstreamAsync(Exchange exchange, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(options.Value.Upstream.Timeout);
-        using var response = await upstream.PostAsync(UpstreamPath, exchange.Body, timeout.Token);
+        timeout.CancelAfter(exchange.Upstream.Timeout);
+        using var response = await exchange.Upstream.SendAsync(exchange.Context, HttpMethod.Post, UpstreamPath, exchange.Body, timeout.Token);
         var status = (int)response.StatusCode;
         if (status >= 400 || !exchange.Request.Stream || response.Content.Headers.ContentType?.MediaType != "text/event-stream")
         {
@@ -398,13 +399,16 @@ internal sealed class ChatCompletionsEndpoint(
     }
 
     /// <summary>One request's state across the factory and the code that answers it.</summary>
-    private sealed class Exchange(HttpContext context, byte[] body, OpenAiChatRequest request, CacheKey key, CacheDirectives directives)
+    private sealed class Exchange(HttpContext context, byte[] body, OpenAiChatRequest request, GatewayUpstream upstream, CacheKey key, CacheDirectives directives)
     {
         public HttpContext Context { get; } = context;
 
         public byte[] Body { get; } = body;
 
         public OpenAiChatRequest Request { get; } = request;
+
+        /// <summary>The upstream the request's model routes to.</summary>
+        public GatewayUpstream Upstream { get; } = upstream;
 
         public CacheKey Key { get; } = key;
 

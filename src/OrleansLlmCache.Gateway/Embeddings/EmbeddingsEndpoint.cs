@@ -8,10 +8,10 @@ using OrleansLlmCache.Abstractions.Keys;
 using OrleansLlmCache.Abstractions.Model;
 using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Gateway.Authentication;
-using OrleansLlmCache.Gateway.Chat;
 using OrleansLlmCache.Gateway.Diagnostics;
 using OrleansLlmCache.Gateway.Http;
 using OrleansLlmCache.Gateway.Options;
+using OrleansLlmCache.Gateway.Upstreams;
 
 namespace OrleansLlmCache.Gateway.Embeddings;
 
@@ -22,7 +22,7 @@ namespace OrleansLlmCache.Gateway.Embeddings;
 /// </summary>
 internal sealed class EmbeddingsEndpoint(
     ILlmCache cache,
-    GatewayUpstream upstream,
+    GatewayUpstreams upstreams,
     IOptions<LlmCacheGatewayOptions> options,
     TimeProvider time,
     ILogger<EmbeddingsEndpoint> logger)
@@ -38,11 +38,6 @@ internal sealed class EmbeddingsEndpoint(
     public async Task HandleAsync(HttpContext context)
     {
         var ct = context.RequestAborted;
-        if (!await upstream.EnsureConfiguredAsync(context))
-        {
-            return;
-        }
-
         var maxBytes = options.Value.MaxRequestBytes;
         if (await RequestBody.ReadOrRefuseAsync(context, maxBytes) is not { } body)
         {
@@ -50,6 +45,7 @@ internal sealed class EmbeddingsEndpoint(
         }
 
         string hash;
+        string model;
         try
         {
             using var document = JsonDocument.Parse(body);
@@ -60,10 +56,16 @@ internal sealed class EmbeddingsEndpoint(
             }
 
             hash = Hash(document.RootElement);
+            model = document.RootElement.GetProperty("model").GetString()!;
         }
         catch (JsonException ex)
         {
             await OpenAiErrors.BadRequestAsync(context, $"The request body is not valid JSON ({ex.Message}): send a JSON object with 'model' and 'input'.", "invalid_json");
+            return;
+        }
+
+        if (await upstreams.RouteOrRefuseAsync(context, model) is not { } upstream)
+        {
             return;
         }
 
@@ -111,7 +113,7 @@ internal sealed class EmbeddingsEndpoint(
             byte[]? own = null;
             async ValueTask<CachedResponse> CallUpstreamAsync(CancellationToken c)
             {
-                var (bytes, response) = await AskAsync(key, body, c);
+                var (bytes, response) = await AskAsync(context, upstream, key, body, c);
                 own = bytes;
                 return response;
             }
@@ -166,11 +168,11 @@ internal sealed class EmbeddingsEndpoint(
     }
 
     /// <summary>Asks the upstream; an error, or an answer the cache cannot hold, is thrown to be passed through uncached.</summary>
-    private async Task<(byte[] Body, CachedResponse Response)> AskAsync(CacheKey key, byte[] body, CancellationToken ct)
+    private async Task<(byte[] Body, CachedResponse Response)> AskAsync(HttpContext context, GatewayUpstream upstream, CacheKey key, byte[] body, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(options.Value.Upstream.Timeout);
-        using var response = await upstream.PostAsync(UpstreamPath, body, timeout.Token);
+        timeout.CancelAfter(upstream.Timeout);
+        using var response = await upstream.SendAsync(context, HttpMethod.Post, UpstreamPath, body, timeout.Token);
         var bytes = await response.Content.ReadAsByteArrayAsync(timeout.Token);
         var status = (int)response.StatusCode;
         var contentType = response.Content.Headers.ContentType?.ToString();

@@ -6,6 +6,7 @@ using OrleansLlmCache.Gateway.Authentication;
 using OrleansLlmCache.Gateway.CacheApi;
 using OrleansLlmCache.Gateway.Chat;
 using OrleansLlmCache.Gateway.Embeddings;
+using OrleansLlmCache.Gateway.Upstreams;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -14,7 +15,7 @@ public static class LlmCacheGatewayEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps, under <paramref name="prefix"/> (default <c>/v1</c>) and behind the gateway's API keys:
-    /// <c>POST chat/completions</c>, <c>POST embeddings</c>, <c>GET models</c> (passed through to the upstream),
+    /// <c>POST chat/completions</c>, <c>POST embeddings</c>, <c>GET models</c> (every upstream's models),
     /// <c>GET/PUT/DELETE cache/entries/{key}</c>, <c>POST cache/invalidate</c> and
     /// <c>GET cache/stats</c>. Returns the route group, for more conventions (rate limiting, CORS).
     /// </summary>
@@ -25,19 +26,9 @@ public static class LlmCacheGatewayEndpointRouteBuilderExtensions
         group.RequireAuthorization(new AuthorizationPolicyBuilder(GatewayApiKeyHandler.SchemeName).RequireAuthenticatedUser().Build());
         group.MapPost("chat/completions", (HttpContext context) => context.RequestServices.GetRequiredService<ChatCompletionsEndpoint>().HandleAsync(context));
         group.MapPost("embeddings", (HttpContext context) => context.RequestServices.GetRequiredService<EmbeddingsEndpoint>().HandleAsync(context));
-        group.MapGet("models", (HttpContext context) => ModelsAsync(context, "models"));
-        group.MapGet("models/{model}", (HttpContext context, string model) => ModelsAsync(context, "models/" + Uri.EscapeDataString(model)));
+        group.MapGet("models", (HttpContext context) => context.RequestServices.GetRequiredService<ModelsEndpoint>().ListAsync(context));
+        group.MapGet("models/{model}", (HttpContext context, string model) => context.RequestServices.GetRequiredService<ModelsEndpoint>().GetAsync(context, model));
         CacheEndpoints.Map(group);
         return group;
-    }
-
-    // The upstream's models, passed through as they come (nothing to cache: the list is small and changes).
-    private static async Task ModelsAsync(HttpContext context, string path)
-    {
-        var upstream = context.RequestServices.GetRequiredService<GatewayUpstream>();
-        if (await upstream.EnsureConfiguredAsync(context))
-        {
-            await upstream.ForwardAsync(context, HttpMethod.Get, path, body: null, context.RequestAborted);
-        }
     }
 }

@@ -9,6 +9,7 @@ using OrleansLlmCache.Gateway.Chat;
 using OrleansLlmCache.Gateway.Diagnostics;
 using OrleansLlmCache.Gateway.Embeddings;
 using OrleansLlmCache.Gateway.Options;
+using OrleansLlmCache.Gateway.Upstreams;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -40,9 +41,11 @@ public static class LlmCacheGatewayServiceCollectionExtensions
         services.AddSingleton<GatewayApiKeys>();
         services.AddSingleton<GatewayDevelopmentMode>();
         services.AddHostedService<GatewayStartup>();
+        services.AddSingleton<GatewayUpstreams>();
         services.AddSingleton<ChatCompletionsEndpoint>();
         services.AddSingleton<EmbeddingsEndpoint>();
-        services.AddHttpClient<GatewayUpstream>(http => http.Timeout = Timeout.InfiniteTimeSpan); // each call has the configured timeout
+        services.AddSingleton<ModelsEndpoint>();
+        services.AddHttpClient(GatewayUpstream.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan); // each call has its upstream's timeout
 
         // Only the gateway's endpoints name this scheme: the host's own authentication (if any) is left as it is.
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, GatewayApiKeyHandler>(GatewayApiKeyHandler.SchemeName, null);
@@ -54,18 +57,24 @@ public static class LlmCacheGatewayServiceCollectionExtensions
     private sealed class GatewayStartup(
         IHostApplicationLifetime lifetime,
         GatewayDevelopmentMode developmentMode,
-        IOptions<LlmCacheGatewayOptions> options,
+        GatewayUpstreams upstreams,
         ILogger<GatewayDevelopmentMode> logger) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            if (options.Value.Upstream.BaseUrl is { Length: > 0 } baseUrl)
+            foreach (var upstream in upstreams.All)
             {
-                Log.UpstreamConfigured(logger, baseUrl);
+                var models = upstream.Models.Count > 0 ? string.Join(", ", upstream.Models) : upstreams.All.Count == 1 ? "every model" : "every other model";
+                Log.UpstreamConfigured(logger, models, upstream.BaseUrl, upstream.Setting);
             }
-            else
+
+            if (upstreams.All.Count == 0)
             {
                 Log.NoUpstream(logger);
+            }
+            else if (upstreams.Default is null)
+            {
+                Log.NoDefaultUpstream(logger);
             }
 
             lifetime.ApplicationStarted.Register(developmentMode.OnStarted);

@@ -80,7 +80,7 @@ internal sealed record CacheDirectives(bool NoStore, bool NoCache, string? Names
     /// </summary>
     public static bool IsUpstreamFailure(Exception exception) => exception switch
     {
-        Chat.UpstreamAnswerException answer => answer.Status is 408 or 429 or >= 500,
+        Upstreams.UpstreamAnswerException answer => answer.Status is 408 or 429 or >= 500,
         HttpRequestException or TimeoutException => true,
         OperationCanceledException => true, // the upstream timeout; the caller's own cancellation never reaches this
         _ => false,

@@ -5,6 +5,8 @@ namespace OrleansLlmCache.Gateway.Options;
 /// <code>
 /// "LlmCache": { "Gateway": {
 ///   "Upstream": { "BaseUrl": "https://api.openai.com/v1", "ApiKey": "sk-...", "Timeout": "00:05:00" },
+///   "Upstreams": [ { "Models": [ "claude-*" ], "BaseUrl": "https://api.anthropic.com/v1", "PassCallerKey": true },
+///                  { "Models": [ "llama3.1" ], "BaseUrl": "http://ollama:11434/v1" } ],
 ///   "ApiKeys": [ { "Name": "python-support", "Sha256": "64 hex digits", "Tenant": "acme", "Namespaces": [ "support", "content:*" ] } ],
 ///   "MaxRequestBytes": 1048576 } }
 /// </code>
@@ -14,12 +16,22 @@ public sealed class LlmCacheGatewayOptions
     /// <summary>The configuration section: <c>LlmCache:Gateway</c>.</summary>
     public const string SectionName = "LlmCache:Gateway";
 
-    /// <summary>The OpenAI-compatible endpoint that answers misses. Without a base URL the chat endpoint answers 503.</summary>
+    /// <summary>
+    /// The default upstream: it answers the misses of every model no entry of <see cref="Upstreams"/> names. Without a
+    /// base URL such models get 503.
+    /// </summary>
     public GatewayUpstreamOptions Upstream { get; set; } = new();
 
     /// <summary>
-    /// The keys callers present as <c>Authorization: Bearer ...</c>, each bound to a tenant. Empty (the default): the
-    /// development mode, which serves callers on the loopback interface only, as the cache's configured tenant.
+    /// Upstreams chosen by the request's <c>model</c>: the first entry with a matching pattern answers, before the
+    /// default <see cref="Upstream"/>. Default: none (every model goes to the default upstream).
+    /// </summary>
+    public List<GatewayModelUpstreamOptions> Upstreams { get; set; } = [];
+
+    /// <summary>
+    /// The keys callers present as <c>Authorization: Bearer ...</c> (or in <c>x-llmcache-api-key</c>, when Authorization
+    /// carries their own provider key), each bound to a tenant. Empty (the default): the development mode, which serves
+    /// callers on the loopback interface only, as the cache's configured tenant.
     /// </summary>
     public List<GatewayApiKeyOptions> ApiKeys { get; set; } = [];
 

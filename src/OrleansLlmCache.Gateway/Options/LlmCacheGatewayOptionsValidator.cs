@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using OrleansLlmCache.Abstractions;
 using OrleansLlmCache.Abstractions.Keys;
+using OrleansLlmCache.Gateway.Upstreams;
 
 namespace OrleansLlmCache.Gateway.Options;
 
@@ -16,18 +17,8 @@ internal sealed class LlmCacheGatewayOptionsValidator : IValidateOptions<LlmCach
     public ValidateOptionsResult Validate(string? name, LlmCacheGatewayOptions options)
     {
         var failures = new List<string>();
-        var upstream = options.Upstream ?? new GatewayUpstreamOptions();
-        if (!string.IsNullOrEmpty(upstream.BaseUrl)
-            && (!Uri.TryCreate(upstream.BaseUrl, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https")))
-        {
-            failures.Add($"{Section}:Upstream:BaseUrl is '{upstream.BaseUrl}', which is not an absolute http or https URL such as https://api.openai.com/v1.");
-        }
-
-        if (upstream.Timeout <= TimeSpan.Zero)
-        {
-            failures.Add($"{Section}:Upstream:Timeout is {upstream.Timeout}; it must be positive, such as 00:05:00.");
-        }
-
+        AddUpstreamFailures(failures, $"{Section}:Upstream", options.Upstream ?? new GatewayUpstreamOptions(), baseUrlRequired: false);
+        AddModelUpstreamFailures(failures, options.Upstreams);
         if (options.MaxRequestBytes is <= 0 or > MaxRequestBytesLimit)
         {
             failures.Add(string.Create(CultureInfo.InvariantCulture,
@@ -57,6 +48,66 @@ internal sealed class LlmCacheGatewayOptionsValidator : IValidateOptions<LlmCach
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>
+    /// The entries of <c>Upstreams</c>: each needs a base URL and models, and a pattern an earlier one already routes
+    /// (the first match wins) is refused, as it could never be used.
+    /// </summary>
+    private static void AddModelUpstreamFailures(List<string> failures, List<GatewayModelUpstreamOptions> upstreams)
+    {
+        var earlier = new List<(string Setting, string Pattern)>();
+        for (var i = 0; i < upstreams.Count; i++)
+        {
+            var path = $"{Section}:Upstreams:{i}";
+            var upstream = upstreams[i] ?? new GatewayModelUpstreamOptions();
+            AddUpstreamFailures(failures, path, upstream, baseUrlRequired: true);
+            if (upstream.Models.Count == 0)
+            {
+                failures.Add($"{path}:Models is empty: name the models this upstream answers, such as claude-* or llama3.1 (models no entry names go to {Section}:Upstream).");
+            }
+
+            for (var m = 0; m < upstream.Models.Count; m++)
+            {
+                var pattern = upstream.Models[m];
+                var setting = $"{path}:Models:{m}";
+                if (ModelPattern.Problem(pattern) is { } problem)
+                {
+                    failures.Add($"{setting} {problem}.");
+                    continue;
+                }
+
+                var covering = earlier.FindIndex(e => ModelPattern.Covers(e.Pattern, pattern!));
+                if (covering >= 0)
+                {
+                    failures.Add($"{setting} is '{pattern}', which {earlier[covering].Setting} ('{earlier[covering].Pattern}') already routes: the first match wins, so this pattern would never be used.");
+                }
+                else
+                {
+                    earlier.Add((setting, pattern!));
+                }
+            }
+        }
+    }
+
+    private static void AddUpstreamFailures(List<string> failures, string path, GatewayUpstreamOptions upstream, bool baseUrlRequired)
+    {
+        if (string.IsNullOrEmpty(upstream.BaseUrl))
+        {
+            if (baseUrlRequired)
+            {
+                failures.Add($"{path}:BaseUrl is missing: set the upstream's OpenAI-compatible base URL, such as https://api.openai.com/v1.");
+            }
+        }
+        else if (!Uri.TryCreate(upstream.BaseUrl, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https"))
+        {
+            failures.Add($"{path}:BaseUrl is '{upstream.BaseUrl}', which is not an absolute http or https URL such as https://api.openai.com/v1.");
+        }
+
+        if (upstream.Timeout <= TimeSpan.Zero)
+        {
+            failures.Add($"{path}:Timeout is {upstream.Timeout}; it must be positive, such as 00:05:00.");
+        }
     }
 
     private static void AddIfInvalid(List<string> failures, string setting, string? value, string field, int maxLength)

@@ -30,13 +30,15 @@ public sealed class ManifestConfiguredSiloTests(BackendsFixture backends)
                 {
                     "redis" => backends.Redis.ConnectionString,
                     "postgresql" => postgres,
-                    _ => SiloManifest.ExampleGatewaySecret(key)!,
+                    _ => throw new Xunit.Sdk.XunitException($"no test value for Secret key {key}"),
                 })
             .Where(e => !e.Key.EndsWith("Port", StringComparison.Ordinal)) // SiloProcess picks free ports
             .ToDictionary(e => e.Key.Replace(":", "__", StringComparison.Ordinal), e => e.Value!);
         environment["LlmCache__Silo__ClusterId"] = "manifest-" + Guid.NewGuid().ToString("N")[..8];
         environment["LlmCache__Silo__ListenOnAnyHostAddress"] = "false"; // a test binds loopback only
         environment["Logging__Console__FormatterName"] = "simple"; // SiloProcess waits for the plain start-up line
+        using var gatewaySecret = SecretVolume.Create(SiloManifest.ExampleGatewaySecret); // the mounted Secret llmcache-gateway
+        environment[SiloManifest.SettingsDirectoryVariable] = gatewaySecret.Path;
 
         await using var silo = await SiloProcess.StartAsync(environment);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{silo.HttpPort}"), Timeout = TimeSpan.FromSeconds(5) };

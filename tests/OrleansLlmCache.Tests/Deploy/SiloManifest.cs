@@ -5,6 +5,25 @@ internal sealed class SiloManifest
 {
     public const string Name = "llmcache-silo";
 
+    /// <summary>
+    /// The variable that names the silo's directory of settings files (silo/Hosting/SiloConfigDirectoryExtensions.cs;
+    /// SiloConfigDirectoryTests starts the silo with it).
+    /// </summary>
+    public const string SettingsDirectoryVariable = "LLMCACHE_CONFIG_DIR";
+
+    /// <summary>
+    /// Example entries of Secret llmcache-gateway, which the silo reads as settings files: the upstream's key and two
+    /// gateway API keys, for tenants acme and globex.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> ExampleGatewaySecret = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["LlmCache__Gateway__Upstream__ApiKey"] = "sk-example-upstream",
+        ["LlmCache__Gateway__ApiKeys__0__Sha256"] = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        ["LlmCache__Gateway__ApiKeys__0__Tenant"] = "acme",
+        ["LlmCache__Gateway__ApiKeys__1__Sha256"] = "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752",
+        ["LlmCache__Gateway__ApiKeys__1__Tenant"] = "globex",
+    };
+
     private SiloManifest(Kustomize.Rendered rendered)
     {
         Rendered = rendered;
@@ -32,6 +51,21 @@ internal sealed class SiloManifest
         var rendered = await Kustomize.RenderAsync(overlay);
         Assert.True(rendered.ExitCode == 0, $"kubectl kustomize {overlay} failed: {rendered.Error}");
         return new SiloManifest(rendered);
+    }
+
+    /// <summary>
+    /// The Secret volume mounted at the directory <see cref="SettingsDirectoryVariable"/> names: its Secret's name,
+    /// whether the Secret is optional, and whether the mount is read-only.
+    /// </summary>
+    public (string Path, string? SecretName, bool Optional, bool ReadOnly) SettingsDirectory()
+    {
+        var path = Environment.TryGetValue(SettingsDirectoryVariable, out var variable) && variable.Value is { } value
+            ? value
+            : throw new Xunit.Sdk.XunitException($"the silo container does not set {SettingsDirectoryVariable}");
+        var mount = Container["volumeMounts"].Items.SingleOrDefault(m => m["mountPath"].Text == path);
+        Assert.True(mount.Exists, $"no volume is mounted at {path}, the directory {SettingsDirectoryVariable} names");
+        var volume = Pod["spec"]["volumes"].Items.Single(v => v["name"].Text == mount["name"].Text);
+        return (path, volume["secret"]["secretName"].Text, volume["secret"]["optional"].Text == "true", mount["readOnly"].Text == "true");
     }
 
     public int ContainerPort(string name) =>
@@ -79,15 +113,6 @@ internal sealed class SiloManifest
 
         return environment;
     }
-
-    /// <summary>Example values for the keys of Secret llmcache-gateway, or <see langword="null"/> for another key.</summary>
-    public static string? ExampleGatewaySecret(string key) => key switch
-    {
-        "upstream-api-key" => "sk-example-upstream",
-        "api-key-0-sha256" => "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
-        "api-key-0-tenant" => "acme",
-        _ => null,
-    };
 
     /// <summary>One variable: a literal value, a downward-API field, or a key of a Secret.</summary>
     public sealed record EnvironmentValue(string? Value, string? FieldPath, string? SecretName, string? SecretKey);

@@ -206,22 +206,20 @@ public sealed class SiloManifestDriftTests
 
     [Theory]
     [MemberData(nameof(Overlays))]
-    public async Task GatewayKeys_ComeFromAnOptionalSecret_AndTheGatewayAcceptsThem(string overlay)
+    public async Task GatewaySettings_ComeFromAnOptionalSecretVolume_ThatTheSiloReadsAsSettingsFiles(string overlay)
     {
         var silo = await SiloManifest.RenderAsync(overlay);
 
-        var fromSecret = silo.Environment.Where(e => e.Value.SecretName?.StartsWith("llmcache-gateway", StringComparison.Ordinal) == true).ToList();
-        Assert.Equal(
-            ["LlmCache__Gateway__ApiKeys__0__Sha256", "LlmCache__Gateway__ApiKeys__0__Tenant", "LlmCache__Gateway__Upstream__ApiKey"],
-            fromSecret.Select(e => e.Key).Order(StringComparer.Ordinal));
-        var optional = silo.Container["env"].Items.Where(e => e["valueFrom"]["secretKeyRef"]["name"].Text?.StartsWith("llmcache-gateway", StringComparison.Ordinal) == true);
-        Assert.All(optional, e => Assert.Equal("true", e["valueFrom"]["secretKeyRef"]["optional"].Text));
+        var directory = silo.SettingsDirectory();
+        Assert.StartsWith("llmcache-gateway", directory.SecretName, StringComparison.Ordinal);
+        Assert.True(directory.Optional, "Secret llmcache-gateway is optional: without it the gateway refuses every request, and says why");
+        Assert.True(directory.ReadOnly, "the settings directory is mounted read-only");
+        Assert.DoesNotContain(silo.Environment, e => e.Value.SecretName?.StartsWith("llmcache-gateway", StringComparison.Ordinal) == true);
 
-        var gateway = BindGateway(silo);
+        var gateway = BindGateway(silo, SiloManifest.ExampleGatewaySecret);
         Assert.Equal("https://api.openai.com/v1", gateway.Upstream.BaseUrl);
-        Assert.Equal(ExampleSecret("llmcache-gateway", "upstream-api-key"), gateway.Upstream.ApiKey);
-        var key = Assert.Single(gateway.ApiKeys);
-        Assert.Equal(ExampleSecret("llmcache-gateway", "api-key-0-tenant"), key.Tenant);
+        Assert.Equal(SiloManifest.ExampleGatewaySecret["LlmCache__Gateway__Upstream__ApiKey"], gateway.Upstream.ApiKey);
+        Assert.Equal(["acme", "globex"], gateway.ApiKeys.Select(k => k.Tenant));
     }
 
     [Fact]
@@ -234,6 +232,15 @@ public sealed class SiloManifestDriftTests
             var secret = silo.Rendered.Single("Secret", reference.SecretName!);
             Assert.True(secret["data"][reference.SecretKey!].Exists, $"Secret {reference.SecretName} has no key {reference.SecretKey}");
         }
+
+        // Every entry of the mounted Secret is a setting the silo reads, and the gateway accepts them: the dev key.
+        var entries = silo.Rendered.Single("Secret", silo.SettingsDirectory().SecretName!)["data"].Entries
+            .ToDictionary(e => e.Key, e => System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(e.Value.Text!)), StringComparer.Ordinal);
+        var unknown = entries.Keys.Where(name => !IsSiloSetting(name)).ToList();
+        Assert.True(unknown.Count == 0, $"the silo reads none of the Secret's entries {string.Join(", ", unknown)}");
+        var key = Assert.Single(BindGateway(silo, entries).ApiKeys);
+        Assert.Equal("dev", key.Tenant);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("sk-llmcache-dev-only"u8)), key.Sha256);
 
         var redis = silo.Rendered.Single("Deployment", "redis")["spec"]["template"]["spec"]["containers"].Items.Single();
         var args = redis["args"].Items.Select(a => a.Text).ToList();
@@ -311,10 +318,18 @@ public sealed class SiloManifestDriftTests
         return (LlmCacheSiloOptions)builder.Services.Single(d => d.ServiceType == typeof(LlmCacheSiloOptions)).ImplementationInstance!;
     }
 
-    /// <summary>The gateway's settings as the silo binds them (unknown names refused), through the gateway's own validation.</summary>
-    private static LlmCacheGatewayOptions BindGateway(SiloManifest silo)
+    /// <summary>
+    /// The gateway's settings as the silo binds them (unknown names refused), through the gateway's own validation: the
+    /// manifest's environment, then the Secret <paramref name="secret"/> mounted at the settings directory and read as
+    /// the silo reads it, one file a setting.
+    /// </summary>
+    private static LlmCacheGatewayOptions BindGateway(SiloManifest silo, IReadOnlyDictionary<string, string> secret)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(silo.Configuration(FieldValues, ExampleSecret)).Build();
+        using var volume = SecretVolume.Create(secret);
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(silo.Configuration(FieldValues, ExampleSecret))
+            .AddKeyPerFile(volume.Path, optional: true)
+            .Build();
         var options = new LlmCacheGatewayOptions();
         configuration.GetSection(LlmCacheGatewayOptions.SectionName).Bind(options, b => b.ErrorOnUnknownConfiguration = true);
         var result = new LlmCacheGatewayOptionsValidator().Validate(null, options);
@@ -326,7 +341,7 @@ public sealed class SiloManifestDriftTests
     {
         "redis" => "redis:6379",
         "postgresql" => "Host=postgres;Database=llmcache;Username=llmcache;Password=example",
-        _ => SiloManifest.ExampleGatewaySecret(key) ?? throw new Xunit.Sdk.XunitException($"no test value for Secret {secret} key {key}"),
+        _ => throw new Xunit.Sdk.XunitException($"no test value for Secret {secret} key {key}"),
     };
 
     private static void AssertProbe(YamlNode probe, string path)
@@ -337,7 +352,7 @@ public sealed class SiloManifestDriftTests
 
     private static bool IsSiloSetting(string variable) =>
         variable is PodEnvironment.PodIp or PodEnvironment.PodName or PodEnvironment.PodNamespace
-            or "ConnectionStrings__Redis" or "ConnectionStrings__PostgreSQL"
+            or "ConnectionStrings__Redis" or "ConnectionStrings__PostgreSQL" or SiloManifest.SettingsDirectoryVariable
         || variable.StartsWith("Logging__", StringComparison.Ordinal)
         || IsProperty<LlmCacheSiloOptions>(LlmCacheSiloOptions.SectionName, variable)
         || IsProperty<PostgresStorageOptions>(PostgresStorageOptions.SectionName, variable)

@@ -1,9 +1,7 @@
 using System.ClientModel;
-using System.ClientModel.Primitives;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using OpenAI;
 using OpenAI.Chat;
 using OrleansLlmCache.Tests.Infrastructure;
 
@@ -27,17 +25,17 @@ public sealed class GatewayChatCompletionsTests(ClusterFixture fixture) : IAsync
     public async Task RepeatedRequest_IsAHit_WithOneUpstreamCall_AndTheOriginalBody()
     {
         var chat = Sdk();
-        var question = Unique("What is Orleans?");
+        var question = GatewayHost.Unique("What is Orleans?");
 
         var first = await chat.CompleteChatAsync([new UserChatMessage(question)]);
         var second = await chat.CompleteChatAsync([new UserChatMessage(question)]);
 
         Assert.Equal(1, _gateway.Upstream.Calls);
-        Assert.Equal("miss", Header(first, "x-llmcache-status"));
-        Assert.Equal("hit", Header(second, "x-llmcache-status"));
-        Assert.Equal(Header(first, "x-llmcache-key"), Header(second, "x-llmcache-key"));
-        Assert.StartsWith(GatewayHost.TenantA + "/default/", Header(second, "x-llmcache-key"));
-        Assert.NotNull(Header(second, "Age"));
+        Assert.Equal("miss", GatewayHost.Header(first, "x-llmcache-status"));
+        Assert.Equal("hit", GatewayHost.Header(second, "x-llmcache-status"));
+        Assert.Equal(GatewayHost.Header(first, "x-llmcache-key"), GatewayHost.Header(second, "x-llmcache-key"));
+        Assert.StartsWith(GatewayHost.TenantA + "/default/", GatewayHost.Header(second, "x-llmcache-key"));
+        Assert.NotNull(GatewayHost.Header(second, "Age"));
         Assert.Equal($"answer 1: {question}", second.Value.Content[0].Text);
         Assert.Equal(first.GetRawResponse().Content.ToString(), second.GetRawResponse().Content.ToString());
         Assert.Equal(46, second.Value.Usage.TotalTokenCount); // the original's usage
@@ -48,7 +46,7 @@ public sealed class GatewayChatCompletionsTests(ClusterFixture fixture) : IAsync
     public async Task UnknownFields_AreForwardedAsSent_AndDecideTheKey()
     {
         using var http = _gateway.CreateHttpClient();
-        var question = Unique("Unknown fields");
+        var question = GatewayHost.Unique("Unknown fields");
         string Body(string user) => $$$"""{"model":"{{{Model}}}","messages":[{"role":"user","content":"{{{question}}}"}],"user":"{{{user}}}","x_vendor_knob":{"depth":3}}""";
 
         using var first = await PostAsync(http, Body("alice"));
@@ -64,7 +62,7 @@ public sealed class GatewayChatCompletionsTests(ClusterFixture fixture) : IAsync
     public async Task StreamingMiss_StreamsLive_AndEveryLaterRequestIsReplayed_WhicheverWayItAsks()
     {
         var chat = Sdk();
-        var question = Unique("Stream me");
+        var question = GatewayHost.Unique("Stream me");
 
         var live = await StreamTextAsync(chat, question);
         var replayed = await StreamTextAsync(chat, question);
@@ -73,7 +71,7 @@ public sealed class GatewayChatCompletionsTests(ClusterFixture fixture) : IAsync
         Assert.Equal($"answer 1: {question}", live);
         Assert.Equal(live, replayed);
         Assert.Equal(live, whole.Value.Content[0].Text);
-        Assert.Equal("hit", Header(whole, "x-llmcache-status"));
+        Assert.Equal("hit", GatewayHost.Header(whole, "x-llmcache-status"));
         Assert.Equal(46, whole.Value.Usage.TotalTokenCount);
         Assert.Equal(1, _gateway.Upstream.Calls);
 
@@ -89,7 +87,7 @@ public sealed class GatewayChatCompletionsTests(ClusterFixture fixture) : IAsync
     public async Task NonStreamingAnswer_IsReplayedAsAStream_ThatTheSdkParses()
     {
         var chat = Sdk();
-        var question = Unique("Whole first");
+        var question = GatewayHost.Unique("Whole first");
 
         var whole = await chat.CompleteChatAsync([new UserChatMessage(question)]);
         var streamed = await StreamTextAsync(chat, question);
@@ -104,7 +102,7 @@ public sealed class GatewayChatCompletionsTests(ClusterFixture fixture) : IAsync
     public async Task ConcurrentIdenticalRequests_MakeOneUpstreamCall(bool stream)
     {
         var chat = Sdk();
-        var question = Unique("Concurrent");
+        var question = GatewayHost.Unique("Concurrent");
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _gateway.Upstream.Hold = release.Task;
 
@@ -126,7 +124,7 @@ public sealed class GatewayChatCompletionsTests(ClusterFixture fixture) : IAsync
     public async Task NoStore_BypassesTheCache_AndNoCache_AsksTheUpstreamAndStoresItsAnswer()
     {
         using var http = _gateway.CreateHttpClient();
-        var body = Body(Unique("Cache-Control"));
+        var body = Body(GatewayHost.Unique("Cache-Control"));
 
         using var stored = await PostAsync(http, body);
         using var noStore = await PostAsync(http, body, r => r.Headers.CacheControl = new() { NoStore = true });
@@ -163,14 +161,14 @@ public sealed class GatewayChatCompletionsTests(ClusterFixture fixture) : IAsync
     [Fact]
     public async Task TenantA_NeverSeesTenantBsAnswer()
     {
-        var question = Unique("Tenant secret");
+        var question = GatewayHost.Unique("Tenant secret");
 
         var a = await Sdk(GatewayHost.KeyA).CompleteChatAsync([new UserChatMessage(question)]);
         var b = await Sdk(GatewayHost.KeyB).CompleteChatAsync([new UserChatMessage(question)]);
 
-        Assert.Equal("miss", Header(b, "x-llmcache-status"));
+        Assert.Equal("miss", GatewayHost.Header(b, "x-llmcache-status"));
         Assert.Equal($"answer 2: {question}", b.Value.Content[0].Text);
-        Assert.StartsWith(GatewayHost.TenantB + "/support/", Header(b, "x-llmcache-key"));
+        Assert.StartsWith(GatewayHost.TenantB + "/support/", GatewayHost.Header(b, "x-llmcache-key"));
         Assert.Equal(2, _gateway.Upstream.Calls);
         Assert.Equal($"answer 1: {question}", (await Sdk(GatewayHost.KeyA).CompleteChatAsync([new UserChatMessage(question)])).Value.Content[0].Text);
     }
@@ -180,7 +178,7 @@ public sealed class GatewayChatCompletionsTests(ClusterFixture fixture) : IAsync
     {
         using var http = _gateway.CreateHttpClient(GatewayHost.KeyB);
         using var refused = await PostAsync(http, Body("hi"), r => r.Headers.Add("x-llmcache-namespace", "billing"));
-        using var allowed = await PostAsync(http, Body(Unique("prefix")), r => r.Headers.Add("x-llmcache-namespace", "content:blog"));
+        using var allowed = await PostAsync(http, Body(GatewayHost.Unique("prefix")), r => r.Headers.Add("x-llmcache-namespace", "content:blog"));
 
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Contains("billing", await refused.Content.ReadAsStringAsync());
@@ -194,7 +192,7 @@ public sealed class GatewayChatCompletionsTests(ClusterFixture fixture) : IAsync
     public async Task UpstreamErrors_ArePassedThrough_AndNeverCached(int status)
     {
         using var http = _gateway.CreateHttpClient();
-        var body = Body(Unique($"fail with {status}")[..$"fail with {status}".Length]);
+        var body = Body(GatewayHost.Unique($"fail with {status}")[..$"fail with {status}".Length]);
 
         using var first = await PostAsync(http, body);
         using var second = await PostAsync(http, body);
@@ -255,7 +253,7 @@ public sealed class GatewayChatCompletionsTests(ClusterFixture fixture) : IAsync
     {
         using var http = _gateway.CreateHttpClient();
         var tag = "launch-" + Guid.NewGuid().ToString("N")[..8];
-        var body = Body(Unique("Tagged"));
+        var body = Body(GatewayHost.Unique("Tagged"));
 
         using var stored = await PostAsync(http, body, r => r.Headers.Add("x-llmcache-tags", tag));
         using var invalidate = await http.PostAsync("cache/invalidate", new StringContent($$"""{"tag":"{{tag}}"}""", Encoding.UTF8, "application/json"));
@@ -267,11 +265,7 @@ public sealed class GatewayChatCompletionsTests(ClusterFixture fixture) : IAsync
         Assert.Equal(2, _gateway.Upstream.Calls);
     }
 
-    private ChatClient Sdk(string key = GatewayHost.KeyA) => new(Model, new ApiKeyCredential(key), new OpenAIClientOptions
-    {
-        Endpoint = new Uri(_gateway.BaseUrl),
-        RetryPolicy = new ClientRetryPolicy(maxRetries: 0), // every upstream call the test counts is its own
-    });
+    private ChatClient Sdk(string key = GatewayHost.KeyA) => new(Model, new ApiKeyCredential(key), _gateway.SdkOptions());
 
     private static async Task<string> StreamTextAsync(ChatClient chat, string question)
     {
@@ -296,11 +290,6 @@ public sealed class GatewayChatCompletionsTests(ClusterFixture fixture) : IAsync
         configure?.Invoke(request);
         return await http.SendAsync(request);
     }
-
-    private static string Unique(string question) => $"{question} ({Guid.NewGuid():N})";
-
-    private static string? Header<T>(ClientResult<T> result, string name) =>
-        result.GetRawResponse().Headers.TryGetValue(name, out var value) ? value : null;
 
     private static string? Status(HttpResponseMessage response) =>
         response.Headers.TryGetValues("x-llmcache-status", out var values) ? values.Single() : null;

@@ -1,9 +1,7 @@
 using System.ClientModel;
-using System.ClientModel.Primitives;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using OpenAI;
 using OpenAI.Embeddings;
 using OpenAI.Models;
 using OrleansLlmCache.Tests.Infrastructure;
@@ -29,17 +27,17 @@ public sealed class GatewayEmbeddingsTests(ClusterFixture fixture) : IAsyncLifet
     public async Task RepeatedEmbedding_IsAHit_WithOneUpstreamCall_AndTheSameVector()
     {
         var embeddings = Sdk();
-        var text = Unique("Orleans is a virtual actor framework");
+        var text = GatewayHost.Unique("Orleans is a virtual actor framework");
 
         var first = await embeddings.GenerateEmbeddingAsync(text);
         var second = await embeddings.GenerateEmbeddingAsync(text);
 
         Assert.Equal(1, _gateway.Upstream.Calls);
-        Assert.Equal("miss", Header(first, "x-llmcache-status"));
-        Assert.Equal("hit", Header(second, "x-llmcache-status"));
-        Assert.Equal(Header(first, "x-llmcache-key"), Header(second, "x-llmcache-key"));
-        Assert.StartsWith(GatewayHost.TenantA + "/default/", Header(second, "x-llmcache-key"));
-        Assert.NotNull(Header(second, "Age"));
+        Assert.Equal("miss", GatewayHost.Header(first, "x-llmcache-status"));
+        Assert.Equal("hit", GatewayHost.Header(second, "x-llmcache-status"));
+        Assert.Equal(GatewayHost.Header(first, "x-llmcache-key"), GatewayHost.Header(second, "x-llmcache-key"));
+        Assert.StartsWith(GatewayHost.TenantA + "/default/", GatewayHost.Header(second, "x-llmcache-key"));
+        Assert.NotNull(GatewayHost.Header(second, "Age"));
         Assert.Equal([text.Length, 1f, 0.5f], second.Value.ToFloats().ToArray());
         Assert.Equal(first.Value.ToFloats().ToArray(), second.Value.ToFloats().ToArray());
         Assert.Equal("Bearer " + GatewayHost.UpstreamKey, _gateway.Upstream.LastAuthorization);
@@ -49,7 +47,7 @@ public sealed class GatewayEmbeddingsTests(ClusterFixture fixture) : IAsyncLifet
     public async Task ConcurrentIdenticalRequests_MakeOneUpstreamCall()
     {
         var embeddings = Sdk();
-        var text = Unique("concurrent");
+        var text = GatewayHost.Unique("concurrent");
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _gateway.Upstream.Hold = release.Task;
 
@@ -61,14 +59,14 @@ public sealed class GatewayEmbeddingsTests(ClusterFixture fixture) : IAsyncLifet
 
         Assert.All(answers, a => Assert.Equal([text.Length, 1f, 0.5f], a.Value.ToFloats().ToArray()));
         Assert.Equal(1, _gateway.Upstream.Calls);
-        Assert.Equal(["miss"], answers.Select(a => Header(a, "x-llmcache-status")).Where(s => s == "miss"));
+        Assert.Equal(["miss"], answers.Select(a => GatewayHost.Header(a, "x-llmcache-status")).Where(s => s == "miss"));
     }
 
     [Fact]
     public async Task EveryFieldDecidesTheKey_MemberOrderDoesNot_AndTenantsNeverShare()
     {
         using var http = _gateway.CreateHttpClient();
-        var text = Unique("keyed");
+        var text = GatewayHost.Unique("keyed");
 
         using var first = await PostAsync(http, $$"""{"model":"{{Model}}","input":"{{text}}"}""");
         using var reordered = await PostAsync(http, $$"""{"input":"{{text}}","model":"{{Model}}"}""");
@@ -86,7 +84,7 @@ public sealed class GatewayEmbeddingsTests(ClusterFixture fixture) : IAsyncLifet
     public async Task NoStore_Bypasses_UpstreamErrorsPassThroughUncached_AndBadBodiesGet400()
     {
         using var http = _gateway.CreateHttpClient();
-        var text = Unique("bypassed");
+        var text = GatewayHost.Unique("bypassed");
 
         using var noStore = await PostAsync(http, $$"""{"model":"{{Model}}","input":"{{text}}"}""", r => r.Headers.CacheControl = new() { NoStore = true });
         using var again = await PostAsync(http, $$"""{"model":"{{Model}}","input":"{{text}}"}""");
@@ -111,7 +109,7 @@ public sealed class GatewayEmbeddingsTests(ClusterFixture fixture) : IAsyncLifet
     [Fact]
     public async Task Models_ArePassedThroughToTheUpstream_AndNeedAKey()
     {
-        var models = new OpenAIModelClient(new ApiKeyCredential(GatewayHost.KeyA), Options());
+        var models = new OpenAIModelClient(new ApiKeyCredential(GatewayHost.KeyA), _gateway.SdkOptions());
 
         var list = await models.GetModelsAsync();
 
@@ -123,13 +121,7 @@ public sealed class GatewayEmbeddingsTests(ClusterFixture fixture) : IAsyncLifet
         Assert.Equal(1, _gateway.Upstream.Calls);
     }
 
-    private EmbeddingClient Sdk(string key = GatewayHost.KeyA) => new(Model, new ApiKeyCredential(key), Options());
-
-    private OpenAIClientOptions Options() => new()
-    {
-        Endpoint = new Uri(_gateway.BaseUrl),
-        RetryPolicy = new ClientRetryPolicy(maxRetries: 0), // every upstream call the test counts is its own
-    };
+    private EmbeddingClient Sdk(string key = GatewayHost.KeyA) => new(Model, new ApiKeyCredential(key), _gateway.SdkOptions());
 
     private static async Task<HttpResponseMessage> PostAsync(HttpClient http, string body, Action<HttpRequestMessage>? configure = null)
     {
@@ -137,11 +129,6 @@ public sealed class GatewayEmbeddingsTests(ClusterFixture fixture) : IAsyncLifet
         configure?.Invoke(request);
         return await http.SendAsync(request);
     }
-
-    private static string Unique(string text) => $"{text} ({Guid.NewGuid():N})";
-
-    private static string? Header<T>(ClientResult<T> result, string name) =>
-        result.GetRawResponse().Headers.TryGetValue(name, out var value) ? value : null;
 
     private static string? Status(HttpResponseMessage response) =>
         response.Headers.TryGetValues("x-llmcache-status", out var values) ? values.Single() : null;

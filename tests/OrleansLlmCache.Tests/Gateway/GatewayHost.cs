@@ -1,3 +1,5 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -5,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenAI;
 using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Gateway.Options;
 
@@ -37,6 +40,13 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public StubUpstream Upstream { get; }
 
+    /// <summary>A question or text no other test asks, so each test starts with a miss.</summary>
+    public static string Unique(string text) => $"{text} ({Guid.NewGuid():N})";
+
+    /// <summary>A response header of an SDK call, or <see langword="null"/>.</summary>
+    public static string? Header<T>(ClientResult<T> result, string name) =>
+        result.GetRawResponse().Headers.TryGetValue(name, out var value) ? value : null;
+
     public static string Sha256(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
     public static async Task<GatewayHost> StartAsync(ILlmCache cache, IGrainFactory grains, Action<LlmCacheGatewayOptions>? configure = null)
@@ -61,6 +71,13 @@ public sealed class GatewayHost : IAsyncDisposable
         await app.StartAsync();
         return new GatewayHost(app, $"http://127.0.0.1:{port}/v1", upstream);
     }
+
+    /// <summary>The official OpenAI SDK's options for this gateway, without retries: every upstream call a test counts is its own.</summary>
+    public OpenAIClientOptions SdkOptions() => new()
+    {
+        Endpoint = new Uri(BaseUrl),
+        RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+    };
 
     public HttpClient CreateHttpClient(string? key = KeyA)
     {

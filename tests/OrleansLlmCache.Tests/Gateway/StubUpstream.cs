@@ -14,17 +14,25 @@ namespace OrleansLlmCache.Tests.Gateway;
 /// text}" (n counts calls, so a second upstream answer differs from the first), as a <c>chat.completion</c> or, for
 /// <c>"stream": true</c>, as server-sent chunks ending in <c>data: [DONE]</c>. A last user message "fail with 429"
 /// (or any status) gets that status and an OpenAI error body. Embeddings are three numbers made from the input and the
-/// call's number (floats, or base64 when asked); models are one list. While <see cref="Hold"/> is set, answers wait for it.
+/// call's number (floats, or base64 when asked); models are the list it was started with, each owned by the stub's name
+/// (or <see cref="ModelsStatus"/> with an error). While <see cref="Hold"/> is set, answers wait for it.
 /// </summary>
 public sealed class StubUpstream : IAsyncDisposable
 {
+    /// <summary>The models a stub lists unless it is started with others.</summary>
+    public static readonly string[] DefaultModels = ["gpt-4o-mini", "text-embedding-3-small"];
+
     private readonly WebApplication _app;
+    private readonly string _name;
+    private readonly string[] _models;
     private int _calls;
 
-    private StubUpstream(WebApplication app, string baseUrl)
+    private StubUpstream(WebApplication app, string baseUrl, string name, string[] models)
     {
         _app = app;
         BaseUrl = baseUrl;
+        _name = name;
+        _models = models;
     }
 
     public string BaseUrl { get; }
@@ -43,17 +51,23 @@ public sealed class StubUpstream : IAsyncDisposable
     /// <summary>When set, every chat answer is an error of this status (an upstream that is down or rate-limiting).</summary>
     public int? FailWith { get; set; }
 
-    public static async Task<StubUpstream> StartAsync()
+    /// <summary>When set, <c>GET /v1/models</c> answers this status with an OpenAI error body.</summary>
+    public int? ModelsStatus { get; set; }
+
+    /// <param name="name">The <c>owned_by</c> of every model it lists, so a test can tell which upstream answered.</param>
+    /// <param name="models">The model ids <c>GET /v1/models</c> lists; default <see cref="DefaultModels"/>.</param>
+    public static async Task<StubUpstream> StartAsync(string name = "stub", params string[] models)
     {
         var port = FreePorts.Next();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var stub = new StubUpstream(app, $"http://127.0.0.1:{port}/v1");
+        var stub = new StubUpstream(app, $"http://127.0.0.1:{port}/v1", name, models.Length == 0 ? DefaultModels : models);
         app.MapPost("/v1/chat/completions", stub.AnswerAsync);
         app.MapPost("/v1/embeddings", stub.EmbedAsync);
         app.MapGet("/v1/models", stub.ModelsAsync);
+        app.MapGet("/v1/models/{model}", stub.ModelAsync);
         await app.StartAsync();
         return stub;
     }
@@ -178,11 +192,27 @@ public sealed class StubUpstream : IAsyncDisposable
 
     private async Task ModelsAsync(HttpContext context)
     {
-        Interlocked.Increment(ref _calls);
-        LastAuthorization = context.Request.Headers.Authorization;
+        await RecordAsync(context);
+        if (ModelsStatus is { } status)
+        {
+            context.Response.StatusCode = status;
+            await context.Response.WriteAsJsonAsync(new { error = new { message = $"stub {_name} refuses", type = "invalid_request_error", code = "stub" } });
+            return;
+        }
+
+        var answer = new JsonObject { ["object"] = "list", ["data"] = new JsonArray([.. _models.Select(m => (JsonNode)Model(m))]) };
         context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync("""{"object":"list","data":[{"id":"gpt-4o-mini","object":"model","created":1700000000,"owned_by":"stub"},{"id":"text-embedding-3-small","object":"model","created":1700000000,"owned_by":"stub"}]}""");
+        await context.Response.WriteAsync(answer.ToJsonString());
     }
+
+    private async Task ModelAsync(HttpContext context, string model)
+    {
+        await RecordAsync(context);
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(Model(model).ToJsonString());
+    }
+
+    private JsonObject Model(string id) => new() { ["id"] = id, ["object"] = "model", ["created"] = 1_700_000_000, ["owned_by"] = _name };
 
     private static JsonObject Usage() => new() { ["prompt_tokens"] = 12, ["completion_tokens"] = 34, ["total_tokens"] = 46 };
 

@@ -1,4 +1,4 @@
-namespace OrleansLlmCache.Gateway.Chat;
+namespace OrleansLlmCache.Gateway.Upstreams;
 
 /// <summary>
 /// Thrown from a get-or-create factory with an upstream answer that must reach the caller but not the cache (an error
