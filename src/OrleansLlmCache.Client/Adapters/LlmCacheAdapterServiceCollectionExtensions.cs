@@ -28,19 +28,10 @@ public static class LlmCacheAdapterServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddOrleansLlmCacheHybridCache(this IServiceCollection services, Action<LlmCacheHybridCacheOptions>? configure = null)
     {
-        ArgumentNullException.ThrowIfNull(services);
-        var options = services.AddOptions<LlmCacheHybridCacheOptions>().BindConfigurationStrictly(LlmCacheHybridCacheOptions.SectionName);
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        options.Validate(o => IsValidPart(o.Namespace, LlmCacheLimits.MaxNamespaceLength), NamespaceMessage(LlmCacheHybridCacheOptions.SectionName))
-            .Validate(o => o.Tenant is null || IsValidPart(o.Tenant, LlmCacheLimits.MaxTenantLength), TenantMessage(LlmCacheHybridCacheOptions.SectionName))
+        AddOptions(services, LlmCacheHybridCacheOptions.SectionName, configure, o => o.Namespace, o => o.Tenant)
             .Validate(
                 o => o.DefaultExpiration is null || (o.DefaultExpiration >= LlmCacheLimits.MinTimeToLive && o.DefaultExpiration <= LlmCacheLimits.MaxTimeToLive),
-                $"{LlmCacheHybridCacheOptions.SectionName}:DefaultExpiration must be between 1 second and 365 days, or empty to follow the namespace's policy.")
-            .ValidateOnStart();
+                $"{LlmCacheHybridCacheOptions.SectionName}:DefaultExpiration must be between 1 second and 365 days, or empty to follow the namespace's policy.");
         services.TryAddSingleton(sp =>
         {
             var settings = sp.GetRequiredService<IOptions<LlmCacheHybridCacheOptions>>().Value;
@@ -65,16 +56,7 @@ public static class LlmCacheAdapterServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddOrleansLlmCacheDistributedCache(this IServiceCollection services, Action<LlmCacheDistributedCacheOptions>? configure = null)
     {
-        ArgumentNullException.ThrowIfNull(services);
-        var options = services.AddOptions<LlmCacheDistributedCacheOptions>().BindConfigurationStrictly(LlmCacheDistributedCacheOptions.SectionName);
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        options.Validate(o => IsValidPart(o.Namespace, LlmCacheLimits.MaxNamespaceLength), NamespaceMessage(LlmCacheDistributedCacheOptions.SectionName))
-            .Validate(o => o.Tenant is null || IsValidPart(o.Tenant, LlmCacheLimits.MaxTenantLength), TenantMessage(LlmCacheDistributedCacheOptions.SectionName))
-            .ValidateOnStart();
+        AddOptions(services, LlmCacheDistributedCacheOptions.SectionName, configure, o => o.Namespace, o => o.Tenant);
         services.TryAddSingleton(sp =>
         {
             var settings = sp.GetRequiredService<IOptions<LlmCacheDistributedCacheOptions>>().Value;
@@ -86,6 +68,28 @@ public static class LlmCacheAdapterServiceCollectionExtensions
         });
         services.Replace(ServiceDescriptor.Singleton<IDistributedCache>(sp => sp.GetRequiredService<ClusterDistributedCache>()));
         return services;
+    }
+
+    // Bound to the section, then the caller's changes; the tenant and namespace checked when the host starts.
+    private static OptionsBuilder<TOptions> AddOptions<TOptions>(
+        IServiceCollection services,
+        string section,
+        Action<TOptions>? configure,
+        Func<TOptions, string> @namespace,
+        Func<TOptions, string?> tenant)
+        where TOptions : class
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<TOptions>().BindConfigurationStrictly(section);
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        return options
+            .Validate(o => IsValidPart(@namespace(o), LlmCacheLimits.MaxNamespaceLength), $"{section}:Namespace must be 1-{LlmCacheLimits.MaxNamespaceLength} characters of A-Z a-z 0-9 _ . : -")
+            .Validate(o => tenant(o) is null || IsValidPart(tenant(o), LlmCacheLimits.MaxTenantLength), $"{section}:Tenant must be empty (the client's tenant) or 1-{LlmCacheLimits.MaxTenantLength} characters of A-Z a-z 0-9 _ . : -")
+            .ValidateOnStart();
     }
 
     private static ILlmCache RequireClient(IServiceProvider services, string registration) =>
@@ -107,10 +111,4 @@ public static class LlmCacheAdapterServiceCollectionExtensions
             return false;
         }
     }
-
-    private static string NamespaceMessage(string section) =>
-        $"{section}:Namespace must be 1-{LlmCacheLimits.MaxNamespaceLength} characters of A-Z a-z 0-9 _ . : -";
-
-    private static string TenantMessage(string section) =>
-        $"{section}:Tenant must be empty (the client's tenant) or 1-{LlmCacheLimits.MaxTenantLength} characters of A-Z a-z 0-9 _ . : -";
 }

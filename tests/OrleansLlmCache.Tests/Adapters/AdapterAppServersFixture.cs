@@ -2,8 +2,7 @@ using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansLlmCache.Client.Caching;
-using OrleansLlmCache.Core.Invalidation;
-using OrleansLlmCache.Tests.Infrastructure;
+using OrleansLlmCache.Tests.Invalidation;
 
 namespace OrleansLlmCache.Tests.Adapters;
 
@@ -37,8 +36,8 @@ public sealed class AdapterAppServersFixture : IAsyncLifetime
             });
         A = await ConnectAsync();
         B = await ConnectAsync();
-        await WaitUntilTrustedAsync(A);
-        await WaitUntilTrustedAsync(B);
+        await TwoAppServersFixture.WaitUntilTrustedAsync(A);
+        await TwoAppServersFixture.WaitUntilTrustedAsync(B);
     }
 
     public async Task DisposeAsync()
@@ -55,12 +54,6 @@ public sealed class AdapterAppServersFixture : IAsyncLifetime
             configure: o => o.InvalidationRenewInterval = TimeSpan.FromMilliseconds(250),
             services: s => s.AddOrleansLlmCacheHybridCache().AddOrleansLlmCacheDistributedCache());
 
-    // L1 is filled and served only once the app server has subscribed to invalidations.
-    private static Task WaitUntilTrustedAsync(ClientHost host)
-    {
-        var table = host.Services.GetRequiredService<DependencyVersionTable>();
-        return Eventually.WaitUntilAsync(() => table.IsTrusted, TimeSpan.FromSeconds(30), () => "the app server did not subscribe to invalidations within 30 s");
-    }
 }
 
 [CollectionDefinition(Name)]

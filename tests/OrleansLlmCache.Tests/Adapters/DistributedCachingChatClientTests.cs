@@ -20,10 +20,8 @@ public sealed class DistributedCachingChatClientTests(AdapterAppServersFixture f
     public async Task ARepeatedRequest_IsServedFromTheCluster_AndASecondAppServerSeesIt()
     {
         var question = "What is the capital of France? " + Guid.NewGuid();
-        var originA = new TestChatClient();
-        var originB = new TestChatClient();
-        using var chatA = new ChatClientBuilder(originA).UseDistributedCache(Distributed(fixture.A)).Build();
-        using var chatB = new ChatClientBuilder(originB).UseDistributedCache(Distributed(fixture.B)).Build();
+        var (originA, chatA) = OnAppServer(fixture.A);
+        var (originB, chatB) = OnAppServer(fixture.B);
 
         var first = await chatA.GetResponseAsync(question);
         var again = await chatA.GetResponseAsync(question);
@@ -40,10 +38,8 @@ public sealed class DistributedCachingChatClientTests(AdapterAppServersFixture f
     public async Task AStreamedAnswer_IsCachedToo_AndReplayedOnTheOtherAppServer()
     {
         var question = "Name three primary colours. " + Guid.NewGuid();
-        var originA = new TestChatClient();
-        var originB = new TestChatClient();
-        using var chatA = new ChatClientBuilder(originA).UseDistributedCache(Distributed(fixture.A)).Build();
-        using var chatB = new ChatClientBuilder(originB).UseDistributedCache(Distributed(fixture.B)).Build();
+        var (originA, chatA) = OnAppServer(fixture.A);
+        var (originB, chatB) = OnAppServer(fixture.B);
 
         var streamed = await chatA.GetStreamingResponseAsync(question).ToChatResponseAsync();
         var replayed = await chatB.GetStreamingResponseAsync(question).ToChatResponseAsync();
@@ -58,7 +54,7 @@ public sealed class DistributedCachingChatClientTests(AdapterAppServersFixture f
     {
         var question = "Why is the sky blue? " + Guid.NewGuid();
         var recording = new KeyRecordingCache(Distributed(fixture.A));
-        using var chat = new ChatClientBuilder(new TestChatClient()).UseDistributedCache(recording).Build();
+        var chat = new ChatClientBuilder(new TestChatClient()).UseDistributedCache(recording).Build();
 
         await chat.GetResponseAsync(question);
 
@@ -70,6 +66,13 @@ public sealed class DistributedCachingChatClientTests(AdapterAppServersFixture f
         Assert.EndsWith("encoding=utf-8", entry.Response.ContentType, StringComparison.Ordinal);
         using var json = JsonDocument.Parse(entry.Response.Content);
         Assert.Contains("answer to " + question, entry.Response.Content, StringComparison.Ordinal);
+    }
+
+    // An app server's chat client: a counting origin behind Microsoft.Extensions.AI's cache over the app server's adapter.
+    private static (TestChatClient Origin, IChatClient Chat) OnAppServer(ClientHost host)
+    {
+        var origin = new TestChatClient();
+        return (origin, new ChatClientBuilder(origin).UseDistributedCache(Distributed(host)).Build());
     }
 
     /// <summary>Passes every call to the adapter and writes down the keys set.</summary>

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansLlmCache.Client.Diagnostics;
-using OrleansLlmCache.Tests.Infrastructure;
 using static OrleansLlmCache.Tests.Adapters.AdapterAppServersFixture;
 
 namespace OrleansLlmCache.Tests.Adapters;
@@ -23,23 +22,15 @@ public sealed class HybridCacheAcrossAppServersTests(AdapterAppServersFixture fi
     [Fact]
     public async Task ConcurrentCallersOnTwoAppServers_ShareOneFactoryCall()
     {
-        var executions = 0;
-        var release = new TaskCompletionSource();
-        async ValueTask<Guid> Factory(CancellationToken ct)
-        {
-            Interlocked.Increment(ref executions);
-            await release.Task.WaitAsync(ct);
-            return Guid.NewGuid();
-        }
-
+        var factory = new GatedFactory();
         var callers = Enumerable.Range(0, 16)
-            .Select(i => Hybrid(i % 2 == 0 ? fixture.A : fixture.B).GetOrCreateAsync(_key, Factory).AsTask())
+            .Select(i => Hybrid(i % 2 == 0 ? fixture.A : fixture.B).GetOrCreateAsync(_key, factory.CreateAsync).AsTask())
             .ToArray();
-        await Eventually.WaitUntilAsync(() => Volatile.Read(ref executions) == 1, Patience, () => "no caller reached the factory");
-        release.SetResult();
+        await factory.WaitForFirstCallAsync();
+        factory.Release();
         var values = await Task.WhenAll(callers).WaitAsync(Patience);
 
-        Assert.Equal(1, executions);
+        Assert.Equal(1, factory.Calls);
         Assert.All(values, v => Assert.Equal(values[0], v));
     }
 

@@ -1,5 +1,3 @@
-using OrleansLlmCache.Tests.Infrastructure;
-
 namespace OrleansLlmCache.Tests.Adapters;
 
 /// <summary>
@@ -38,19 +36,11 @@ public sealed class HybridCacheStampedeTests(AdapterClusterFixture fixture)
     public async Task MultipleCallsShareExecution_MostCancel(int callerCount)
     {
         // The caller making the factory call goes on; every caller waiting for it cancels, each by its own token.
-        var executions = 0;
-        var release = new TaskCompletionSource();
-        async ValueTask<Guid> Factory(CancellationToken ct)
-        {
-            Interlocked.Increment(ref executions);
-            await release.Task.WaitAsync(ct);
-            return Guid.NewGuid();
-        }
-
-        var remaining = fixture.Hybrid.GetOrCreateAsync(_key, Factory).AsTask();
-        await Eventually.WaitUntilAsync(() => Volatile.Read(ref executions) == 1, Patience, () => "the first caller did not reach the factory");
+        var factory = new GatedFactory();
+        var remaining = fixture.Hybrid.GetOrCreateAsync(_key, factory.CreateAsync).AsTask();
+        await factory.WaitForFirstCallAsync();
         var cancels = Enumerable.Range(1, callerCount - 1).Select(_ => new CancellationTokenSource()).ToList();
-        var waiters = cancels.Select(cancel => fixture.Hybrid.GetOrCreateAsync(_key, Factory, cancellationToken: cancel.Token).AsTask()).ToList();
+        var waiters = cancels.Select(cancel => fixture.Hybrid.GetOrCreateAsync(_key, factory.CreateAsync, cancellationToken: cancel.Token).AsTask()).ToList();
 
         foreach (var cancel in cancels)
         {
@@ -63,10 +53,10 @@ public sealed class HybridCacheStampedeTests(AdapterClusterFixture fixture)
             Assert.Equal(cancels[i].Token, error.CancellationToken);
         }
 
-        release.SetResult();
+        factory.Release();
         var value = await remaining.WaitAsync(Patience);
 
-        Assert.Equal(1, executions);
+        Assert.Equal(1, factory.Calls);
         Assert.Equal(value, await fixture.Hybrid.GetOrCreateAsync<Guid>(_key, _ => throw new InvalidOperationException("the value was cached")));
         cancels.ForEach(c => c.Dispose());
     }
@@ -98,24 +88,14 @@ public sealed class HybridCacheStampedeTests(AdapterClusterFixture fixture)
     // N callers at once, the factory held until the first of them reaches it: one call, one value for all.
     private async Task<Guid> RoundAsync(int callerCount, CancellationToken token)
     {
-        var executions = 0;
-        var release = new TaskCompletionSource();
-        var results = Enumerable.Range(0, callerCount).Select(_ => fixture.Hybrid.GetOrCreateAsync(
-            _key,
-            async ct =>
-            {
-                Interlocked.Increment(ref executions);
-                await release.Task.WaitAsync(ct);
-                ct.ThrowIfCancellationRequested();
-                return Guid.NewGuid();
-            },
-            cancellationToken: token).AsTask()).ToArray();
-        await Eventually.WaitUntilAsync(() => Volatile.Read(ref executions) == 1, Patience, () => "no caller reached the factory");
-        release.SetResult();
+        var factory = new GatedFactory();
+        var results = Enumerable.Range(0, callerCount).Select(_ => fixture.Hybrid.GetOrCreateAsync(_key, factory.CreateAsync, cancellationToken: token).AsTask()).ToArray();
+        await factory.WaitForFirstCallAsync();
+        factory.Release();
 
         var values = await Task.WhenAll(results).WaitAsync(Patience);
 
-        Assert.Equal(1, executions);
+        Assert.Equal(1, factory.Calls);
         Assert.All(values, v => Assert.Equal(values[0], v));
         return values[0];
     }
