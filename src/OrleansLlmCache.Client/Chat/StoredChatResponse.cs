@@ -9,7 +9,8 @@ namespace OrleansLlmCache.Client.Chat;
 /// How the chat middleware writes an answer into a <see cref="CachedResponse"/> and reads it back. Two forms share one
 /// key, told apart by <see cref="CachedResponse.ContentType"/>: a whole <see cref="ChatResponse"/> (non-streaming answers
 /// and coalesced streams) and the list of <see cref="ChatResponseUpdate"/>s of a stream kept as it came. Either form
-/// answers either kind of request; entries of any other content type are plain answer text.
+/// answers either kind of request; an adapter's value (HybridCache, IDistributedCache) is never an answer; entries of any
+/// other content type are plain answer text.
 /// </summary>
 internal static class StoredChatResponse
 {
@@ -38,6 +39,12 @@ internal static class StoredChatResponse
     public static bool TryReadResponse(CachedResponse stored, JsonSerializerOptions json, [NotNullWhen(true)] out ChatResponse? response, [NotNullWhen(false)] out string? problem)
     {
         response = null;
+        if (Adapters.AdapterPayload.IsAdapterValue(stored.ContentType))
+        {
+            problem = "the entry holds a value stored through the HybridCache or IDistributedCache adapter, not an answer";
+            return false;
+        }
+
         try
         {
             response = stored.ContentType switch
