@@ -29,12 +29,39 @@ internal sealed class SingleFlight(IOptions<LlmCacheOptions> options, CacheOutco
         var callTimeout = _waitPerCall + _timeout;
         while (true)
         {
-            var result = await grain.GetOrLeaseAsync(_waitPerCall, write.Tags, write.Dependencies, acceptStale, cancellationToken)
-                .AsTask().WaitAsync(callTimeout, cancellationToken);
+            var call = grain.GetOrLeaseAsync(_waitPerCall, write.Tags, write.Dependencies, acceptStale, cancellationToken).AsTask();
+            LeaseResult result;
+            try
+            {
+                result = await call.WaitAsync(callTimeout, cancellationToken);
+            }
+            catch (Exception) when (!call.IsCompleted)
+            {
+                // This caller stopped waiting (cancelled, or the call timed out) while the grain may still grant it the
+                // lease: a lease nobody holds would make every caller of the key wait until it expires.
+                _ = ReleaseIfGrantedAsync(grain, call);
+                throw;
+            }
+
             if (result.Status != LeaseStatus.Pending)
             {
                 return result;
             }
+        }
+    }
+
+    private async Task ReleaseIfGrantedAsync(ICacheEntryGrain grain, Task<LeaseResult> call)
+    {
+        try
+        {
+            if (await call is { Status: LeaseStatus.Granted } granted)
+            {
+                await grain.ReleaseLeaseAsync(granted.LeaseId).AsTask().WaitAsync(_timeout);
+            }
+        }
+        catch (Exception)
+        {
+            // The call failed (then no lease was granted) or the release did not get through (then the lease expires).
         }
     }
 

@@ -48,6 +48,23 @@ public sealed class SingleFlightLeaseTests : IDisposable
     }
 
     [Fact]
+    public async Task ACallerThatStopsWaiting_ReleasesTheLeaseTheGrainGrantsItAfterwards()
+    {
+        var granted = new TaskCompletionSource<LeaseResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _grain.Pending = granted.Task;
+        using var cancel = new CancellationTokenSource();
+
+        var acquire = _singleFlight.AcquireAsync(_grain, Write, TimeSpan.Zero, cancel.Token);
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => acquire);
+
+        // The silo grants the lease after the caller gave up (the release of the previous holder won the race).
+        var lease = new LeaseResult(LeaseStatus.Granted, LeaseId: Guid.NewGuid());
+        granted.SetResult(lease);
+        await Eventually.WaitUntilAsync(() => Task.FromResult(_grain.Released == lease.LeaseId), TimeSpan.FromSeconds(10), () => "the abandoned lease was never released");
+    }
+
+    [Fact]
     public async Task TheOriginsAnswer_IsStoredUnderTheLease_WithTheVersionsItWasGrantedWith()
     {
         var versions = new Dictionary<string, long> { ["tests/tag:docs"] = 3 };
@@ -118,10 +135,19 @@ public sealed class SingleFlightLeaseTests : IDisposable
 
         public Exception? CompleteFailure { get; set; }
 
+        /// <summary>When set, the next lease call answers when this task does (a grain still deciding).</summary>
+        public Task<LeaseResult>? Pending { get; set; }
+
         public ValueTask<LeaseResult> GetOrLeaseAsync(
             TimeSpan maxWait, IReadOnlyList<string>? tags = null, IReadOnlyList<string>? dependencies = null, TimeSpan acceptStale = default, CancellationToken cancellationToken = default)
         {
             LeaseCalls++;
+            if (Pending is { } pending)
+            {
+                Pending = null;
+                return new ValueTask<LeaseResult>(pending);
+            }
+
             return ValueTask.FromResult(Leases.Dequeue());
         }
 
