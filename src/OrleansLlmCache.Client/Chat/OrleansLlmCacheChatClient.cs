@@ -12,9 +12,9 @@ using OrleansLlmCache.Client.Diagnostics;
 namespace OrleansLlmCache.Client.Chat;
 
 /// <summary>
-/// An <see cref="IChatClient"/> middleware that answers repeated requests from the cluster cache. Non-streaming misses
-/// are single-flight across the cluster; streaming misses stream from the origin and are stored once complete; a
-/// streaming hit replays the stored answer as updates (joined up, or in the origin's chunking with
+/// An <see cref="IChatClient"/> middleware that answers repeated requests from the cluster cache. Misses, streaming or
+/// not, are single-flight across the cluster: a streaming miss streams from the origin to the caller holding the lease
+/// and is stored once complete, while concurrent callers get it replayed; a streaming hit replays the stored answer as updates (joined up, or in the origin's chunking with
 /// <see cref="OrleansLlmCacheChatClientOptions.CoalesceStreamingUpdates"/> off). A miss returns the origin's own
 /// response (with its <c>RawRepresentation</c>); a hit is a copy read back from JSON. Errors, cancelled or partial
 /// streams, content-filtered answers and answers the cache cannot hold (content that
@@ -148,29 +148,113 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Single-flight like a non-streaming request: the caller that gets the key's lease streams the origin's updates
+    /// live while they are collected for the cache; concurrent callers of the same key wait and get the stored answer
+    /// replayed once it is complete (their first update says <c>llmcache.source = Coalesced</c>). Hits, semantic hits
+    /// and stale answers are replayed the same way; a failing origin is answered stale only while nothing of its stream
+    /// has been passed on.
+    /// </remarks>
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages,
         ChatOptions? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var list = messages as IReadOnlyCollection<ChatMessage> ?? messages.ToList();
-        var key = KeyFor(list, options);
-        if (key is { } hitKey && await _cache.GetAsync(hitKey, cancellationToken) is { } entry)
+        if (KeyFor(list, options) is not { } key)
         {
-            if (StoredChatResponse.TryReadUpdates(entry.Response, _json, _options.CoalesceStreamingUpdates, out var replay, out var problem))
+            await foreach (var update in base.GetStreamingResponseAsync(list, options, cancellationToken))
             {
-                foreach (var update in replay)
-                {
-                    yield return update;
-                }
-
-                yield break;
+                yield return update;
             }
 
-            // Treated as a miss: this server's answer replaces an entry it cannot read.
-            Log.StoredResponseUnreadable(_logger, hitKey.ToGrainKey(), problem);
+            yield break;
         }
 
+        // The origin's stream, when this caller's factory is the one that asks it, reaches this caller through the
+        // channel as it comes; abandoning the enumeration cancels the origin call (and stores nothing).
+        using var abandoned = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var origin = new OriginStream(ct => base.GetStreamingResponseAsync(list, options, ct), updates => StoredOrRefused(updates, options, key));
+        var call = GetOrCreateAsync(list, options, key, origin.CallAsync, abandoned.Token);
+        var finished = false;
+        try
+        {
+            await foreach (var update in origin.ReadLiveAsync(call, abandoned.Token))
+            {
+                yield return update;
+            }
+
+            finished = true;
+        }
+        finally
+        {
+            if (!finished)
+            {
+                await abandoned.CancelAsync();
+                _ = call.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            }
+        }
+
+        LlmCacheResult? result = null;
+        try
+        {
+            result = await call;
+        }
+        catch (UncacheableResponseException)
+        {
+            // The origin's stream was passed on whole; it is not stored (content-filtered, or not storable).
+        }
+
+        if (result is null || (origin.Streamed && result.Source != LlmCacheSource.Stale))
+        {
+            yield break;
+        }
+
+        if (origin.Streamed)
+        {
+            // Part of the origin's stream was passed on before it failed: a stale answer cannot be spliced onto it.
+            throw origin.Failure!;
+        }
+
+        if (!StoredChatResponse.TryReadUpdates(result.Response, _json, _options.CoalesceStreamingUpdates, out var replay, out var problem))
+        {
+            // Written by an app server whose serializer knows types this one does not: the origin answers, and its
+            // answer replaces the entry.
+            Log.StoredResponseUnreadable(_logger, key.ToGrainKey(), problem);
+            await foreach (var update in StreamAndStoreAsync(list, options, key, cancellationToken))
+            {
+                yield return update;
+            }
+
+            yield break;
+        }
+
+        var first = true;
+        foreach (var update in replay)
+        {
+            if (first)
+            {
+                (update.AdditionalProperties ??= [])[SourceProperty] = result.Source.ToString();
+                first = false;
+            }
+
+            yield return update;
+        }
+    }
+
+    private Task<LlmCacheResult> GetOrCreateAsync(
+        IReadOnlyCollection<ChatMessage> list, ChatOptions? options, CacheKey key, Func<CancellationToken, ValueTask<CachedResponse>> factory, CancellationToken cancellationToken)
+    {
+        var entryOptions = EntryOptionsFor(list, options);
+        return SemanticPromptFor(list, options, key) is { } semantic
+            ? _cache.GetOrCreateAsync(semantic, factory, entryOptions, cancellationToken).AsTask()
+            : _cache.GetOrCreateAsync(key, factory, entryOptions, cancellationToken).AsTask();
+    }
+
+    // The origin's stream passed on as it comes and stored once complete (never a partial one), outside single-flight.
+    private async IAsyncEnumerable<ChatResponseUpdate> StreamAndStoreAsync(
+        IReadOnlyCollection<ChatMessage> list, ChatOptions? options, CacheKey key, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var updates = new List<ChatResponseUpdate>();
         await foreach (var update in base.GetStreamingResponseAsync(list, options, cancellationToken))
         {
@@ -178,19 +262,21 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
             yield return update;
         }
 
-        // Reached only when the stream completed: an error or an abandoned enumeration never stores a partial answer.
-        if (key is { } storeKey && ToStored(updates, options, storeKey) is { } stored)
+        if (ToStored(updates, options, key) is { } stored)
         {
             try
             {
-                await _cache.SetAsync(storeKey, stored, _options.EntryOptions, cancellationToken);
+                await _cache.SetAsync(key, stored, EntryOptionsFor(list, options), cancellationToken);
             }
             catch (LlmCacheUnavailableException ex)
             {
-                Log.CacheUnavailable(_logger, "store", storeKey.ToGrainKey(), ex.Message, ex);
+                Log.CacheUnavailable(_logger, "store", key.ToGrainKey(), ex.Message, ex);
             }
         }
     }
+
+    private CachedResponse StoredOrRefused(List<ChatResponseUpdate> updates, ChatOptions? options, CacheKey key) =>
+        ToStored(updates, options, key) ?? throw Uncacheable("the stream is not stored", updates.ToChatResponse(), options);
 
     // The entry of a completed stream, or null (and why, in the log) when it must not or cannot be stored: every update
     // has been yielded by then, so nothing here may throw.

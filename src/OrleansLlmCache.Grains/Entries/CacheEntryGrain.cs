@@ -31,6 +31,7 @@ internal sealed partial class CacheEntryGrain(
     DependencyVersionTable versions,
     IGrainFactory grains,
     SiloEntryIndex index,
+    NamespaceRegistrations namespaces,
     ILocalSiloDetails silo,
     Diagnostics.SiloCacheMetrics metrics,
     IOptions<CacheEntryGrainOptions> options,
@@ -345,7 +346,7 @@ internal sealed partial class CacheEntryGrain(
     private async Task RegisterAsync(CacheKey key, List<string> dependencyKeys, DateTimeOffset? expiresAt)
     {
         await Task.WhenAll(WithMembership(dependencyKeys).Select(k => Membership.ShardFor(grains, k, GrainKey).AddAsync(GrainKey, expiresAt)));
-        await NamespaceRegistration.EnsureAsync(grains, key.Tenant, key.Namespace);
+        await namespaces.EnsureAsync(key.Tenant, key.Namespace);
     }
 
     private Task UnregisterAsync(List<string> dependencyKeys) =>

@@ -45,6 +45,7 @@ public static class LlmCacheSiloBuilderExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InvalidationOptions>, InvalidationOptionsValidator>());
         builder.Services.TryAddSingleton(sp => new DependencyVersionTable(sp.GetRequiredService<IGrainFactory>(), TimeProvider.System));
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloInvalidationSubscriber>();
+        builder.Services.TryAddSingleton<NamespaceRegistrations>();
 
         // Statistics: this silo's embedding work, reported to the statistics grain; chart history settings.
         builder.Services.AddOptions<SiloStatisticsOptions>().BindConfigurationStrictly(SiloStatisticsOptions.SectionName).ValidateOnStart();

@@ -68,6 +68,22 @@ public sealed class ChatClientMiddlewareTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Streaming_RequestsAreCountedLikeAnyOther_AndAReplaySaysWhereItCameFrom()
+    {
+        var origin = new TestChatClient { OnGetStreamingResponse = (_, _, ct) => Words(ct, "counted", " stream") };
+        using var chat = Build(origin);
+        var statistics = fixture.Cache.Statistics;
+        var (hits, misses) = (statistics.Hits, statistics.Misses);
+
+        var miss = await ToListAsync(chat.GetStreamingResponseAsync("count my stream"));
+        var hit = await ToListAsync(chat.GetStreamingResponseAsync("count my stream"));
+
+        Assert.Equal((hits + 1, misses + 1), (statistics.Hits, statistics.Misses));
+        Assert.Null(miss[0].AdditionalProperties?.GetValueOrDefault(OrleansLlmCacheChatClient.SourceProperty)); // the origin's own update
+        Assert.Equal(nameof(LlmCacheSource.Hit), hit[0].AdditionalProperties?[OrleansLlmCacheChatClient.SourceProperty]);
+    }
+
+    [Fact]
     public async Task Streaming_AbandonedOrFailedStream_IsNotCached()
     {
         var failOnce = true;

@@ -30,6 +30,24 @@ public sealed class SemanticChatTests(SemanticClusterFixture fixture)
     }
 
     [Fact]
+    public async Task AStreamingParaphrase_IsAnsweredByTheSemanticMatch_ReplayedAsUpdates()
+    {
+        var origin = new TestChatClient();
+        using var chat = Build(origin);
+        await chat.GetResponseAsync(Conversation("How do I cancel my subscription?"), new ChatOptions { ModelId = "gpt-4" });
+
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (var update in chat.GetStreamingResponseAsync(Conversation("How can I cancel my subscription?"), new ChatOptions { ModelId = "gpt-4" }))
+        {
+            updates.Add(update);
+        }
+
+        Assert.Equal(1, origin.Calls);
+        Assert.Equal("answer to How do I cancel my subscription?", string.Concat(updates.Select(u => u.Text)));
+        Assert.Equal(nameof(LlmCacheSource.SemanticHit), updates[0].AdditionalProperties?[OrleansLlmCacheChatClient.SourceProperty]);
+    }
+
+    [Fact]
     public async Task OtherSystemMessageOrEarlierTurnOrOptions_NeverMatch()
     {
         var origin = new TestChatClient();
