@@ -348,6 +348,7 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
             NoExpiry = entry?.NoExpiry ?? false,
             Tags = entry?.Tags,
             Dependencies = entry?.Dependencies,
+            FailSafeMaxDuration = entry?.FailSafeMaxDuration,
             Semantic = semantic,
             // Warming replays a request through a pipeline with the namespace's policy only: an entry this middleware
             // stores with tags, dependencies or a lifetime of its own would come back without them (and then escape

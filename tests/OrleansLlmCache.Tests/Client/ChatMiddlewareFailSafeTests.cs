@@ -37,4 +37,26 @@ public sealed class ChatMiddlewareFailSafeTests
         Assert.Equal("Stale", (await chat.GetResponseAsync(question)).AdditionalProperties?[OrleansLlmCacheChatClient.SourceProperty]);
         Assert.Equal(2, origin.Calls);
     }
+
+    [Fact]
+    public async Task TheMiddlewaresOwnEntryOptions_CanTurnFailSafeOn()
+    {
+        await using var silo = await TcpSilo.StartAsync("failsafe-" + Guid.NewGuid().ToString("N")[..8]);
+        await using var client = await ClientHost.ConnectToGatewayAsync(silo.GatewayPort, silo.ClusterId);
+        var origin = new TestChatClient();
+        var options = new OrleansLlmCacheChatClientOptions
+        {
+            EntryOptions = new() { TimeToLive = TimeSpan.FromSeconds(1), FailSafeMaxDuration = TimeSpan.FromHours(1) },
+        };
+        using var chat = new OrleansLlmCacheChatClient(origin, client.Cache, options);
+        List<ChatMessage> question = [new(ChatRole.User, "What is the capital of Italy?")];
+
+        var first = await chat.GetResponseAsync(question);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        origin.OnGetResponse = (_, _, _) => throw new HttpRequestException("503 Service Unavailable");
+        var stale = await chat.GetResponseAsync(question);
+
+        Assert.Equal(first.Text, stale.Text);
+        Assert.Equal("Stale", stale.AdditionalProperties?[OrleansLlmCacheChatClient.SourceProperty]);
+    }
 }
