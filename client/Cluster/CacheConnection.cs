@@ -39,15 +39,25 @@ internal sealed class CacheConnection : IAsyncDisposable
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         ForCommand(builder);
-        // A few quick retries: an operator at a shell wants an answer, not a hang.
-        builder.UseOrleansClient(client => client.UseOrleansLlmCacheCluster(o =>
+        try
         {
-            o.ClusterId = cluster.ClusterId;
-            o.ServiceId = cluster.ServiceId;
-            o.RedisConnectionString = cluster.RedisConnectionString;
-            o.Gateways = cluster.Gateway is { } gateway ? [gateway] : [];
-            o.ConnectAttempts = 3;
-        }));
+            // A few quick retries: an operator at a shell wants an answer, not a hang.
+            builder.UseOrleansClient(client => client.UseOrleansLlmCacheCluster(o =>
+            {
+                o.ClusterId = cluster.ClusterId;
+                o.ServiceId = cluster.ServiceId;
+                o.RedisConnectionString = cluster.RedisConnectionString;
+                o.Gateways = cluster.Gateway is { } gateway ? [gateway] : [];
+                o.ConnectAttempts = 3;
+                o.AccessKey = cluster.AccessKey;
+            }));
+        }
+        catch (ArgumentException ex) when (cluster.AccessKey is not null && ex.Message.Contains("AccessKey", StringComparison.Ordinal))
+        {
+            // The library names its setting; the user typed a flag.
+            throw new CommandFailure($"--access-key (or LLMCACHE_ACCESS_KEY) is not a usable key: {ex.Message.Split(" (Parameter", 2)[0]}");
+        }
+
         builder.Services.AddOrleansLlmCache(configure);
         var host = builder.Build();
         try

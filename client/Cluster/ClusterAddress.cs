@@ -8,6 +8,9 @@ namespace OrleansLlmCache.Cli.Cluster;
 /// <summary>Where a running cluster is: its Redis membership, or one gateway endpoint; and the cluster's ids.</summary>
 internal sealed record ClusterAddress(IPEndPoint? Gateway, string? RedisConnectionString, string ClusterId, string ServiceId)
 {
+    /// <summary>The key presented to silos that enforce tenant access; never printed.</summary>
+    public string? AccessKey { get; init; }
+
     public static ClusterAddress Parse(string gateway, string? redis, string clusterId, string serviceId)
     {
         if (!string.IsNullOrWhiteSpace(redis))

@@ -1,3 +1,4 @@
+using OrleansLlmCache.Abstractions.Access;
 using OrleansLlmCache.Client.Caching;
 using Spectre.Console;
 
@@ -12,7 +13,7 @@ internal static class CommandRunner
         {
             return await body();
         }
-        catch (Exception ex) when (ex is CommandFailure or ArgumentException or LlmCacheUnavailableException or FormatException)
+        catch (Exception ex) when (ex is CommandFailure or ArgumentException or LlmCacheUnavailableException or LlmCacheAccessDeniedException or FormatException)
         {
             console.MarkupLineInterpolated($"[red]error:[/] {UserMessage(ex)}");
             return 1;

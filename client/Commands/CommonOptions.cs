@@ -24,6 +24,12 @@ internal sealed class CommonOptions
 
     public Option<string> ServiceId { get; } = new("--service-id") { Description = "The service id.", DefaultValueFactory = _ => "llmcache" };
 
+    public Option<string?> AccessKey { get; } = new("--access-key")
+    {
+        Description = "The access key for silos that enforce tenant access (LlmCache:Access:Keys); an operator key reaches every tenant. Default: the LLMCACHE_ACCESS_KEY environment variable, which keeps the key out of the process list and the shell history.",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("LLMCACHE_ACCESS_KEY") is { Length: > 0 } key ? key : null,
+    };
+
     public Option<string> Tenant { get; } = new("--tenant") { Description = "The tenant.", DefaultValueFactory = _ => "default" };
 
     public Option<string> Namespace { get; } = new("--namespace") { Description = "The namespace inside the tenant.", DefaultValueFactory = _ => "default" };
@@ -46,6 +52,7 @@ internal sealed class CommonOptions
         command.Options.Add(Redis);
         command.Options.Add(ClusterId);
         command.Options.Add(ServiceId);
+        command.Options.Add(AccessKey);
     }
 
     public void AddKeyTo(Command command)
@@ -61,7 +68,7 @@ internal sealed class CommonOptions
     }
 
     public ClusterAddress ClusterOf(ParseResult parse) =>
-        ClusterAddress.Parse(parse.GetValue(Gateway)!, parse.GetValue(Redis), parse.GetValue(ClusterId)!, parse.GetValue(ServiceId)!);
+        ClusterAddress.Parse(parse.GetValue(Gateway)!, parse.GetValue(Redis), parse.GetValue(ClusterId)!, parse.GetValue(ServiceId)!) with { AccessKey = parse.GetValue(AccessKey) };
 
     /// <summary>The entry meant by --key, or by the five request fields.</summary>
     public CacheKey KeyOf(ParseResult parse)

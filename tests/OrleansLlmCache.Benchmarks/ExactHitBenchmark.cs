@@ -13,7 +13,13 @@ namespace OrleansLlmCache.Benchmarks;
 /// </summary>
 internal static class ExactHitBenchmark
 {
-    public static async Task<IReadOnlyList<LoadResult>> RunAsync(TimeSpan duration, int keys)
+    /// <param name="duration">How long each row is measured.</param>
+    /// <param name="keys">Entries per payload size.</param>
+    /// <param name="enforceAccess">
+    /// The silos enforce tenant access (LlmCache:Access:Keys) and the client presents a key for its tenant with every
+    /// call: the cost of the check on the hit path.
+    /// </param>
+    public static async Task<IReadOnlyList<LoadResult>> RunAsync(TimeSpan duration, int keys, bool enforceAccess = false)
     {
         await using var redis = await LocalRedis.StartAsync();
         await using var postgres = await LocalPostgres.StartAsync();
@@ -28,6 +34,14 @@ internal static class ExactHitBenchmark
             ["ConnectionStrings__PostgreSQL"] = database,
             ["DOTNET_gcServer"] = "1", // as the silo ships (the test harness defaults to workstation GC)
         };
+        var accessKey = enforceAccess ? "bench-access-" + Guid.NewGuid().ToString("N") : null;
+        if (accessKey is not null)
+        {
+            // A tenant's key, not an operator's: the tenant of every read is checked.
+            environment["LlmCache__Access__Keys__0__Sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(accessKey)));
+            environment["LlmCache__Access__Keys__0__Tenants__0"] = "default";
+        }
+
         // Started one by one inside the try, so that a silo that fails to start never leaves the others running.
         var silos = new List<SiloProcess>();
         try
@@ -38,7 +52,7 @@ internal static class ExactHitBenchmark
             }
 
             // L1 off: this measures the cluster path (L1HitBenchmark and the invalidation benchmark measure L1 separately).
-            await using var client = await ClientHost.ConnectThroughRedisAsync(redis.ConnectionString, clusterId, configure: o => o.L1Enabled = false);
+            await using var client = await ClientHost.ConnectThroughRedisAsync(redis.ConnectionString, clusterId, configure: o => o.L1Enabled = false, accessKey: accessKey);
             await using var multiplexer = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
             var db = multiplexer.GetDatabase();
             var results = new List<LoadResult>();

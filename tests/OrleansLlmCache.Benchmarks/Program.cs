@@ -5,7 +5,7 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using OrleansLlmCache.Benchmarks;
 
-// Usage: dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- exact-hits [seconds] [keys]
+// Usage: dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- exact-hits [seconds] [keys] [access]
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- semantic [queries] [sizes]
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- invalidation 0 [largest tag size]
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- compare [origin latency s] [tag entries] [file|-] [s per hit cell] [mixed requests]
@@ -46,8 +46,10 @@ var keys = args.Length > 2 && int.TryParse(args[2], NumberStyles.Integer, Cultur
 switch (scenario)
 {
     case "exact-hits":
-        var results = await ExactHitBenchmark.RunAsync(TimeSpan.FromSeconds(seconds), keys);
-        Console.WriteLine($"Exact hits, {keys} keys, {seconds} s per row, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}");
+        // "access": the silos enforce tenant access and the client presents its key (the cost of the check).
+        var access = args.Length > 3 && args[3] == "access";
+        var results = await ExactHitBenchmark.RunAsync(TimeSpan.FromSeconds(seconds), keys, access);
+        Console.WriteLine($"Exact hits, {keys} keys, {seconds} s per row, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}{(access ? ", tenant access enforced" : "")}");
         Console.WriteLine();
         Console.WriteLine("| what | payload | callers | p50 | p99 | ops/s | client CPU/op | server CPU/op |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|");

@@ -18,19 +18,28 @@ public sealed class ClientHost : IAsyncDisposable
     public IServiceProvider Services => _host.Services;
 
     /// <param name="services">Changes to the app server's services, made after the Orleans client's own.</param>
+    /// <param name="accessKey">The key presented to silos that enforce tenant access (LlmCache:Cluster:AccessKey).</param>
     public static Task<ClientHost> ConnectToGatewayAsync(
-        int gatewayPort, string clusterId, TimeSpan? operationTimeout = null, Action<LlmCacheOptions>? configure = null, Action<IServiceCollection>? services = null) =>
+        int gatewayPort,
+        string clusterId,
+        TimeSpan? operationTimeout = null,
+        Action<LlmCacheOptions>? configure = null,
+        Action<IServiceCollection>? services = null,
+        string? accessKey = null) =>
         StartAsync(c => c.UseOrleansLlmCacheCluster(o =>
         {
             o.ClusterId = clusterId;
             o.Gateways = [new IPEndPoint(IPAddress.Loopback, gatewayPort)];
+            o.AccessKey = accessKey;
         }), operationTimeout, configure, services);
 
-    public static Task<ClientHost> ConnectThroughRedisAsync(string redisConnectionString, string clusterId, TimeSpan? operationTimeout = null, Action<LlmCacheOptions>? configure = null) =>
+    public static Task<ClientHost> ConnectThroughRedisAsync(
+        string redisConnectionString, string clusterId, TimeSpan? operationTimeout = null, Action<LlmCacheOptions>? configure = null, string? accessKey = null) =>
         StartAsync(c => c.UseOrleansLlmCacheCluster(o =>
         {
             o.ClusterId = clusterId;
             o.RedisConnectionString = redisConnectionString;
+            o.AccessKey = accessKey;
         }), operationTimeout, configure);
 
     public async ValueTask DisposeAsync()

@@ -1,3 +1,4 @@
+using OrleansLlmCache.Abstractions.Access;
 using OrleansLlmCache.Abstractions.Storage;
 
 namespace OrleansLlmCache.Client.Caching;
@@ -5,9 +6,10 @@ namespace OrleansLlmCache.Client.Caching;
 /// <summary>How the read path tells a cluster failure from the caller's own doing, and how it describes one.</summary>
 internal static class ClusterFailures
 {
-    // Everything but the caller's own cancellation and the caller's own bad input is the cluster failing us.
+    // Everything but the caller's own cancellation, the caller's own bad input and a refused access key is the cluster
+    // failing us. A refusal is the app server's configuration: failing open would hide it behind origin calls.
     public static bool IsClusterFailure(Exception exception, CancellationToken cancellationToken) =>
-        exception is not ArgumentException
+        exception is not (ArgumentException or LlmCacheAccessDeniedException)
         && !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested);
 
     public static bool IsTimeout(Exception exception)

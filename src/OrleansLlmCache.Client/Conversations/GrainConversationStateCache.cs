@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansLlmCache.Abstractions;
+using OrleansLlmCache.Abstractions.Access;
 using OrleansLlmCache.Abstractions.Conversations;
 using OrleansLlmCache.Abstractions.Keys;
 using OrleansLlmCache.Client.Caching;
@@ -26,7 +27,7 @@ internal sealed class GrainConversationStateCache(
             readiness.Ensure();
             return await grain.GetStateAsync(messageCount).WaitAsync(_options.OperationTimeout, cancellationToken);
         }
-        catch (Exception ex) when (ex is not ArgumentException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is not (ArgumentException or LlmCacheAccessDeniedException) && !cancellationToken.IsCancellationRequested)
         {
             Log.CacheUnavailable(logger, "get conversation state", conversationId, ex.Message, ex);
             return null;
@@ -42,7 +43,7 @@ internal sealed class GrainConversationStateCache(
             readiness.Ensure();
             await grain.SetStateAsync(messageCount, state, ttl).WaitAsync(_options.OperationTimeout, cancellationToken);
         }
-        catch (Exception ex) when (ex is not ArgumentException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is not (ArgumentException or LlmCacheAccessDeniedException) && !cancellationToken.IsCancellationRequested)
         {
             throw new LlmCacheUnavailableException($"Could not cache the state of conversation {conversationId}: {ex.Message}", ex);
         }

@@ -11,7 +11,9 @@ public static class LlmCacheClientBuilderExtensions
 {
     /// <summary>
     /// Configures clustering (Redis membership, fixed gateways, or the local default), the cluster's ids, a bounded
-    /// connection retry, and the exception types the silos may send back (storage errors arrive as themselves).
+    /// connection retry, the exception types the silos may send back (storage errors arrive as themselves), and the
+    /// access key every call carries (<see cref="LlmCacheClusterOptions.AccessKey"/>, or the configuration setting
+    /// <c>LlmCache:Cluster:AccessKey</c> when code leaves it unset).
     /// </summary>
     /// <exception cref="ArgumentException">A setting is empty, malformed or out of range; the message names every such
     /// setting.</exception>
@@ -19,7 +21,7 @@ public static class LlmCacheClientBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        var options = new LlmCacheClusterOptions();
+        var options = new LlmCacheClusterOptions { AccessKey = ConfiguredAccessKey(builder.Configuration) };
         configure(options);
         var validation = new LlmCacheClusterOptionsValidator().Validate(Microsoft.Extensions.Options.Options.DefaultName, options);
         if (validation.Failed)
@@ -54,6 +56,35 @@ public static class LlmCacheClientBuilderExtensions
             await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
             return true;
         });
+
+        if (options.AccessKey is { } accessKey)
+        {
+            builder.UseOrleansLlmCacheAccessKey(accessKey);
+        }
+
         return builder;
     }
+
+    /// <summary>
+    /// Sends <paramref name="accessKey"/> with every call this client makes, for silos that enforce tenant access
+    /// (<c>LlmCache:Access:Keys</c>). <see cref="UseOrleansLlmCacheCluster"/> does this for its
+    /// <see cref="LlmCacheClusterOptions.AccessKey"/>; call it directly on a client whose clustering is configured
+    /// otherwise.
+    /// </summary>
+    /// <exception cref="ArgumentException">The key is shorter than 16 characters, longer than 512 or holds white space.</exception>
+    public static IClientBuilder UseOrleansLlmCacheAccessKey(this IClientBuilder builder, string accessKey)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(accessKey);
+        if (!LlmCacheClusterOptionsValidator.IsUsableKey(accessKey))
+        {
+            throw new ArgumentException($"{LlmCacheClusterOptions.SectionName}:{nameof(LlmCacheClusterOptions.AccessKey)} {LlmCacheClusterOptionsValidator.AccessKeyProblem}", nameof(accessKey));
+        }
+
+        return builder.AddOutgoingGrainCallFilter(new AccessKeyCallFilter(accessKey));
+    }
+
+    /// <summary>The access key in configuration (<c>LlmCache:Cluster:AccessKey</c>), or null when it is not set or empty.</summary>
+    internal static string? ConfiguredAccessKey(Microsoft.Extensions.Configuration.IConfiguration? configuration) =>
+        configuration?[$"{LlmCacheClusterOptions.SectionName}:{nameof(LlmCacheClusterOptions.AccessKey)}"] is { Length: > 0 } key ? key : null;
 }

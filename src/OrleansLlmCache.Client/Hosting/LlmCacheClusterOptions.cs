@@ -5,7 +5,8 @@ namespace OrleansLlmCache.Client.Hosting;
 /// <summary>
 /// Where an app server finds the cache cluster (configuration section <c>LlmCache:Cluster</c>):
 /// <code>
-/// "LlmCache": { "Cluster": { "ClusterId": "llmcache", "ServiceId": "llmcache", "RedisConnectionString": "redis:6379" } }
+/// "LlmCache": { "Cluster": { "ClusterId": "llmcache", "ServiceId": "llmcache", "RedisConnectionString": "redis:6379",
+///                             "AccessKey": "from a secret store" } }
 /// </code>
 /// With a Redis connection string the client reads the gateways from Redis membership (what production silos
 /// publish); otherwise it uses <see cref="Gateways"/>, or the local default gateway 127.0.0.1:30000.
@@ -32,4 +33,12 @@ public sealed class LlmCacheClusterOptions
     /// Default: 10.
     /// </summary>
     public int ConnectAttempts { get; set; } = 10;
+
+    /// <summary>
+    /// The key this app server presents to the silos with every call, when they enforce tenant access (their
+    /// <c>LlmCache:Access:Keys</c> hold its SHA-256 with the tenants it reaches). Read from the configuration setting
+    /// <c>LlmCache:Cluster:AccessKey</c> when code does not set it; keep it in a secret store, not in source. Default:
+    /// none, for silos that do not enforce access (the embedded default).
+    /// </summary>
+    public string? AccessKey { get; set; }
 }

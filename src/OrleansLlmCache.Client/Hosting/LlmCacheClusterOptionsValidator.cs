@@ -11,6 +11,15 @@ namespace OrleansLlmCache.Client.Hosting;
 /// </summary>
 internal sealed class LlmCacheClusterOptionsValidator : IValidateOptions<LlmCacheClusterOptions>
 {
+    /// <summary>What a key must be, in the words of a refusal.</summary>
+    public const string AccessKeyProblem = "must be 16 to 512 characters without white space (make one with openssl rand -hex 24); it is the key itself, not its SHA-256, which only the silos hold.";
+
+    /// <summary>
+    /// Whether <paramref name="key"/> can be a key: long enough not to be guessed, short enough for the silos to take
+    /// (512), and without the white space a copy from a file brings along (the silos would hash it too, and refuse).
+    /// </summary>
+    public static bool IsUsableKey(string key) => key.Length is >= 16 and <= 512 && !key.Any(char.IsWhiteSpace);
+
     public ValidateOptionsResult Validate(string? name, LlmCacheClusterOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -19,6 +28,7 @@ internal sealed class LlmCacheClusterOptionsValidator : IValidateOptions<LlmCach
             .NotEmpty(options.ServiceId, nameof(options.ServiceId), "use the silos' LlmCache:Silo:ServiceId")
             .That(options.ConnectAttempts >= 0, nameof(options.ConnectAttempts), $"must be 0 (retry forever) or more; got {options.ConnectAttempts}.")
             .WellFormed(options.RedisConnectionString, nameof(options.RedisConnectionString), s => ConfigurationOptions.Parse(s), "redis:6379")
+            .That(options.AccessKey is null || IsUsableKey(options.AccessKey), nameof(options.AccessKey), AccessKeyProblem)
             .Result;
     }
 }

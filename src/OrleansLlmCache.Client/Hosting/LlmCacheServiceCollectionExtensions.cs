@@ -14,13 +14,25 @@ public static class LlmCacheServiceCollectionExtensions
     /// <summary>
     /// Connects this app server to an OrleansLlmCache cluster in the background (instead of <c>UseOrleansClient</c>):
     /// the app starts even while the cluster is unreachable, answers from the origin meanwhile, and caches as soon as
-    /// the connection is up. Use together with <see cref="AddOrleansLlmCache"/>.
+    /// the connection is up. Use together with <see cref="AddOrleansLlmCache"/>. The access key for silos that enforce
+    /// tenant access is <see cref="LlmCacheClusterOptions.AccessKey"/>, or the app's <c>LlmCache:Cluster:AccessKey</c>.
     /// </summary>
     public static IServiceCollection AddOrleansLlmCacheCluster(this IServiceCollection services, Action<LlmCacheClusterOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        services.AddSingleton(sp => new BackgroundClusterClient(configure, sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()));
+        services.AddSingleton(sp =>
+        {
+            // The client lives in a host of its own, without the app's configuration: its access key is read from here.
+            var accessKey = Orleans.Hosting.LlmCacheClientBuilderExtensions.ConfiguredAccessKey(sp.GetService<Microsoft.Extensions.Configuration.IConfiguration>());
+            return new BackgroundClusterClient(
+                o =>
+                {
+                    o.AccessKey ??= accessKey;
+                    configure(o);
+                },
+                sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>());
+        });
         services.AddSingleton(sp => sp.GetRequiredService<BackgroundClusterClient>().Client);
         services.AddSingleton<IGrainFactory>(sp => sp.GetRequiredService<IClusterClient>());
         services.AddHostedService(sp => sp.GetRequiredService<BackgroundClusterClient>());

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using OrleansLlmCache.Abstractions.Access;
 using OrleansLlmCache.Abstractions.Invalidation;
 using OrleansLlmCache.Abstractions.Semantic;
 using OrleansLlmCache.Client.Caching;
@@ -8,7 +9,8 @@ namespace OrleansLlmCache.Client.Semantic;
 
 /// <summary>
 /// The client's side of the semantic cache: decides whether a request uses it, and calls the silos' lookup worker,
-/// which embeds, searches, guards and checks liveness next to the model. Failures cost the semantic hit, never the answer.
+/// which embeds, searches, guards and checks liveness next to the model. Failures cost the semantic hit, never the answer;
+/// a refused access key is configuration, not a failure, and reaches the caller.
 /// </summary>
 internal sealed class SemanticLookup(IGrainFactory grains, LlmCacheOptions options, ILogger logger)
 {
@@ -28,7 +30,7 @@ internal sealed class SemanticLookup(IGrainFactory grains, LlmCacheOptions optio
             // Embedding may load the model on a silo's first semantic request: allow it a few seconds more than a read.
             return await Worker.FindAsync(query).WaitAsync(options.OperationTimeout + TimeSpan.FromSeconds(5), cancellationToken);
         }
-        catch (Exception ex) when (ex is not ArgumentException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is not (ArgumentException or LlmCacheAccessDeniedException) && !cancellationToken.IsCancellationRequested)
         {
             Log.CacheUnavailable(logger, "semantic lookup", prompt.Key.ToGrainKey(), ex.Message, ex);
             return null;
@@ -43,7 +45,7 @@ internal sealed class SemanticLookup(IGrainFactory grains, LlmCacheOptions optio
             await Worker.RegisterAsync(new SemanticRegistration(prompt, vector, timeToLive))
                 .WaitAsync(options.OperationTimeout + TimeSpan.FromSeconds(5), CancellationToken.None);
         }
-        catch (Exception ex) when (ex is not ArgumentException)
+        catch (Exception ex) when (ex is not (ArgumentException or LlmCacheAccessDeniedException))
         {
             Log.CacheUnavailable(logger, "semantic registration", prompt.Key.ToGrainKey(), ex.Message, ex);
         }

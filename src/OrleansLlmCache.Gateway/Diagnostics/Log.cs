@@ -34,4 +34,7 @@ internal static partial class Log
 
     [LoggerMessage(10, LogLevel.Information, "The LLM cache gateway has no default upstream (LlmCache:Gateway:Upstream:BaseUrl): models that no entry of LlmCache:Gateway:Upstreams names answer 503.")]
     public static partial void NoDefaultUpstream(ILogger logger);
+
+    [LoggerMessage(11, LogLevel.Error, "The cache cluster refused this gateway's call for tenant {Tenant}: {Reason}")]
+    public static partial void ClusterAccessDenied(ILogger logger, string tenant, string reason);
 }

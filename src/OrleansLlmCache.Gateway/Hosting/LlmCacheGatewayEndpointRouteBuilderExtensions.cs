@@ -6,6 +6,7 @@ using OrleansLlmCache.Gateway.Authentication;
 using OrleansLlmCache.Gateway.CacheApi;
 using OrleansLlmCache.Gateway.Chat;
 using OrleansLlmCache.Gateway.Embeddings;
+using OrleansLlmCache.Gateway.Http;
 using OrleansLlmCache.Gateway.Upstreams;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -24,6 +25,7 @@ public static class LlmCacheGatewayEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         var group = endpoints.MapGroup(prefix);
         group.RequireAuthorization(new AuthorizationPolicyBuilder(GatewayApiKeyHandler.SchemeName).RequireAuthenticatedUser().Build());
+        group.AddEndpointFilter(ClusterAccessDenied.FilterAsync);
         group.MapPost("chat/completions", (HttpContext context) => context.RequestServices.GetRequiredService<ChatCompletionsEndpoint>().HandleAsync(context));
         group.MapPost("embeddings", (HttpContext context) => context.RequestServices.GetRequiredService<EmbeddingsEndpoint>().HandleAsync(context));
         group.MapGet("models", (HttpContext context) => context.RequestServices.GetRequiredService<ModelsEndpoint>().ListAsync(context));

@@ -5,6 +5,7 @@ using OrleansLlmCache.Core.Invalidation;
 using OrleansLlmCache.Core.Validation;
 using OrleansLlmCache.Embeddings.Embedding;
 using OrleansLlmCache.Grains;
+using OrleansLlmCache.Grains.Access;
 using OrleansLlmCache.Grains.Entries;
 using OrleansLlmCache.Grains.Errors;
 using OrleansLlmCache.Grains.Hosting;
@@ -17,9 +18,10 @@ namespace Orleans.Hosting;
 public static class LlmCacheSiloBuilderExtensions
 {
     /// <summary>
-    /// Registers what the cache grains need: their options and clock. Storage is chosen separately: a provider named
-    /// <see cref="LlmCacheStorage.Name"/> (<see cref="UseInMemoryLlmCacheStorage"/> on the embedded default,
-    /// <c>UsePostgresLlmCacheStorage</c> from OrleansLlmCache.Storage.PostgreSql in production).
+    /// Registers what the cache grains need: their options and clock, and the check of clients' access keys
+    /// (<see cref="LlmCacheAccessOptions"/>, <c>LlmCache:Access</c>; off while no key is configured). Storage is
+    /// chosen separately: a provider named <see cref="LlmCacheStorage.Name"/> (<see cref="UseInMemoryLlmCacheStorage"/>
+    /// on the embedded default, <c>UsePostgresLlmCacheStorage</c> from OrleansLlmCache.Storage.PostgreSql in production).
     /// </summary>
     public static ISiloBuilder AddOrleansLlmCacheGrains(this ISiloBuilder builder, Action<CacheEntryGrainOptions>? configure = null)
     {
@@ -35,6 +37,12 @@ public static class LlmCacheSiloBuilderExtensions
         builder.Services.TryAddKeyedSingleton(LlmCacheTime.ServiceKey, TimeProvider.System);
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton<OrleansLlmCache.Grains.Diagnostics.SiloCacheMetrics>();
+
+        // Tenant access (LlmCache:Access): first among the filters, so that nothing runs for a call it refuses.
+        builder.Services.AddOptions<LlmCacheAccessOptions>().BindConfigurationStrictly(LlmCacheAccessOptions.SectionName).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmCacheAccessOptions>, LlmCacheAccessOptionsValidator>());
+        builder.Services.TryAddSingleton<AccessKeyTable>();
+        builder.AddIncomingGrainCallFilter<TenantAccessFilter>();
         builder.AddStorageErrorTranslation(); // storage failures reach callers as LlmCacheStorageException
 
         // The entries this silo's activations hold, for batched reads (EntryReaderGrain).

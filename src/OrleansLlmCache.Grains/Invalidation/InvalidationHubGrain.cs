@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansLlmCache.Abstractions.Invalidation;
+using OrleansLlmCache.Grains.Access;
 
 namespace OrleansLlmCache.Grains.Invalidation;
 
@@ -56,7 +57,9 @@ internal sealed partial class InvalidationHubGrain(
 
     public Task<HubLease> SubscribeAsync(string subscriberId, IInvalidationObserver observer)
     {
-        _subscribers[subscriberId] = new Subscriber(observer, time.GetUtcNow() + _options.LeaseDuration);
+        // Set by the access check for an app server whose key reaches some tenants only: it gets their changes alone.
+        var tenants = RequestContext.Get(TenantAccessFilter.SubscriberTenantsKey) as string[];
+        _subscribers[subscriberId] = new Subscriber(observer, time.GetUtcNow() + _options.LeaseDuration, tenants);
         return Task.FromResult(new HubLease(_sent, _options.LeaseDuration));
     }
 
@@ -124,11 +127,16 @@ internal sealed partial class InvalidationHubGrain(
         }
 
         var targets = _subscribers.ToList();
+        var scoped = new Dictionary<string[], InvalidationMessage>(ReferenceEqualityComparer.Instance); // one per key
         var deliveries = targets.Select(async target =>
         {
             try
             {
-                await target.Value.Observer.OnInvalidatedAsync(message).WaitAsync(_options.AckTimeout, time);
+                var tenants = target.Value.Tenants;
+                var sent = tenants is null ? message
+                    : scoped.TryGetValue(tenants, out var cut) ? cut
+                    : scoped[tenants] = TenantScope.Of(message, tenants);
+                await target.Value.Observer.OnInvalidatedAsync(sent).WaitAsync(_options.AckTimeout, time);
                 return (target.Key, Acknowledged: true);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -160,7 +168,10 @@ internal sealed partial class InvalidationHubGrain(
         return results.Count(r => r.Acknowledged);
     }
 
-    private sealed record Subscriber(IInvalidationObserver Observer, DateTimeOffset LeaseEnd);
+    /// <param name="Observer">Where broadcasts go.</param>
+    /// <param name="LeaseEnd">When the subscriber stops trusting its copies unless it renews.</param>
+    /// <param name="Tenants">The tenants whose changes it gets; null for all (silos, operator keys, no access check).</param>
+    private sealed record Subscriber(IInvalidationObserver Observer, DateTimeOffset LeaseEnd, string[]? Tenants);
 
     [LoggerMessage(3101, LogLevel.Warning, "Subscriber {Subscriber} did not acknowledge broadcast {Sequence} ({Reason}); waiting out its lease.")]
     private static partial void SubscriberMissed(ILogger logger, string subscriber, long sequence, string reason);

@@ -30,10 +30,12 @@ internal sealed partial class BackendPreflight(LlmCacheSiloOptions options, ISer
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var retry = new ResiliencePipelineBuilder()
+        // One attempt is no retry at all: Polly refuses a retry strategy of zero retries.
+        var builder = new ResiliencePipelineBuilder();
+        var retry = options.StartupConnectAttempts <= 1 ? builder.Build() : builder
             .AddRetry(new RetryStrategyOptions
             {
-                MaxRetryAttempts = Math.Max(0, options.StartupConnectAttempts - 1),
+                MaxRetryAttempts = options.StartupConnectAttempts - 1,
                 BackoffType = DelayBackoffType.Exponential,
                 Delay = TimeSpan.FromSeconds(1),
                 MaxDelay = TimeSpan.FromSeconds(3),

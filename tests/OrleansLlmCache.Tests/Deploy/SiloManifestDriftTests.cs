@@ -8,6 +8,7 @@ using Orleans.Configuration;
 using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Client.Hosting;
 using OrleansLlmCache.Gateway.Options;
+using OrleansLlmCache.Grains.Access;
 using OrleansLlmCache.Hosting.Options;
 using OrleansLlmCache.Storage.PostgreSql.Options;
 
@@ -249,6 +250,19 @@ public sealed class SiloManifestDriftTests
     }
 
     [Fact]
+    public async Task TenantAccess_TheDevOverlayRunsOpen_AndTheProdOverlayNeedsKeys()
+    {
+        var dev = await SiloManifest.RenderAsync("overlays/dev");
+        var prod = await SiloManifest.RenderAsync("overlays/prod");
+
+        // The silo listens beyond loopback in both: without keys, only AllowOpen lets it start (TenantAccessStartupTests).
+        Assert.Equal("true", dev.Configuration(FieldValues, ExampleSecret)["LlmCache:Access:AllowOpen"]);
+        Assert.False(prod.Configuration(FieldValues, ExampleSecret).ContainsKey("LlmCache:Access:AllowOpen"));
+        Assert.True(IsSiloSetting("LlmCache__Access__Keys__0__Sha256") && IsSiloSetting("LlmCache__Access__Keys__3__Tenants__1") && IsSiloSetting("LlmCache__Access__Keys__0__Operator"));
+        Assert.False(IsSiloSetting("LlmCache__Access__Keys__0__Tenant"));
+    }
+
+    [Fact]
     public async Task ProdOverlay_TakesBackendAddressesFromAnExistingSecret_AndGeneratesNone()
     {
         var silo = await SiloManifest.RenderAsync("overlays/prod");
@@ -357,7 +371,18 @@ public sealed class SiloManifestDriftTests
         || IsProperty<LlmCacheSiloOptions>(LlmCacheSiloOptions.SectionName, variable)
         || IsProperty<PostgresStorageOptions>(PostgresStorageOptions.SectionName, variable)
         || IsProperty<ClusterMembershipOptions>("Orleans:Membership", variable)
+        || IsProperty<LlmCacheAccessOptions>(LlmCacheAccessOptions.SectionName, variable)
+        || IsAccessKeySetting(variable)
         || IsGatewaySetting(variable);
+
+    private static bool IsAccessKeySetting(string variable) =>
+        variable.StartsWith("LlmCache__Access__Keys__", StringComparison.Ordinal)
+        && variable["LlmCache__Access__Keys__".Length..].Split("__") switch
+        {
+            [var index, var name] => int.TryParse(index, CultureInfo.InvariantCulture, out _) && typeof(AccessKeyOptions).GetProperty(name) is { CanWrite: true },
+            [var index, "Tenants", var tenant] => int.TryParse(index, CultureInfo.InvariantCulture, out _) && int.TryParse(tenant, CultureInfo.InvariantCulture, out _),
+            _ => false,
+        };
 
     private static bool IsGatewaySetting(string variable)
     {
