@@ -36,16 +36,17 @@ public static class LlmCacheSiloHostingExtensions
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
         builder.Services.AddHostedService<SiloStartupBanner>();
 
-        // Before UseOrleans: hosted services start in order, so the checks run before the silo joins its cluster: tenant
-        // access and its ports first (cheap, and a taken port must never reach membership), then Redis and PostgreSQL.
+        // Before UseOrleans: hosted services start in order, so the checks run before the silo joins its cluster: its
+        // ports first (cheap, and a taken one must never reach membership), then whether it may run without access
+        // keys where it listens, then Redis and PostgreSQL.
         var listenAddress = options.Clustering == ClusteringMode.Localhost ? IPAddress.Loopback
             : options.ListenOnAnyHostAddress ? IPAddress.Any
             : advertised;
-        builder.Services.AddHostedService(sp => new TenantAccessPreflight(
-            listenAddress, options.GatewayPort, sp.GetRequiredService<IOptions<LlmCacheAccessOptions>>(), sp.GetRequiredService<ILogger<TenantAccessPreflight>>()));
         builder.Services.AddSingleton(new SiloListenPort($"{LlmCacheSiloOptions.SectionName}:{nameof(options.SiloPort)}", listenAddress, options.SiloPort));
         builder.Services.AddSingleton(new SiloListenPort($"{LlmCacheSiloOptions.SectionName}:{nameof(options.GatewayPort)}", listenAddress, options.GatewayPort));
         builder.Services.AddHostedService<ListenPortPreflight>();
+        builder.Services.AddHostedService(sp => new TenantAccessPreflight(
+            listenAddress, options.GatewayPort, sp.GetRequiredService<IOptions<LlmCacheAccessOptions>>(), sp.GetRequiredService<ILogger<TenantAccessPreflight>>()));
         builder.Services.AddHostedService<BackendPreflight>();
         builder.Services.AddOptions<CacheEntryGrainOptions>().BindConfigurationStrictly(CacheEntryGrainOptions.SectionName);
         builder.UseOrleans(silo =>

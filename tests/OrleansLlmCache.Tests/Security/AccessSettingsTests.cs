@@ -18,8 +18,8 @@ namespace OrleansLlmCache.Tests.Security;
 /// </summary>
 public sealed class AccessSettingsTests
 {
-    private static readonly string HashA = TenantAccessFixture.Sha256(TenantAccessFixture.KeyA);
-    private static readonly string HashOperator = TenantAccessFixture.Sha256(TenantAccessFixture.OperatorKey);
+    private static readonly string HashA = TestAccessKeys.Sha256(TestAccessKeys.KeyA);
+    private static readonly string HashOperator = TestAccessKeys.Sha256(TestAccessKeys.OperatorKey);
 
     [Fact]
     public void SiloKeys_EveryWrongOneIsNamed_WithWhatItTakes()
@@ -28,11 +28,11 @@ public sealed class AccessSettingsTests
         {
             Keys =
             [
-                new AccessKeyOptions { Sha256 = TenantAccessFixture.KeyA, Tenants = ["acme"] },        // the key, not its hash
+                new AccessKeyOptions { Sha256 = TestAccessKeys.KeyA, Tenants = ["acme"] },        // the key, not its hash
                 new AccessKeyOptions { Sha256 = HashA, Tenants = [] },                                  // reaches nothing
                 new AccessKeyOptions { Sha256 = HashA.ToUpperInvariant(), Tenants = ["acme"] },         // the same key again
                 new AccessKeyOptions { Sha256 = HashOperator, Operator = true, Tenants = ["acme"] },    // both kinds
-                new AccessKeyOptions { Sha256 = TenantAccessFixture.Sha256("x-0123456789abcdef"), Tenants = ["a/b"] },
+                new AccessKeyOptions { Sha256 = TestAccessKeys.Sha256("x-0123456789abcdef"), Tenants = ["a/b"] },
             ],
         };
 
@@ -57,9 +57,9 @@ public sealed class AccessSettingsTests
             new AccessKeyOptions { Name = "acme-app", Sha256 = HashA.ToUpperInvariant(), Tenants = ["acme", "acme-eu"] },
             new AccessKeyOptions { Sha256 = HashOperator, Operator = true });
 
-        var acme = table.Find(TenantAccessFixture.KeyA);
-        var again = table.Find(new string(TenantAccessFixture.KeyA.ToCharArray())); // another string, the same key
-        var operators = table.Find(TenantAccessFixture.OperatorKey);
+        var acme = table.Find(TestAccessKeys.KeyA);
+        var again = table.Find(new string(TestAccessKeys.KeyA.ToCharArray())); // another string, the same key
+        var operators = table.Find(TestAccessKeys.OperatorKey);
 
         Assert.True(table.IsEnforced);
         Assert.Same(acme, again);
@@ -68,8 +68,8 @@ public sealed class AccessSettingsTests
         Assert.False(acme.Allows("globex") || acme.Allows("acm") || acme.Allows("acme-"u8) || acme.Allows((string?)null));
         Assert.Equal("Keys:1", operators!.Name);
         Assert.True(operators.IsOperator && operators.Allows("anyone") && operators.Allows("anyone"u8));
-        Assert.Null(table.Find(TenantAccessFixture.KeyA + " "));
-        Assert.Null(table.Find(TenantAccessFixture.UnknownKey));
+        Assert.Null(table.Find(TestAccessKeys.KeyA + " "));
+        Assert.Null(table.Find(TestAccessKeys.UnknownKey));
         Assert.Null(table.Find(""));
         Assert.Null(table.Find(new string('k', 100_000)));
         Assert.False(Table().IsEnforced);
@@ -135,8 +135,8 @@ public sealed class AccessSettingsTests
         static string? KeyOf(IServiceCollection services) =>
             services.Where(d => d.ServiceType == typeof(IOutgoingGrainCallFilter)).Select(d => d.ImplementationInstance).OfType<AccessKeyCallFilter>().SingleOrDefault()?.AccessKey;
 
-        Assert.Equal(TenantAccessFixture.KeyA, KeyOf(Client(TenantAccessFixture.KeyA, _ => { })));
-        Assert.Equal(TenantAccessFixture.KeyB, KeyOf(Client(TenantAccessFixture.KeyA, o => o.AccessKey = TenantAccessFixture.KeyB)));
+        Assert.Equal(TestAccessKeys.KeyA, KeyOf(Client(TestAccessKeys.KeyA, _ => { })));
+        Assert.Equal(TestAccessKeys.KeyB, KeyOf(Client(TestAccessKeys.KeyA, o => o.AccessKey = TestAccessKeys.KeyB)));
         Assert.Null(KeyOf(Client(null, _ => { })));
         Assert.Null(KeyOf(Client("", _ => { }))); // an empty variable is no key
     }

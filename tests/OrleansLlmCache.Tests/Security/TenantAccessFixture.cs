@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansLlmCache.Abstractions.Keys;
 using OrleansLlmCache.Abstractions.Model;
@@ -20,11 +18,6 @@ public sealed class TenantAccessFixture : IAsyncLifetime
     public const string TenantA = "tenant-a";
     public const string TenantB = "tenant-b";
     public const string Namespace = "docs";
-    public const string KeyA = "llmcache-test-key-tenant-a-0001";
-    public const string KeyARotated = "llmcache-test-key-tenant-a-0002";
-    public const string KeyB = "llmcache-test-key-tenant-b-0001";
-    public const string OperatorKey = "llmcache-test-key-operator-0001";
-    public const string UnknownKey = "llmcache-test-key-nobody-00001";
     public const string Tag = "release-notes";
     public const string Dependency = "catalog";
     public const string ConversationId = "conv-1";
@@ -52,8 +45,6 @@ public sealed class TenantAccessFixture : IAsyncLifetime
     /// <summary>The key tenant A's app server reported as missed (a warming candidate, with its request).</summary>
     public string MissedKeyA => $"{TenantA}/{Namespace}/missed-1";
 
-    public static string Sha256(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
-
     public async Task InitializeAsync()
     {
         Silo = await TcpSilo.StartAsync(
@@ -61,26 +52,26 @@ public sealed class TenantAccessFixture : IAsyncLifetime
             configuration: new Dictionary<string, string?>
             {
                 ["LlmCache:Access:Keys:0:Name"] = "tenant-a-app",
-                ["LlmCache:Access:Keys:0:Sha256"] = Sha256(KeyA),
+                ["LlmCache:Access:Keys:0:Sha256"] = TestAccessKeys.Sha256(TestAccessKeys.KeyA),
                 ["LlmCache:Access:Keys:0:Tenants:0"] = TenantA,
                 ["LlmCache:Access:Keys:1:Name"] = "tenant-a-app-rotated",
-                ["LlmCache:Access:Keys:1:Sha256"] = Sha256(KeyARotated).ToUpperInvariant(), // either case of hex digits
+                ["LlmCache:Access:Keys:1:Sha256"] = TestAccessKeys.Sha256(TestAccessKeys.KeyARotated).ToUpperInvariant(), // either case of hex digits
                 ["LlmCache:Access:Keys:1:Tenants:0"] = TenantA,
                 ["LlmCache:Access:Keys:2:Name"] = "tenant-b-app",
-                ["LlmCache:Access:Keys:2:Sha256"] = Sha256(KeyB),
+                ["LlmCache:Access:Keys:2:Sha256"] = TestAccessKeys.Sha256(TestAccessKeys.KeyB),
                 ["LlmCache:Access:Keys:2:Tenants:0"] = TenantB,
                 ["LlmCache:Access:Keys:3:Name"] = "operators",
-                ["LlmCache:Access:Keys:3:Sha256"] = Sha256(OperatorKey),
+                ["LlmCache:Access:Keys:3:Sha256"] = TestAccessKeys.Sha256(TestAccessKeys.OperatorKey),
                 ["LlmCache:Access:Keys:3:Operator"] = "true",
                 ["LlmCache:Invalidation:LeaseDuration"] = "00:00:05",
                 ["LlmCache:Invalidation:RenewInterval"] = "00:00:00.250",
             });
-        A = await ConnectAsync(TenantA, KeyA);
-        ARotated = await ConnectAsync(TenantA, KeyARotated);
-        B = await ConnectAsync(TenantB, KeyB);
-        Operator = await ConnectAsync(TenantA, OperatorKey);
+        A = await ConnectAsync(TenantA, TestAccessKeys.KeyA);
+        ARotated = await ConnectAsync(TenantA, TestAccessKeys.KeyARotated);
+        B = await ConnectAsync(TenantB, TestAccessKeys.KeyB);
+        Operator = await ConnectAsync(TenantA, TestAccessKeys.OperatorKey);
         NoKey = await ConnectAsync(TenantA, null);
-        Unknown = await ConnectAsync(TenantA, UnknownKey);
+        Unknown = await ConnectAsync(TenantA, TestAccessKeys.UnknownKey);
 
         EntryA = A.Cache.CreateKey("entry-1", TenantA, Namespace);
         await A.Cache.SetAsync(EntryA, new CachedResponse(Answer, "gpt-4", 10, 20), new LlmCacheEntryOptions { Tags = [Tag], Dependencies = [Dependency] });

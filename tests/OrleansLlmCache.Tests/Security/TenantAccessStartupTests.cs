@@ -30,7 +30,7 @@ public sealed class TenantAccessStartupTests
         var settings = new Dictionary<string, string?> { [setting] = value };
         if (setting.Contains("Keys", StringComparison.Ordinal))
         {
-            settings["LlmCache:Access:Keys:0:Sha256"] = TenantAccessFixture.Sha256(TenantAccessFixture.OperatorKey);
+            settings["LlmCache:Access:Keys:0:Sha256"] = TestAccessKeys.Sha256(TestAccessKeys.OperatorKey);
         }
 
         var failure = await StartAsync(settings);

@@ -191,7 +191,7 @@ public sealed class TenantAccessTests(TenantAccessFixture fixture)
     public async Task AnotherTenantsAppServer_GetsNeitherTheKeyNorTenantAsChanges_InTheBroadcasts()
     {
         var recorder = new RequestContextRecorder();
-        await using var listener = await fixture.ConnectAsync(B, TenantAccessFixture.KeyB, s => s.AddSingleton<IIncomingGrainCallFilter>(recorder));
+        await using var listener = await fixture.ConnectAsync(B, TestAccessKeys.KeyB, s => s.AddSingleton<IIncomingGrainCallFilter>(recorder));
         await WaitUntilTrustedAsync(listener);
 
         // Tenant A's app server overwrites a live entry: the silo broadcasts the eviction to every app server.
