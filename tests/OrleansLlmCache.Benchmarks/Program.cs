@@ -12,6 +12,7 @@ using OrleansLlmCache.Benchmarks;
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- l1-hit   (BenchmarkDotNet, in process)
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- hit-scaling [seconds per row]
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- read-retry   (BenchmarkDotNet, in process)
+//        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- access-check   (BenchmarkDotNet, in process)
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- overwrites [seconds per row] [writers] [memory|postgresql]
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- invalidation-reach [rounds] [process counts]
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- gateway [seconds per row]
@@ -28,6 +29,14 @@ if (scenario == "l1-hit")
     // out-of-process project could not reference as simply.
     // Further arguments go to BenchmarkDotNet (for example --filter '*GetOrCreate*').
     var summary = BenchmarkRunner.Run<L1HitBenchmark>(
+        DefaultConfig.Instance.AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance)), args[1..]);
+    return summary.HasCriticalValidationErrors ? 1 : 0;
+}
+
+if (scenario == "access-check")
+{
+    // In process, like l1-hit: two silos (one enforcing tenant access) and three clients in the set-up.
+    var summary = BenchmarkRunner.Run<AccessCheckBenchmark>(
         DefaultConfig.Instance.AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance)), args[1..]);
     return summary.HasCriticalValidationErrors ? 1 : 0;
 }
@@ -128,6 +137,6 @@ switch (scenario)
         await SemanticBenchmark.RunAsync(sizes, queries, Console.Out);
         return 0;
     default:
-        Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: exact-hits, invalidation, invalidation-reach, overwrites, compare, semantic, l1-hit, read-retry, hit-scaling, gateway.");
+        Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: exact-hits, invalidation, invalidation-reach, overwrites, compare, semantic, l1-hit, read-retry, access-check, hit-scaling, gateway.");
         return 2;
 }

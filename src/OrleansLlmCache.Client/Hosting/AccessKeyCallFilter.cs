@@ -7,20 +7,22 @@ namespace OrleansLlmCache.Client.Hosting;
 /// check it (<see cref="LlmCacheAccessKey.RequestContextKey"/>).
 /// </summary>
 /// <remarks>
-/// Set inside an async method, so the entry does not outlive the call in the caller's own context: another Orleans
-/// client of the process (another cluster's) never carries this key.
+/// Not an async method, which would cost a state machine on every call: the runtime calls its filters from an async
+/// method of its own, which restores the caller's <c>RequestContext</c> when it returns, so the entry set here reaches
+/// this call's message and nothing else (not the app's next call to another Orleans cluster; a test checks).
 /// </remarks>
 internal sealed class AccessKeyCallFilter(string accessKey) : IOutgoingGrainCallFilter
 {
     /// <summary>The key every call carries.</summary>
     public string AccessKey { get; } = accessKey;
 
-    public Task Invoke(IOutgoingGrainCallContext context) =>
-        ReferenceEquals(RequestContext.Get(LlmCacheAccessKey.RequestContextKey), AccessKey) ? context.Invoke() : InvokeWithKeyAsync(context);
-
-    private async Task InvokeWithKeyAsync(IOutgoingGrainCallContext context)
+    public Task Invoke(IOutgoingGrainCallContext context)
     {
-        RequestContext.Set(LlmCacheAccessKey.RequestContextKey, AccessKey);
-        await context.Invoke();
+        if (!ReferenceEquals(RequestContext.Get(LlmCacheAccessKey.RequestContextKey), AccessKey))
+        {
+            RequestContext.Set(LlmCacheAccessKey.RequestContextKey, AccessKey);
+        }
+
+        return context.Invoke();
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
+using OrleansLlmCache.Abstractions.Invalidation;
 using OrleansLlmCache.Abstractions.Statistics;
 using OrleansLlmCache.Client.Hosting;
 using OrleansLlmCache.Grains.Access;
@@ -100,6 +101,22 @@ public sealed class AccessSettingsTests
         Assert.Equal("acme", TenantScope.TenantOf("acme/tag:x#3"));
         Assert.Equal("acme", TenantScope.TenantOf("acme"));
         Assert.True(TenantScope.TenantOf("acme/docs/1"u8).SequenceEqual("acme"u8));
+    }
+
+    [Fact]
+    public void Broadcasts_AreCutToTheSubscribersTenants_UnderTheSameSequenceNumber()
+    {
+        var message = new InvalidationMessage(
+            42,
+            new Dictionary<string, long> { ["tenant-a/tag:x"] = 3, ["tenant-b/dep:y"] = 4, ["tenant-b/ns:docs"] = 5, ["tenant-bb/tag:z"] = 6 },
+            ["tenant-a/docs/1", "tenant-b/docs/2", "tenant-b"]);
+
+        var seen = TenantScope.Of(message, ["tenant-b"]);
+
+        Assert.Equal(42, seen.Sequence);
+        Assert.Equal(["tenant-b/dep:y", "tenant-b/ns:docs"], seen.Versions.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["tenant-b/docs/2", "tenant-b"], seen.EvictedEntries);
+        Assert.Empty(TenantScope.Of(message, ["tenant-c"]).Versions);
     }
 
     [Theory]

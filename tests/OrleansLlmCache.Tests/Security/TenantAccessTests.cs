@@ -211,6 +211,17 @@ public sealed class TenantAccessTests(TenantAccessFixture fixture)
         Assert.All(recorder.Calls, c => Assert.All(c.Keys, k => Assert.StartsWith($"{B}/", k, StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task TheKey_RidesOnTheCallAlone_NotInTheCallersRequestContext()
+    {
+        // The client sets it where the runtime calls its filters; the app's own flow (and its calls to other Orleans
+        // clusters) never carries it.
+        var entry = await TenantAOperation.Grains(fixture.A).GetGrain<ICacheEntryGrain>(fixture.EntryA.ToGrainKey()).GetAsync();
+
+        Assert.Equal(TenantAccessFixture.Answer, entry?.Response.Content);
+        Assert.Null(RequestContext.Get(LlmCacheAccessKey.RequestContextKey));
+    }
+
     private async Task<List<(TenantAOperation Operation, LlmCacheAccessDeniedException Refusal)>> AttemptAllAsync(ClientHost client)
     {
         var originCalls = Volatile.Read(ref TenantAOperation.OriginCalls);
