@@ -23,7 +23,8 @@ public static class LlmCacheSiloHostingExtensions
     /// Runs a silo of the cache in this host, configured from <c>LlmCache:Silo</c>, <c>LlmCache:Entries</c> and
     /// <c>ConnectionStrings</c>: the embedded default (localhost clustering, entries in memory), or Redis membership
     /// and PostgreSQL storage (<c>UsePostgresLlmCacheStorage</c>, settings in <c>LlmCache:PostgreSQL</c>) for a
-    /// production cluster.
+    /// production cluster. Tenant access (<c>LlmCache:Access</c>): a silo that listens beyond loopback refuses to start
+    /// without access keys unless <c>LlmCache:Access:AllowOpen</c> is true.
     /// </summary>
     /// <exception cref="LlmCacheStartupException">A setting is missing, malformed or out of range; the message names it.</exception>
     public static IHostApplicationBuilder AddOrleansLlmCacheSilo(this IHostApplicationBuilder builder, Action<LlmCacheSiloOptions>? configure = null)
