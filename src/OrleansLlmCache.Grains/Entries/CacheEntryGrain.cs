@@ -122,6 +122,7 @@ internal sealed partial class CacheEntryGrain(
             var current = _lease;
             var until = current.ExpiresAt < deadline ? current.ExpiresAt : deadline;
             waited = true;
+            metrics.LeaseWait();
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var delay = Task.Delay(until - now, time, timeout.Token);
             await Task.WhenAny(current.Done, delay);
