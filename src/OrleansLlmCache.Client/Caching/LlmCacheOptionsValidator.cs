@@ -36,6 +36,10 @@ internal sealed class LlmCacheOptionsValidator : IValidateOptions<LlmCacheOption
         foreach (var (prefix, policy) in options.Policies)
         {
             Check(() => LlmCacheLimits.ValidateFailSafeDuration(policy?.FailSafeMaxDuration), failures, $"Policies:{prefix}:{nameof(policy.FailSafeMaxDuration)}");
+            if (policy?.SemanticThreshold is { } threshold && (!float.IsFinite(threshold) || threshold is <= 0 or > 1))
+            {
+                failures.Add($"{LlmCacheOptions.SectionName}:Policies:{prefix}:SemanticThreshold must be above 0 and at most 1; got {threshold}.");
+            }
         }
 
         if (options.L1SizeLimitBytes < 1024)
