@@ -60,7 +60,8 @@ internal sealed class CacheConnection : IAsyncDisposable
             throw ex is RedisException || ex.InnerException is RedisException
                 ? RedisUnreachable(cluster)
                 : new CommandFailure(
-                    $"Could not connect to the cluster at {cluster}: {ex.Message} Is a silo running? Start one with `dotnet run --project silo`.");
+                    $"Could not connect to the cluster at {cluster}: {ex.Message} Is a silo running? Start one with `dotnet run --project silo`.",
+                    ExitCodes.Unavailable);
         }
 
         return new CacheConnection(host, $"cluster at {cluster}");
@@ -108,7 +109,8 @@ internal sealed class CacheConnection : IAsyncDisposable
     private static readonly TimeSpan RedisConnectTimeout = TimeSpan.FromSeconds(2);
 
     private static CommandFailure RedisUnreachable(ClusterAddress cluster) => new(
-        $"Redis at {cluster.RedisEndpoints} is unreachable, so the cluster's membership cannot be read: check --redis (or LLMCACHE_REDIS) and that Redis is running.");
+        $"Redis at {cluster.RedisEndpoints} is unreachable, so the cluster's membership cannot be read: check --redis (or LLMCACHE_REDIS) and that Redis is running.",
+        ExitCodes.Unavailable);
 
     public async ValueTask DisposeAsync()
     {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using OrleansLlmCache.Abstractions.Statistics;
 using OrleansLlmCache.Cli.Cluster;
+using OrleansLlmCache.Cli.Output;
 using Spectre.Console;
 
 namespace OrleansLlmCache.Cli.Commands;
@@ -12,15 +13,38 @@ internal static class StatsCommand
     public static Command Create(IAnsiConsole console)
     {
         var common = new CommonOptions();
-        var command = new Command("stats", "Show cluster-wide statistics reported by every app server and silo: hits by layer, misses, hit rate, times, tokens and dollars saved, gross and net of embedding cost.");
+        var json = JsonOutput.CreateOption();
+        var command = new Command("stats", "Show cluster-wide statistics reported by every app server and silo: hits by layer, misses, hit rate, times, tokens and dollars saved, gross and net of embedding cost.") { json };
         common.AddClusterTo(command);
         command.SetAction((parse, ct) => CommandRunner.RunAsync(console, async () =>
         {
             await using var connection = await CacheConnection.ConnectAsync(common.ClusterOf(parse), null, ct);
             var grains = (IGrainFactory)connection.Services.GetService(typeof(IGrainFactory))!;
             var stats = await grains.GetGrain<ICacheStatisticsGrain>(ICacheStatisticsGrain.Key).GetAsync();
+            if (parse.GetValue(json))
+            {
+                JsonOutput.Write(console, new
+                {
+                    since = stats.Since,
+                    hits = stats.Hits,
+                    misses = stats.Misses,
+                    hitRate = stats.HitRate,
+                    warmed = stats.Warmed,
+                    p99HitMilliseconds = LatencyHistogram.Percentile(stats.HitHistogram, 99).TotalMilliseconds,
+                    p99MissMilliseconds = LatencyHistogram.Percentile(stats.MissHistogram, 99).TotalMilliseconds,
+                    grossSaved = stats.GrossSaved,
+                    embeddingCost = stats.EmbeddingCost,
+                    warmingSpent = stats.WarmingSpent,
+                    netSaved = stats.NetSaved,
+                    spent = stats.Spent,
+                    rows = stats.Rows,
+                    embedding = stats.Embedding,
+                });
+                return ExitCodes.Ok;
+            }
+
             Render(console, stats);
-            return 0;
+            return ExitCodes.Ok;
         }));
         return command;
     }
