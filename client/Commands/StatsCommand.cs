@@ -79,12 +79,13 @@ internal static class StatsCommand
         console.Write(table);
 
         // Embedding work belongs to a namespace, not to an origin model: savings net of it are shown per namespace, and so
-        // are warming's origin calls (paid only because the cache warmed those keys).
-        var savings = new Table().Title("[bold]Savings net of the cache's own embedding and warming work[/]")
+        // are warming's origin calls (paid only because the cache warmed those keys) and background ones (eager refresh, calls
+        // that went on after their caller's timeout).
+        var savings = new Table().Title("[bold]Savings net of the cache's own embedding, warming and refresh work[/]")
             .AddColumn("namespace").AddColumn(new TableColumn("$ saved (gross)").RightAligned())
             .AddColumn(new TableColumn("texts / tokens embedded").RightAligned()).AddColumn(new TableColumn("$ embedding").RightAligned())
             .AddColumn(new TableColumn("origin calls warming").RightAligned()).AddColumn(new TableColumn("$ warming").RightAligned())
-            .AddColumn(new TableColumn("$ saved (net)").RightAligned());
+            .AddColumn(new TableColumn("$ refresh").RightAligned()).AddColumn(new TableColumn("$ saved (net)").RightAligned());
         foreach (var name in stats.Rows.Select(r => r.Namespace).Concat(stats.Embedding.Select(e => e.Namespace)).Distinct().Order(StringComparer.Ordinal))
         {
             var embedded = stats.Embedding.Where(e => e.Namespace == name).ToList();
@@ -95,14 +96,15 @@ internal static class StatsCommand
                 Dollars(stats.EmbeddingCostIn(name)),
                 stats.WarmedIn(name).ToString("N0", CultureInfo.InvariantCulture),
                 Dollars(stats.WarmingSpentIn(name)),
+                Dollars(stats.RefreshSpentIn(name)),
                 Dollars(stats.NetSavedIn(name)));
         }
 
         console.Write(savings);
         console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
-            $"total: {stats.Hits:N0} hits, {stats.Misses:N0} misses, hit rate {stats.HitRate:P1}, {stats.Warmed:N0} origin calls by warming (not counted as requests); p99 hit {LatencyHistogram.Percentile(stats.HitHistogram, 99).TotalMilliseconds:0.###} ms, p99 miss {LatencyHistogram.Percentile(stats.MissHistogram, 99).TotalMilliseconds:0.###} ms");
+            $"total: {stats.Hits:N0} hits, {stats.Misses:N0} misses, hit rate {stats.HitRate:P1}, {stats.Warmed:N0} origin calls by warming and {stats.Refreshed:N0} in the background (not counted as requests); p99 hit {LatencyHistogram.Percentile(stats.HitHistogram, 99).TotalMilliseconds:0.###} ms, p99 miss {LatencyHistogram.Percentile(stats.MissHistogram, 99).TotalMilliseconds:0.###} ms");
         console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
-            $"saved {Dollars(stats.GrossSaved)} gross - {Dollars(stats.EmbeddingCost)} embedding - {Dollars(stats.WarmingSpent)} warming = {Dollars(stats.NetSaved)} net; spent {Dollars(stats.Spent)} on misses");
+            $"saved {Dollars(stats.GrossSaved)} gross - {Dollars(stats.EmbeddingCost)} embedding - {Dollars(stats.WarmingSpent)} warming - {Dollars(stats.RefreshSpent)} refresh = {Dollars(stats.NetSaved)} net; spent {Dollars(stats.Spent)} on misses");
     }
 
     // Embedding costs are millionths of a dollar: below a cent, up to ten decimals rather than $0.00.

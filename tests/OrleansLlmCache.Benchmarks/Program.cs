@@ -16,6 +16,7 @@ using OrleansLlmCache.Benchmarks;
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- invalidation-reach [rounds] [process counts]
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- gateway [seconds per row]
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- fail-safe [outage s] [healthy s before and after] [time to live s]
+//        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- eager-refresh [seconds per row]
 var scenario = args.FirstOrDefault() ?? "exact-hits";
 if (scenario == "node")
 {
@@ -68,6 +69,9 @@ switch (scenario)
         return 0;
     case "gateway":
         await GatewayBenchmark.RunAsync(TimeSpan.FromSeconds(args.Length > 1 ? seconds : 3));
+        return 0;
+    case "eager-refresh":
+        await EagerRefreshBenchmark.RunAsync(TimeSpan.FromSeconds(args.Length > 1 ? seconds : 10));
         return 0;
     case "hit-scaling":
         await HitScalingBenchmark.RunAsync(TimeSpan.FromSeconds(args.Length > 1 ? seconds : 3));
@@ -136,6 +140,6 @@ switch (scenario)
         await SemanticBenchmark.RunAsync(sizes, queries, Console.Out);
         return 0;
     default:
-        Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: exact-hits, invalidation, invalidation-reach, overwrites, compare, fail-safe, semantic, l1-hit, read-retry, hit-scaling, gateway.");
+        Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: exact-hits, invalidation, invalidation-reach, overwrites, compare, fail-safe, semantic, l1-hit, read-retry, hit-scaling, gateway, eager-refresh.");
         return 2;
 }

@@ -5,9 +5,10 @@ namespace OrleansLlmCache.Client.Caching;
 /// <summary>How the read path tells a cluster failure from the caller's own doing, and how it describes one.</summary>
 internal static class ClusterFailures
 {
-    // Everything but the caller's own cancellation and the caller's own bad input is the cluster failing us.
+    // Everything but the caller's own cancellation, the caller's own bad input and the origin's lateness (the hard
+    // timeout, which the cluster answered in time to tell) is the cluster failing us.
     public static bool IsClusterFailure(Exception exception, CancellationToken cancellationToken) =>
-        exception is not ArgumentException
+        exception is not (ArgumentException or LlmCacheFactoryTimeoutException)
         && !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested);
 
     public static bool IsTimeout(Exception exception)

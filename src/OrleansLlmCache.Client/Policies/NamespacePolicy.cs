@@ -35,4 +35,16 @@ public sealed class NamespacePolicy
     /// takes <c>LlmCache:Client:Semantic:Threshold</c> (0.85).
     /// </summary>
     public float? SemanticThreshold { get; set; }
+
+    /// <summary>
+    /// Eager refresh for the namespace: the share of an entry's lifetime after which a hit refreshes it in the background;
+    /// <see langword="null"/> takes <c>LlmCache:Client:EagerRefreshThreshold</c>.
+    /// </summary>
+    public double? EagerRefreshThreshold { get; set; }
+
+    /// <summary>
+    /// The most added at random to an expiring entry's time to live in the namespace; <see langword="null"/> takes
+    /// <c>LlmCache:Client:TimeToLiveJitter</c>.
+    /// </summary>
+    public TimeSpan? TimeToLiveJitter { get; set; }
 }
