@@ -38,7 +38,7 @@ public sealed class EagerRefreshAcrossAppServersTests(TwoAppServersFixture fixtu
 
         Assert.All(hits, h => Assert.Equal((LlmCacheSource.Hit, Old), (h.Source, h.Response)));
         Assert.Equal((l1HitsA + 10, l1HitsB + 10), (a.Statistics.L1Hits, b.Statistics.L1Hits));
-        await origin.WaitForCallsAsync(1);
+        await origin.WaitForCallAsync();
         origin.Open();
         await Eventually.WaitUntilAsync(() => a.Statistics.Refreshes + b.Statistics.Refreshes > refreshesBefore, Patience, () => "the refresh did not finish");
         Assert.Equal(1, origin.Calls);

@@ -61,7 +61,7 @@ public sealed class EagerRefreshTests(ClusterFixture fixture)
         // Twenty concurrent hits, all answered while the origin has not answered yet.
         var hits = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => fixture.Cache.GetOrCreateAsync(key, origin.CallAsync, RefreshAtNinety).AsTask())).WaitAsync(Patience);
         Assert.All(hits, h => Assert.Equal((LlmCacheSource.Hit, Old), (h.Source, h.Response)));
-        await origin.WaitForCallsAsync(1);
+        await origin.WaitForCallAsync();
 
         origin.Open();
         await Eventually.WaitUntilAsync(() => fixture.Cache.Statistics.Refreshes > refreshesBefore, Patience, () => "the refresh did not finish");
@@ -147,7 +147,7 @@ public sealed class EagerRefreshTests(ClusterFixture fixture)
         var refreshesBefore = fixture.Cache.Statistics.Refreshes;
 
         Assert.Equal(Old, (await fixture.Cache.GetOrCreateAsync(key, origin.CallAsync, options)).Response);
-        await origin.WaitForCallsAsync(1);
+        await origin.WaitForCallAsync();
         await meanwhile();
         origin.Open();
         await Eventually.WaitUntilAsync(() => fixture.Cache.Statistics.Refreshes > refreshesBefore, Patience, () => "the refresh did not finish");

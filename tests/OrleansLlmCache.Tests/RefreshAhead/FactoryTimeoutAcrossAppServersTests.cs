@@ -25,7 +25,7 @@ public sealed class FactoryTimeoutAcrossAppServersTests(TwoAppServersFixture fix
         var key = await ExpiredAsync();
         var origin = new GatedOrigin(Late);
         var leaseholder = fixture.A.Cache.GetOrCreateAsync(key, origin.CallAsync, new LlmCacheEntryOptions { FailSafeMaxDuration = KeptAnHour }).AsTask();
-        await origin.WaitForCallsAsync(1);
+        await origin.WaitForCallAsync();
 
         var soft = new LlmCacheEntryOptions { FailSafeMaxDuration = KeptAnHour, FactorySoftTimeout = Short };
         var waiter = await fixture.B.Cache.GetOrCreateAsync(key, origin.CallAsync, soft).AsTask().WaitAsync(Patience);

@@ -1,25 +1,26 @@
 using OrleansLlmCache.Abstractions.Model;
-using OrleansLlmCache.Tests.Infrastructure;
+using OrleansLlmCache.Tests.Adapters;
 
 namespace OrleansLlmCache.Tests.RefreshAhead;
 
-/// <summary>An origin that counts its calls and answers none until the test opens it: what a caller got before then did not wait for it.</summary>
+/// <summary>
+/// An origin that counts its calls and answers none until the test opens it (the adapters' <see cref="GatedFactory"/>,
+/// answering with a response): what a caller got before then did not wait for it.
+/// </summary>
 internal sealed class GatedOrigin(CachedResponse answer)
 {
-    private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _calls;
+    private readonly GatedFactory _gate = new();
 
-    public int Calls => Volatile.Read(ref _calls);
+    public int Calls => _gate.Calls;
 
     public async ValueTask<CachedResponse> CallAsync(CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _calls);
-        await _open.Task.WaitAsync(cancellationToken);
+        await _gate.CreateAsync(cancellationToken);
         return answer;
     }
 
-    public void Open() => _open.TrySetResult();
+    public void Open() => _gate.Release();
 
-    public Task WaitForCallsAsync(int count) =>
-        Eventually.WaitUntilAsync(() => Calls >= count, TimeSpan.FromSeconds(30), () => $"the origin was called {Calls} times, not {count}");
+    /// <summary>Waits until the origin has been called: some caller (or refresh) holds the key's lease.</summary>
+    public Task WaitForCallAsync() => _gate.WaitForFirstCallAsync();
 }
