@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Xml.Linq;
 
@@ -78,7 +79,7 @@ public sealed class PackageTests(LocalFeed feed) : IClassFixture<LocalFeed>
         Assert.True(build.ExitCode == 0, "the app server did not build from the feed: " + build.Output);
 
         var run = await DotnetCommand.RunAsync(app, RunTimeout,
-            Path.Combine(app, "out", "AppServer.dll"), FreePorts.Next().ToString(CultureInfo), FreePorts.Next().ToString(CultureInfo));
+            Path.Combine(app, "out", "AppServer.dll"), FreePorts.Next().ToString(CultureInfo.InvariantCulture), FreePorts.Next().ToString(CultureInfo.InvariantCulture));
 
         Assert.True(run.ExitCode == 0, "the app server failed: " + run.Output);
         var lines = run.Output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -115,8 +116,6 @@ public sealed class PackageTests(LocalFeed feed) : IClassFixture<LocalFeed>
         var version = await DotnetCommand.RunProgramAsync(Path.Combine(toolPath, "llmcache"), work, RunTimeout, "--version");
         Assert.StartsWith(feed.Version, version.Output.Trim(), StringComparison.Ordinal);
     }
-
-    private static readonly System.Globalization.CultureInfo CultureInfo = System.Globalization.CultureInfo.InvariantCulture;
 
     private HashSet<string> Entries(string id)
     {
