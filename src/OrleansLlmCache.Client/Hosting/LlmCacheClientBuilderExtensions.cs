@@ -1,8 +1,6 @@
 using System.Net;
-using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using OrleansLlmCache.Client.Hosting;
-using StackExchange.Redis;
 
 namespace Orleans.Hosting;
 
@@ -10,8 +8,9 @@ namespace Orleans.Hosting;
 public static class LlmCacheClientBuilderExtensions
 {
     /// <summary>
-    /// Configures clustering (Redis membership, fixed gateways, or the local default), the cluster's ids, a bounded
-    /// connection retry, and the exception types the silos may send back (storage errors arrive as themselves).
+    /// Configures clustering (Redis membership with the OrleansLlmCache.Client.Redis package, fixed gateways, or the
+    /// local default), the cluster's ids, a bounded connection retry, and the exception types the silos may send back
+    /// (storage errors arrive as themselves).
     /// </summary>
     /// <exception cref="ArgumentException">A setting is empty, malformed or out of range; the message names every such
     /// setting.</exception>
@@ -29,8 +28,8 @@ public static class LlmCacheClientBuilderExtensions
 
         if (!string.IsNullOrWhiteSpace(options.RedisConnectionString))
         {
-            var redis = ConfigurationOptions.Parse(options.RedisConnectionString);
-            builder.UseRedisClustering(o => o.ConfigurationOptions = redis);
+            // The validator has refused the setting unless OrleansLlmCache.Client.Redis is there.
+            GatewayMemberships.Redis!.Configure(builder, options.RedisConnectionString);
         }
         else
         {

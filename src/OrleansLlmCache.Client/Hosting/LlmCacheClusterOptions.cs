@@ -21,7 +21,10 @@ public sealed class LlmCacheClusterOptions
     /// <summary>The service id the silos use. Default: <c>llmcache</c>.</summary>
     public string ServiceId { get; set; } = "llmcache";
 
-    /// <summary>Redis holding the cluster's membership; when set, gateways are discovered there.</summary>
+    /// <summary>
+    /// Redis holding the cluster's membership; when set, gateways are discovered there. Needs the
+    /// OrleansLlmCache.Client.Redis package in the app.
+    /// </summary>
     public string? RedisConnectionString { get; set; }
 
     /// <summary>Fixed gateway addresses, used when no Redis connection string is set. Default: 127.0.0.1:30000.</summary>

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using OrleansLlmCache.Core.Validation;
-using StackExchange.Redis;
 
 namespace OrleansLlmCache.Client.Hosting;
 
@@ -14,11 +13,18 @@ internal sealed class LlmCacheClusterOptionsValidator : IValidateOptions<LlmCach
     public ValidateOptionsResult Validate(string? name, LlmCacheClusterOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new SettingChecks(LlmCacheClusterOptions.SectionName)
+        var checks = new SettingChecks(LlmCacheClusterOptions.SectionName)
             .NotEmpty(options.ClusterId, nameof(options.ClusterId), "use the silos' LlmCache:Silo:ClusterId")
             .NotEmpty(options.ServiceId, nameof(options.ServiceId), "use the silos' LlmCache:Silo:ServiceId")
-            .That(options.ConnectAttempts >= 0, nameof(options.ConnectAttempts), $"must be 0 (retry forever) or more; got {options.ConnectAttempts}.")
-            .WellFormed(options.RedisConnectionString, nameof(options.RedisConnectionString), s => ConfigurationOptions.Parse(s), "redis:6379")
-            .Result;
+            .That(options.ConnectAttempts >= 0, nameof(options.ConnectAttempts), $"must be 0 (retry forever) or more; got {options.ConnectAttempts}.");
+        if (string.IsNullOrWhiteSpace(options.RedisConnectionString))
+        {
+            return checks.Result;
+        }
+
+        return GatewayMemberships.Redis is { } redis
+            ? checks.WellFormed(options.RedisConnectionString, nameof(options.RedisConnectionString), redis.Parse, "redis:6379").Result
+            : checks.Fail(nameof(options.RedisConnectionString),
+                $"needs the {GatewayMemberships.RedisPackage} package, which reads the gateways from Redis membership: add it to this app, or list the gateways in Gateways instead.").Result;
     }
 }
