@@ -1,10 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrleansLlmCache.Cli.Commands;
 using OrleansLlmCache.Client.Caching;
+using OrleansLlmCache.Client.Hosting;
 using StackExchange.Redis;
 
 namespace OrleansLlmCache.Cli.Cluster;
@@ -39,6 +41,11 @@ internal sealed class CacheConnection : IAsyncDisposable
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         ForCommand(builder);
+
+        // TLS to the gateways as an app server configures it, from LlmCache__Cluster__Tls__* environment variables.
+        builder.Configuration.AddEnvironmentVariables();
+        var tlsSection = builder.Configuration.GetSection($"{LlmCacheClusterOptions.SectionName}:{nameof(LlmCacheClusterOptions.Tls)}");
+
         // A few quick retries: an operator at a shell wants an answer, not a hang.
         builder.UseOrleansClient(client => client.UseOrleansLlmCacheCluster(o =>
         {
@@ -47,6 +54,7 @@ internal sealed class CacheConnection : IAsyncDisposable
             o.RedisConnectionString = cluster.RedisConnectionString;
             o.Gateways = cluster.Gateway is { } gateway ? [gateway] : [];
             o.ConnectAttempts = 3;
+            tlsSection.Bind(o.Tls);
         }));
         builder.Services.AddOrleansLlmCache(configure);
         var host = builder.Build();
@@ -60,7 +68,7 @@ internal sealed class CacheConnection : IAsyncDisposable
             throw ex is RedisException || ex.InnerException is RedisException
                 ? RedisUnreachable(cluster)
                 : new CommandFailure(
-                    $"Could not connect to the cluster at {cluster}: {ex.Message} Is a silo running? Start one with `dotnet run --project silo`.",
+                    $"Could not connect to the cluster at {cluster}: {ex.Message} Is a silo running? Start one with `dotnet run --project silo`. If the silos use TLS, set the same LlmCache__Cluster__Tls__* variables as an app server's.",
                     ExitCodes.Unavailable);
         }
 

@@ -9,8 +9,9 @@ public static class LlmCacheClientBuilderExtensions
 {
     /// <summary>
     /// Configures clustering (Redis membership with the OrleansLlmCache.Client.Redis package, fixed gateways, or the
-    /// local default), the cluster's ids, a bounded connection retry, and the exception types the silos may send back
-    /// (storage errors arrive as themselves).
+    /// local default), the cluster's ids, a bounded connection retry, TLS to the gateways when
+    /// <see cref="LlmCacheClusterOptions.Tls"/> turns it on, and the exception types the silos may send back (storage
+    /// errors arrive as themselves).
     /// </summary>
     /// <exception cref="ArgumentException">A setting is empty, malformed or out of range; the message names every such
     /// setting.</exception>
@@ -20,7 +21,7 @@ public static class LlmCacheClientBuilderExtensions
         ArgumentNullException.ThrowIfNull(configure);
         var options = new LlmCacheClusterOptions();
         configure(options);
-        var validation = new LlmCacheClusterOptionsValidator().Validate(Microsoft.Extensions.Options.Options.DefaultName, options);
+        var validation = LlmCacheClusterOptionsValidator.Check(options, out var tls);
         if (validation.Failed)
         {
             throw new ArgumentException(validation.FailureMessage, nameof(configure));
@@ -41,6 +42,13 @@ public static class LlmCacheClientBuilderExtensions
             o.ClusterId = options.ClusterId;
             o.ServiceId = options.ServiceId;
         });
+
+        // What Orleans' UseTls does, with the options made per connection builder so that refusals are logged through
+        // the client's logger.
+        if (tls is not null)
+        {
+            builder.Configure<ClientConnectionOptions>(o => o.ConfigureConnection(c => c.UseClientTls(tls.ConnectingOptions(c.ApplicationServices))));
+        }
 
         var attempts = 0;
         builder.UseConnectionRetryFilter(async (_, ct) =>

@@ -1,4 +1,5 @@
 using System.Net;
+using OrleansLlmCache.Abstractions.Tls;
 
 namespace OrleansLlmCache.Client.Hosting;
 
@@ -35,4 +36,10 @@ public sealed class LlmCacheClusterOptions
     /// Default: 10.
     /// </summary>
     public int ConnectAttempts { get; set; } = 10;
+
+    /// <summary>
+    /// TLS to the silos' gateways (<c>LlmCache:Cluster:Tls</c>): on when the silos have it on (<c>LlmCache:Tls</c>),
+    /// with a client certificate when they require one. Off by default.
+    /// </summary>
+    public TlsConnectionOptions Tls { get; set; } = new();
 }
