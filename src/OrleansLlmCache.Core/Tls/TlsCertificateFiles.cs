@@ -181,8 +181,9 @@ internal static class TlsCertificateFiles
             // one every platform can (on Linux it changes nothing).
             return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
         }
-        catch (CryptographicException ex)
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
+            // ArgumentException: a key of another certificate; CryptographicException: not a key this can read.
             checks.Fail(keySetting, encrypted
                 ? $"'{keyPath}' holds an encrypted key that the configured {nameof(options.Password)} does not open, or not the key of the certificate {alone.Subject} ({FirstLine(ex)})."
                 : $"'{keyPath}' does not hold the private key of the certificate {alone.Subject} in '{certificatePath}' ({FirstLine(ex)}).");

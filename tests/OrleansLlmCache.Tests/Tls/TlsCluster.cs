@@ -30,6 +30,8 @@ internal sealed class TlsCluster : IDisposable
         Client = Files.WritePem("client", client);
         using var stranger = _otherCa.IssueClient("stranger");
         Stranger = Files.WritePem("stranger", stranger);
+        using var strangerSilo = _otherCa.IssueSilo(ServerName);
+        StrangerSilo = Files.WritePem("stranger-silo", strangerSilo);
     }
 
     public CertificateDirectory Files { get; } = new();
@@ -43,6 +45,9 @@ internal sealed class TlsCluster : IDisposable
     public (string Certificate, string Key) Client { get; }
 
     public (string Certificate, string Key) Stranger { get; }
+
+    /// <summary>A silo certificate for <see cref="ServerName"/> from the other CA: a silo the cluster must not admit.</summary>
+    public (string Certificate, string Key) StrangerSilo { get; }
 
     /// <summary>A silo's <c>LlmCache:Tls</c> settings with this cluster's certificates.</summary>
     public Dictionary<string, string?> SiloSettings(bool clientCertificateRequired) => new()
