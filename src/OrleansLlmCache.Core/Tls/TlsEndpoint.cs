@@ -1,6 +1,8 @@
+using System.IO.Pipelines;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -127,6 +129,43 @@ internal sealed partial class TlsEndpoint
         return options;
     }
 
+    /// <summary>
+    /// Closes an accepted connection whose first bytes are not a TLS handshake, logging who sent them: a client or silo
+    /// with TLS off. Put before the TLS middleware; without it the only trace is the TLS library's "corrupted frame".
+    /// </summary>
+    public Func<ConnectionDelegate, ConnectionDelegate> RefusePlainConnections(IServiceProvider services)
+    {
+        var logger = LoggerFrom(services);
+        return next => async context =>
+        {
+            var input = context.Transport.Input;
+            ReadResult read;
+            using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+            {
+                try
+                {
+                    read = await input.ReadAsync(timeout.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return; // nothing sent: the connection is closed, as the TLS handshake's own time-out would
+                }
+            }
+
+            // A TLS connection opens with a handshake record (content type 22). Nothing is consumed: the TLS middleware
+            // reads the same bytes next.
+            var plain = !read.Buffer.IsEmpty && read.Buffer.FirstSpan[0] != TlsHandshakeRecord;
+            input.AdvanceTo(read.Buffer.Start);
+            if (plain)
+            {
+                PlainConnectionRefused(logger, context.RemoteEndPoint?.ToString() ?? "an unknown address", _section);
+                return;
+            }
+
+            await next(context);
+        };
+    }
+
     /// <summary>TLS for the connections this end opens: a client's to a gateway, a silo's to another silo.</summary>
     public TlsOptions ConnectingOptions(IServiceProvider services)
     {
@@ -214,9 +253,14 @@ internal sealed partial class TlsEndpoint
         return false;
     }
 
+    private const byte TlsHandshakeRecord = 0x16;
+
     private static ILogger LoggerFrom(IServiceProvider services) =>
         services.GetService<ILoggerFactory>()?.CreateLogger("OrleansLlmCache.Tls") ?? NullLogger.Instance;
 
     [LoggerMessage(1801, LogLevel.Warning, "TLS: refused the certificate of {Whose}, {Subject} issued by {Issuer}: {Reason}.")]
     private static partial void CertificateRefused(ILogger logger, string whose, string subject, string issuer, string reason);
+
+    [LoggerMessage(1802, LogLevel.Warning, "TLS: closed a connection from {Remote} that does not use TLS: a client with LlmCache:Cluster:Tls:Enabled off, or a silo with {Section}:Enabled off, cannot talk to this silo.")]
+    private static partial void PlainConnectionRefused(ILogger logger, string remote, string section);
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Configuration;
 using Orleans.Configuration;
 using OrleansLlmCache.Core.Tls;
@@ -46,15 +47,21 @@ internal static class SiloTls
     /// <summary>
     /// TLS on the silo's three kinds of connection: accepted from silos, accepted from clients (the gateway), opened to
     /// silos. What Orleans' <c>UseTls</c> does, with options made per connection builder so that refusals are logged
-    /// through the silo's logger.
+    /// through the silo's logger, and a connection without TLS closed with a line saying so.
     /// </summary>
     public static void Use(ISiloBuilder silo, TlsEndpoint endpoint) =>
         silo.Configure<SiloConnectionOptions>(o =>
         {
-            o.ConfigureSiloInboundConnection(c => c.UseServerTls(endpoint.AcceptingOptions(c.ApplicationServices)));
-            o.ConfigureGatewayInboundConnection(c => c.UseServerTls(endpoint.AcceptingOptions(c.ApplicationServices)));
+            o.ConfigureSiloInboundConnection(c => Accept(c, endpoint));
+            o.ConfigureGatewayInboundConnection(c => Accept(c, endpoint));
             o.ConfigureSiloOutboundConnection(c => c.UseClientTls(endpoint.ConnectingOptions(c.ApplicationServices)));
         });
+
+    private static void Accept(IConnectionBuilder connection, TlsEndpoint endpoint)
+    {
+        connection.Use(endpoint.RefusePlainConnections(connection.ApplicationServices));
+        connection.UseServerTls(endpoint.AcceptingOptions(connection.ApplicationServices));
+    }
 
     private static string NotValid(IEnumerable<string> failures) => "The silo configuration is not valid: " + string.Join(" ", failures);
 }

@@ -124,7 +124,9 @@ public sealed class TlsConnectionTests : IDisposable
 
         await Assert.ThrowsAsync<ConnectionFailedException>(() => TlsCluster.StartClientAsync(silo, tls: null, connectAttempts: 2));
 
-        Assert.Contains(siloLog.GetSnapshot(), r => r.Category!.EndsWith("TlsServerConnectionMiddleware", StringComparison.Ordinal));
+        var refusal = Assert.Single(siloLog.GetSnapshot().Where(r => r.Id.Id == 1802).Take(1));
+        Assert.Contains("does not use TLS", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains("LlmCache:Cluster:Tls:Enabled", refusal.Message, StringComparison.Ordinal);
     }
 
     public static TheoryData<string, string> ClientRefusals => new()
