@@ -17,6 +17,7 @@ using OrleansLlmCache.Benchmarks;
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- gateway [seconds per row]
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- fail-safe [outage s] [healthy s before and after] [time to live s]
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- eager-refresh [seconds per row]
+//        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- tls-hits [seconds per row] [keys] [rounds]
 var scenario = args.FirstOrDefault() ?? "exact-hits";
 if (scenario == "node")
 {
@@ -66,6 +67,9 @@ switch (scenario)
                 $"{group.Key.PayloadBytes / 1024} KiB, {group.Key.Callers} callers: p50 ratio cache/redis {cache.Percentile(50) / redis.Percentile(50):0.00}x, throughput ratio {cache.Throughput / redis.Throughput:0.00}x"));
         }
 
+        return 0;
+    case "tls-hits":
+        await TlsHitBenchmark.RunAsync(TimeSpan.FromSeconds(seconds), keys, args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 3);
         return 0;
     case "gateway":
         await GatewayBenchmark.RunAsync(TimeSpan.FromSeconds(args.Length > 1 ? seconds : 3));
@@ -140,6 +144,6 @@ switch (scenario)
         await SemanticBenchmark.RunAsync(sizes, queries, Console.Out);
         return 0;
     default:
-        Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: exact-hits, invalidation, invalidation-reach, overwrites, compare, fail-safe, semantic, l1-hit, read-retry, hit-scaling, gateway, eager-refresh.");
+        Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: exact-hits, invalidation, invalidation-reach, overwrites, compare, fail-safe, semantic, l1-hit, read-retry, hit-scaling, gateway, eager-refresh, tls-hits.");
         return 2;
 }

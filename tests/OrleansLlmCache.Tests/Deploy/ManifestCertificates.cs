@@ -1,5 +1,4 @@
 using System.Security.Cryptography.X509Certificates;
-using OrleansLlmCache.Tests.Tls;
 
 namespace OrleansLlmCache.Tests.Deploy;
 

@@ -33,17 +33,17 @@ public sealed class SiloToSiloTlsTests(ITestOutputHelper output) : IAsyncLifetim
 
         // Written through one silo's gateway and read through the other's: the entries' grains are spread over both
         // silos, so most calls cross between them.
-        using var writer = await TlsCluster.StartClientAsync(first, _cluster.ClientTls(withCertificate: true));
-        using var reader = await TlsCluster.StartClientAsync(second, _cluster.ClientTls(withCertificate: true));
+        await using var writer = await TlsCluster.StartClientAsync(first, _cluster.ClientTls(withCertificate: true));
+        await using var reader = await TlsCluster.StartClientAsync(second, _cluster.ClientTls(withCertificate: true));
         var keys = Enumerable.Range(0, 40).Select(_ => TestKeys.Unique("tls-silos")).ToList();
         foreach (var key in keys)
         {
-            await TlsCluster.CacheOf(writer).SetAsync(key, new CachedResponse(key.Id, "gpt-test"));
+            await writer.Cache.SetAsync(key, new CachedResponse(key.Id, "gpt-test"));
         }
 
         foreach (var key in keys)
         {
-            Assert.Equal(key.Id, (await TlsCluster.CacheOf(reader).GetAsync(key))?.Response.Content);
+            Assert.Equal(key.Id, (await reader.Cache.GetAsync(key))?.Response.Content);
         }
     }
 

@@ -1,10 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using OrleansLlmCache.Abstractions.Tls;
-using OrleansLlmCache.Client.Caching;
 
 namespace OrleansLlmCache.Tests.Tls;
 
@@ -80,42 +78,23 @@ internal sealed class TlsCluster : IDisposable
     /// An app server connected to <paramref name="silo"/>'s gateway, its TLS set by <paramref name="tls"/> (none: TLS off),
     /// without L1 so that every read reaches the silo. Its log goes to <paramref name="log"/>.
     /// </summary>
-    public static async Task<IHost> StartClientAsync(TcpSilo silo, Action<TlsConnectionOptions>? tls, FakeLogCollector? log = null, int connectAttempts = 10)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        if (log is not null)
-        {
-            builder.Logging.AddProvider(new FakeLoggerProvider(log));
-        }
-
-        builder.UseOrleansClient(client => client.UseOrleansLlmCacheCluster(o =>
-        {
-            o.ClusterId = silo.ClusterId;
-            o.Gateways = [new IPEndPoint(IPAddress.Loopback, silo.GatewayPort)];
-            o.ConnectAttempts = connectAttempts;
-            tls?.Invoke(o.Tls);
-        }));
-        builder.Services.AddOrleansLlmCache(o =>
-        {
-            o.L1Enabled = false;
-            o.OperationTimeout = TimeSpan.FromSeconds(10);
-        });
-        var host = builder.Build();
-        try
-        {
-            await host.StartAsync();
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
-
-        return host;
-    }
-
-    public static ILlmCache CacheOf(IHost client) => client.Services.GetRequiredService<ILlmCache>();
+    public static Task<ClientHost> StartClientAsync(TcpSilo silo, Action<TlsConnectionOptions>? tls, FakeLogCollector? log = null, int connectAttempts = 10) =>
+        ClientHost.ConnectAsync(
+            o =>
+            {
+                o.ClusterId = silo.ClusterId;
+                o.Gateways = [new IPEndPoint(IPAddress.Loopback, silo.GatewayPort)];
+                o.ConnectAttempts = connectAttempts;
+                tls?.Invoke(o.Tls);
+            },
+            configure: o => o.L1Enabled = false,
+            services: services => services.AddLogging(logging =>
+            {
+                if (log is not null)
+                {
+                    logging.AddProvider(new FakeLoggerProvider(log));
+                }
+            }));
 
     public void Dispose()
     {

@@ -28,12 +28,12 @@ public sealed class TlsConnectionTests : IDisposable
     public async Task ClientWithTheClustersTls_IsServed(bool mutual)
     {
         await using var silo = await _cluster.StartSiloAsync(clientCertificateRequired: mutual);
-        using var writer = await TlsCluster.StartClientAsync(silo, _cluster.ClientTls(withCertificate: mutual));
-        using var reader = await TlsCluster.StartClientAsync(silo, _cluster.ClientTls(withCertificate: mutual));
+        await using var writer = await TlsCluster.StartClientAsync(silo, _cluster.ClientTls(withCertificate: mutual));
+        await using var reader = await TlsCluster.StartClientAsync(silo, _cluster.ClientTls(withCertificate: mutual));
         var key = TestKeys.Unique("tls");
 
-        await TlsCluster.CacheOf(writer).SetAsync(key, new CachedResponse("over TLS", "gpt-test"));
-        var read = await TlsCluster.CacheOf(reader).GetAsync(key);
+        await writer.Cache.SetAsync(key, new CachedResponse("over TLS", "gpt-test"));
+        var read = await reader.Cache.GetAsync(key);
 
         Assert.Equal("over TLS", read?.Response.Content);
     }
@@ -43,16 +43,16 @@ public sealed class TlsConnectionTests : IDisposable
     {
         // A CA of the cluster's own issues to nobody else: its certificates need not be checked for a name.
         await using var silo = await _cluster.StartSiloAsync(clientCertificateRequired: false);
-        using var client = await TlsCluster.StartClientAsync(silo, tls =>
+        await using var client = await TlsCluster.StartClientAsync(silo, tls =>
         {
             tls.Enabled = true;
             tls.CaCertificatePath = _cluster.CaPath;
         });
         var key = TestKeys.Unique("tls");
 
-        await TlsCluster.CacheOf(client).SetAsync(key, new CachedResponse("no name asked", "gpt-test"));
+        await client.Cache.SetAsync(key, new CachedResponse("no name asked", "gpt-test"));
 
-        Assert.Equal("no name asked", (await TlsCluster.CacheOf(client).GetAsync(key))?.Response.Content);
+        Assert.Equal("no name asked", (await client.Cache.GetAsync(key))?.Response.Content);
     }
 
     [Fact]
@@ -112,8 +112,8 @@ public sealed class TlsConnectionTests : IDisposable
             await app.StopAsync();
         }
 
-        using var trusted = await TlsCluster.StartClientAsync(silo, _cluster.ClientTls(withCertificate: true));
-        Assert.Null(await TlsCluster.CacheOf(trusted).GetAsync(key));
+        await using var trusted = await TlsCluster.StartClientAsync(silo, _cluster.ClientTls(withCertificate: true));
+        Assert.Null(await trusted.Cache.GetAsync(key));
     }
 
     [Fact]

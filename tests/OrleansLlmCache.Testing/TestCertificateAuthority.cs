@@ -2,14 +2,14 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace OrleansLlmCache.Tests.Tls;
+namespace OrleansLlmCache.Testing;
 
 /// <summary>
 /// A private certificate authority made in the test, as an operator's would be (openssl or cert-manager): a
 /// self-signed CA certificate, and certificates it issues for silos (server and client authentication, with DNS
 /// names) and for app servers (client authentication). ECDSA P-256 keys: quick to make.
 /// </summary>
-internal sealed class TestCertificateAuthority : IDisposable
+public sealed class TestCertificateAuthority : IDisposable
 {
     private static readonly Oid ServerAuthentication = new("1.3.6.1.5.5.7.3.1");
     private static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2");

@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace OrleansLlmCache.Tests.Tls;
+namespace OrleansLlmCache.Testing;
 
 /// <summary>A temporary directory of certificate files, laid out as a mounted Secret would be: PEM certificate, key, CA, or PKCS#12.</summary>
-internal sealed class CertificateDirectory : IDisposable
+public sealed class CertificateDirectory : IDisposable
 {
     public string Path { get; } = Directory.CreateTempSubdirectory("llmcache-tls-").FullName;
 
