@@ -48,6 +48,11 @@ internal sealed partial class TlsEndpoint
     /// <summary>Whether this silo refuses clients (and silos) without a certificate it trusts.</summary>
     public bool ClientCertificateRequired => _clientCertificateRequired;
 
+    /// <summary>Whom this end trusts, for a log line: the subjects of its CA file, or the machine's authorities.</summary>
+    public string TrustedAuthoritiesDescription => _authorities is null
+        ? "the machine's certificate authorities"
+        : string.Join("; ", _authorities.Select(a => a.Subject));
+
     /// <summary>
     /// A silo's TLS from <paramref name="options"/> (section <paramref name="section"/>); <see langword="null"/> when TLS
     /// is off. Every setting that cannot be used is added to <paramref name="checks"/>: use the result only when they passed.

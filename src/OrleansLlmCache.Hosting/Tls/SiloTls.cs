@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using OrleansLlmCache.Core.Tls;
 using OrleansLlmCache.Core.Validation;
@@ -49,13 +52,17 @@ internal static class SiloTls
     /// silos. What Orleans' <c>UseTls</c> does, with options made per connection builder so that refusals are logged
     /// through the silo's logger, and a connection without TLS closed with a line saying so.
     /// </summary>
-    public static void Use(ISiloBuilder silo, TlsEndpoint endpoint) =>
+    public static void Use(ISiloBuilder silo, TlsEndpoint endpoint)
+    {
         silo.Configure<SiloConnectionOptions>(o =>
         {
             o.ConfigureSiloInboundConnection(c => Accept(c, endpoint));
             o.ConfigureGatewayInboundConnection(c => Accept(c, endpoint));
             o.ConfigureSiloOutboundConnection(c => c.UseClientTls(endpoint.ConnectingOptions(c.ApplicationServices)));
         });
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<SiloTlsNote>(sp, endpoint));
+    }
 
     private static void Accept(IConnectionBuilder connection, TlsEndpoint endpoint)
     {

@@ -3,8 +3,14 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 using OrleansLlmCache.Abstractions.Tls;
+using OrleansLlmCache.Core.Tls;
+using OrleansLlmCache.Core.Validation;
+using OrleansLlmCache.Hosting.Options;
 using OrleansLlmCache.Hosting.Startup;
+using OrleansLlmCache.Hosting.Tls;
 using OrleansLlmCache.Storage.PostgreSql.Options;
 
 namespace OrleansLlmCache.Tests.Tls;
@@ -247,6 +253,26 @@ public sealed class TlsSettingsTests : IDisposable
             Assert.Contains("SSL Mode=VerifyFull", error, StringComparison.Ordinal);
             Assert.Contains("LlmCache:Tls:AllowPlainBackends=true", error, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task AStartingSilo_SaysItUsesTls_AndWarnsOfACertificateThatExpiresSoon()
+    {
+        var options = new LlmCacheTlsOptions { Enabled = true, CertificatePath = _silo.Certificate, KeyPath = _silo.Key, CaCertificatePath = _caPath, ClientCertificateRequired = true };
+        var checks = new SettingChecks(LlmCacheTlsOptions.SectionName);
+        var endpoint = TlsEndpoint.ForSilo(LlmCacheTlsOptions.SectionName, options, options.ClientCertificateRequired, checks, DateTimeOffset.UtcNow)!;
+        Assert.True(checks.Result.Succeeded, checks.Result.FailureMessage);
+        var log = new FakeLogCollector();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+
+        await new SiloTlsNote(endpoint, clock, new FakeLogger<SiloTlsNote>(log)).StartAsync(CancellationToken.None);
+        clock.Advance(TimeSpan.FromDays(25)); // the certificate is valid for 30 days
+        await new SiloTlsNote(endpoint, clock, new FakeLogger<SiloTlsNote>(log)).StartAsync(CancellationToken.None);
+
+        var records = log.GetSnapshot();
+        Assert.Equal(2, records.Count(r => r.Id.Id == 1803 && r.Message.Contains("client certificates required; trusted: CN=settings CA", StringComparison.Ordinal)));
+        var warning = Assert.Single(records, r => r.Id.Id == 1804);
+        Assert.Contains("restart the silo", warning.Message, StringComparison.Ordinal);
     }
 
     public void Dispose()
