@@ -27,7 +27,7 @@ public static class LlmCacheCli
             }
         }
 
-        var root = new RootCommand("llmcache: the OrleansLlmCache command line. Computes keys, reads and writes entries, and runs the demo.")
+        var root = new RootCommand("llmcache: the OrleansLlmCache command line. Computes keys, reads and writes entries, and runs the demo. " + ExitCodes.Summary)
         {
             DemoCommand.Create(console),
             KeyCommand.Create(console),
@@ -46,6 +46,7 @@ public static class LlmCacheCli
         // Signals are the caller's (Program's StopSignals): System.CommandLine's own handling would end the process two
         // seconds after a SIGTERM, before a warm run could finish its calls in flight and say what it did.
         var configuration = new InvocationConfiguration { Output = output, Error = output, ProcessTerminationTimeout = null };
-        return await parse.InvokeAsync(configuration, cancellationToken);
+        var code = await parse.InvokeAsync(configuration, cancellationToken);
+        return parse.Errors.Count > 0 ? ExitCodes.Usage : code; // System.CommandLine says 1; a script wants to tell usage apart
     }
 }

@@ -1,10 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrleansLlmCache.Cli.Commands;
 using OrleansLlmCache.Client.Caching;
+using OrleansLlmCache.Client.Hosting;
 using StackExchange.Redis;
 
 namespace OrleansLlmCache.Cli.Cluster;
@@ -39,6 +41,10 @@ internal sealed class CacheConnection : IAsyncDisposable
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         ForCommand(builder);
+
+        // TLS to the gateways as an app server configures it, from LlmCache__Cluster__Tls__* environment variables.
+        builder.Configuration.AddEnvironmentVariables();
+        var tlsSection = builder.Configuration.GetSection($"{LlmCacheClusterOptions.SectionName}:{nameof(LlmCacheClusterOptions.Tls)}");
         try
         {
             // A few quick retries: an operator at a shell wants an answer, not a hang.
@@ -50,6 +56,7 @@ internal sealed class CacheConnection : IAsyncDisposable
                 o.Gateways = cluster.Gateway is { } gateway ? [gateway] : [];
                 o.ConnectAttempts = 3;
                 o.AccessKey = cluster.AccessKey;
+                tlsSection.Bind(o.Tls);
             }));
         }
         catch (ArgumentException ex) when (cluster.AccessKey is not null && ex.Message.Contains("AccessKey", StringComparison.Ordinal))
@@ -70,7 +77,8 @@ internal sealed class CacheConnection : IAsyncDisposable
             throw ex is RedisException || ex.InnerException is RedisException
                 ? RedisUnreachable(cluster)
                 : new CommandFailure(
-                    $"Could not connect to the cluster at {cluster}: {ex.Message} Is a silo running? Start one with `dotnet run --project silo`.");
+                    $"Could not connect to the cluster at {cluster}: {ex.Message} Is a silo running? Start one with `dotnet run --project silo`. If the silos use TLS, set the same LlmCache__Cluster__Tls__* variables as an app server's.",
+                    ExitCodes.Unavailable);
         }
 
         return new CacheConnection(host, $"cluster at {cluster}");
@@ -118,7 +126,8 @@ internal sealed class CacheConnection : IAsyncDisposable
     private static readonly TimeSpan RedisConnectTimeout = TimeSpan.FromSeconds(2);
 
     private static CommandFailure RedisUnreachable(ClusterAddress cluster) => new(
-        $"Redis at {cluster.RedisEndpoints} is unreachable, so the cluster's membership cannot be read: check --redis (or LLMCACHE_REDIS) and that Redis is running.");
+        $"Redis at {cluster.RedisEndpoints} is unreachable, so the cluster's membership cannot be read: check --redis (or LLMCACHE_REDIS) and that Redis is running.",
+        ExitCodes.Unavailable);
 
     public async ValueTask DisposeAsync()
     {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using OrleansLlmCache.Abstractions.Statistics;
 using OrleansLlmCache.Cli.Cluster;
+using OrleansLlmCache.Cli.Output;
 using OrleansLlmCache.Cli.Origins;
 using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Client.Chat;
@@ -38,9 +39,10 @@ internal static class CandidatesCommand
         var maxPerRun = new Option<int>("--max-per-run") { Description = "With --warm: the most origin calls a run makes.", DefaultValueFactory = _ => 20 };
         var concurrency = new Option<int>("--concurrency") { Description = "With --warm: origin calls in flight at once.", DefaultValueFactory = _ => 4 };
         var every = new Option<string?>("--every") { Description = "With --warm: warm again every interval (90s, 15m, 1h or hh:mm:ss) until Ctrl+C." };
-        var command = new Command("candidates", "List warming candidates: keys that missed at least --threshold times across the cluster, most missed first; --warm warms them.")
+        var json = JsonOutput.CreateOption();
+        var command = new Command("candidates", "List warming candidates: keys that missed at least --threshold times across the cluster, most missed first; --warm warms them (exit code 1 when any failed).")
         {
-            threshold, limit, tenant, warm, maxPerRun, concurrency, every,
+            threshold, limit, tenant, warm, maxPerRun, concurrency, every, json,
         };
         common.AddClusterTo(command);
         origin.AddTo(command);
@@ -62,8 +64,19 @@ internal static class CandidatesCommand
             if (!parse.GetValue(warm))
             {
                 var query = new CandidateQuery(parse.GetValue(threshold), parse.GetValue(limit), parse.GetValue(tenant));
-                List(console, await statistics.GetCandidatesAsync(query), query.Threshold);
-                return 0;
+                var candidates = await statistics.GetCandidatesAsync(query);
+                if (parse.GetValue(json))
+                {
+                    JsonOutput.Write(console, new
+                    {
+                        threshold = query.Threshold,
+                        candidates = candidates.Select(c => new { key = c.Key, misses = c.Misses, requestRecorded = c.Request is not null }),
+                    });
+                    return ExitCodes.Ok;
+                }
+
+                List(console, candidates, query.Threshold);
+                return ExitCodes.Ok;
             }
 
             var options = new CandidateWarmingOptions
@@ -84,7 +97,25 @@ internal static class CandidatesCommand
             do
             {
                 var report = await warmer.WarmAsync(options, ct);
-                Summarise(console, report);
+                if (parse.GetValue(json))
+                {
+                    // One document a run: a scheduled run (--every) writes one per line of its own.
+                    JsonOutput.Write(console, new
+                    {
+                        at = DateTimeOffset.Now,
+                        total = report.Total,
+                        warmed = report.Warmed,
+                        alreadyCached = report.AlreadyCached,
+                        failed = report.Failures.Count,
+                        elapsedSeconds = report.Elapsed.TotalSeconds,
+                        failures = report.Failures.Select(f => f.Error),
+                    });
+                }
+                else
+                {
+                    Summarise(console, report);
+                }
+
                 failed |= report.Failures.Count > 0;
                 if (report.Total == 0)
                 {
@@ -100,7 +131,7 @@ internal static class CandidatesCommand
             }
             while (timer is not null && await Tick(timer, ct));
 
-            return failed ? 3 : 0;
+            return failed ? ExitCodes.Failed : ExitCodes.Ok;
         }));
         return command;
     }

@@ -4,7 +4,10 @@ using Spectre.Console;
 
 namespace OrleansLlmCache.Cli.Commands;
 
-/// <summary>Runs a command body and turns the errors a user can cause into one clear line and exit code 1.</summary>
+/// <summary>
+/// Runs a command body and turns the errors a user can cause, and a cluster that cannot be reached, into one clear line
+/// and an exit code that tells them apart (<see cref="ExitCodes"/>).
+/// </summary>
 internal static class CommandRunner
 {
     public static async Task<int> RunAsync(IAnsiConsole console, Func<Task<int>> body)
@@ -13,12 +16,20 @@ internal static class CommandRunner
         {
             return await body();
         }
-        catch (Exception ex) when (ex is CommandFailure or ArgumentException or LlmCacheUnavailableException or LlmCacheAccessDeniedException or FormatException)
+        catch (Exception ex) when (ExitCodeOf(ex) is { } code)
         {
             console.MarkupLineInterpolated($"[red]error:[/] {UserMessage(ex)}");
-            return 1;
+            return code;
         }
     }
+
+    private static int? ExitCodeOf(Exception ex) => ex switch
+    {
+        CommandFailure failure => failure.ExitCode,
+        ArgumentException or FormatException => ExitCodes.Usage,
+        LlmCacheUnavailableException or LlmCacheAccessDeniedException or TimeoutException or Orleans.Runtime.OrleansException => ExitCodes.Unavailable,
+        _ => null,
+    };
 
     // ArgumentException appends " (Parameter 'x')": the message already names the field.
     private static string UserMessage(Exception ex)

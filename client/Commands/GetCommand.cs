@@ -11,7 +11,8 @@ internal static class GetCommand
     public static Command Create(IAnsiConsole console)
     {
         var common = new CommonOptions();
-        var command = new Command("get", "Show a cached entry of a running cluster (exit code 2 when there is none).");
+        var json = JsonOutput.CreateOption();
+        var command = new Command("get", "Show a cached entry of a running cluster (exit code 3 when there is none).") { json };
         common.AddClusterTo(command);
         common.AddKeyTo(command);
         command.SetAction((parse, ct) => CommandRunner.RunAsync(console, async () =>
@@ -19,10 +20,32 @@ internal static class GetCommand
             var key = common.KeyOf(parse);
             await using var connection = await CacheConnection.ConnectAsync(common.ClusterOf(parse), null, ct);
             var entry = await connection.Cache.GetAsync(key, ct);
+            if (parse.GetValue(json))
+            {
+                JsonOutput.Write(console, entry is null
+                    ? new { key = key.ToGrainKey(), found = false }
+                    : new
+                    {
+                        key = key.ToGrainKey(),
+                        found = true,
+                        model = entry.Response.Model,
+                        promptTokens = entry.Response.PromptTokens,
+                        completionTokens = entry.Response.CompletionTokens,
+                        contentType = entry.Response.ContentType,
+                        createdAt = entry.CreatedAt,
+                        expiresAt = entry.ExpiresAt,
+                        hitCount = entry.HitCount,
+                        tags = entry.Tags ?? [],
+                        dependencies = entry.Dependencies ?? [],
+                        response = entry.Response.Content,
+                    });
+                return entry is null ? ExitCodes.NotFound : ExitCodes.Ok;
+            }
+
             if (entry is null)
             {
                 console.MarkupLineInterpolated($"[yellow]miss:[/] no live entry for {key}");
-                return 2;
+                return ExitCodes.NotFound;
             }
 
             var table = new Table().HideHeaders().AddColumn("field").AddColumn("value");

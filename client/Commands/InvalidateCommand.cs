@@ -1,6 +1,7 @@
 using System.CommandLine;
 using OrleansLlmCache.Abstractions.Invalidation;
 using OrleansLlmCache.Cli.Cluster;
+using OrleansLlmCache.Cli.Output;
 using Spectre.Console;
 
 namespace OrleansLlmCache.Cli.Commands;
@@ -8,21 +9,18 @@ namespace OrleansLlmCache.Cli.Commands;
 /// <summary><c>llmcache invalidate</c>: makes every entry of a tag, a dependency or a namespace pattern miss everywhere.</summary>
 internal static class InvalidateCommand
 {
-    /// <summary>
-    /// Exit code of an invalidation that did only part of its work (0: complete, 1: nothing could be done, for example
-    /// an unreachable cluster). The output lists what is left; running the command again finishes it.
-    /// </summary>
-    public const int PartlyDone = 3;
-
     public static Command Create(IAnsiConsole console)
     {
         var common = new CommonOptions();
         var tag = new Option<string?>("--tag") { Description = "Invalidate every entry carrying this tag." };
         var dependency = new Option<string?>("--dependency") { Description = "Bump this dependency's version: every entry built against the old one misses." };
         var pattern = new Option<string?>("--pattern") { Description = "Invalidate namespaces: content:* (prefix), support (one), or * (all)." };
-        var command = new Command("invalidate", "Invalidate a tag, a dependency or a namespace pattern on every silo and app server, and report how many entries it reached.")
+        var json = JsonOutput.CreateOption();
+        var command = new Command(
+            "invalidate",
+            "Invalidate a tag, a dependency or a namespace pattern on every silo and app server, and report how many entries it reached (exit code 1 when only part of it was done: run it again to finish).")
         {
-            tag, dependency, pattern, common.Tenant,
+            tag, dependency, pattern, common.Tenant, json,
         };
         common.AddClusterTo(command);
         command.SetAction((parse, ct) => CommandRunner.RunAsync(console, async () =>
@@ -44,6 +42,21 @@ internal static class InvalidateCommand
                 : d is not null ? await connection.Cache.InvalidateDependencyAsync(d, tenant, ct)
                 : await connection.Cache.InvalidatePatternAsync(p!, tenant, ct);
             var what = t is not null ? $"tag {t}" : d is not null ? $"dependency {d}" : $"pattern {p} ({result.Keys.Count} namespace(s))";
+            if (parse.GetValue(json))
+            {
+                JsonOutput.Write(console, new
+                {
+                    what,
+                    keys = result.Keys,
+                    entriesReached = result.EntriesReached,
+                    subscribersNotified = result.SubscribersNotified,
+                    leftOverRemovals = result.LeftOverRemovals,
+                    complete = result.IsComplete,
+                    failures = result.Failures,
+                });
+                return result.IsComplete ? ExitCodes.Ok : ExitCodes.Failed;
+            }
+
             var leftOver = result.LeftOverRemovals > 0 ? $"; also removing {result.LeftOverRemovals} rows an earlier invalidation left in storage" : "";
             if (result.IsComplete)
             {
@@ -58,7 +71,7 @@ internal static class InvalidateCommand
             }
 
             console.MarkupLine("Run the same command again to finish it: repeating an invalidation is safe.");
-            return PartlyDone;
+            return ExitCodes.Failed;
         }));
         return command;
     }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using OrleansLlmCache.Abstractions.Statistics;
 using OrleansLlmCache.Cli.Cluster;
+using OrleansLlmCache.Cli.Output;
 using Spectre.Console;
 
 namespace OrleansLlmCache.Cli.Commands;
@@ -12,15 +13,40 @@ internal static class StatsCommand
     public static Command Create(IAnsiConsole console)
     {
         var common = new CommonOptions();
-        var command = new Command("stats", "Show cluster-wide statistics reported by every app server and silo: hits by layer, misses, hit rate, times, tokens and dollars saved, gross and net of embedding cost.");
+        var json = JsonOutput.CreateOption();
+        var command = new Command("stats", "Show cluster-wide statistics reported by every app server and silo: hits by layer, misses, hit rate, times, tokens and dollars saved, gross and net of embedding cost.") { json };
         common.AddClusterTo(command);
         command.SetAction((parse, ct) => CommandRunner.RunAsync(console, async () =>
         {
             await using var connection = await CacheConnection.ConnectAsync(common.ClusterOf(parse), null, ct);
             var grains = (IGrainFactory)connection.Services.GetService(typeof(IGrainFactory))!;
             var stats = await grains.GetGrain<ICacheStatisticsGrain>(ICacheStatisticsGrain.Key).GetAsync();
+            if (parse.GetValue(json))
+            {
+                JsonOutput.Write(console, new
+                {
+                    since = stats.Since,
+                    hits = stats.Hits,
+                    misses = stats.Misses,
+                    hitRate = stats.HitRate,
+                    warmed = stats.Warmed,
+                    refreshed = stats.Refreshed,
+                    p99HitMilliseconds = LatencyHistogram.Percentile(stats.HitHistogram, 99).TotalMilliseconds,
+                    p99MissMilliseconds = LatencyHistogram.Percentile(stats.MissHistogram, 99).TotalMilliseconds,
+                    grossSaved = stats.GrossSaved,
+                    embeddingCost = stats.EmbeddingCost,
+                    warmingSpent = stats.WarmingSpent,
+                    refreshSpent = stats.RefreshSpent,
+                    netSaved = stats.NetSaved,
+                    spent = stats.Spent,
+                    rows = stats.Rows,
+                    embedding = stats.Embedding,
+                });
+                return ExitCodes.Ok;
+            }
+
             Render(console, stats);
-            return 0;
+            return ExitCodes.Ok;
         }));
         return command;
     }
@@ -55,12 +81,13 @@ internal static class StatsCommand
         console.Write(table);
 
         // Embedding work belongs to a namespace, not to an origin model: savings net of it are shown per namespace, and so
-        // are warming's origin calls (paid only because the cache warmed those keys).
-        var savings = new Table().Title("[bold]Savings net of the cache's own embedding and warming work[/]")
+        // are warming's origin calls (paid only because the cache warmed those keys) and background ones (eager refresh, calls
+        // that went on after their caller's timeout).
+        var savings = new Table().Title("[bold]Savings net of the cache's own embedding, warming and refresh work[/]")
             .AddColumn("namespace").AddColumn(new TableColumn("$ saved (gross)").RightAligned())
             .AddColumn(new TableColumn("texts / tokens embedded").RightAligned()).AddColumn(new TableColumn("$ embedding").RightAligned())
             .AddColumn(new TableColumn("origin calls warming").RightAligned()).AddColumn(new TableColumn("$ warming").RightAligned())
-            .AddColumn(new TableColumn("$ saved (net)").RightAligned());
+            .AddColumn(new TableColumn("$ refresh").RightAligned()).AddColumn(new TableColumn("$ saved (net)").RightAligned());
         foreach (var name in stats.Rows.Select(r => r.Namespace).Concat(stats.Embedding.Select(e => e.Namespace)).Distinct().Order(StringComparer.Ordinal))
         {
             var embedded = stats.Embedding.Where(e => e.Namespace == name).ToList();
@@ -71,14 +98,15 @@ internal static class StatsCommand
                 Dollars(stats.EmbeddingCostIn(name)),
                 stats.WarmedIn(name).ToString("N0", CultureInfo.InvariantCulture),
                 Dollars(stats.WarmingSpentIn(name)),
+                Dollars(stats.RefreshSpentIn(name)),
                 Dollars(stats.NetSavedIn(name)));
         }
 
         console.Write(savings);
         console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
-            $"total: {stats.Hits:N0} hits, {stats.Misses:N0} misses, hit rate {stats.HitRate:P1}, {stats.Warmed:N0} origin calls by warming (not counted as requests); p99 hit {LatencyHistogram.Percentile(stats.HitHistogram, 99).TotalMilliseconds:0.###} ms, p99 miss {LatencyHistogram.Percentile(stats.MissHistogram, 99).TotalMilliseconds:0.###} ms");
+            $"total: {stats.Hits:N0} hits, {stats.Misses:N0} misses, hit rate {stats.HitRate:P1}, {stats.Warmed:N0} origin calls by warming and {stats.Refreshed:N0} in the background (not counted as requests); p99 hit {LatencyHistogram.Percentile(stats.HitHistogram, 99).TotalMilliseconds:0.###} ms, p99 miss {LatencyHistogram.Percentile(stats.MissHistogram, 99).TotalMilliseconds:0.###} ms");
         console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
-            $"saved {Dollars(stats.GrossSaved)} gross - {Dollars(stats.EmbeddingCost)} embedding - {Dollars(stats.WarmingSpent)} warming = {Dollars(stats.NetSaved)} net; spent {Dollars(stats.Spent)} on misses");
+            $"saved {Dollars(stats.GrossSaved)} gross - {Dollars(stats.EmbeddingCost)} embedding - {Dollars(stats.WarmingSpent)} warming - {Dollars(stats.RefreshSpent)} refresh = {Dollars(stats.NetSaved)} net; spent {Dollars(stats.Spent)} on misses");
     }
 
     // Embedding costs are millionths of a dollar: below a cent, up to ten decimals rather than $0.00.

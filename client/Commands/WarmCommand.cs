@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OrleansLlmCache.Cli.Cluster;
+using OrleansLlmCache.Cli.Output;
 using OrleansLlmCache.Cli.Demo;
 using OrleansLlmCache.Cli.Origins;
 using OrleansLlmCache.Client.Chat;
@@ -21,11 +22,12 @@ internal static class WarmCommand
         var origin = new OriginOptions();
         var file = new Argument<string>("file") { Description = "A JSONL file of requests, one per line, in the demo workload's form (client/Demo/workload.jsonl)." };
         var concurrency = new Option<int>("--concurrency") { Description = "Origin calls in flight at once.", DefaultValueFactory = _ => 8 };
+        var json = JsonOutput.CreateOption();
         var command = new Command(
             "warm",
-            "Pre-compute a batch of requests into the cache: already cached requests are skipped, failures (and lines that are not requests) are collected without stopping the batch. SIGTERM or Ctrl+C stops it after the calls in flight.")
+            "Pre-compute a batch of requests into the cache: already cached requests are skipped, failures (and lines that are not requests) are collected without stopping the batch (exit code 1 when any failed). SIGTERM or Ctrl+C stops it after the calls in flight.")
         {
-            file, concurrency, common.Tenant,
+            file, concurrency, common.Tenant, json,
         };
         common.AddClusterTo(command);
         origin.AddTo(command);
@@ -55,9 +57,27 @@ internal static class WarmCommand
                 return new ChatWarmRequest(item.Request.Namespace, messages, options);
             });
             var warmer = new ChatCacheWarmer(connection.Cache, originClient, parse.GetValue(common.Tenant));
-            var report = await WarmWithProgressAsync(console, warmer, requests, inFlight);
+            var asJson = parse.GetValue(json);
+            var report = asJson
+                ? await warmer.WarmAsync(requests, inFlight, onDone: null, CancellationToken.None)
+                : await WarmWithProgressAsync(console, warmer, requests, inFlight);
 
             var failures = report.Failures.Select(f => (Line: lineOfRequest[f.Index], f.Error)).Concat(badLines).OrderBy(f => f.Line).ToList();
+            if (asJson)
+            {
+                JsonOutput.Write(console, new
+                {
+                    total = report.Total,
+                    warmed = report.Warmed,
+                    alreadyCached = report.AlreadyCached,
+                    failed = failures.Count,
+                    elapsedSeconds = report.Elapsed.TotalSeconds,
+                    stoppedBySignal = ct.IsCancellationRequested,
+                    failures = failures.Select(f => new { line = f.Line, error = f.Error }),
+                });
+                return failures.Count == 0 ? ExitCodes.Ok : ExitCodes.Failed;
+            }
+
             console.MarkupLineInterpolated(
                 $"{report.Total} requests: {report.Warmed} warmed, {report.AlreadyCached} already cached, {failures.Count} failed in {report.Elapsed.TotalSeconds:0.0} s.");
             if (ct.IsCancellationRequested)
@@ -72,7 +92,7 @@ internal static class WarmCommand
                 console.MarkupLineInterpolated($"  line {line}: {error}");
             }
 
-            return failures.Count == 0 ? 0 : 3;
+            return failures.Count == 0 ? ExitCodes.Ok : ExitCodes.Failed;
         }));
         return command;
     }

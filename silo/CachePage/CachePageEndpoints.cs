@@ -34,6 +34,8 @@ internal static class CachePageEndpoints
                 dollarsSpent = stats.Spent,
                 warmed = stats.Warmed,
                 warmingSpent = stats.WarmingSpent,
+                refreshed = stats.Refreshed,
+                refreshSpent = stats.RefreshSpent,
                 p99HitMs = LatencyHistogram.Percentile(stats.HitHistogram, 99).TotalMilliseconds,
                 p99MissMs = LatencyHistogram.Percentile(stats.MissHistogram, 99).TotalMilliseconds,
                 namespaces = stats.Rows.Select(r => r.Namespace).Concat(stats.Embedding.Select(e => e.Namespace)).Distinct()

@@ -112,7 +112,7 @@ internal static class ExactHitBenchmark
     }
 
     // A realistic LLM answer: prose, not a repeated byte.
-    private static string Payload(int bytes)
+    internal static string Payload(int bytes)
     {
         const string Text = "Single-flight caching lets one request compute a missing answer while every concurrent identical request waits for it. ";
         var builder = new StringBuilder(bytes);

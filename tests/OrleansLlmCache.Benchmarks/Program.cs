@@ -16,6 +16,9 @@ using OrleansLlmCache.Benchmarks;
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- overwrites [seconds per row] [writers] [memory|postgresql]
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- invalidation-reach [rounds] [process counts]
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- gateway [seconds per row]
+//        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- fail-safe [outage s] [healthy s before and after] [time to live s]
+//        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- eager-refresh [seconds per row]
+//        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- tls-hits [seconds per row] [keys] [rounds]
 var scenario = args.FirstOrDefault() ?? "exact-hits";
 if (scenario == "node")
 {
@@ -76,8 +79,14 @@ switch (scenario)
         }
 
         return 0;
+    case "tls-hits":
+        await TlsHitBenchmark.RunAsync(TimeSpan.FromSeconds(seconds), keys, args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 3);
+        return 0;
     case "gateway":
         await GatewayBenchmark.RunAsync(TimeSpan.FromSeconds(args.Length > 1 ? seconds : 3));
+        return 0;
+    case "eager-refresh":
+        await EagerRefreshBenchmark.RunAsync(TimeSpan.FromSeconds(args.Length > 1 ? seconds : 10));
         return 0;
     case "hit-scaling":
         await HitScalingBenchmark.RunAsync(TimeSpan.FromSeconds(args.Length > 1 ? seconds : 3));
@@ -130,6 +139,15 @@ switch (scenario)
         var counts = (args.Length > 2 ? args[2] : "1,4,16").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
         await InvalidationReachBenchmark.RunAsync(args.Length > 1 ? (int)seconds : 10, counts);
         return 0;
+    case "fail-safe":
+        // Usage: ... -- fail-safe [outage seconds, 30] [healthy seconds before and after it, 30] [time to live seconds, 10]
+        var failSafe = new OrleansLlmCache.Benchmarks.Comparison.FailSafeSettings();
+        TimeSpan Seconds(int index, TimeSpan otherwise) =>
+            args.Length > index ? TimeSpan.FromSeconds(double.Parse(args[index], CultureInfo.InvariantCulture)) : otherwise;
+        var healthy = Seconds(2, failSafe.Healthy);
+        failSafe = failSafe with { Outage = Seconds(1, failSafe.Outage), Healthy = healthy, After = healthy, TimeToLive = Seconds(3, failSafe.TimeToLive) };
+        Console.WriteLine(await OrleansLlmCache.Benchmarks.Comparison.FailSafeBenchmark.RunAsync(failSafe));
+        return 0;
     case "semantic":
         // Usage: ... -- semantic [queries] [sizes, comma-separated]   e.g. semantic 200 10000,100000,1000000
         var queries = args.Length > 1 ? (int)seconds : 200;
@@ -137,6 +155,6 @@ switch (scenario)
         await SemanticBenchmark.RunAsync(sizes, queries, Console.Out);
         return 0;
     default:
-        Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: exact-hits, invalidation, invalidation-reach, overwrites, compare, semantic, l1-hit, read-retry, access-check, hit-scaling, gateway.");
+        Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: exact-hits, invalidation, invalidation-reach, overwrites, compare, fail-safe, semantic, l1-hit, read-retry, access-check, hit-scaling, gateway, eager-refresh, tls-hits.");
         return 2;
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrleansLlmCache.Client.Caching;
+using OrleansLlmCache.Client.Hosting;
 
 namespace OrleansLlmCache.Testing;
 
@@ -33,6 +34,12 @@ public sealed class ClientHost : IAsyncDisposable
             o.AccessKey = accessKey;
         }), operationTimeout, configure, services);
 
+    /// <summary>An app server with the cluster options <paramref name="cluster"/> sets (TLS, gateways, Redis, attempts).</summary>
+    /// <param name="services">Changes to the app server's services, made after the Orleans client's own.</param>
+    public static Task<ClientHost> ConnectAsync(
+        Action<LlmCacheClusterOptions> cluster, TimeSpan? operationTimeout = null, Action<LlmCacheOptions>? configure = null, Action<IServiceCollection>? services = null) =>
+        StartAsync(c => c.UseOrleansLlmCacheCluster(cluster), operationTimeout, configure, services);
+
     public static Task<ClientHost> ConnectThroughRedisAsync(
         string redisConnectionString, string clusterId, TimeSpan? operationTimeout = null, Action<LlmCacheOptions>? configure = null, string? accessKey = null) =>
         StartAsync(c => c.UseOrleansLlmCacheCluster(o =>
@@ -61,7 +68,16 @@ public sealed class ClientHost : IAsyncDisposable
             options?.Invoke(o);
         });
         var host = builder.Build();
-        await host.StartAsync();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+
         return new ClientHost(host);
     }
 }

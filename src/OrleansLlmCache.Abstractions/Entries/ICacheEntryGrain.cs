@@ -64,6 +64,34 @@ public interface ICacheEntryGrain : IGrainWithStringKey
     [Alias("FailSafe")]
     ValueTask<CacheEntry?> FailSafeAsync(Guid leaseId, TimeSpan acceptStale, TimeSpan throttle);
 
+    /// <summary>
+    /// The expired answer, when it expired at most <paramref name="acceptStale"/> ago, was kept for fail-safe and is still
+    /// current; <see langword="null"/> otherwise. For a caller whose origin call (its own or the one it waits for) has
+    /// outlasted its soft timeout: it changes nothing, and the lease stays with whoever holds it.
+    /// </summary>
+    [Alias("GetStale"), AlwaysInterleave]
+    ValueTask<CacheEntry?> GetStaleAsync(TimeSpan acceptStale);
+
+    /// <summary>
+    /// Eager refresh: grants the lease to recompute the entry ahead of its expiry, only if the entry is live, has lived at
+    /// least <paramref name="threshold"/> (a share between 0 and 1) of its lifetime, nobody holds the key's lease and the
+    /// origin is not throttled after a failure. Returns <see langword="null"/> otherwise, at once: a refresh never waits.
+    /// The granted lease carries the entry being refreshed and the versions to build the new one against, as
+    /// <see cref="GetOrLeaseAsync"/>'s does; complete it with <see cref="CompleteRefreshAsync"/> or give it up with
+    /// <see cref="ReleaseLeaseAsync"/>. While it is held, readers keep getting the live entry.
+    /// </summary>
+    [Alias("TryLeaseForRefresh"), AlwaysInterleave]
+    ValueTask<LeaseResult?> TryLeaseForRefreshAsync(double threshold, IReadOnlyList<string>? tags = null, IReadOnlyList<string>? dependencies = null);
+
+    /// <summary>
+    /// Stores the refreshed response computed under <paramref name="leaseId"/>, unless the refresh was overtaken: the
+    /// lease is no longer held (a write or a removal since took it away, or it expired and another caller took over), or
+    /// a version the refresh was built against (<see cref="EntryWriteOptions.Versions"/>) was invalidated since. Then
+    /// nothing is stored and <see langword="null"/> is returned; the lease is given up either way.
+    /// </summary>
+    [Alias("CompleteRefresh")]
+    ValueTask<CacheEntry?> CompleteRefreshAsync(Guid leaseId, CachedResponse response, EntryWriteOptions options);
+
     /// <summary>Stores <paramref name="response"/>, replacing any entry (and evicting copies of the old one everywhere).</summary>
     [Alias("Set")]
     ValueTask<CacheEntry> SetAsync(CachedResponse response, EntryWriteOptions options);

@@ -22,4 +22,13 @@ public sealed record CacheEntry(
     IReadOnlyList<string>? Tags = null,
     IReadOnlyList<string>? Dependencies = null,
     IReadOnlyDictionary<string, long>? Versions = null,
-    bool LoadedFromStorage = false);
+    bool LoadedFromStorage = false)
+{
+    /// <summary>
+    /// When the entry becomes due for an eager refresh: once it has lived <paramref name="threshold"/> (a share between 0
+    /// and 1, exclusive) of its lifetime. <see langword="null"/> for an entry without expiry, or a threshold outside that
+    /// range. (Whether it has expired by then is the reader's to check, on its own clock.)
+    /// </summary>
+    public DateTimeOffset? RefreshDueAt(double threshold) =>
+        ExpiresAt is { } expires && threshold is > 0 and < 1 ? CreatedAt + ((expires - CreatedAt) * threshold) : null;
+}

@@ -25,6 +25,12 @@ public sealed record ClusterStatistics(
     /// </summary>
     public const string WarmOutcome = "warm";
 
+    /// <summary>
+    /// The outcome of a row of origin calls that no request waited for: eager refreshes, and calls that went on after
+    /// their caller's soft or hard timeout. Like warming, neither hits nor misses, but paid for.
+    /// </summary>
+    public const string RefreshOutcome = "refresh";
+
     /// <summary>The outcomes of hits: the layer that answered (an app server's L1, a silo's memory, storage, a wait for a
     /// concurrent identical request, a semantic match, an expired answer served because the origin failed).</summary>
     public static IReadOnlyList<string> HitOutcomes { get; } = ["l1", "silo", "storage", "coalesced", "semantic", "stale"];
@@ -45,6 +51,9 @@ public sealed record ClusterStatistics(
     /// <summary>Origin calls made by cache warming (not in <see cref="Hits"/>, <see cref="Misses"/> or <see cref="HitRate"/>).</summary>
     public long Warmed => Rows.Where(r => r.Outcome == WarmOutcome).Sum(r => r.Count);
 
+    /// <summary>Origin calls made in the background (<see cref="RefreshOutcome"/>; not in <see cref="Hits"/>, <see cref="Misses"/> or <see cref="HitRate"/>).</summary>
+    public long Refreshed => Rows.Where(r => r.Outcome == RefreshOutcome).Sum(r => r.Count);
+
     /// <summary>Hits divided by requests; 0 before the first request.</summary>
     public double HitRate => Hits + Misses == 0 ? 0 : (double)Hits / (Hits + Misses);
 
@@ -57,11 +66,17 @@ public sealed record ClusterStatistics(
     /// <summary>What the origin was paid for warming: a cost of the cache, like embeddings (without it no one would have paid).</summary>
     public decimal WarmingSpent => Rows.Where(r => r.Outcome == WarmOutcome).Sum(r => r.Dollars);
 
+    /// <summary>
+    /// What the origin was paid for background calls: a cost of the cache, like warming. An eager refresh turns a miss into
+    /// a hit, whose savings count in <see cref="GrossSaved"/>; its origin call is paid here.
+    /// </summary>
+    public decimal RefreshSpent => Rows.Where(r => r.Outcome == RefreshOutcome).Sum(r => r.Dollars);
+
     /// <summary>What the cache itself spent embedding prompts for semantic lookups.</summary>
     public decimal EmbeddingCost => Embedding.Sum(e => e.Dollars);
 
-    /// <summary><see cref="GrossSaved"/> less <see cref="EmbeddingCost"/> and <see cref="WarmingSpent"/>: what the cache really saved.</summary>
-    public decimal NetSaved => GrossSaved - EmbeddingCost - WarmingSpent;
+    /// <summary><see cref="GrossSaved"/> less <see cref="EmbeddingCost"/>, <see cref="WarmingSpent"/> and <see cref="RefreshSpent"/>: what the cache really saved.</summary>
+    public decimal NetSaved => GrossSaved - EmbeddingCost - WarmingSpent - RefreshSpent;
 
     /// <summary>What hits in <paramref name="namespace"/> saved at origin prices.</summary>
     public decimal GrossSavedIn(string @namespace) =>
@@ -77,6 +92,10 @@ public sealed record ClusterStatistics(
     public decimal WarmingSpentIn(string @namespace) =>
         Rows.Where(r => r.Namespace == @namespace && r.Outcome == WarmOutcome).Sum(r => r.Dollars);
 
-    /// <summary>What hits in <paramref name="namespace"/> saved, less what its embeddings and its warming cost.</summary>
-    public decimal NetSavedIn(string @namespace) => GrossSavedIn(@namespace) - EmbeddingCostIn(@namespace) - WarmingSpentIn(@namespace);
+    /// <summary>What background origin calls for <paramref name="namespace"/> were paid.</summary>
+    public decimal RefreshSpentIn(string @namespace) =>
+        Rows.Where(r => r.Namespace == @namespace && r.Outcome == RefreshOutcome).Sum(r => r.Dollars);
+
+    /// <summary>What hits in <paramref name="namespace"/> saved, less what its embeddings, its warming and its background calls cost.</summary>
+    public decimal NetSavedIn(string @namespace) => GrossSavedIn(@namespace) - EmbeddingCostIn(@namespace) - WarmingSpentIn(@namespace) - RefreshSpentIn(@namespace);
 }

@@ -304,7 +304,9 @@ internal sealed class ClusterHybridCache(
         LlmCacheLimits.ValidateTimeToLive(timeToLive);
         var mapped = MapTags(tags);
         LlmCacheLimits.ValidateTags(mapped);
-        return new LlmCacheEntryOptions { TimeToLive = timeToLive, Tags = mapped };
+        // A HybridCache factory runs within its caller's call (its state may well be the caller's, such as a scoped
+        // service): never on its own later, as an eager refresh or an origin call outliving a timeout would run it.
+        return new LlmCacheEntryOptions { TimeToLive = timeToLive, Tags = mapped, CallerBoundFactory = true };
     }
 
     private static List<string>? MapTags(IEnumerable<string>? tags)

@@ -6,10 +6,11 @@ namespace OrleansLlmCache.Client.Caching;
 /// <summary>How the read path tells a cluster failure from the caller's own doing, and how it describes one.</summary>
 internal static class ClusterFailures
 {
-    // Everything but the caller's own cancellation, the caller's own bad input and a refused access key is the cluster
-    // failing us. A refusal is the app server's configuration: failing open would hide it behind origin calls.
+    // Everything but the caller's own cancellation, the caller's own bad input, the origin's lateness (the hard
+    // timeout, which the cluster answered in time to tell) and a refused access key is the cluster failing us. A
+    // refusal is the app server's configuration: failing open would hide it behind origin calls.
     public static bool IsClusterFailure(Exception exception, CancellationToken cancellationToken) =>
-        exception is not (ArgumentException or LlmCacheAccessDeniedException)
+        exception is not (ArgumentException or LlmCacheFactoryTimeoutException or LlmCacheAccessDeniedException)
         && !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested);
 
     public static bool IsTimeout(Exception exception)

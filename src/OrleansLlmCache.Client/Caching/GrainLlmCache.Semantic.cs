@@ -36,11 +36,23 @@ internal sealed partial class GrainLlmCache
 
         // Exact first: an exact hit needs no embedding and is always right.
         var started = Stopwatch.GetTimestamp();
-        var exact = l1.TryGet(prompt.Key) is { } local ? (Entry: local, Layer: CacheLayer.L1) : (Entry: await GetFromClusterAsync(prompt.Key, cancellationToken), Layer: CacheLayer.Silo);
+        var threshold = resolve.RefreshThreshold(prompt.Key, options);
+        var exact = l1.TryGet(prompt.Key, threshold, out var refreshDue) is { } local
+            ? (Entry: local, Layer: CacheLayer.L1)
+            : (Entry: await GetFromClusterAsync(prompt.Key, cancellationToken), Layer: CacheLayer.Silo);
         if (exact.Entry is { } hit)
         {
             var exactElapsed = Stopwatch.GetElapsedTime(started);
             observer.OnHit(prompt.Key, exact.Layer == CacheLayer.Silo && hit.LoadedFromStorage ? CacheLayer.Storage : exact.Layer, exactElapsed, hit.Response);
+            if (refreshDue)
+            {
+                Refresh(prompt.Key, threshold, factory, options);
+            }
+            else if (exact.Layer == CacheLayer.Silo)
+            {
+                RefreshIfDue(prompt.Key, hit, threshold, factory, options);
+            }
+
             return new LlmCacheResult(hit.Response, LlmCacheSource.Hit, exactElapsed);
         }
 

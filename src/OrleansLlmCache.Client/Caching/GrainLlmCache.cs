@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansLlmCache.Abstractions;
@@ -13,8 +12,8 @@ namespace OrleansLlmCache.Client.Caching;
 
 /// <summary>
 /// <see cref="ILlmCache"/> over entry grains, composed of the read path's tiers: <see cref="L1Cache"/> in front,
-/// <see cref="ClusterReader"/> for the cluster's answer, <see cref="SingleFlight"/> on a miss, and one
-/// <see cref="CacheOutcomeObserver"/> told each outcome once. Every cluster call is bounded by
+/// <see cref="ClusterReader"/> for the cluster's answer, <see cref="SingleFlight"/> on a miss, <see cref="EagerRefresh"/>
+/// for a hit due for a refresh, and one <see cref="CacheOutcomeObserver"/> told each outcome once. Every cluster call is bounded by
 /// <see cref="LlmCacheOptions.OperationTimeout"/>; reads and get-or-create fail open, so an unreachable cluster costs
 /// the app a cache, never an answer.
 /// </summary>
@@ -25,6 +24,8 @@ internal sealed partial class GrainLlmCache(
     L1Cache l1,
     ClusterReader reader,
     SingleFlight singleFlight,
+    EagerRefresh eagerRefresh,
+    EntryOptionsResolver resolve,
     CacheOutcomeObserver observer,
     ClusterReadiness readiness,
     ILogger<GrainLlmCache> logger) : ILlmCache
@@ -135,104 +136,6 @@ internal sealed partial class GrainLlmCache(
         }
     }
 
-    public async ValueTask<LlmCacheResult> GetOrCreateAsync(
-        CacheKey key,
-        Func<CancellationToken, ValueTask<CachedResponse>> factory,
-        LlmCacheEntryOptions? options = null,
-        CancellationToken cancellationToken = default)
-    {
-        key.Validate();
-        ArgumentNullException.ThrowIfNull(factory);
-        var started = Stopwatch.GetTimestamp();
-        if (l1.TryGet(key) is { } local)
-        {
-            var localElapsed = Stopwatch.GetElapsedTime(started);
-            observer.OnHit(key, CacheLayer.L1, localElapsed, local.Response);
-            return new LlmCacheResult(local.Response, LlmCacheSource.Hit, localElapsed);
-        }
-
-        // Resolved past L1 (a hit there needs none of it), and before the cluster is asked: options the caller got wrong
-        // are the caller's error, not something to fail open on.
-        var write = WriteOptions(key, options);
-        var fill = l1.BeginFill(key);
-        ICacheEntryGrain grain;
-        LeaseResult lease;
-        try
-        {
-            // A live entry is read together with other callers' reads (one message per silo); only a miss needs the
-            // key's single-flight lease, which costs a second call on a path that is about to wait for the origin.
-            if (await reader.ReadBeforeLeaseAsync(key, cancellationToken) is { } found)
-            {
-                return Hit(key, fill, found, coalesced: false, started);
-            }
-
-            grain = Entry(key);
-            lease = await singleFlight.AcquireAsync(grain, write, AcceptStale(key, options), cancellationToken);
-        }
-        catch (Exception ex) when (ClusterFailures.IsClusterFailure(ex, cancellationToken))
-        {
-            // Fail open: the origin answers, and the request counts as an error, not as a miss. A miss says the cache
-            // was asked and had nothing; here it could not be asked, and a hit rate must not read an outage as misses.
-            observer.OnUnavailable("get-or-create", key, ex);
-            var direct = await factory(cancellationToken);
-            return new LlmCacheResult(direct, LlmCacheSource.OriginCacheUnavailable, Stopwatch.GetElapsedTime(started));
-        }
-
-        if (lease.Status == LeaseStatus.Hit)
-        {
-            return Hit(key, fill, lease.Entry!, lease.Coalesced, started);
-        }
-
-        if (lease.Status == LeaseStatus.Stale)
-        {
-            return Stale(key, lease.Entry!, started); // the origin failed a moment ago and is not asked again yet
-        }
-
-        // This caller holds the lease: it alone calls the origin for the key.
-        CachedResponse response;
-        try
-        {
-            var answer = await singleFlight.CallOriginAsync(grain, key, lease, write, AcceptStale(key, options), options?.FailSafeWhen, factory, cancellationToken);
-            if (answer.Stale is { } stale)
-            {
-                return Stale(key, stale, started);
-            }
-
-            response = answer.Response!;
-            if (answer.Stored is { } stored)
-            {
-                fill.Complete(stored);
-            }
-        }
-        catch (UncacheableResponseException declined)
-        {
-            // The origin answered; the factory keeps its answer and stores nothing. A miss all the same.
-            observer.OnNotStored(key, Stopwatch.GetElapsedTime(started), declined);
-            throw;
-        }
-
-        var missElapsed = Stopwatch.GetElapsedTime(started);
-        observer.OnMiss(key, missElapsed, response, options?.ReplayableRequest);
-        return new LlmCacheResult(response, LlmCacheSource.Origin, missElapsed);
-    }
-
-    // An expired answer is never kept in L1: the next request asks the cluster again, which knows whether the origin is back.
-    private LlmCacheResult Stale(CacheKey key, CacheEntry entry, long started)
-    {
-        var elapsed = Stopwatch.GetElapsedTime(started);
-        observer.OnHit(key, CacheLayer.Stale, elapsed, entry.Response);
-        return new LlmCacheResult(entry.Response, LlmCacheSource.Stale, elapsed) { StoredAt = entry.CreatedAt };
-    }
-
-    private LlmCacheResult Hit(CacheKey key, L1Cache.L1Fill fill, CacheEntry entry, bool coalesced, long started)
-    {
-        fill.Complete(entry);
-        var elapsed = Stopwatch.GetElapsedTime(started);
-        var layer = coalesced ? CacheLayer.Coalesced : entry.LoadedFromStorage ? CacheLayer.Storage : CacheLayer.Silo;
-        observer.OnHit(key, layer, elapsed, entry.Response);
-        return new LlmCacheResult(entry.Response, coalesced ? LlmCacheSource.Coalesced : LlmCacheSource.Hit, elapsed);
-    }
-
     public ValueTask<InvalidationResult> InvalidateTagAsync(string tag, string? tenant = null, CancellationToken cancellationToken = default)
     {
         LlmCacheLimits.ValidateTags([tag]);
@@ -330,36 +233,7 @@ internal sealed partial class GrainLlmCache(
         return value;
     }
 
-    private EntryWriteOptions WriteOptions(CacheKey key, LlmCacheEntryOptions? options)
-    {
-        // The request's own options win; then the namespace's policy; then the cache-wide default.
-        var policy = Policies.NamespacePolicies.Resolve(_options, key.Namespace);
-        var timeToLive = options switch
-        {
-            { NoExpiry: true } => null,
-            { TimeToLive: { } ttl } => ttl,
-            _ when policy is { NoExpiry: true } => null,
-            _ when policy?.TimeToLive is { } ttl => ttl,
-            _ => _options.DefaultTimeToLive,
-        };
-        var tags = policy is { Tags.Count: > 0 } ? [.. options?.Tags ?? [], .. policy.Tags] : options?.Tags;
-
-        // Kept for the longest fail-safe anybody asks of it: a request's own stale-if-error must not shorten what its
-        // namespace keeps for other callers.
-        var keep = policy?.FailSafeMaxDuration ?? _options.FailSafeMaxDuration;
-        if (options?.FailSafeMaxDuration is { } requested && requested > keep)
-        {
-            keep = requested;
-        }
-
-        var write = new EntryWriteOptions(timeToLive, tags, options?.Dependencies, Versions: null, FailSafe: keep > TimeSpan.Zero ? keep : null);
-        write.Validate();
-        return write;
-    }
-
-    // How far past its expiry this request accepts an answer when the origin fails: its own, its namespace's, the default.
-    private TimeSpan AcceptStale(CacheKey key, LlmCacheEntryOptions? options) =>
-        options?.FailSafeMaxDuration ?? Policies.NamespacePolicies.Resolve(_options, key.Namespace)?.FailSafeMaxDuration ?? _options.FailSafeMaxDuration;
+    private EntryWriteOptions WriteOptions(CacheKey key, LlmCacheEntryOptions? options) => resolve.WriteOptions(key, options);
 
     private ICacheEntryGrain Entry(CacheKey key)
     {

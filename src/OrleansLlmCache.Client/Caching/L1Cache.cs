@@ -66,14 +66,29 @@ internal sealed partial class L1Cache : IDisposable
     /// <summary>Bytes held, as estimated from the entries' text.</summary>
     public long Size => Interlocked.Read(ref _size);
 
-    public CacheEntry? TryGet(CacheKey key)
+    public CacheEntry? TryGet(CacheKey key) => Serve(key, out _)?.Entry;
+
+    /// <summary>
+    /// As <see cref="TryGet(CacheKey)"/>, and says whether the entry served has lived at least
+    /// <paramref name="refreshThreshold"/> of its lifetime (eager refresh; 0: never asked).
+    /// </summary>
+    public CacheEntry? TryGet(CacheKey key, double refreshThreshold, out bool refreshDue)
     {
+        var slot = Serve(key, out var now);
+        refreshDue = slot is not null && refreshThreshold > 0 && slot.IsRefreshDue(now, refreshThreshold);
+        return slot?.Entry;
+    }
+
+    // The slot of a live entry whose versions are current, and the clock's reading it was found live at.
+    private Slot? Serve(CacheKey key, out long now)
+    {
+        now = 0;
         if (!TryGetSlot(key, out var slot))
         {
             return null;
         }
 
-        var now = _clock.NowMilliseconds;
+        now = _clock.NowMilliseconds;
         if (now >= slot.ExpiresAt)
         {
             RemoveSlot(key, slot);
@@ -103,7 +118,7 @@ internal sealed partial class L1Cache : IDisposable
             slot.LastAccess = now;
         }
 
-        return slot.Entry;
+        return slot;
     }
 
     // What a fill remembers from its start (see L1Fill). It moves on with every flush of the version table and every
@@ -141,7 +156,13 @@ internal sealed partial class L1Cache : IDisposable
         // on its own"). Copies of the two small objects, allocated here together with the slot (the text itself is
         // shared, not copied), keep everything a hit reads side by side.
         entry = entry with { Response = entry.Response with { } };
-        var slot = new Slot(entry, 256 + (2L * (entry.Response.Content.Length + entry.Response.Model.Length)), _clock.DeadlineAt(entry.ExpiresAt), _clock.NowMilliseconds);
+        var slot = new Slot(
+            entry,
+            256 + (2L * (entry.Response.Content.Length + entry.Response.Model.Length)),
+            _clock.DeadlineAt(entry.CreatedAt) + (2 * CoarseClock.SafetyMargin),
+            entry.ExpiresAt is { } expires ? (long)(expires - entry.CreatedAt).TotalMilliseconds : long.MaxValue,
+            _clock.DeadlineAt(entry.ExpiresAt),
+            _clock.NowMilliseconds);
         if (slot.Size > _sizeLimit)
         {
             Remove(key); // larger than the whole budget: not worth evicting everything else for
@@ -333,14 +354,21 @@ internal sealed partial class L1Cache : IDisposable
         ThreadPool.UnsafeQueueUserWorkItem(static cache => cache.Compact(), this, preferLocal: false);
 
     /// <summary>
-    /// An entry held in L1: its estimated size, its expiry and last access on the <see cref="CoarseClock"/>'s scale, and
-    /// the version-table generation at which its versions were last found current (-1: not yet).
+    /// An entry held in L1: its estimated size, its creation (brought back), lifetime, expiry (brought forward) and last
+    /// access on the <see cref="CoarseClock"/>'s scale, and the version-table generation at which its versions were last found current (-1: not yet).
     /// </summary>
-    private sealed class Slot(CacheEntry entry, long size, long expiresAt, long lastAccess)
+    private sealed class Slot(CacheEntry entry, long size, long createdAt, long lifetime, long expiresAt, long lastAccess)
     {
         public CacheEntry Entry { get; } = entry;
 
         public long Size { get; } = size;
+
+        // Brought back by the coarse clock's margin, where the expiry is brought forward: a refresh asked for early is
+        // turned away by the grain and asked again only after a pause, one asked for a few milliseconds late costs nothing.
+        public long CreatedAt { get; } = createdAt;
+
+        // In milliseconds; long.MaxValue for an entry that never expires.
+        public long Lifetime { get; } = lifetime;
 
         public long ExpiresAt { get; } = expiresAt;
 
@@ -349,6 +377,10 @@ internal sealed partial class L1Cache : IDisposable
         public long LastAccess { get; set; } = lastAccess;
 
         public long VerifiedGeneration { get; set; } = -1;
+
+        // The rule of CacheEntry.RefreshDueAt, on this clock's scale.
+        public bool IsRefreshDue(long now, double threshold) =>
+            Lifetime != long.MaxValue && now >= CreatedAt + (long)(Lifetime * threshold);
     }
 
     /// <summary>

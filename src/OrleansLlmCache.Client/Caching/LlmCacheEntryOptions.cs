@@ -36,6 +36,31 @@ public sealed class LlmCacheEntryOptions
     public TimeSpan? FailSafeMaxDuration { get; init; }
 
     /// <summary>
+    /// Eager refresh for this request: refresh in the background once a hit finds the entry past this share of its
+    /// lifetime (above 0, below 1); 0 turns it off for the request. <see langword="null"/> (the default) takes the
+    /// namespace's policy, then <see cref="LlmCacheOptions.EagerRefreshThreshold"/>.
+    /// </summary>
+    public double? EagerRefreshThreshold { get; init; }
+
+    /// <summary>
+    /// The soft timeout for this request (<see cref="LlmCacheOptions.FactorySoftTimeout"/>);
+    /// <see cref="Timeout.InfiniteTimeSpan"/>: none. <see langword="null"/> (the default) takes the app server's.
+    /// </summary>
+    public TimeSpan? FactorySoftTimeout { get; init; }
+
+    /// <summary>
+    /// The hard timeout for this request (<see cref="LlmCacheOptions.FactoryHardTimeout"/>);
+    /// <see cref="Timeout.InfiniteTimeSpan"/>: none. <see langword="null"/> (the default) takes the app server's.
+    /// </summary>
+    public TimeSpan? FactoryHardTimeout { get; init; }
+
+    /// <summary>
+    /// The factory belongs to the caller and must not run without it (the gateway's writes to the caller's own response):
+    /// no eager refresh, and no soft or hard timeout, which would leave it running once the caller has gone.
+    /// </summary>
+    internal bool CallerBoundFactory { get; init; }
+
+    /// <summary>
     /// Which origin failures may be answered stale; <see langword="null"/>: every exception but the caller's own
     /// cancellation. The gateway passes upstream 408, 429 and 5xx answers and unreachable upstreams, not other errors
     /// (a request the upstream refuses as invalid stays an error).

@@ -89,6 +89,49 @@ public sealed class LlmCacheOptions
     /// </summary>
     public TimeSpan FailSafeThrottleDuration { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Eager refresh: a get-or-create hit on an entry that has lived at least this share of its lifetime (above 0, below
+    /// 1; 0.9 refreshes in the last tenth) returns the cached answer at once and has the origin recompute it in the
+    /// background, once across the cluster (the key's single-flight lease), so that a hot key is never seen expired. A
+    /// namespace's policy and a request (<see cref="LlmCacheEntryOptions.EagerRefreshThreshold"/>) may set their own.
+    /// Only get-or-create refreshes (a plain read has no factory), and the factory then runs after the caller has its
+    /// answer, bounded by <see cref="BackgroundFactoryTimeout"/>. Default: <see langword="null"/>, off (each refresh is an
+    /// origin call that is paid for whether or not the key is asked for again).
+    /// </summary>
+    public double? EagerRefreshThreshold { get; set; }
+
+    /// <summary>
+    /// How long a get-or-create call waits for the origin (its own call, or another caller's it shares) before it takes
+    /// the expired answer fail-safe keeps (<see cref="FailSafeMaxDuration"/>), marked <see cref="LlmCacheSource.Stale"/>.
+    /// The origin call goes on in the background and its answer is stored when it comes. Without a stale answer to give,
+    /// the call keeps waiting. A request may set its own (<see cref="LlmCacheEntryOptions.FactorySoftTimeout"/>).
+    /// Default: <see langword="null"/>, none.
+    /// </summary>
+    public TimeSpan? FactorySoftTimeout { get; set; }
+
+    /// <summary>
+    /// The longest a get-or-create call waits for the origin (its own call, or another caller's it shares): past it, the
+    /// call returns fail-safe's stale answer if there is one, and otherwise throws <see cref="LlmCacheFactoryTimeoutException"/>
+    /// (a <see cref="TimeoutException"/>). The origin call goes on in the background, keeping the key's lease, and its
+    /// answer is stored when it comes. A request may set its own (<see cref="LlmCacheEntryOptions.FactoryHardTimeout"/>).
+    /// Default: <see langword="null"/>, none.
+    /// </summary>
+    public TimeSpan? FactoryHardTimeout { get; set; }
+
+    /// <summary>
+    /// The longest an origin call may run once no caller waits for it: an eager refresh, or a call that outlasted its
+    /// caller's soft or hard timeout. Counted from the call's start; then its cancellation token fires, and the key's
+    /// lease is given up. Default: 2 minutes (the entry grain's lease duration).
+    /// </summary>
+    public TimeSpan BackgroundFactoryTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Jittered lifetimes: up to this much, chosen at random per write, is added to an expiring entry's time to live, so
+    /// that entries written together (a warm-up, a burst of traffic after a deploy) do not all expire, and miss, together.
+    /// A namespace's policy may set its own. Default: zero, off.
+    /// </summary>
+    public TimeSpan TimeToLiveJitter { get; set; }
+
     /// <summary>Semantic matching: where it is on (nowhere by default), its threshold and guard.</summary>
     public Semantic.SemanticCacheOptions Semantic { get; set; } = new();
 

@@ -33,9 +33,40 @@ internal sealed class LlmCacheOptionsValidator : IValidateOptions<LlmCacheOption
             failures.Add($"{LlmCacheOptions.SectionName}:{nameof(options.FailSafeThrottleDuration)} must be between 0 and 1 day; got {options.FailSafeThrottleDuration}.");
         }
 
+        Check(() => RefreshAheadLimits.ValidateThreshold(options.EagerRefreshThreshold, "threshold"), failures, nameof(options.EagerRefreshThreshold));
+        Check(() => RefreshAheadLimits.ValidateFactoryTimeout(options.FactorySoftTimeout, "timeout"), failures, nameof(options.FactorySoftTimeout));
+        Check(() => RefreshAheadLimits.ValidateFactoryTimeout(options.FactoryHardTimeout, "timeout"), failures, nameof(options.FactoryHardTimeout));
+        Check(() => RefreshAheadLimits.ValidateJitter(options.TimeToLiveJitter, "jitter"), failures, nameof(options.TimeToLiveJitter));
+        if (options.BackgroundFactoryTimeout <= TimeSpan.Zero || options.BackgroundFactoryTimeout > RefreshAheadLimits.MaxFactoryTimeout)
+        {
+            failures.Add($"{LlmCacheOptions.SectionName}:{nameof(options.BackgroundFactoryTimeout)} must be above 0 and at most 1 hour; got {options.BackgroundFactoryTimeout}.");
+        }
+
+        // A soft timeout at or past the hard one would never act; one at or past the background bound would leave the
+        // origin call no time to finish once the caller has gone.
+        var (soft, hard) = (RefreshAheadLimits.Set(options.FactorySoftTimeout), RefreshAheadLimits.Set(options.FactoryHardTimeout));
+        if (soft is { } s && hard is { } h && s >= h)
+        {
+            failures.Add($"{LlmCacheOptions.SectionName}:{nameof(options.FactorySoftTimeout)} must be shorter than {nameof(options.FactoryHardTimeout)}; got {s} and {h}.");
+        }
+
+        foreach (var (setting, timeout) in new[] { (nameof(options.FactorySoftTimeout), soft), (nameof(options.FactoryHardTimeout), hard) })
+        {
+            if (timeout is { } t && t >= options.BackgroundFactoryTimeout)
+            {
+                failures.Add($"{LlmCacheOptions.SectionName}:{setting} must be shorter than {nameof(options.BackgroundFactoryTimeout)} ({options.BackgroundFactoryTimeout}), which bounds the origin call once its caller has gone; got {t}.");
+            }
+        }
+
         foreach (var (prefix, policy) in options.Policies)
         {
             Check(() => LlmCacheLimits.ValidateFailSafeDuration(policy?.FailSafeMaxDuration), failures, $"Policies:{prefix}:{nameof(policy.FailSafeMaxDuration)}");
+            if (policy?.SemanticThreshold is { } threshold && (!float.IsFinite(threshold) || threshold is <= 0 or > 1))
+            {
+                failures.Add($"{LlmCacheOptions.SectionName}:Policies:{prefix}:SemanticThreshold must be above 0 and at most 1; got {threshold}.");
+            }
+            Check(() => RefreshAheadLimits.ValidateThreshold(policy?.EagerRefreshThreshold, "threshold"), failures, $"Policies:{prefix}:{nameof(policy.EagerRefreshThreshold)}");
+            Check(() => RefreshAheadLimits.ValidateJitter(policy?.TimeToLiveJitter, "jitter"), failures, $"Policies:{prefix}:{nameof(policy.TimeToLiveJitter)}");
         }
 
         if (options.L1SizeLimitBytes < 1024)

@@ -245,7 +245,8 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
     private Task<LlmCacheResult> GetOrCreateAsync(
         IReadOnlyCollection<ChatMessage> list, ChatOptions? options, CacheKey key, Func<CancellationToken, ValueTask<CachedResponse>> factory, CancellationToken cancellationToken)
     {
-        var entryOptions = EntryOptionsFor(list, options);
+        // The streaming factory passes the origin's updates to this caller as they come: it must not run without it.
+        var entryOptions = EntryOptionsFor(list, options, callerBound: true);
         return SemanticPromptFor(list, options, key) is { } semantic
             ? _cache.GetOrCreateAsync(semantic, factory, entryOptions, cancellationToken).AsTask()
             : _cache.GetOrCreateAsync(key, factory, entryOptions, cancellationToken).AsTask();
@@ -336,7 +337,7 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
     // The per-request semantic switch rides on the request; everything else comes from the middleware's entry options.
     // The request itself is written down on a miss only, and only where LlmCacheOptions.RecordMissedRequestsForWarming
     // is on, so that warming can send it again.
-    private LlmCacheEntryOptions EntryOptionsFor(IReadOnlyCollection<ChatMessage> messages, ChatOptions? options)
+    private LlmCacheEntryOptions EntryOptionsFor(IReadOnlyCollection<ChatMessage> messages, ChatOptions? options, bool callerBound = false)
     {
         var entry = _options.EntryOptions;
         var semantic = options?.AdditionalProperties?.TryGetValue(ChatCacheKey.SemanticProperty, out var value) == true && value is bool enabled
@@ -349,6 +350,10 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
             Tags = entry?.Tags,
             Dependencies = entry?.Dependencies,
             FailSafeMaxDuration = entry?.FailSafeMaxDuration,
+            EagerRefreshThreshold = entry?.EagerRefreshThreshold,
+            FactorySoftTimeout = entry?.FactorySoftTimeout,
+            FactoryHardTimeout = entry?.FactoryHardTimeout,
+            CallerBoundFactory = callerBound,
             Semantic = semantic,
             // Warming replays a request through a pipeline with the namespace's policy only: an entry this middleware
             // stores with tags, dependencies or a lifetime of its own would come back without them (and then escape

@@ -29,6 +29,23 @@ internal sealed class CacheOutcomeObserver(LlmCacheStatistics statistics, Cluste
         OnMiss(key, elapsed, declined.Model, declined.PromptTokens, declined.CompletionTokens, replayableRequest: null);
     }
 
+    /// <summary>
+    /// An origin call that no request waited for came back: an eager refresh, or a call whose caller left at its soft or
+    /// hard timeout. Not a request (neither a hit nor a miss), but paid for: counted and priced as a refresh, whether its
+    /// answer was stored or turned out to be overtaken or not storable.
+    /// </summary>
+    public void OnRefreshed(CacheKey key, TimeSpan elapsed, string model, int promptTokens, int completionTokens)
+    {
+        statistics.RecordRefresh(elapsed);
+        cluster.RecordRefresh(key, model, elapsed, promptTokens, completionTokens);
+    }
+
+    /// <summary>An eager refresh's origin call failed; the entry lives out its lifetime.</summary>
+    public void OnRefreshFailed(CacheKey key, Exception exception) => Log.RefreshFailed(logger, key.ToGrainKey(), exception);
+
+    /// <summary>A caller gave up waiting for the origin at its hard timeout, with no stale answer to take instead.</summary>
+    public void OnFactoryTimedOut(CacheKey key, TimeSpan timeout) => Log.FactoryTimedOut(logger, key.ToGrainKey(), timeout);
+
     /// <summary>The origin call failed: nothing was stored.</summary>
     public void OnOriginFailed(CacheKey key, Exception exception) => Log.OriginFailed(logger, key.ToGrainKey(), exception);
 

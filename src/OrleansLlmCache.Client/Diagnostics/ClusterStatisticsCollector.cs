@@ -80,6 +80,16 @@ internal sealed class ClusterStatisticsCollector(IOptions<LlmCacheOptions> optio
         }
     }
 
+    // An origin call no request waited for (an eager refresh, a call that outlasted its caller's timeout): counted and
+    // priced in a row of its own, outside the histograms and the misses per key, as warming is.
+    public void RecordRefresh(CacheKey key, string model, TimeSpan elapsed, long inputTokens, long outputTokens)
+    {
+        lock (_gate)
+        {
+            Record(key.Tenant, key.Namespace, model, ClusterStatistics.RefreshOutcome, elapsed, inputTokens, outputTokens, histogram: null);
+        }
+    }
+
     /// <summary>Takes everything recorded since the last call, or <see langword="null"/> when nothing was.</summary>
     public StatisticsReport? Drain()
     {

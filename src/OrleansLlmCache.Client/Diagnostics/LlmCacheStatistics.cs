@@ -21,6 +21,7 @@ public sealed class LlmCacheStatistics
     private long _l1Hits;
     private long _misses;
     private long _warmed;
+    private long _refreshes;
     private long _errorCount;
     private long _hitTicks;
     private long _missTicks;
@@ -31,7 +32,7 @@ public sealed class LlmCacheStatistics
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         var meter = meterFactory.Create(MeterName);
-        _requests = meter.CreateCounter<long>("llmcache.client.requests", "{request}", "Cache lookups by result (hit or miss; warm: an origin call made by cache warming).");
+        _requests = meter.CreateCounter<long>("llmcache.client.requests", "{request}", "Cache lookups by result (hit or miss; warm: an origin call made by cache warming; refresh: one made in the background, by eager refresh or after a caller's timeout).");
         _duration = meter.CreateHistogram<double>("llmcache.client.duration", "ms", "Time to answer a request, by result; misses include the origin call.");
         _tokensSaved = meter.CreateCounter<long>("llmcache.client.tokens_saved", "{token}", "Origin tokens not paid for because a request hit.");
         _errors = meter.CreateCounter<long>("llmcache.client.errors", "{error}", "Calls to the cluster that failed or timed out (a read failed open; not counted as a miss).");
@@ -54,6 +55,12 @@ public sealed class LlmCacheStatistics
     /// a warming request that found its answer cached is not counted at all).
     /// </summary>
     public long Warmed => Interlocked.Read(ref _warmed);
+
+    /// <summary>
+    /// Origin calls that no request waited for: eager refreshes, and calls that went on after their caller's soft or hard
+    /// timeout. Not requests: neither in <see cref="Misses"/> nor in <see cref="HitRate"/>.
+    /// </summary>
+    public long Refreshes => Interlocked.Read(ref _refreshes);
 
     /// <summary>All requests counted.</summary>
     public long TotalRequests => Hits + Misses;
@@ -109,6 +116,13 @@ public sealed class LlmCacheStatistics
         Interlocked.Add(ref _missTicks, elapsed.Ticks);
         _requests.Add(1, new KeyValuePair<string, object?>("result", "miss"));
         _duration.Record(elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("result", "miss"));
+    }
+
+    internal void RecordRefresh(TimeSpan elapsed)
+    {
+        Interlocked.Increment(ref _refreshes);
+        _requests.Add(1, new KeyValuePair<string, object?>("result", "refresh"));
+        _duration.Record(elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("result", "refresh"));
     }
 
     internal void RecordError()

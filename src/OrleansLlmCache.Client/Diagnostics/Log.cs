@@ -25,4 +25,10 @@ internal static partial class Log
 
     [LoggerMessage(2007, LogLevel.Debug, "The origin's answer for {Key} was returned but not stored: {Reason}; the single-flight lease was released.")]
     public static partial void OriginAnswerNotStored(ILogger logger, string key, string reason);
+
+    [LoggerMessage(2008, LogLevel.Warning, "The background refresh of {Key} failed; the cached answer is served until it expires.")]
+    public static partial void RefreshFailed(ILogger logger, string key, Exception exception);
+
+    [LoggerMessage(2009, LogLevel.Warning, "The origin call for {Key} outlasted the hard timeout of {Timeout}; the caller was told so, and the call goes on in the background, its answer stored when it comes.")]
+    public static partial void FactoryTimedOut(ILogger logger, string key, TimeSpan timeout);
 }

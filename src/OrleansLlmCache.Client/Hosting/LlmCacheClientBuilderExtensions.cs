@@ -1,8 +1,6 @@
 using System.Net;
-using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using OrleansLlmCache.Client.Hosting;
-using StackExchange.Redis;
 
 namespace Orleans.Hosting;
 
@@ -10,10 +8,11 @@ namespace Orleans.Hosting;
 public static class LlmCacheClientBuilderExtensions
 {
     /// <summary>
-    /// Configures clustering (Redis membership, fixed gateways, or the local default), the cluster's ids, a bounded
-    /// connection retry, the exception types the silos may send back (storage errors arrive as themselves), and the
-    /// access key every call carries (<see cref="LlmCacheClusterOptions.AccessKey"/>, or the configuration setting
-    /// <c>LlmCache:Cluster:AccessKey</c> when code leaves it unset).
+    /// Configures clustering (Redis membership with the OrleansLlmCache.Client.Redis package, fixed gateways, or the
+    /// local default), the cluster's ids, a bounded connection retry, TLS to the gateways when
+    /// <see cref="LlmCacheClusterOptions.Tls"/> turns it on, the exception types the silos may send back (storage
+    /// errors arrive as themselves), and the access key every call carries (<see cref="LlmCacheClusterOptions.AccessKey"/>,
+    /// or the configuration setting <c>LlmCache:Cluster:AccessKey</c> when code leaves it unset).
     /// </summary>
     /// <exception cref="ArgumentException">A setting is empty, malformed or out of range; the message names every such
     /// setting.</exception>
@@ -23,7 +22,7 @@ public static class LlmCacheClientBuilderExtensions
         ArgumentNullException.ThrowIfNull(configure);
         var options = new LlmCacheClusterOptions { AccessKey = ConfiguredAccessKey(builder.Configuration) };
         configure(options);
-        var validation = new LlmCacheClusterOptionsValidator().Validate(Microsoft.Extensions.Options.Options.DefaultName, options);
+        var validation = LlmCacheClusterOptionsValidator.Check(options, out var tls);
         if (validation.Failed)
         {
             throw new ArgumentException(validation.FailureMessage, nameof(configure));
@@ -31,8 +30,8 @@ public static class LlmCacheClientBuilderExtensions
 
         if (!string.IsNullOrWhiteSpace(options.RedisConnectionString))
         {
-            var redis = ConfigurationOptions.Parse(options.RedisConnectionString);
-            builder.UseRedisClustering(o => o.ConfigurationOptions = redis);
+            // The validator has refused the setting unless OrleansLlmCache.Client.Redis is there.
+            GatewayMemberships.Redis!.Configure(builder, options.RedisConnectionString);
         }
         else
         {
@@ -44,6 +43,13 @@ public static class LlmCacheClientBuilderExtensions
             o.ClusterId = options.ClusterId;
             o.ServiceId = options.ServiceId;
         });
+
+        // What Orleans' UseTls does, with the options made per connection builder so that refusals are logged through
+        // the client's logger.
+        if (tls is not null)
+        {
+            builder.Configure<ClientConnectionOptions>(o => o.ConfigureConnection(c => c.UseClientTls(tls.ConnectingOptions(c.ApplicationServices))));
+        }
 
         var attempts = 0;
         builder.UseConnectionRetryFilter(async (_, ct) =>

@@ -67,6 +67,8 @@ public static class LlmCacheServiceCollectionExtensions
         services.TryAddSingleton<ClusterReadRetry>();
         services.TryAddSingleton<ClusterReader>();
         services.TryAddSingleton<SingleFlight>();
+        services.TryAddSingleton<EntryOptionsResolver>();
+        services.TryAddSingleton<EagerRefresh>();
         services.TryAddSingleton<CacheOutcomeObserver>();
         services.AddSingleton<ClientInvalidationListener>();
         services.AddHostedService(sp => sp.GetRequiredService<ClientInvalidationListener>());

@@ -19,17 +19,32 @@ public sealed class NamespacePolicy
     public IList<string> Tags { get; set; } = [];
 
     /// <summary>
-    /// Whether semantic matching may answer this namespace (off by default: exactness matters for code analysis).
-    /// Read by the semantic lookup; the exact cache ignores it.
-    /// </summary>
-    public bool Semantic { get; set; }
-
-    /// <summary>
     /// Fail-safe for the namespace: how long past its expiry an answer is kept and may be served when the origin fails;
     /// <see langword="null"/> takes <c>LlmCache:Client:FailSafeMaxDuration</c>.
     /// </summary>
     public TimeSpan? FailSafeMaxDuration { get; set; }
 
-    /// <summary>The cosine threshold for semantic hits in this namespace. Default: 0.85, the article's threshold.</summary>
-    public double SemanticThreshold { get; set; } = 0.85;
+    /// <summary>
+    /// Semantic matching for the namespace's requests that say nothing themselves: <see langword="true"/> on,
+    /// <see langword="false"/> off, <see langword="null"/> (the default) as <c>LlmCache:Client:Semantic:Namespaces</c> says.
+    /// </summary>
+    public bool? Semantic { get; set; }
+
+    /// <summary>
+    /// The lowest cosine similarity that may be a semantic hit in this namespace; <see langword="null"/> (the default)
+    /// takes <c>LlmCache:Client:Semantic:Threshold</c> (0.85).
+    /// </summary>
+    public float? SemanticThreshold { get; set; }
+
+    /// <summary>
+    /// Eager refresh for the namespace: the share of an entry's lifetime after which a hit refreshes it in the background;
+    /// <see langword="null"/> takes <c>LlmCache:Client:EagerRefreshThreshold</c>.
+    /// </summary>
+    public double? EagerRefreshThreshold { get; set; }
+
+    /// <summary>
+    /// The most added at random to an expiring entry's time to live in the namespace; <see langword="null"/> takes
+    /// <c>LlmCache:Client:TimeToLiveJitter</c>.
+    /// </summary>
+    public TimeSpan? TimeToLiveJitter { get; set; }
 }

@@ -16,16 +16,19 @@ internal sealed class SemanticLookup(IGrainFactory grains, LlmCacheOptions optio
 {
     private readonly SemanticCacheOptions _options = options.Semantic;
 
-    /// <summary>Whether semantic matching applies: the request's own switch, else its namespace's.</summary>
+    /// <summary>Whether semantic matching applies: the request's own switch, else its namespace's policy, else the namespace patterns.</summary>
     public bool IsEnabled(string @namespace, LlmCacheEntryOptions? entryOptions) =>
-        entryOptions?.Semantic ?? _options.Namespaces.Any(pattern => InvalidationPattern.Matches(pattern, @namespace));
+        entryOptions?.Semantic
+        ?? Policies.NamespacePolicies.Resolve(options, @namespace)?.Semantic
+        ?? _options.Namespaces.Any(pattern => InvalidationPattern.Matches(pattern, @namespace));
 
     /// <summary>A live semantic hit, or a miss with the prompt's vector; <see langword="null"/> when the cluster failed.</summary>
     public async Task<SemanticLookupResult?> FindAsync(SemanticPrompt prompt, CancellationToken cancellationToken)
     {
         try
         {
-            var query = new SemanticQuery(prompt, _options.Threshold, _options.UseGuard, _options.Candidates);
+            var threshold = Policies.NamespacePolicies.Resolve(options, prompt.Key.Namespace)?.SemanticThreshold ?? _options.Threshold;
+            var query = new SemanticQuery(prompt, threshold, _options.UseGuard, _options.Candidates);
 
             // Embedding may load the model on a silo's first semantic request: allow it a few seconds more than a read.
             return await Worker.FindAsync(query).WaitAsync(options.OperationTimeout + TimeSpan.FromSeconds(5), cancellationToken);

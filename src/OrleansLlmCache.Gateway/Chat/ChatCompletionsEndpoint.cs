@@ -142,15 +142,7 @@ internal sealed class ChatCompletionsEndpoint(
         }
         catch (UpstreamAnswerException answer) when (!context.Response.HasStarted)
         {
-            context.Response.Headers[CacheResponse.StatusHeader] = exchange.Streamed ? "miss" : "bypass";
-            context.Response.StatusCode = answer.Status;
-            context.Response.ContentType = answer.ContentType;
-            foreach (var (name, value) in answer.Headers)
-            {
-                context.Response.Headers.Append(name, value);
-            }
-
-            await context.Response.Body.WriteAsync(answer.Body, ct);
+            await answer.PassThroughAsync(context, ct, exchange.Streamed ? "miss" : "bypass");
         }
         catch (UpstreamAnswerException) when (exchange.Streamed && context.Response.HasStarted)
         {

@@ -9,6 +9,7 @@ using OrleansLlmCache.Gateway.Chat;
 using OrleansLlmCache.Gateway.Diagnostics;
 using OrleansLlmCache.Gateway.Embeddings;
 using OrleansLlmCache.Gateway.Options;
+using OrleansLlmCache.Gateway.Responses;
 using OrleansLlmCache.Gateway.Upstreams;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -44,6 +45,7 @@ public static class LlmCacheGatewayServiceCollectionExtensions
         services.AddSingleton<GatewayUpstreams>();
         services.AddSingleton<ChatCompletionsEndpoint>();
         services.AddSingleton<EmbeddingsEndpoint>();
+        services.AddSingleton<ResponsesEndpoint>();
         services.AddSingleton<ModelsEndpoint>();
         services.AddHttpClient(GatewayUpstream.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan); // each call has its upstream's timeout
 

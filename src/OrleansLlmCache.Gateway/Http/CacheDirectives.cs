@@ -64,6 +64,10 @@ internal sealed record CacheDirectives(bool NoStore, bool NoCache, string? Names
                     Semantic = semantic,
                     FailSafeMaxDuration = staleIfError,
                     FailSafeWhen = IsUpstreamFailure,
+
+                    // The upstream call writes the caller's own response (and streams to it): it must never run on
+                    // once the caller has gone, so no eager refresh and no factory timeouts (the upstream's own applies).
+                    CallerBoundFactory = true,
                 });
             return true;
         }

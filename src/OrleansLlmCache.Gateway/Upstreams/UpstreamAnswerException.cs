@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Http;
+using OrleansLlmCache.Gateway.Http;
+
 namespace OrleansLlmCache.Gateway.Upstreams;
 
 /// <summary>
@@ -14,4 +17,18 @@ internal sealed class UpstreamAnswerException(int status, byte[] body, string? c
     public string? ContentType { get; } = contentType;
 
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; } = headers;
+
+    /// <summary>Writes the upstream's answer to the caller as it came: status, content type, retry headers and body.</summary>
+    public async Task PassThroughAsync(HttpContext context, CancellationToken cancellationToken, string cacheStatus = "bypass")
+    {
+        context.Response.Headers[CacheResponse.StatusHeader] = cacheStatus;
+        context.Response.StatusCode = Status;
+        context.Response.ContentType = ContentType;
+        foreach (var (name, value) in Headers)
+        {
+            context.Response.Headers.Append(name, value);
+        }
+
+        await context.Response.Body.WriteAsync(Body, cancellationToken);
+    }
 }

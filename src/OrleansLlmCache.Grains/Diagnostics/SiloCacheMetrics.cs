@@ -13,6 +13,8 @@ public sealed class SiloCacheMetrics
 
     private readonly Counter<long> _lookups;
     private readonly Counter<long> _writes;
+    private readonly Counter<long> _leaseWaits;
+    private long _leaseWaitCount;
 
     /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/>.</summary>
     public SiloCacheMetrics(IMeterFactory meterFactory)
@@ -21,6 +23,8 @@ public sealed class SiloCacheMetrics
         var meter = meterFactory.Create(MeterName);
         _lookups = meter.CreateCounter<long>("llmcache.silo.lookups", "{lookup}", "Entry lookups by result: hit, hit-storage, miss, expired, outdated (built against an invalidated version), stale (an expired answer served because the origin failed).");
         _writes = meter.CreateCounter<long>("llmcache.silo.writes", "{write}", "Entries stored.");
+        _leaseWaits = meter.CreateCounter<long>(
+            "llmcache.silo.single_flight.waits", "{wait}", "Times a caller parked in an entry grain to wait for another caller's origin call on the same key (single-flight).");
     }
 
     internal void Lookup(string result) => _lookups.Add(1, new KeyValuePair<string, object?>("result", result));
@@ -34,4 +38,13 @@ public sealed class SiloCacheMetrics
     }
 
     internal void Write() => _writes.Add(1);
+
+    /// <summary>Waits for another caller's origin call this silo's entry grains have begun, since the silo started.</summary>
+    internal long LeaseWaits => Interlocked.Read(ref _leaseWaitCount);
+
+    internal void LeaseWait()
+    {
+        Interlocked.Increment(ref _leaseWaitCount);
+        _leaseWaits.Add(1);
+    }
 }

@@ -100,13 +100,7 @@ internal sealed partial class CacheEntryGrain(
 
             if (_lease is null || _lease.ExpiresAt <= now)
             {
-                if (_lease is not null)
-                {
-                    Log.LeaseExpired(logger, GrainKey, _lease.Id);
-                    _lease.Signal();
-                }
-
-                var lease = _lease = new Lease(Guid.NewGuid(), now + _options.LeaseDuration);
+                var lease = TakeLease(forRefresh: false);
 
                 // The versions the computation starts from: an invalidation from here on makes its result miss.
                 var snapshot = await versions.SnapshotAsync(DependencyKey.Of(CacheKey.Parse(GrainKey), tags, dependencies));
@@ -122,6 +116,7 @@ internal sealed partial class CacheEntryGrain(
             var current = _lease;
             var until = current.ExpiresAt < deadline ? current.ExpiresAt : deadline;
             waited = true;
+            metrics.LeaseWait();
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var delay = Task.Delay(until - now, time, timeout.Token);
             await Task.WhenAny(current.Done, delay);
@@ -168,6 +163,48 @@ internal sealed partial class CacheEntryGrain(
         return ValueTask.CompletedTask;
     }
 
+    public async ValueTask<CacheEntry?> GetStaleAsync(TimeSpan acceptStale) =>
+        acceptStale > TimeSpan.Zero ? await TryServeStaleAsync(acceptStale) : null;
+
+    public async ValueTask<LeaseResult?> TryLeaseForRefreshAsync(double threshold, IReadOnlyList<string>? tags, IReadOnlyList<string>? dependencies)
+    {
+        var snapshot = _held.Snapshot;
+        if (!IsRefreshable(snapshot, threshold) || !await IsLiveAsync(snapshot))
+        {
+            return null;
+        }
+
+        // Checked again after the await: calls interleave, and another refresh or a miss may have taken the lease since.
+        if (!IsRefreshable(snapshot, threshold) || !ReferenceEquals(snapshot, _held.Snapshot))
+        {
+            return null;
+        }
+
+        var lease = TakeLease(forRefresh: true);
+        var built = await versions.SnapshotAsync(DependencyKey.Of(CacheKey.Parse(GrainKey), tags, dependencies));
+        return new LeaseResult(LeaseStatus.Granted, snapshot.Entry, lease.Id, Versions: built);
+    }
+
+    public async ValueTask<CacheEntry?> CompleteRefreshAsync(Guid leaseId, CachedResponse response, EntryWriteOptions options)
+    {
+        // A refresh answers nobody waiting: once overtaken it is dropped rather than written. A direct write or a removal
+        // took its lease away (their outcome stands); an invalidation since its grant would make it miss anyway, and
+        // writing it would only leave a row behind that the invalidation's clean-up has already passed.
+        if (_lease?.Id != leaseId)
+        {
+            return null;
+        }
+
+        if (options.Versions is { } builtAgainst && !await versions.IsCurrentAsync(builtAgainst))
+        {
+            await ReleaseLeaseAsync(leaseId);
+            return null;
+        }
+
+        // Writes do not interleave with this call, so nothing has taken the lease since the check.
+        return await CompleteLeaseAsync(leaseId, response, options);
+    }
+
     public async ValueTask<CacheEntry> SetAsync(CachedResponse response, EntryWriteOptions options)
     {
         var entry = await StoreAsync(response, options);
@@ -182,6 +219,15 @@ internal sealed partial class CacheEntryGrain(
     {
         var wasLive = await IsLiveAsync(_held.Snapshot);
         var memberships = state.State.Versions.Keys.ToList();
+
+        // A refresh under way would bring the removed answer's successor back: it loses its lease, and with it its write.
+        // A miss's leaseholder keeps its lease: callers wait for its answer, which is new.
+        if (_lease is { ForRefresh: true } refreshing)
+        {
+            _lease = null;
+            refreshing.Signal();
+        }
+
         await ClearAsync();
         await UnregisterAsync(memberships);
         if (wasLive)
@@ -233,6 +279,27 @@ internal sealed partial class CacheEntryGrain(
                 Log.HitCountNotSaved(logger, ex, GrainKey);
             }
         }
+    }
+
+    // A new lease in place of none or an expired one (whose waiters are woken: one of them may take this one's place).
+    private Lease TakeLease(bool forRefresh)
+    {
+        if (_lease is { } expired)
+        {
+            Log.LeaseExpired(logger, GrainKey, expired.Id);
+            expired.Signal();
+        }
+
+        var now = time.GetUtcNow();
+        return _lease = new Lease(Guid.NewGuid(), now + _options.LeaseDuration, forRefresh);
+    }
+
+    // Due for an eager refresh by the clock, with nobody computing the key and the origin not throttled; liveness (the
+    // versions) is the caller's to check.
+    private bool IsRefreshable(EntrySnapshot snapshot, double threshold)
+    {
+        var now = time.GetUtcNow();
+        return (_lease is null || _lease.ExpiresAt <= now) && now >= _originThrottledUntil && snapshot.IsRefreshDue(now, threshold);
     }
 
     // The same checks as the silo's index, on the same snapshot, and the versions asked of the cluster when this silo
@@ -395,13 +462,16 @@ internal sealed partial class CacheEntryGrain(
     }
 
     /// <summary>A single-flight lease: who may call the origin, until when, and a signal for the waiters.</summary>
-    private sealed class Lease(Guid id, DateTimeOffset expiresAt)
+    private sealed class Lease(Guid id, DateTimeOffset expiresAt, bool forRefresh)
     {
         private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public Guid Id { get; } = id;
 
         public DateTimeOffset ExpiresAt { get; } = expiresAt;
+
+        /// <summary>Held by an eager refresh of a live entry, not by a caller waiting for a missing one.</summary>
+        public bool ForRefresh { get; } = forRefresh;
 
         public Task Done => _done.Task;
 

@@ -46,6 +46,13 @@ internal sealed record EntrySnapshot(CacheEntry? Entry, bool LoadedFromStorage, 
         Entry?.ExpiresAt is { } expires && expires <= now && now - expires <= acceptStale && StaleUntil is { } kept && now < kept;
 
     /// <summary>
+    /// Whether the entry is due for an eager refresh at <paramref name="now"/> (<see cref="CacheEntry.RefreshDueAt"/>) and
+    /// not yet expired; says nothing of its versions.
+    /// </summary>
+    public bool IsRefreshDue(DateTimeOffset now, double threshold) =>
+        Entry?.RefreshDueAt(threshold) is { } due && now >= due && !IsExpired(now);
+
+    /// <summary>
     /// Whether this silo alone can tell the entry is live: stored, not expired, and built against versions its
     /// dependency-version table vouches for. False means "ask the grain", never "missing".
     /// </summary>

@@ -146,7 +146,7 @@ internal sealed class CacheStatisticsGrain(
         var now = time.GetUtcNow();
         var interval = options.Value.HistoryInterval;
         var stats = Current();
-        var point = new StatisticsSnapshot(now, stats.Hits, stats.Misses, stats.GrossSaved, stats.EmbeddingCost, stats.WarmingSpent);
+        var point = new StatisticsSnapshot(now, stats.Hits, stats.Misses, stats.GrossSaved, stats.EmbeddingCost, stats.WarmingSpent, stats.RefreshSpent);
         var history = state.State.History;
         if (history.Count > 0 && now.Ticks / interval.Ticks == history[^1].At.Ticks / interval.Ticks)
         {

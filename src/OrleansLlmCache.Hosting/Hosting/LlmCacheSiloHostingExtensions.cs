@@ -11,6 +11,7 @@ using OrleansLlmCache.Grains.Entries;
 using OrleansLlmCache.Hosting.Clustering;
 using OrleansLlmCache.Hosting.Options;
 using OrleansLlmCache.Hosting.Startup;
+using OrleansLlmCache.Hosting.Tls;
 using OrleansLlmCache.Storage.PostgreSql.Options;
 using StackExchange.Redis;
 
@@ -20,11 +21,12 @@ namespace Microsoft.Extensions.Hosting;
 public static class LlmCacheSiloHostingExtensions
 {
     /// <summary>
-    /// Runs a silo of the cache in this host, configured from <c>LlmCache:Silo</c>, <c>LlmCache:Entries</c> and
-    /// <c>ConnectionStrings</c>: the embedded default (localhost clustering, entries in memory), or Redis membership
-    /// and PostgreSQL storage (<c>UsePostgresLlmCacheStorage</c>, settings in <c>LlmCache:PostgreSQL</c>) for a
-    /// production cluster. Tenant access (<c>LlmCache:Access</c>): a silo that listens beyond loopback refuses to start
-    /// without access keys unless <c>LlmCache:Access:AllowOpen</c> is true.
+    /// Runs a silo of the cache in this host, configured from <c>LlmCache:Silo</c>, <c>LlmCache:Entries</c>,
+    /// <c>LlmCache:Tls</c> and <c>ConnectionStrings</c>: the embedded default (localhost clustering, entries in memory,
+    /// no TLS), or Redis membership and PostgreSQL storage (<c>UsePostgresLlmCacheStorage</c>, settings in
+    /// <c>LlmCache:PostgreSQL</c>) for a production cluster, with TLS on its connections and to its backends. Tenant
+    /// access (<c>LlmCache:Access</c>): a silo that listens beyond loopback refuses to start without access keys unless
+    /// <c>LlmCache:Access:AllowOpen</c> is true.
     /// </summary>
     /// <exception cref="LlmCacheStartupException">A setting is missing, malformed or out of range; the message names it.</exception>
     public static IHostApplicationBuilder AddOrleansLlmCacheSilo(this IHostApplicationBuilder builder, Action<LlmCacheSiloOptions>? configure = null)
@@ -32,6 +34,7 @@ public static class LlmCacheSiloHostingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var options = ReadOptions(builder.Configuration, configure);
         var advertised = IPAddress.Parse(options.AdvertisedIPAddress);
+        var (tlsEndpoint, backendTls) = SiloTls.Read(builder.Configuration, options);
 
         builder.Services.AddSingleton(options);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
@@ -79,10 +82,19 @@ public static class LlmCacheSiloHostingExtensions
                 silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
             }
 
+            if (tlsEndpoint is not null)
+            {
+                SiloTls.Use(silo, tlsEndpoint);
+            }
+
             silo.AddOrleansLlmCacheGrains();
             if (options.Storage == StorageMode.PostgreSQL)
             {
                 silo.UsePostgresLlmCacheStorage();
+                if (backendTls is not null)
+                {
+                    silo.Services.AddSingleton<IValidateOptions<PostgresStorageOptions>>(new PostgresTlsValidator(backendTls));
+                }
             }
             else
             {

@@ -22,6 +22,14 @@ public static class PodEnvironment
     public const string PodNamespace = "POD_NAMESPACE";
 
     /// <summary>
+    /// Whether the silo runs in a Kubernetes pod, as the Deployment tells it (<c>POD_IP</c> or <c>POD_NAME</c>): a
+    /// production silo then, which refuses plain connections to Redis and PostgreSQL unless told otherwise
+    /// (<see cref="LlmCacheTlsOptions.AllowPlainBackends"/>).
+    /// </summary>
+    internal static bool InPod(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration[PodIp]) || !string.IsNullOrWhiteSpace(configuration[PodName]);
+
+    /// <summary>
     /// With Redis clustering and no explicit <c>LlmCache:Silo:AdvertisedIPAddress</c>, advertises <c>POD_IP</c>: a
     /// pod's address is only known when it starts, and 127.0.0.1 would make every silo unreachable to the others.
     /// </summary>

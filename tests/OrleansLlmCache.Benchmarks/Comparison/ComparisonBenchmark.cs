@@ -22,51 +22,11 @@ internal static class ComparisonBenchmark
     public static async Task<string> RunAsync(ComparisonSettings settings)
     {
         var run = Stopwatch.StartNew();
-        var owned = new List<IAsyncDisposable>();
-        // Silos, redis-server and PostgreSQL outlive a harness stopped by a signal; node processes exit by themselves
-        // when their stdin closes.
-        void StopChildren(object? sender, EventArgs e)
-        {
-            lock (owned)
-            {
-                foreach (var child in Enumerable.Reverse(owned))
-                {
-                    child.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(30));
-                }
-
-                owned.Clear();
-            }
-        }
-
-        AppDomain.CurrentDomain.ProcessExit += StopChildren;
-        try
-        {
-            return await RunAsync(settings, owned, run);
-        }
-        finally
-        {
-            AppDomain.CurrentDomain.ProcessExit -= StopChildren;
-            StopChildren(null, EventArgs.Empty);
-        }
-    }
-
-    private static async Task<string> RunAsync(ComparisonSettings settings, List<IAsyncDisposable> owned, Stopwatch run)
-    {
-        T Own<T>(T child)
-            where T : IAsyncDisposable
-        {
-            lock (owned)
-            {
-                owned.Add(child);
-            }
-
-            return child;
-        }
-
-        var redis = Own(await LocalRedis.StartAsync());
+        await using var children = new OwnedChildren();
+        var redis = children.Own(await LocalRedis.StartAsync());
         // Sized for every contender at once: two app-server nodes of the article's design with 50 connections each, plus
         // the silos' pools (PostgreSQL's default of 100 would refuse the second node's stampede).
-        var postgres = Own(await LocalPostgres.StartAsync(maxConnections: 300));
+        var postgres = children.Own(await LocalPostgres.StartAsync(maxConnections: 300));
         var articleDatabase = await postgres.CreateDatabaseAsync();
         await ArticleDesignNode.CreateSchemaAsync(articleDatabase);
         var results = new List<ContenderResult>();
@@ -80,12 +40,12 @@ internal static class ComparisonBenchmark
         }
 
         // Started only now, so that the peers' cells run without it; it idles beside the Orleans contenders' cells.
-        var pairedArticle = Wanted("article") && Wanted("orleans-l1") ? Own(await PairedArticleDesign.StartAsync(redis.ConnectionString, articleDatabase, settings)) : null;
+        var pairedArticle = Wanted("article") && Wanted("orleans-l1") ? children.Own(await PairedArticleDesign.StartAsync(redis.ConnectionString, articleDatabase, settings)) : null;
         foreach (var siloCount in new[] { 1, 3 }.Where(_ => Wanted("orleans-l1") || Wanted("orleans-nol1")))
         {
             var clusterId = $"cmp{siloCount}-" + Guid.NewGuid().ToString("N")[..6];
             // The production shape: Redis membership, PostgreSQL grain storage.
-            var silos = await SiloCluster.StartAsync(siloCount, clusterId, redis.ConnectionString, await postgres.CreateDatabaseAsync(), Own);
+            var silos = await SiloCluster.StartAsync(siloCount, clusterId, redis.ConnectionString, await postgres.CreateDatabaseAsync(), children.Own);
             try
             {
                 var silosText = siloCount == 1 ? "1 silo" : $"{siloCount} silos";
@@ -243,7 +203,7 @@ internal static class ComparisonBenchmark
 
     private static double[] Numbers(string[] words) => [.. words.Select(w => double.Parse(w, CultureInfo.InvariantCulture))];
 
-    private static double Percentile(double[] sorted, double p) =>
+    internal static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -156,7 +156,7 @@ internal static class ComparisonReport
         _ => micros.ToString("N0", CultureInfo.InvariantCulture) + " µs",
     };
 
-    private static string Millis(double micros) => micros switch
+    internal static string Millis(double micros) => micros switch
     {
         < 1000 => Micros(micros),
         < 10_000 => (micros / 1000).ToString("0.00", CultureInfo.InvariantCulture) + " ms",

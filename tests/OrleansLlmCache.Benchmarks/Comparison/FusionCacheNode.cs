@@ -11,12 +11,22 @@ namespace OrleansLlmCache.Benchmarks.Comparison;
 /// <summary>
 /// FusionCache 2.9 as its documentation recommends for several nodes: memory L1, Redis L2, Redis backplane, and the
 /// Redis distributed locker so that stampede protection spans processes; tagging on (the benchmark invalidates by tag).
+/// With fail-safe in the setup, its three options on the default entry options, as its fail-safe documentation shows
+/// them: enabled, a maximum duration and a throttle (it must be on when an entry is saved, not only when it is read).
 /// </summary>
 internal sealed class FusionCacheNode(FusionCache cache) : ICacheNode
 {
-    public static ICacheNode Create(string redis)
+    public static ICacheNode Create(string redis, CacheEntrySetup setup)
     {
-        var cache = new FusionCache(new FusionCacheOptions { DefaultEntryOptions = new FusionCacheEntryOptions { Duration = TimeSpan.FromHours(1) } });
+        var entries = new FusionCacheEntryOptions { Duration = setup.TimeToLive };
+        if (setup.FailSafe)
+        {
+            entries.IsFailSafeEnabled = true;
+            entries.FailSafeMaxDuration = setup.FailSafeMaxDuration;
+            entries.FailSafeThrottleDuration = setup.FailSafeThrottleDuration;
+        }
+
+        var cache = new FusionCache(new FusionCacheOptions { DefaultEntryOptions = entries });
         cache.SetupSerializer(new FusionCacheSystemTextJsonSerializer());
         cache.SetupDistributedCache(new RedisCache(new RedisCacheOptions { Configuration = redis }));
         cache.SetupBackplane(new RedisBackplane(new RedisBackplaneOptions { Configuration = redis }));

@@ -22,7 +22,8 @@ internal sealed class NodeProcess : IAsyncDisposable
     /// <summary>When <c>Process.Start</c> was called (a <see cref="Stopwatch"/> timestamp).</summary>
     public long StartTimestamp { get; private set; }
 
-    public static async Task<NodeProcess> StartAsync(string kind, string redis, string postgres, string clusterId)
+    /// <param name="setup">How the node stores entries (<see cref="CacheEntrySetup"/>); the comparison's default when null.</param>
+    public static async Task<NodeProcess> StartAsync(string kind, string redis, string postgres, string clusterId, CacheEntrySetup? setup = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -31,7 +32,7 @@ internal sealed class NodeProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { typeof(NodeProcess).Assembly.Location, "node", kind, redis, postgres, clusterId })
+        foreach (var argument in new[] { typeof(NodeProcess).Assembly.Location, "node", kind, redis, postgres, clusterId }.Concat(setup?.ToArguments() ?? []))
         {
             start.ArgumentList.Add(argument);
         }

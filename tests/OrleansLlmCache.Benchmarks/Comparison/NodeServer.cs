@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 
 namespace OrleansLlmCache.Benchmarks.Comparison;
 
 /// <summary>
-/// The app-server side of the comparison: this program re-launched as <c>node KIND REDIS POSTGRES CLUSTER</c> holds one
+/// The app-server side of the comparison: this program re-launched as <c>node KIND REDIS POSTGRES CLUSTER [SETUP]</c>
+/// (SETUP: a <see cref="CacheEntrySetup"/>'s arguments, for the FusionCache and OrleansLlmCache kinds) holds one
 /// contender's cache in its own process and runs one command a line from stdin, answering one line on stdout that
 /// starts with <c>@@</c> (anything else on stdout is a library talking and is ignored by the harness).
 /// </summary>
@@ -13,7 +15,7 @@ internal static class NodeServer
     public static async Task<int> RunAsync(string[] args)
     {
         var (kind, redis, postgres, clusterId) = (args[1], args[2], args[3], args[4]);
-        await using var node = await CreateAsync(kind, redis, postgres, clusterId);
+        await using var node = await CreateAsync(kind, redis, postgres, clusterId, CacheEntrySetup.Parse(args[5..]));
         var watches = new Dictionary<string, DropWatch>(StringComparer.Ordinal);
         Reply("ready");
         while (await Console.In.ReadLineAsync() is { } line && line != "quit")
@@ -31,13 +33,13 @@ internal static class NodeServer
         return 0;
     }
 
-    private static async Task<ICacheNode> CreateAsync(string kind, string redis, string postgres, string clusterId) => kind switch
+    private static async Task<ICacheNode> CreateAsync(string kind, string redis, string postgres, string clusterId, CacheEntrySetup setup) => kind switch
     {
         "article" => await ArticleDesignNode.CreateAsync(redis, postgres),
-        "fusion" => FusionCacheNode.Create(redis),
+        "fusion" => FusionCacheNode.Create(redis, setup),
         "hybrid" => HybridCacheNode.Create(redis),
-        "orleans-l1" => await OrleansNode.CreateAsync(redis, clusterId, l1: true),
-        "orleans-nol1" => await OrleansNode.CreateAsync(redis, clusterId, l1: false),
+        "orleans-l1" => await OrleansNode.CreateAsync(redis, clusterId, l1: true, setup),
+        "orleans-nol1" => await OrleansNode.CreateAsync(redis, clusterId, l1: false, setup),
         _ => throw new ArgumentException($"Unknown contender kind '{kind}'.", nameof(kind)),
     };
 
@@ -107,6 +109,12 @@ internal static class NodeServer
                 return Invariant($"ok {calls} {watch.ElapsedMilliseconds}");
             case "mixed":
                 return await MixedAsync(node, command);
+            case "outage":
+                // outage PREFIX SEED START SETTINGS: the fail-safe benchmark's timeline from the Stopwatch timestamp START
+                // (FailSafeSettings as JSON, which has no spaces); answers an OutageNodeResult as JSON.
+                var outage = await OutageLoad.RunAsync(node, command[1], Int(2), long.Parse(command[3], CultureInfo.InvariantCulture), JsonSerializer.Deserialize<FailSafeSettings>(command[4])!);
+                // The serializer writes no white space outside strings; escaped inside them, the reply stays one word.
+                return "ok " + JsonSerializer.Serialize(outage).Replace(" ", "\\u0020", StringComparison.Ordinal);
             case "invalidate":
                 await node.InvalidateTagAsync(command[1]);
                 return Invariant($"ok {watch.Elapsed.TotalMilliseconds:0.#}");
@@ -163,7 +171,7 @@ internal static class NodeServer
     }
 
     // string.GetHashCode differs between processes; both nodes must build the same answer for the same prompt.
-    private static int StableHash(string text)
+    internal static int StableHash(string text)
     {
         var hash = 2166136261;
         foreach (var c in text)

@@ -1,3 +1,4 @@
+using OrleansLlmCache.Cli.Commands;
 using OrleansLlmCache.Tests.Infrastructure;
 
 namespace OrleansLlmCache.Tests.Cli;
@@ -14,7 +15,7 @@ public sealed class CliProcessTests
     {
         var (exitCode, output, error) = await CliProcess.RunAsync(null, "get", "--gateway", $"127.0.0.1:{FreePorts.Next()}", "--key", "abc");
 
-        Assert.Equal(1, exitCode);
+        Assert.Equal(ExitCodes.Unavailable, exitCode);
         var line = Assert.Single(Lines(output + error));
         Assert.StartsWith("error: Could not connect to the cluster at 127.0.0.1:", line, StringComparison.Ordinal);
         Assert.Contains("dotnet run --project silo", line, StringComparison.Ordinal);
@@ -26,7 +27,7 @@ public sealed class CliProcessTests
         var port = FreePorts.Next();
         var (exitCode, output, error) = await CliProcess.RunAsync(null, "get", "--redis", $"127.0.0.1:{port},password=not-for-the-log", "--key", "abc");
 
-        Assert.Equal(1, exitCode);
+        Assert.Equal(ExitCodes.Unavailable, exitCode);
         var line = Assert.Single(Lines(output + error));
         Assert.StartsWith($"error: Redis at 127.0.0.1:{port} is unreachable", line, StringComparison.Ordinal);
         Assert.Contains("--redis", line, StringComparison.Ordinal);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OrleansLlmCache.Cli.Commands;
 using OrleansLlmCache.Cli.Demo;
 using OrleansLlmCache.Cli.Origins;
 using OrleansLlmCache.Client.Chat;
@@ -54,7 +55,7 @@ public sealed class DemoTests
     public async Task Demo_OpenAiWithoutKey_SaysWhichVariableToSet()
     {
         var (exitCode, output) = await CliRunner.RunAsync("demo", "--origin", "openai", "--base-url", "http://127.0.0.1:9/v1", "--origin-model", "m", "--api-key-env", "LLMCACHE_UNSET_" + Guid.NewGuid().ToString("N"));
-        Assert.Equal(1, exitCode);
+        Assert.Equal(ExitCodes.Usage, exitCode);
         Assert.Contains("Set the endpoint's API key in the environment variable LLMCACHE_UNSET_", output, StringComparison.Ordinal);
     }
 

@@ -1,4 +1,5 @@
 using OrleansLlmCache.Abstractions;
+using OrleansLlmCache.Cli.Commands;
 using OrleansLlmCache.Tests.Infrastructure;
 
 namespace OrleansLlmCache.Tests.Cli;
@@ -26,11 +27,11 @@ public sealed class EntryCommandTests
 
         // Another tenant never sees it.
         var otherTenant = await CliRunner.RunAsync(["get", .. cluster, .. request, "--tenant", "globex"]);
-        Assert.Equal(2, otherTenant.ExitCode);
+        Assert.Equal(ExitCodes.NotFound, otherTenant.ExitCode);
 
         var remove = await CliRunner.RunAsync(["remove", .. cluster, .. request, "--tenant", "acme"]);
         Assert.Contains("removed", remove.Output, StringComparison.Ordinal);
-        Assert.Equal(2, (await CliRunner.RunAsync(["get", .. cluster, .. request, "--tenant", "acme"])).ExitCode);
+        Assert.Equal(ExitCodes.NotFound, (await CliRunner.RunAsync(["get", .. cluster, .. request, "--tenant", "acme"])).ExitCode);
     }
 
     [Fact]
@@ -50,14 +51,14 @@ public sealed class EntryCommandTests
         var byTag = await CliRunner.RunAsync(["invalidate", .. cluster, "--tag", "launch"]);
         Assert.True(byTag.ExitCode == 0, byTag.Output);
         Assert.Contains("reached 3 entries", byTag.Output, StringComparison.Ordinal);
-        Assert.Equal(2, (await CliRunner.RunAsync(["get", .. cluster, "--namespace", "content:blog", "--key", "post-0"])).ExitCode);
+        Assert.Equal(ExitCodes.NotFound, (await CliRunner.RunAsync(["get", .. cluster, "--namespace", "content:blog", "--key", "post-0"])).ExitCode);
 
         await CliRunner.RunAsync(["set", .. cluster, "--namespace", "content:blog", "--key", "post-0", "--model", "gpt-4", "--response", "again"]);
         var byPattern = await CliRunner.RunAsync(["invalidate", .. cluster, "--pattern", "content:*"]);
         Assert.Contains("reached 1 entries", byPattern.Output, StringComparison.Ordinal);
 
         var refused = await CliRunner.RunAsync(["invalidate", .. cluster, "--pattern", "*:blog"]);
-        Assert.Equal(1, refused.ExitCode);
+        Assert.Equal(ExitCodes.Usage, refused.ExitCode);
         Assert.Contains("not supported", refused.Output, StringComparison.Ordinal);
 
         var none = await CliRunner.RunAsync(["invalidate", .. cluster]);
@@ -68,7 +69,7 @@ public sealed class EntryCommandTests
     public async Task Get_WithNoClusterListening_SaysHowToStartOne()
     {
         var (exitCode, output) = await CliRunner.RunAsync("get", "--gateway", $"127.0.0.1:{FreePorts.Next()}", "--key", "abc");
-        Assert.Equal(1, exitCode);
+        Assert.Equal(ExitCodes.Unavailable, exitCode);
         Assert.Contains("Could not connect to the cluster", output, StringComparison.Ordinal);
         Assert.Contains("dotnet run --project silo", output, StringComparison.Ordinal);
     }
@@ -89,7 +90,7 @@ public sealed class EntryCommandTests
         }
 
         var (exitCode, output) = await CliRunner.RunAsync([.. args]);
-        Assert.Equal(1, exitCode);
+        Assert.Equal(ExitCodes.Usage, exitCode);
         Assert.StartsWith("error: ", output, StringComparison.Ordinal);
         Assert.Contains(expected, output, StringComparison.Ordinal);
         Assert.Single(output.Trim().Split('\n')); // one line, no stack trace
@@ -115,11 +116,11 @@ public sealed class EntryCommandTests
 
             await File.WriteAllTextAsync(file, new string('x', LlmCacheLimits.MaxResponseBytes + 1));
             var tooLarge = await CliRunner.RunAsync(["set", .. cluster, "--key", "too-large", "--model", "gpt-4", "--response-file", file]);
-            Assert.Equal(1, tooLarge.ExitCode);
+            Assert.Equal(ExitCodes.Usage, tooLarge.ExitCode);
             Assert.Contains($"larger than {LlmCacheLimits.MaxResponseBytes} bytes", tooLarge.Output, StringComparison.Ordinal);
 
             var both = await CliRunner.RunAsync(["set", .. cluster, "--key", "both", "--model", "gpt-4", "--response", "r", "--response-file", file]);
-            Assert.Equal(1, both.ExitCode);
+            Assert.Equal(ExitCodes.Usage, both.ExitCode);
             Assert.Contains("exactly one of --response TEXT or --response-file PATH", both.Output, StringComparison.Ordinal);
         }
         finally

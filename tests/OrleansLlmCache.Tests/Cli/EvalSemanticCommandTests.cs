@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using OrleansLlmCache.Cli.Commands;
 using OrleansLlmCache.Tests.Embeddings;
 using OrleansLlmCache.Tests.Infrastructure;
 
@@ -69,7 +70,7 @@ public sealed partial class EvalSemanticCommandTests
     public async Task EvalSemantic_MissingOrMalformedFile_IsOneErrorLine()
     {
         var (missingExit, missing) = await CliRunner.RunAsync("eval-semantic", "--pairs", "/no/such/pairs.csv");
-        Assert.Equal(1, missingExit);
+        Assert.Equal(ExitCodes.Usage, missingExit);
         Assert.Equal("error: --pairs '/no/such/pairs.csv' does not exist.", missing.Trim());
 
         var file = Path.Combine(Path.GetTempPath(), $"bad-pairs-{Guid.NewGuid():N}.csv");
@@ -77,7 +78,7 @@ public sealed partial class EvalSemanticCommandTests
         try
         {
             var (badExit, bad) = await CliRunner.RunAsync("eval-semantic", "--pairs", file);
-            Assert.Equal(1, badExit);
+            Assert.Equal(ExitCodes.Usage, badExit);
             Assert.StartsWith("error:", bad.Trim(), StringComparison.Ordinal);
             Assert.Contains("sentence1,sentence2,label", bad, StringComparison.Ordinal);
             Assert.Contains("question1,question2,is_duplicate", bad, StringComparison.Ordinal);

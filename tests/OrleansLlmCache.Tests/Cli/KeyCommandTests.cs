@@ -1,4 +1,5 @@
 using OrleansLlmCache.Abstractions.Keys;
+using OrleansLlmCache.Cli.Commands;
 using OrleansLlmCache.Tests.Infrastructure;
 
 namespace OrleansLlmCache.Tests.Cli;
@@ -33,7 +34,7 @@ public sealed class KeyCommandTests
         var at = args.IndexOf(option);
         args[at + 1] = value;
         var (exitCode, output) = await CliRunner.RunAsync([.. args]);
-        Assert.Equal(1, exitCode);
+        Assert.Equal(ExitCodes.Usage, exitCode);
         Assert.StartsWith("error:", output.Trim(), StringComparison.Ordinal);
         Assert.Contains(field, output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal); // no stack trace

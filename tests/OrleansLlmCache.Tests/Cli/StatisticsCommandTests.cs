@@ -110,7 +110,7 @@ public sealed class StatisticsCommandTests
         Assert.Contains("3 / 2,000,000", output, StringComparison.Ordinal); // texts / tokens embedded
         // Warming's two origin calls are neither hits nor misses (the hit rate stays 2 of 3) but cost the savings $0.18.
         Assert.Contains("total: 2 hits, 1 misses, hit rate 66.7 %, 2 origin calls by warming", output, StringComparison.Ordinal);
-        Assert.Contains("saved $0.18 gross - $0.02 embedding - $0.18 warming = -$0.02 net; spent $0.09 on misses", output, StringComparison.Ordinal);
+        Assert.Contains("saved $0.18 gross - $0.02 embedding - $0.18 warming - $0.00 refresh = -$0.02 net; spent $0.09 on misses", output, StringComparison.Ordinal);
     }
 
     // The CLI, pointed at the test's own silo.

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using OrleansLlmCache.Cli.Commands;
 using OrleansLlmCache.Tests.Infrastructure;
 
 namespace OrleansLlmCache.Tests.Cli;
@@ -69,7 +70,7 @@ public sealed partial class WarmCommandTests
             }
 
             var exitCode = await cli.WaitForExitAsync(TimeSpan.FromSeconds(60));
-            Assert.True(exitCode == 3, $"exit code {exitCode}. Output:\n{cli.Output}\n{cli.Error}"); // 3: a line failed
+            Assert.True(exitCode == ExitCodes.Failed, $"exit code {exitCode}. Output:\n{cli.Output}\n{cli.Error}"); // a line failed
             Assert.Contains("2 requests: 2 warmed, 0 already cached, 1 failed", cli.Output, StringComparison.Ordinal);
             Assert.Contains("line 2: ", cli.Output, StringComparison.Ordinal);
             Assert.Equal(2, origin.Requests.Count);

@@ -74,6 +74,25 @@ public sealed class L1CacheTests : IDisposable
     }
 
     [Fact]
+    public void AHit_SaysWhenTheEntryIsPastItsRefreshThreshold()
+    {
+        _l1.BeginFill(Key(1)).Complete(Entry(10, expiresIn: TimeSpan.FromSeconds(10)));
+        _l1.BeginFill(Key(2)).Complete(Entry(10));
+
+        _time.Advance(TimeSpan.FromSeconds(8.9));
+        Assert.NotNull(_l1.TryGet(Key(1), 0.9, out var due));
+        Assert.False(due);
+
+        _time.Advance(TimeSpan.FromSeconds(0.2));
+        Assert.NotNull(_l1.TryGet(Key(1), 0.9, out due));
+        Assert.True(due);
+        Assert.NotNull(_l1.TryGet(Key(1), 0, out due));
+        Assert.False(due); // no threshold: never due
+        Assert.NotNull(_l1.TryGet(Key(2), 0.9, out due));
+        Assert.False(due); // no expiry: never due
+    }
+
+    [Fact]
     public void BuiltAgainstAnOutdatedVersion_IsNotServed()
     {
         _l1.BeginFill(Key(1)).Complete(Entry(10, tagVersion: 1));

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -41,7 +42,7 @@ public sealed class SingleFlightLeaseTests : IDisposable
         _grain.Leases.Enqueue(new LeaseResult(LeaseStatus.Pending));
         _grain.Leases.Enqueue(new LeaseResult(LeaseStatus.Hit, entry, Coalesced: true));
 
-        var result = await _singleFlight.AcquireAsync(_grain, Write, TimeSpan.Zero, CancellationToken.None);
+        var result = await _singleFlight.AcquireAsync(_grain, TestKeys.Unique(), Write, new OriginPolicy(TimeSpan.Zero), Stopwatch.GetTimestamp(), CancellationToken.None);
 
         Assert.Equal((LeaseStatus.Hit, true, 3), (result.Status, result.Coalesced, _grain.LeaseCalls));
         Assert.Same(entry, result.Entry);
@@ -54,7 +55,7 @@ public sealed class SingleFlightLeaseTests : IDisposable
         _grain.Pending = granted.Task;
         using var cancel = new CancellationTokenSource();
 
-        var acquire = _singleFlight.AcquireAsync(_grain, Write, TimeSpan.Zero, cancel.Token);
+        var acquire = _singleFlight.AcquireAsync(_grain, TestKeys.Unique(), Write, new OriginPolicy(TimeSpan.Zero), Stopwatch.GetTimestamp(), cancel.Token);
         await cancel.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => acquire);
 
@@ -70,7 +71,7 @@ public sealed class SingleFlightLeaseTests : IDisposable
         var versions = new Dictionary<string, long> { ["tests/tag:docs"] = 3 };
         var lease = new LeaseResult(LeaseStatus.Granted, LeaseId: Guid.NewGuid(), Versions: versions);
 
-        var (response, stored, _) = await _singleFlight.CallOriginAsync(_grain, TestKeys.Unique(), lease, Write, TimeSpan.Zero, null, _ => ValueTask.FromResult(Answer), CancellationToken.None);
+        var (response, stored, _) = await _singleFlight.CallOriginAsync(_grain, TestKeys.Unique(), lease, Write, new OriginPolicy(TimeSpan.Zero), _ => ValueTask.FromResult(Answer), Stopwatch.GetTimestamp(), CancellationToken.None);
 
         Assert.Same(Answer, response);
         Assert.NotNull(stored);
@@ -84,7 +85,7 @@ public sealed class SingleFlightLeaseTests : IDisposable
         var lease = new LeaseResult(LeaseStatus.Granted, LeaseId: Guid.NewGuid());
 
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            _singleFlight.CallOriginAsync(_grain, TestKeys.Unique(), lease, Write, TimeSpan.Zero, null, _ => throw new InvalidOperationException("origin down"), CancellationToken.None));
+            _singleFlight.CallOriginAsync(_grain, TestKeys.Unique(), lease, Write, new OriginPolicy(TimeSpan.Zero), _ => throw new InvalidOperationException("origin down"), Stopwatch.GetTimestamp(), CancellationToken.None));
 
         Assert.Equal(lease.LeaseId, _grain.Released);
         Assert.Null(_grain.Completed);
@@ -98,7 +99,7 @@ public sealed class SingleFlightLeaseTests : IDisposable
         var lease = new LeaseResult(LeaseStatus.Granted, LeaseId: Guid.NewGuid());
 
         await Assert.ThrowsAsync<UncacheableResponseException>(() =>
-            _singleFlight.CallOriginAsync(_grain, TestKeys.Unique(), lease, Write, TimeSpan.Zero, null, _ => throw new UncacheableResponseException("filtered", "gpt-4", 1, 2), CancellationToken.None));
+            _singleFlight.CallOriginAsync(_grain, TestKeys.Unique(), lease, Write, new OriginPolicy(TimeSpan.Zero), _ => throw new UncacheableResponseException("filtered", "gpt-4", 1, 2), Stopwatch.GetTimestamp(), CancellationToken.None));
 
         Assert.Equal(lease.LeaseId, _grain.Released);
         Assert.Null(_grain.Completed);
@@ -111,7 +112,7 @@ public sealed class SingleFlightLeaseTests : IDisposable
         _grain.CompleteFailure = new TimeoutException("no answer");
         var lease = new LeaseResult(LeaseStatus.Granted, LeaseId: Guid.NewGuid());
 
-        var (response, stored, _) = await _singleFlight.CallOriginAsync(_grain, TestKeys.Unique(), lease, Write, TimeSpan.Zero, null, _ => ValueTask.FromResult(Answer), CancellationToken.None);
+        var (response, stored, _) = await _singleFlight.CallOriginAsync(_grain, TestKeys.Unique(), lease, Write, new OriginPolicy(TimeSpan.Zero), _ => ValueTask.FromResult(Answer), Stopwatch.GetTimestamp(), CancellationToken.None);
 
         Assert.Same(Answer, response);
         Assert.Null(stored);
@@ -169,6 +170,13 @@ public sealed class SingleFlightLeaseTests : IDisposable
         }
 
         public ValueTask<CacheEntry?> FailSafeAsync(Guid leaseId, TimeSpan acceptStale, TimeSpan throttle) => throw new NotSupportedException();
+
+        public ValueTask<CacheEntry?> GetStaleAsync(TimeSpan acceptStale) => throw new NotSupportedException();
+
+        public ValueTask<LeaseResult?> TryLeaseForRefreshAsync(double threshold, IReadOnlyList<string>? tags = null, IReadOnlyList<string>? dependencies = null) =>
+            throw new NotSupportedException();
+
+        public ValueTask<CacheEntry?> CompleteRefreshAsync(Guid leaseId, CachedResponse response, EntryWriteOptions options) => throw new NotSupportedException();
 
         public ValueTask<CacheEntry?> GetAsync() => throw new NotSupportedException();
 

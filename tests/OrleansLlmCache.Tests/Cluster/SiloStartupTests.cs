@@ -32,6 +32,9 @@ public sealed partial class SiloStartupTests(ITestOutputHelper output)
         { "LlmCache__Dashboard__ProfileGrainCallsAlways", "maybe", "LlmCache:Dashboard:ProfileGrainCallsAlways" },
         { "Orleans__Membership__ProbeTimeout", "-00:00:01", "Orleans:Membership:ProbeTimeout" },
         { "Orleans__Membership__NumMissedProbesLimit", "three", "Orleans:Membership:NumMissedProbesLimit" },
+        { "LlmCache__Tls__Enabled", "maybe", "LlmCache:Tls:Enabled" },
+        { "LlmCache__Tls__Enabled", "true", "LlmCache:Tls:CertificatePath" },
+        { "LlmCache__Tls__ClientCertificateRequired", "true", "LlmCache:Tls:ClientCertificateRequired" },
     };
 
     [Theory]
@@ -207,6 +210,23 @@ public sealed partial class SiloStartupTests(ITestOutputHelper output)
         var port = FreePorts.Next();
         await using var silo = await StartWithTwoRedisAttemptsAsync(port);
         AssertOneErrorLine(silo.Output, $"Redis at 127.0.0.1:{port} is unreachable after 2 attempts");
+    }
+
+    [Fact]
+    public async Task InKubernetes_PlainRedis_ExitsWithOneLineSayingWhatToAdd()
+    {
+        await using var silo = await SiloProcess.StartAsync(
+            new Dictionary<string, string>
+            {
+                ["POD_IP"] = "127.0.0.1",
+                ["LlmCache__Silo__Clustering"] = "Redis",
+                ["ConnectionStrings__Redis"] = $"127.0.0.1:{FreePorts.Next()}",
+            },
+            waitForStart: false);
+
+        Assert.Equal(1, await silo.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        AssertOneErrorLine(silo.Output, "ConnectionStrings:Redis connects to Redis without TLS");
+        Assert.Contains("LlmCache:Tls:AllowPlainBackends=true", silo.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -8,7 +8,7 @@ public sealed class LogEventIdTests
 {
     /// <summary>The product assemblies that log through <c>[LoggerMessage]</c>: the libraries and the command line.</summary>
     public static TheoryData<string> ProductAssemblies =>
-        ["OrleansLlmCache.Abstractions", "OrleansLlmCache.Client", "OrleansLlmCache.Grains", "OrleansLlmCache.Hosting", "OrleansLlmCache.Storage.PostgreSql", "OrleansLlmCache.Embeddings", "OrleansLlmCache.Gateway", "llmcache"];
+        ["OrleansLlmCache.Abstractions", "OrleansLlmCache.Core", "OrleansLlmCache.Client", "OrleansLlmCache.Grains", "OrleansLlmCache.Hosting", "OrleansLlmCache.Storage.PostgreSql", "OrleansLlmCache.Embeddings", "OrleansLlmCache.Gateway", "llmcache"];
 
     [Theory]
     [MemberData(nameof(ProductAssemblies))]

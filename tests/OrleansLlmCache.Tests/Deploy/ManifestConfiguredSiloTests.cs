@@ -5,8 +5,8 @@ namespace OrleansLlmCache.Tests.Deploy;
 
 /// <summary>
 /// The real silo program, configured with the prod overlay's environment (Redis clustering, PostgreSQL storage,
-/// POD_IP from the "downward API"), against real Redis and PostgreSQL: it serves the paths the probes ask for, with
-/// the meaning they rely on.
+/// POD_IP from the "downward API", TLS with the files of Secret llmcache-tls), against real Redis and PostgreSQL: it
+/// serves the paths the probes ask for, with the meaning they rely on.
 /// </summary>
 [Collection(BackendsCollection.Name)]
 [Trait("Category", "Integration")]
@@ -19,7 +19,8 @@ public sealed class ManifestConfiguredSiloTests(BackendsFixture backends)
         var readiness = manifest.Container["readinessProbe"]["httpGet"]["path"].Text!;
         var liveness = manifest.Container["livenessProbe"]["httpGet"]["path"].Text!;
         var postgres = await backends.Postgres.CreateDatabaseAsync();
-        var environment = manifest.Configuration(
+        using var certificates = new ManifestCertificates(); // Secret llmcache-tls, mounted where the overlay mounts it
+        var configuration = manifest.Configuration(
                 new Dictionary<string, string>
                 {
                     ["metadata.name"] = "llmcache-silo-test",
@@ -31,12 +32,14 @@ public sealed class ManifestConfiguredSiloTests(BackendsFixture backends)
                     "redis" => backends.Redis.ConnectionString,
                     "postgresql" => postgres,
                     _ => throw new Xunit.Sdk.XunitException($"no test value for Secret key {key}"),
-                })
+                });
+        var environment = ManifestCertificates.Remap(configuration, manifest.SecretMountPath("llmcache-tls")!, certificates.Silo)
             .Where(e => !e.Key.EndsWith("Port", StringComparison.Ordinal)) // SiloProcess picks free ports
             .ToDictionary(e => e.Key.Replace(":", "__", StringComparison.Ordinal), e => e.Value!);
         environment["LlmCache__Silo__ClusterId"] = "manifest-" + Guid.NewGuid().ToString("N")[..8];
         environment["LlmCache__Silo__ListenOnAnyHostAddress"] = "false"; // a test binds loopback only
         environment["Logging__Console__FormatterName"] = "simple"; // SiloProcess waits for the plain start-up line
+        environment["LlmCache__Tls__AllowPlainBackends"] = "true"; // the test's Redis and PostgreSQL listen without TLS
         using var gatewaySecret = SecretVolume.Create(SiloManifest.ExampleGatewaySecret); // the mounted Secret llmcache-gateway
         environment[SiloManifest.SettingsDirectoryVariable] = gatewaySecret.Path;
 

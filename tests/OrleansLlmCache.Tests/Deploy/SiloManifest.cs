@@ -68,6 +68,13 @@ internal sealed class SiloManifest
         return (path, volume["secret"]["secretName"].Text, volume["secret"]["optional"].Text == "true", mount["readOnly"].Text == "true");
     }
 
+    /// <summary>Where the container mounts Secret <paramref name="secretName"/>, or <see langword="null"/> when it does not.</summary>
+    public string? SecretMountPath(string secretName)
+    {
+        var volume = Pod["spec"]["volumes"].Items.SingleOrDefault(v => v["secret"]["secretName"].Text == secretName);
+        return volume.Exists ? Container["volumeMounts"].Items.Single(m => m["name"].Text == volume["name"].Text)["mountPath"].Text : null;
+    }
+
     public int ContainerPort(string name) =>
         Container["ports"].Items.SingleOrDefault(p => p["name"].Text == name)["containerPort"].Int
         ?? throw new Xunit.Sdk.XunitException($"the silo container has no port named '{name}'");

@@ -7,9 +7,13 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Client.Hosting;
+using OrleansLlmCache.Abstractions.Tls;
+using OrleansLlmCache.Core.Tls;
+using OrleansLlmCache.Core.Validation;
 using OrleansLlmCache.Gateway.Options;
 using OrleansLlmCache.Grains.Access;
 using OrleansLlmCache.Hosting.Options;
+using OrleansLlmCache.Hosting.Startup;
 using OrleansLlmCache.Storage.PostgreSql.Options;
 
 namespace OrleansLlmCache.Tests.Deploy;
@@ -19,7 +23,7 @@ namespace OrleansLlmCache.Tests.Deploy;
 /// the silo's own validation accepts the result, and ports, labels, probes and time-outs agree with what it binds.
 /// </summary>
 [Trait("Category", "Integration")]
-public sealed class SiloManifestDriftTests
+public sealed class SiloManifestDriftTests(ManifestCertificates certificates) : IClassFixture<ManifestCertificates>
 {
     public static TheoryData<string> Overlays => ["overlays/dev", "overlays/prod"];
 
@@ -285,7 +289,9 @@ public sealed class SiloManifestDriftTests
 
         Assert.Equal("true", pod["metadata"]["labels"][AppServerLabel].Text);
         var keys = configMap["data"].Entries.Keys.Concat(container["env"].Items.Select(e => e["name"].Text!)).ToList();
-        var unknown = keys.Where(k => !IsProperty<LlmCacheClusterOptions>(LlmCacheClusterOptions.SectionName, k) && !IsProperty<LlmCacheOptions>(LlmCacheOptions.SectionName, k)).ToList();
+        var unknown = keys.Where(k => !IsProperty<LlmCacheClusterOptions>(LlmCacheClusterOptions.SectionName, k)
+            && !IsProperty<TlsConnectionOptions>(ClientTlsSection, k)
+            && !IsProperty<LlmCacheOptions>(LlmCacheOptions.SectionName, k)).ToList();
         Assert.True(unknown.Count == 0, $"the client library reads none of {string.Join(", ", unknown)}");
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(
@@ -296,6 +302,81 @@ public sealed class SiloManifestDriftTests
         Assert.Equal(siloOptions.ClusterId, cluster.ClusterId);
         Assert.Equal(siloOptions.ServiceId, cluster.ServiceId);
         Assert.Equal("redis", container["env"].Items.Single(e => e["name"].Text == "LlmCache__Cluster__RedisConnectionString")["valueFrom"]["secretKeyRef"]["key"].Text);
+    }
+
+    [Fact]
+    public async Task ProdOverlay_TurnsOnMutualTls_WithTheFilesOfTheSilosCertificateSecret()
+    {
+        var silo = await SiloManifest.RenderAsync("overlays/prod");
+        var tls = new LlmCacheTlsOptions();
+        new ConfigurationBuilder().AddInMemoryCollection(silo.Configuration(FieldValues, ExampleSecret)).Build().GetSection(LlmCacheTlsOptions.SectionName).Bind(tls);
+        var mount = silo.SecretMountPath(TlsSecret);
+
+        Assert.True(tls.Enabled);
+        Assert.True(tls.ClientCertificateRequired, "prod admits only app servers with a certificate of the cluster's CA");
+        Assert.False(tls.AllowPlainBackends);
+        Assert.NotNull(mount);
+        Assert.Equal(new[] { $"{mount}/tls.crt", $"{mount}/tls.key", $"{mount}/ca.crt" }, new[] { tls.CertificatePath, tls.KeyPath, tls.CaCertificatePath });
+
+        // The certificate cert-manager issues into that Secret carries the name the silos check, for both uses.
+        var certificate = CertManagerCertificate(TlsSecret);
+        Assert.Equal(silo.Deployment["metadata"]["namespace"].Text, certificate["metadata"]["namespace"].Text);
+        Assert.Contains(tls.ServerName, certificate["spec"]["dnsNames"].Items.Select(n => n.Text));
+        Assert.Contains("server auth", certificate["spec"]["usages"].Items.Select(u => u.Text));
+        Assert.Contains("client auth", certificate["spec"]["usages"].Items.Select(u => u.Text));
+
+        // And the silo accepts such files (the ones made here are issued like cert-manager's).
+        Bind(silo);
+    }
+
+    [Fact]
+    public async Task ProdOverlay_RefusesBackendsWithoutTls_SayingWhatToAdd()
+    {
+        var silo = await SiloManifest.RenderAsync("overlays/prod");
+
+        var error = Assert.Throws<LlmCacheStartupException>(() => Bind(silo, PlainSecret)).Message;
+
+        Assert.Contains("ConnectionStrings:Redis connects to Redis without TLS", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DevOverlay_HasNoTls_AndAllowsItsOwnPlainBackends()
+    {
+        var silo = await SiloManifest.RenderAsync("overlays/dev");
+
+        Assert.Null(silo.SecretMountPath(TlsSecret));
+        Assert.DoesNotContain(silo.Environment.Keys, k => k == "LlmCache__Tls__Enabled");
+        Assert.Equal("true", silo.Environment["LlmCache__Tls__AllowPlainBackends"].Value);
+        Bind(silo, (secret, key) => System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(silo.Rendered.Single("Secret", secret)["data"][key].Text!)));
+    }
+
+    [Fact]
+    public async Task AppServerExample_PresentsACertificateOfTheClustersCa_AndChecksTheSilosName()
+    {
+        var silo = await SiloManifest.RenderAsync("overlays/prod");
+        var siloTls = silo.Configuration(FieldValues, ExampleSecret);
+        var example = await Kustomize.RenderAsync("examples/app-server");
+        var pod = example.Single("Deployment", "my-app")["spec"]["template"];
+        var container = pod["spec"]["containers"].Items.Single();
+        var configMap = example.Single("ConfigMap", container["envFrom"].Items.Single()["configMapRef"]["name"].Text!);
+        var certificate = example.OfKind("Certificate").Single();
+        var volume = pod["spec"]["volumes"].Items.Single(v => v["secret"]["secretName"].Text == certificate["spec"]["secretName"].Text);
+        var mount = container["volumeMounts"].Items.Single(m => m["name"].Text == volume["name"].Text)["mountPath"].Text!;
+
+        var settings = configMap["data"].Entries.ToDictionary(e => e.Key.Replace("__", ":", StringComparison.Ordinal), e => e.Value.Text);
+        var cluster = new LlmCacheClusterOptions();
+        new ConfigurationBuilder().AddInMemoryCollection(ManifestCertificates.Remap(settings, mount, certificates.AppServer)).Build()
+            .GetSection(LlmCacheClusterOptions.SectionName).Bind(cluster);
+
+        Assert.True(cluster.Tls.Enabled);
+        Assert.Equal(siloTls["LlmCache:Tls:ServerName"], cluster.Tls.ServerName);
+        Assert.Contains("client auth", certificate["spec"]["usages"].Items.Select(u => u.Text));
+        Assert.Equal(CertManagerCertificate(TlsSecret)["spec"]["issuerRef"]["name"].Text, certificate["spec"]["issuerRef"]["name"].Text);
+
+        // The client library accepts the files cert-manager writes into that Secret.
+        var checks = new SettingChecks(ClientTlsSection);
+        Assert.NotNull(TlsEndpoint.ForClient(ClientTlsSection, cluster.Tls, checks, DateTimeOffset.UtcNow));
+        Assert.True(checks.Result.Succeeded, checks.Result.FailureMessage);
     }
 
     [Fact]
@@ -317,12 +398,13 @@ public sealed class SiloManifestDriftTests
 
     /// <summary>
     /// Binds the manifest's configuration exactly as the silo program does, through its own validation: the silo's
-    /// settings when it is configured, PostgreSQL storage's when the host starts.
+    /// settings (TLS certificate files included, from Secret llmcache-tls where the overlay mounts it) when it is
+    /// configured, PostgreSQL storage's when the host starts.
     /// </summary>
-    private static LlmCacheSiloOptions Bind(SiloManifest silo)
+    private LlmCacheSiloOptions Bind(SiloManifest silo, Func<string, string, string>? secretValue = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(silo.Configuration(FieldValues, ExampleSecret));
+        builder.Configuration.AddInMemoryCollection(WithTlsFiles(silo, silo.Configuration(FieldValues, secretValue ?? ExampleSecret)));
         builder.AddOrleansLlmCacheSilo(); // throws LlmCacheStartupException naming any setting it refuses
         using (var host = builder.Build())
         {
@@ -351,12 +433,32 @@ public sealed class SiloManifestDriftTests
         return options;
     }
 
+    // Backends over TLS, as production's are (docs/deploy.md): every overlay accepts them.
     private static string ExampleSecret(string secret, string key) => key switch
+    {
+        "redis" => "redis.internal:6380,password=example,ssl=true",
+        "postgresql" => "Host=pg.internal;Database=llmcache;Username=llmcache;Password=example;SSL Mode=VerifyFull",
+        _ => throw new Xunit.Sdk.XunitException($"no test value for Secret {secret} key {key}"),
+    };
+
+    private static string PlainSecret(string secret, string key) => key switch
     {
         "redis" => "redis:6379",
         "postgresql" => "Host=postgres;Database=llmcache;Username=llmcache;Password=example",
         _ => throw new Xunit.Sdk.XunitException($"no test value for Secret {secret} key {key}"),
     };
+
+    /// <summary>The configuration with the TLS files' paths pointing at <see cref="ManifestCertificates.Silo"/>, where the overlay mounts Secret llmcache-tls.</summary>
+    private Dictionary<string, string?> WithTlsFiles(SiloManifest silo, Dictionary<string, string?> configuration) =>
+        silo.SecretMountPath(TlsSecret) is { } mount ? ManifestCertificates.Remap(configuration, mount, certificates.Silo) : configuration;
+
+    private const string TlsSecret = "llmcache-tls";
+
+    private const string ClientTlsSection = $"{LlmCacheClusterOptions.SectionName}:{nameof(LlmCacheClusterOptions.Tls)}";
+
+    /// <summary>The cert-manager Certificate of deploy/k8s/tls/cert-manager.yaml that writes Secret <paramref name="secretName"/>.</summary>
+    private static YamlNode CertManagerCertificate(string secretName) =>
+        YamlNode.LoadAll(RepositoryFiles.Read("deploy/k8s/tls/cert-manager.yaml")).Single(d => d.Kind == "Certificate" && d["spec"]["secretName"].Text == secretName);
 
     private static void AssertProbe(YamlNode probe, string path)
     {
@@ -369,6 +471,7 @@ public sealed class SiloManifestDriftTests
             or "ConnectionStrings__Redis" or "ConnectionStrings__PostgreSQL" or SiloManifest.SettingsDirectoryVariable
         || variable.StartsWith("Logging__", StringComparison.Ordinal)
         || IsProperty<LlmCacheSiloOptions>(LlmCacheSiloOptions.SectionName, variable)
+        || IsProperty<LlmCacheTlsOptions>(LlmCacheTlsOptions.SectionName, variable)
         || IsProperty<PostgresStorageOptions>(PostgresStorageOptions.SectionName, variable)
         || IsProperty<ClusterMembershipOptions>("Orleans:Membership", variable)
         || IsProperty<LlmCacheAccessOptions>(LlmCacheAccessOptions.SectionName, variable)

@@ -77,8 +77,10 @@ public sealed class GatewaySharesEntriesWithMiddlewareTests(ClusterFixture fixtu
 
         var fromMiddleware = await Middleware().GetResponseAsync([new ChatMessage(ChatRole.User, question)]);
 
+        // The SDK is done at [DONE], a moment before the gateway has stored the stream: the middleware's request may
+        // find the entry stored (Hit) or wait on the gateway's lease for it (Coalesced). Either way the cache answers.
         Assert.Equal(1, _gateway.Upstream.Calls);
-        Assert.Equal("Hit", fromMiddleware.AdditionalProperties?[OrleansLlmCacheChatClient.SourceProperty]);
+        Assert.Contains((string?)fromMiddleware.AdditionalProperties?[OrleansLlmCacheChatClient.SourceProperty], new[] { "Hit", "Coalesced" });
         Assert.Equal(live.ToString(), fromMiddleware.Text);
     }
 

@@ -17,7 +17,7 @@ namespace OrleansLlmCache.Tests.Gateway;
 /// call's number (floats, or base64 when asked); models are the list it was started with, each owned by the stub's name
 /// (or <see cref="ModelsStatus"/> with an error). While <see cref="Hold"/> is set, answers wait for it.
 /// </summary>
-public sealed class StubUpstream : IAsyncDisposable
+public sealed partial class StubUpstream : IAsyncDisposable
 {
     /// <summary>The models a stub lists unless it is started with others.</summary>
     public static readonly string[] DefaultModels = ["gpt-4o-mini", "text-embedding-3-small"];
@@ -66,6 +66,8 @@ public sealed class StubUpstream : IAsyncDisposable
         var stub = new StubUpstream(app, $"http://127.0.0.1:{port}/v1", name, models.Length == 0 ? DefaultModels : models);
         app.MapPost("/v1/chat/completions", stub.AnswerAsync);
         app.MapPost("/v1/embeddings", stub.EmbedAsync);
+        app.MapPost("/v1/responses", stub.RespondAsync);
+        app.MapGet("/v1/responses/{id}", stub.StoredResponseAsync);
         app.MapGet("/v1/models", stub.ModelsAsync);
         app.MapGet("/v1/models/{model}", stub.ModelAsync);
         await app.StartAsync();

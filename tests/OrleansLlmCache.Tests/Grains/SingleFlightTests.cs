@@ -1,6 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
 using OrleansLlmCache.Abstractions.Entries;
 using OrleansLlmCache.Abstractions.Model;
 using OrleansLlmCache.Client.Caching;
+using OrleansLlmCache.Grains.Diagnostics;
 using OrleansLlmCache.Tests.Infrastructure;
 
 namespace OrleansLlmCache.Tests.Grains;
@@ -55,8 +57,9 @@ public sealed class SingleFlightTests(ClusterFixture fixture)
 
         var first = fixture.Cache.GetOrCreateAsync(key, Origin).AsTask();
         await WaitUntilAsync(() => Volatile.Read(ref calls) == 1, "the first caller to hold the lease");
+        var parked = LeaseWaits;
         var waiters = Enumerable.Range(0, 99).Select(_ => fixture.Cache.GetOrCreateAsync(key, Origin).AsTask()).ToList();
-        await Task.Delay(200); // let the waiters reach the grain and park on the lease
+        await WaitUntilAsync(() => LeaseWaits >= parked + 99, "the waiters to park on the lease");
         firstMayFail.SetResult();
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => first.WaitAsync(Patience));
@@ -84,8 +87,9 @@ public sealed class SingleFlightTests(ClusterFixture fixture)
             },
             cancellationToken: cancel.Token).AsTask();
         await started.Task.WaitAsync(Patience);
+        var parked = LeaseWaits;
         var waiter = fixture.Cache.GetOrCreateAsync(key, _ => ValueTask.FromResult(new CachedResponse("from the waiter", "gpt-4"))).AsTask();
-        await Task.Delay(200);
+        await WaitUntilAsync(() => LeaseWaits > parked, "the waiter to park on the lease");
         await cancel.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first.WaitAsync(Patience));
@@ -130,4 +134,7 @@ public sealed class SingleFlightTests(ClusterFixture fixture)
 
     private static Task WaitUntilAsync(Func<bool> condition, string what) =>
         Eventually.WaitUntilAsync(condition, Patience, () => $"Timed out waiting for {what}.");
+
+    // Waits begun by the fixture's silo's entry grains: tests of this collection run one at a time, so a rise is this test's.
+    private long LeaseWaits => fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<SiloCacheMetrics>().LeaseWaits;
 }

@@ -57,7 +57,7 @@ public sealed class PodEnvironmentTests
 
     private static HostApplicationBuilder Builder(Dictionary<string, string?> settings)
     {
-        settings.TryAdd("ConnectionStrings:Redis", "127.0.0.1:6379");
+        settings.TryAdd("ConnectionStrings:Redis", "127.0.0.1:6379,ssl=true"); // over TLS, as a silo in a pod must reach it
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddOrleansLlmCacheSilo();

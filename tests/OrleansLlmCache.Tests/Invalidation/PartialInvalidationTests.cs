@@ -1,5 +1,6 @@
 using Npgsql;
 using OrleansLlmCache.Abstractions.Model;
+using OrleansLlmCache.Cli.Commands;
 using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Tests.Infrastructure;
 
@@ -50,7 +51,7 @@ public sealed class PartialInvalidationTests(BackendsFixture backends)
             }
 
             var first = await CliRunner.RunAsync(["invalidate", .. cluster, "--tag", "catalog"]);
-            Assert.True(first.ExitCode == 3, first.Output);
+            Assert.True(first.ExitCode == ExitCodes.Failed, first.Output);
             Assert.Contains($"partly invalidated tag catalog: reached {Entries - heldMembers} entries", first.Output, StringComparison.Ordinal);
             Assert.Contains("2 of 128 membership shards", first.Output, StringComparison.Ordinal);
             Assert.Contains("Run the same command again", first.Output, StringComparison.Ordinal);
@@ -59,7 +60,7 @@ public sealed class PartialInvalidationTests(BackendsFixture backends)
 
         // Every entry missed from the first run on: the version was bumped and broadcast.
         var get = await CliRunner.RunAsync(["get", .. cluster, "--key", "doc-0"]);
-        Assert.True(get.ExitCode == 2, get.Output);
+        Assert.True(get.ExitCode == ExitCodes.NotFound, get.Output);
 
         var second = await CliRunner.RunAsync(["invalidate", .. cluster, "--tag", "catalog"]);
         Assert.True(second.ExitCode == 0, second.Output);

@@ -30,8 +30,13 @@ public sealed class TwoAppServersFixture : IAsyncLifetime
         await WaitUntilTrustedAsync(B);
     }
 
-    public Task<ClientHost> ConnectAsync() =>
-        ClientHost.ConnectToGatewayAsync(Silo.GatewayPort, Silo.ClusterId, configure: o => o.InvalidationRenewInterval = TimeSpan.FromMilliseconds(250));
+    /// <summary>Another app server, with <paramref name="configure"/>'s settings besides the fixture's.</summary>
+    public Task<ClientHost> ConnectAsync(Action<LlmCacheOptions>? configure = null) =>
+        ClientHost.ConnectToGatewayAsync(Silo.GatewayPort, Silo.ClusterId, configure: o =>
+        {
+            o.InvalidationRenewInterval = TimeSpan.FromMilliseconds(250);
+            configure?.Invoke(o);
+        });
 
     /// <summary>Waits for an app server's first subscription, after which it fills and serves L1.</summary>
     public static Task WaitUntilTrustedAsync(ClientHost client)

@@ -19,6 +19,15 @@ public sealed class SemanticClusterFixture : IAsyncLifetime
     /// <summary>Namespaces matching this have semantic matching on.</summary>
     public const string EnabledPattern = "semantic:*";
 
+    /// <summary>A namespace prefix outside <see cref="EnabledPattern"/> whose policy turns semantic matching on.</summary>
+    public const string PolicyOn = "policy-semantic";
+
+    /// <summary>A namespace prefix inside <see cref="EnabledPattern"/> whose policy turns semantic matching off.</summary>
+    public const string PolicyOff = "semantic:policy-off";
+
+    /// <summary>A namespace prefix inside <see cref="EnabledPattern"/> whose policy asks for a near-exact match (0.995).</summary>
+    public const string PolicyStrict = "semantic:policy-strict";
+
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
@@ -46,6 +55,11 @@ public sealed class SemanticClusterFixture : IAsyncLifetime
         {
             o.OperationTimeout = TimeSpan.FromSeconds(20);
             o.Semantic.Namespaces = [EnabledPattern];
+
+            // Namespace policies that say otherwise than the patterns (SemanticPolicyTests).
+            o.Policies[PolicyOn] = new() { Semantic = true };
+            o.Policies[PolicyOff] = new() { Semantic = false };
+            o.Policies[PolicyStrict] = new() { SemanticThreshold = 0.995f };
         }));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
