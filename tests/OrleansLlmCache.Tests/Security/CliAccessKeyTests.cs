@@ -23,12 +23,12 @@ public sealed class CliAccessKeyTests(TenantAccessFixture fixture)
 
         Assert.True(withOperatorKey.ExitCode == 0, withOperatorKey.Output);
         Assert.Contains(TenantAccessFixture.Answer, withOperatorKey.Output, StringComparison.Ordinal);
-        Assert.Equal(1, withoutKey.ExitCode);
+        Assert.Equal(4, withoutKey.ExitCode); // refused by the cluster
         Assert.Contains($"error: Access to tenant '{TenantAccessFixture.TenantA}' was refused: this client sent no access key", withoutKey.Output, StringComparison.Ordinal);
         Assert.Contains("LLMCACHE_ACCESS_KEY or --access-key", withoutKey.Output, StringComparison.Ordinal);
-        Assert.Equal(1, withTenantBsKey.ExitCode);
+        Assert.Equal(4, withTenantBsKey.ExitCode);
         Assert.Contains($"reaches only '{TenantAccessFixture.TenantB}'", withTenantBsKey.Output, StringComparison.Ordinal);
-        Assert.Equal(1, withAPassword.ExitCode);
+        Assert.Equal(2, withAPassword.ExitCode); // a usage error: the flag's value
         Assert.Contains("error: --access-key (or LLMCACHE_ACCESS_KEY) is not a usable key: LlmCache:Cluster:AccessKey must be 16 to 512 characters", withAPassword.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", withAPassword.Output, StringComparison.Ordinal);
     }
