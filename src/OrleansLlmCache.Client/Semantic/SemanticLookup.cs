@@ -4,6 +4,7 @@ using OrleansLlmCache.Abstractions.Invalidation;
 using OrleansLlmCache.Abstractions.Semantic;
 using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Client.Diagnostics;
+using OrleansLlmCache.Core.Diagnostics;
 
 namespace OrleansLlmCache.Client.Semantic;
 
@@ -25,17 +26,35 @@ internal sealed class SemanticLookup(IGrainFactory grains, LlmCacheOptions optio
     /// <summary>A live semantic hit, or a miss with the prompt's vector; <see langword="null"/> when the cluster failed.</summary>
     public async Task<SemanticLookupResult?> FindAsync(SemanticPrompt prompt, CancellationToken cancellationToken)
     {
+        // A span of its own inside the request's: embedding, search and guard run on a silo, as its children.
+        using var span = LlmCacheActivity.Source.StartActivity("llmcache.semantic_lookup");
         try
         {
             var threshold = Policies.NamespacePolicies.Resolve(options, prompt.Key.Namespace)?.SemanticThreshold ?? _options.Threshold;
             var query = new SemanticQuery(prompt, threshold, _options.UseGuard, _options.Candidates);
 
             // Embedding may load the model on a silo's first semantic request: allow it a few seconds more than a read.
-            return await Worker.FindAsync(query).WaitAsync(options.OperationTimeout + TimeSpan.FromSeconds(5), cancellationToken);
+            var found = await Worker.FindAsync(query).WaitAsync(options.OperationTimeout + TimeSpan.FromSeconds(5), cancellationToken);
+            if (span is { IsAllDataRequested: true })
+            {
+                span.SetTag("llmcache.semantic.threshold", threshold);
+                span.SetTag(LlmCacheActivity.AnswerSource, found.Match is null ? "miss" : "semantic_hit");
+                span.SetTag(LlmCacheActivity.SemanticScore, found.Match?.Score);
+
+                // Whether the guard refused the nearest candidate; not why, which quotes both prompts.
+                span.SetTag(LlmCacheActivity.SemanticRefused, found.Refusal is not null);
+            }
+
+            return found;
         }
         catch (Exception ex) when (ex is not (ArgumentException or LlmCacheAccessDeniedException) && !cancellationToken.IsCancellationRequested)
         {
             Log.CacheUnavailable(logger, "semantic lookup", prompt.Key.ToGrainKey(), ex.Message, ex);
+            if (span is not null)
+            {
+                LlmCacheActivity.Fail(span, ex);
+            }
+
             return null;
         }
     }
