@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 namespace OrleansLlmCache.Tests.Embeddings;
 
 /// <summary>
-/// The goals, on public data with the shipped defaults (cosine 0.85 and the precision guard): on langcache's hard
+/// The semantic cache's precision goals, on public data with the shipped defaults (cosine 0.85 and the precision guard): on langcache's hard
 /// negatives precision at least 0.95 with recall at least 0.60; on GPTCache's paraphrases at least 85 % of pairs hit.
 /// </summary>
 [Collection(EmbedderCollection.Name)]
