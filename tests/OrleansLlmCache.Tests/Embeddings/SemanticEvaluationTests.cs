@@ -34,7 +34,7 @@ public sealed class SemanticEvaluationTests(EmbedderFixture fixture, ITestOutput
         Assert.All(all, p => Assert.True(p.SameMeaning));
 
         // Every second pair: the long paraphrases take about 8 ms each to embed on 2 cores, and half the file keeps this
-        // test near 10 s. `llmcache eval-semantic` scores the whole file (README: 87.7 %; each half 87.6 % and 87.8 %).
+        // test near 10 s. `llmcache eval-semantic` scores the whole file (docs/semantic-guard.md: 87.7 %; each half 87.6 % and 87.8 %).
         var pairs = all.Where((_, i) => i % 2 == 1).ToList();
 
         var evaluation = await new SemanticEvaluator(fixture.Embedder).EvaluateAsync(pairs);
