@@ -72,7 +72,7 @@ public static class SiloWebHostExtensions
                 metrics.AddMeter(OrleansLlmCache.Grains.Diagnostics.SiloCacheMetrics.MeterName, "OrleansLlmCache.Client", "Microsoft.Orleans");
 
                 // Orleans records a tagged histogram for every message sent and received; on a cache hit path of a few
-                // microseconds that is measurable CPU (docs/benchmarks.md). Message counts stay available from
+                // microseconds that is measurable CPU (docs/benchmarks-history.md). Message counts stay available from
                 // orleans-gateway-sent/-received and the dashboard.
                 metrics.AddView("orleans-messaging-sent-messages-size", MetricStreamConfiguration.Drop);
                 metrics.AddView("orleans-messaging-received-messages-size", MetricStreamConfiguration.Drop);

@@ -4,7 +4,7 @@ namespace OrleansLlmCache.Abstractions.Model;
 /// The wire form of <see cref="CacheEntry"/>, which travels with every cluster hit. Its collections are declared with
 /// their concrete types: for a field declared as an interface (<c>IReadOnlyList&lt;string&gt;</c>) Orleans writes the
 /// runtime type's name into every message, and the receiver parses and checks it, which showed up in CPU profiles of
-/// the hit path (docs/benchmarks.md).
+/// the hit path (docs/benchmarks-history.md, "Before batched reads").
 /// </summary>
 [GenerateSerializer, Immutable, Alias("llmcache.CacheEntry.wire")]
 internal struct CacheEntrySurrogate

@@ -152,7 +152,7 @@ internal sealed partial class L1Cache : IDisposable
 
         // An app reads the answer of every hit (Entry.Response.Content). As deserialized, the entry and its response lie
         // before their answer text and the slot after it, 32 KB apart for a 16 KiB answer, so a hit read two distant
-        // places in memory, and hits over many large entries paid a cache miss for each (docs/benchmarks.md, "An L1 hit
+        // places in memory, and hits over many large entries paid a cache miss for each (docs/benchmarks-history.md, "An L1 hit
         // on its own"). Copies of the two small objects, allocated here together with the slot (the text itself is
         // shared, not copied), keep everything a hit reads side by side.
         entry = entry with { Response = entry.Response with { } };

@@ -1,7 +1,7 @@
 namespace OrleansLlmCache.Benchmarks.Comparison;
 
 /// <summary>
-/// The scale of one comparison run. The full run is the issue's: a 2 s origin, a 10,000-entry tag; a quick run
+/// The scale of one comparison run. The full run is the one docs/benchmarks.md reports: a 2 s origin, a 10,000-entry tag; a quick run
 /// shrinks them (<c>compare 0.2 1000 - 0.5 600</c>) to check the harness in a minute or two.
 /// </summary>
 internal sealed record ComparisonSettings(TimeSpan OriginLatency, int TagEntries, double HitSeconds, int MixedRequests)

@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 namespace OrleansLlmCache.Tests.Embeddings;
 
 /// <summary>
-/// The goals, on public data with the shipped defaults (cosine 0.85 and the precision guard): on langcache's hard
+/// The semantic cache's precision goals, on public data with the shipped defaults (cosine 0.85 and the precision guard): on langcache's hard
 /// negatives precision at least 0.95 with recall at least 0.60; on GPTCache's paraphrases at least 85 % of pairs hit.
 /// </summary>
 [Collection(EmbedderCollection.Name)]
@@ -34,7 +34,7 @@ public sealed class SemanticEvaluationTests(EmbedderFixture fixture, ITestOutput
         Assert.All(all, p => Assert.True(p.SameMeaning));
 
         // Every second pair: the long paraphrases take about 8 ms each to embed on 2 cores, and half the file keeps this
-        // test near 10 s. `llmcache eval-semantic` scores the whole file (README: 87.7 %; each half 87.6 % and 87.8 %).
+        // test near 10 s. `llmcache eval-semantic` scores the whole file (docs/semantic-guard.md: 87.7 %; each half 87.6 % and 87.8 %).
         var pairs = all.Where((_, i) => i % 2 == 1).ToList();
 
         var evaluation = await new SemanticEvaluator(fixture.Embedder).EvaluateAsync(pairs);

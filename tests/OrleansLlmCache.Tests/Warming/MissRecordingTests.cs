@@ -66,7 +66,7 @@ public sealed class MissRecordingTests
         var settings = new Dictionary<string, string?>();
         if (configured is not null)
         {
-            settings["LlmCache:Client:RecordMissedRequestsForWarming"] = configured; // the key README and the CLI name
+            settings["LlmCache:Client:RecordMissedRequestsForWarming"] = configured; // the key docs/configuration.md and the CLI name
         }
 
         var services = new ServiceCollection();
