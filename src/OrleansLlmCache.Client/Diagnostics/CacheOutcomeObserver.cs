@@ -16,7 +16,7 @@ internal sealed class CacheOutcomeObserver(LlmCacheStatistics statistics, Cluste
     /// <summary>A request answered from the cache.</summary>
     public void OnHit(CacheKey key, CacheLayer layer, TimeSpan elapsed, CachedResponse response)
     {
-        statistics.RecordHit(elapsed, (long)response.PromptTokens + response.CompletionTokens, MeterLayer(layer));
+        statistics.RecordHit(elapsed, (long)response.PromptTokens + response.CompletionTokens, MeterLayer(layer), key.Namespace, response.Model);
         cluster.RecordHit(key, response.Model, ClusterLayer(layer), elapsed, response.PromptTokens, response.CompletionTokens);
         Tag(ClusterLayer(layer), response.Model);
     }
@@ -39,7 +39,7 @@ internal sealed class CacheOutcomeObserver(LlmCacheStatistics statistics, Cluste
     /// </summary>
     public void OnRefreshed(CacheKey key, TimeSpan elapsed, string model, int promptTokens, int completionTokens)
     {
-        statistics.RecordRefresh(elapsed);
+        statistics.RecordRefresh(elapsed, key.Namespace, model);
         cluster.RecordRefresh(key, model, elapsed, promptTokens, completionTokens);
     }
 
@@ -75,7 +75,7 @@ internal sealed class CacheOutcomeObserver(LlmCacheStatistics statistics, Cluste
 
     private void OnMiss(CacheKey key, TimeSpan elapsed, string model, int promptTokens, int completionTokens, Func<string?>? replayableRequest)
     {
-        statistics.RecordMiss(elapsed);
+        statistics.RecordMiss(elapsed, key.Namespace, model);
         cluster.RecordMiss(key, model, elapsed, promptTokens, completionTokens, replayableRequest);
         Tag(layer: null, model);
     }
