@@ -70,11 +70,11 @@ internal sealed partial class GrainLlmCache(
     public ValueTask<CacheEntry?> GetAsync(CacheKey key, CancellationToken cancellationToken = default) =>
         l1.TryGet(key) is { } local ? new(local) : GetFromClusterAsync(key, cancellationToken);
 
-    private async ValueTask<CacheEntry?> GetFromClusterAsync(CacheKey key, CancellationToken cancellationToken)
+    private async ValueTask<CacheEntry?> GetFromClusterAsync(CacheKey key, CancellationToken cancellationToken, LlmCacheEntryOptions? options = null)
     {
         key.Validate();
 
-        var fill = l1.BeginFill(key);
+        var fill = l1.BeginFill(key, options);
         try
         {
             var entry = await reader.ReadAsync(key, cancellationToken);
