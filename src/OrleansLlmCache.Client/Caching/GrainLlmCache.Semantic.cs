@@ -12,7 +12,7 @@ internal sealed partial class GrainLlmCache
 {
     private SemanticLookup? _semantic;
 
-    private SemanticLookup Semantic => _semantic ??= new SemanticLookup(grains, _options, logger);
+    private SemanticLookup Semantic => _semantic ??= new SemanticLookup(grains, _options, ApplicationEmbedder.Resolve(services, _options), logger);
 
     public SemanticPrompt CreateSemanticPrompt(PromptRequest request, string? tenant = null, string? @namespace = null)
     {

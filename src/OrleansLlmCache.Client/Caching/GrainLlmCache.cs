@@ -28,6 +28,7 @@ internal sealed partial class GrainLlmCache(
     EntryOptionsResolver resolve,
     CacheOutcomeObserver observer,
     ClusterReadiness readiness,
+    IServiceProvider services,
     ILogger<GrainLlmCache> logger) : ILlmCache
 {
     // An invalidation, and a write that replaces or removes a live entry (it evicts the copies everywhere), may wait out
