@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using OrleansLlmCache.Abstractions;
 using OrleansLlmCache.Abstractions.Semantic;
 using OrleansLlmCache.Client.Caching;
 
@@ -51,9 +52,10 @@ internal sealed class ApplicationEmbedder(IEmbeddingGenerator<string, Embedding<
     {
         var vector = (await generator.GenerateVectorAsync(text, cancellationToken: cancellationToken)).ToArray();
         var norm = Math.Sqrt(vector.Sum(v => (double)v * v));
-        if (vector.Length == 0 || !double.IsFinite(norm) || norm == 0)
+        if (vector.Length is 0 or > LlmCacheLimits.MaxEmbeddingDimensions || !double.IsFinite(norm) || norm == 0)
         {
-            throw new InvalidOperationException($"The embedding generator of model {ModelId} returned a vector that cannot be compared ({vector.Length} values, length {norm}).");
+            throw new InvalidOperationException(
+                $"The embedding generator of model {ModelId} returned a vector that cannot be compared ({vector.Length} values, at most {LlmCacheLimits.MaxEmbeddingDimensions}; length {norm}).");
         }
 
         for (var i = 0; i < vector.Length; i++)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using OrleansLlmCache.Abstractions;
 using OrleansLlmCache.Abstractions.Entries;
 using OrleansLlmCache.Abstractions.Keys;
 using OrleansLlmCache.Abstractions.Semantic;
@@ -103,19 +104,17 @@ internal sealed partial class SemanticLookupGrain(
         await grains.GetGrain<ISemanticScopeGrain>(registration.Prompt.Scope.ToGrainKey()).AddAsync([item]);
     }
 
-    // An application's vector: any dimension up to MaxApplicationDimensions (the scope's index takes the first one's),
+    // An application's vector: any dimension up to LlmCacheLimits.MaxEmbeddingDimensions (the scope's index takes the first one's),
     // finite, of unit length as the app server made it.
     private static float[] Checked(float[] vector, string parameter)
     {
-        if (vector.Length is 0 or > MaxApplicationDimensions || !vector.All(float.IsFinite))
+        if (vector.Length is 0 or > LlmCacheLimits.MaxEmbeddingDimensions || !vector.All(float.IsFinite))
         {
-            throw new ArgumentException($"An application's embedding must have 1 to {MaxApplicationDimensions} finite values; got {vector.Length}.", parameter);
+            throw new ArgumentException($"An application's embedding must have 1 to {LlmCacheLimits.MaxEmbeddingDimensions} finite values; got {vector.Length}.", parameter);
         }
 
         return vector;
     }
-
-    private const int MaxApplicationDimensions = 8192;
 
     private async Task RemoveQuietlyAsync(ISemanticScopeGrain scope, List<SemanticCandidate> dead)
     {
