@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using OrleansLlmCache.Core.Secrets;
 using OrleansLlmCache.Hosting.Startup;
 
 try
@@ -20,7 +21,7 @@ try
 catch (Exception ex) when (LlmCacheStartupException.Find(ex) is { } startup)
 {
     // A configuration or connectivity problem the operator can fix (an invalid or unconvertible setting, a taken port,
-    // an unreachable backend): one line naming what to fix, no stack trace.
-    Console.Error.WriteLine($"error: {startup.Message}");
+    // an unreachable backend): one line naming what to fix, no stack trace, and no password of a connection string.
+    Console.Error.WriteLine($"error: {SecretRedaction.Redact(startup.Message)}");
     return 1;
 }

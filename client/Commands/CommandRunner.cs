@@ -1,5 +1,6 @@
 using OrleansLlmCache.Abstractions.Access;
 using OrleansLlmCache.Client.Caching;
+using OrleansLlmCache.Core.Secrets;
 using Spectre.Console;
 
 namespace OrleansLlmCache.Cli.Commands;
@@ -31,10 +32,11 @@ internal static class CommandRunner
         _ => null,
     };
 
-    // ArgumentException appends " (Parameter 'x')": the message already names the field.
+    // ArgumentException appends " (Parameter 'x')": the message already names the field. A message may quote a
+    // connection string (--redis, or a client library's reason): its password is hidden.
     private static string UserMessage(Exception ex)
     {
-        var message = ex.Message;
+        var message = SecretRedaction.Redact(ex.Message);
         var cut = message.IndexOf(" (Parameter", StringComparison.Ordinal);
         return cut < 0 ? message : message[..cut];
     }

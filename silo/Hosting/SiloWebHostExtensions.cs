@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,11 +8,11 @@ using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Orleans.Dashboard;
 using OrleansLlmCache.Core.Diagnostics;
-using OrleansLlmCache.Core.Validation;
 using OrleansLlmCache.Hosting.Options;
 using OrleansLlmCache.Hosting.Startup;
 using OrleansLlmCache.Silo.CachePage;
 using OrleansLlmCache.Silo.Hosting;
+using OrleansLlmCache.Silo.OperatorAccess;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -25,8 +24,13 @@ public static class SiloWebHostExtensions
 {
     /// <summary>
     /// Binds Kestrel to the HTTP port (every interface with <c>ListenOnAnyHostAddress</c>, as in a pod, otherwise the
-    /// advertised address, 127.0.0.1 by default) and registers the readiness checks behind <c>/health</c>.
+    /// advertised address, 127.0.0.1 by default), registers the readiness checks behind <c>/health</c>, and the
+    /// authentication of the operator pages from <c>LlmCache:Dashboard</c>.
     /// </summary>
+    /// <exception cref="LlmCacheStartupException">
+    /// A dashboard setting is wrong, or the silo runs in production (in a pod, or beyond loopback) with open operator
+    /// pages and without <c>LlmCache:Dashboard:AllowOpen</c>; the message names the settings.
+    /// </exception>
     public static WebApplicationBuilder AddOrleansLlmCacheSiloWeb(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -96,12 +100,14 @@ public static class SiloWebHostExtensions
                 .AddOtlpExporter());
         }
 
-        // The Orleans Dashboard and the cache page, behind Basic authentication when LlmCache:Dashboard:Password is set.
+        // The Orleans Dashboard and the cache page behind the operator policy (LlmCache:Dashboard), checked now: a
+        // production silo with open pages must not get as far as joining its cluster.
+        var siloOptions = builder.Services.Where(d => d.ServiceType == typeof(LlmCacheSiloOptions)).Select(d => d.ImplementationInstance).OfType<LlmCacheSiloOptions>().LastOrDefault()
+            ?? throw new InvalidOperationException("Call AddOrleansLlmCacheSilo() before AddOrleansLlmCacheSiloWeb().");
+        var operators = OperatorAccessSettings.Read(builder.Configuration, siloOptions);
+        builder.Services.AddOperatorAccess(operators);
         builder.UseOrleans(silo => silo.AddDashboard());
-        builder.Services.AddOptions<SiloDashboardOptions>().BindConfigurationStrictly(SiloDashboardOptions.SectionName).ValidateOnStart();
-        builder.Services.AddOptions<GrainProfilerOptions>().Configure<Microsoft.Extensions.Options.IOptions<SiloDashboardOptions>>(
-            (profiler, dashboard) => profiler.TraceAlways = dashboard.Value.ProfileGrainCallsAlways);
-        builder.Services.AddSingleton<BasicAuthenticationFilter>();
+        builder.Services.AddOptions<GrainProfilerOptions>().Configure(profiler => profiler.TraceAlways = operators.Options.ProfileGrainCallsAlways);
         return builder;
     }
 
@@ -123,11 +129,21 @@ public static class SiloWebHostExtensions
 
         app.MapPrometheusScrapingEndpoint(SiloEndpoints.MetricsPath);
 
-        // The dashboard has no authentication of its own: the filter adds it when a password is configured, and the
-        // NetworkPolicy in deploy/k8s lets only the ingress controller reach this port.
-        var filter = app.Services.GetRequiredService<BasicAuthenticationFilter>();
-        app.MapOrleansDashboard(SiloEndpoints.DashboardPath).AddEndpointFilter(filter);
-        app.MapCachePage(SiloEndpoints.CachePagePath).AddEndpointFilter(filter);
+        // The probes and /metrics above stay anonymous for the kubelet and the cluster's Prometheus; the NetworkPolicy in
+        // deploy/k8s decides who reaches the port. The operator pages require the llmcache-operator policy.
+        var operators = app.Services.GetRequiredService<OperatorAccessSettings>();
+        app.MapOrleansDashboard(SiloEndpoints.DashboardPath).RequireAuthorization(OperatorSchemes.Policy);
+        app.MapCachePage(SiloEndpoints.CachePagePath).RequireAuthorization(OperatorSchemes.Policy);
+        if (operators.Scheme == OperatorAuthentication.None)
+        {
+            var silo = app.Services.GetRequiredService<LlmCacheSiloOptions>();
+            OperatorLog.Open(app.Logger, silo.HttpPort, operators.Options.AllowOpen ? "LlmCache:Dashboard:AllowOpen is true" : "the silo listens on loopback only");
+        }
+        else
+        {
+            OperatorLog.Guarded(app.Logger, OperatorAccessRegistration.Describe(operators));
+        }
+
         return app;
     }
 }

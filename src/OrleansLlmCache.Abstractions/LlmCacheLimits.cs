@@ -69,6 +69,9 @@ public static class LlmCacheLimits
         }
     }
 
+    /// <summary>Most values in an embedding an application sends for semantic matching: 8,192.</summary>
+    public const int MaxEmbeddingDimensions = 8192;
+
     /// <summary>Most dependencies on one entry: 32.</summary>
     public const int MaxDependenciesPerEntry = 32;
 

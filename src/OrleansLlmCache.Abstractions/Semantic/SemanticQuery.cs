@@ -10,4 +10,12 @@ public sealed record SemanticQuery(
     [property: Id(0)] SemanticPrompt Prompt,
     [property: Id(1)] float Threshold,
     [property: Id(2)] bool UseGuard,
-    [property: Id(3)] int Candidates);
+    [property: Id(3)] int Candidates)
+{
+    /// <summary>
+    /// The prompt's vector when the application embedded it (on the app server, with its own model): the silo searches
+    /// with it instead of embedding the prompt. <see langword="null"/>: the silo embeds with its built-in model.
+    /// </summary>
+    [Id(4)]
+    public float[]? Vector { get; init; }
+}

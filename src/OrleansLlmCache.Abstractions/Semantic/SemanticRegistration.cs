@@ -8,4 +8,12 @@ namespace OrleansLlmCache.Abstractions.Semantic;
 public sealed record SemanticRegistration(
     [property: Id(0)] SemanticPrompt Prompt,
     [property: Id(1)] float[]? Vector,
-    [property: Id(2)] TimeSpan? TimeToLive);
+    [property: Id(2)] TimeSpan? TimeToLive)
+{
+    /// <summary>
+    /// The model that made <see cref="Vector"/> when the application embedded the prompt on the app server;
+    /// <see langword="null"/> when the vector is the silo's own (or is to be made by it).
+    /// </summary>
+    [Id(3)]
+    public string? Embedder { get; init; }
+}

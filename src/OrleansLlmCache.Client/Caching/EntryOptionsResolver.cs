@@ -62,9 +62,9 @@ internal sealed class EntryOptionsResolver(LlmCacheOptions options)
     {
         if (request is not null)
         {
-            if (request.CallerBoundFactory)
+            if (request.CallerBoundFactory || request.ReadOnly)
             {
-                return 0; // its factory cannot run once the caller has its answer
+                return 0; // its factory cannot run once the caller has its answer, or its answer must not be stored
             }
 
             if (request.EagerRefreshThreshold is { } own)

@@ -20,9 +20,14 @@ internal sealed partial class GrainLlmCache
     {
         key.Validate();
         ArgumentNullException.ThrowIfNull(factory);
+        if (options is { ForceRefresh: true } or { ReadOnly: true })
+        {
+            return await GetOrCreateOutsideSingleFlightAsync(key, factory, options, cancellationToken);
+        }
+
         var started = Stopwatch.GetTimestamp();
         var threshold = resolve.RefreshThreshold(key, options);
-        if (l1.TryGet(key, threshold, out var refreshDue) is { } local)
+        if (options is not { SkipL1Read: true } && l1.TryGet(key, threshold, out var refreshDue) is { } local)
         {
             var localElapsed = Stopwatch.GetElapsedTime(started);
             observer.OnHit(key, CacheLayer.L1, localElapsed, local.Response);
@@ -38,7 +43,7 @@ internal sealed partial class GrainLlmCache
         // are the caller's error, not something to fail open on.
         var write = WriteOptions(key, options);
         var policy = resolve.Origin(key, options);
-        var fill = l1.BeginFill(key);
+        var fill = l1.BeginFill(key, options);
         ICacheEntryGrain grain;
         LeaseResult lease;
         long waitStarted;
@@ -59,11 +64,9 @@ internal sealed partial class GrainLlmCache
         }
         catch (Exception ex) when (ClusterFailures.IsClusterFailure(ex, cancellationToken))
         {
-            // Fail open: the origin answers, and the request counts as an error, not as a miss. A miss says the cache
-            // was asked and had nothing; here it could not be asked, and a hit rate must not read an outage as misses.
+            // Fail open (or, where the app server opted in, this process's last copy, marked stale).
             observer.OnUnavailable("get-or-create", key, ex);
-            var direct = await factory(cancellationToken);
-            return new LlmCacheResult(direct, LlmCacheSource.OriginCacheUnavailable, Stopwatch.GetElapsedTime(started));
+            return StaleFromL1(key, options, started) ?? await FromOriginUncachedAsync(factory, started, cancellationToken);
         }
 
         return lease.Status switch
@@ -74,6 +77,90 @@ internal sealed partial class GrainLlmCache
             LeaseStatus.Stale => Stale(key, lease.Entry!, started),
             _ => await FromOriginAsync(grain, key, lease, write, policy, fill, factory, options, started, waitStarted, cancellationToken),
         };
+    }
+
+    /// <summary>
+    /// A forced refresh or a read-only request: reads what it may read, calls the origin on a miss (or always, when
+    /// forced), and stores only what it may store. Neither takes the key's lease: a forced refresh must be answered by
+    /// its own origin call, not another caller's, and a read-only request would hold a lease it never fills.
+    /// </summary>
+    private async ValueTask<LlmCacheResult> GetOrCreateOutsideSingleFlightAsync(
+        CacheKey key, Func<CancellationToken, ValueTask<CachedResponse>> factory, LlmCacheEntryOptions options, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+
+        // Resolved before the origin is asked: options the caller got wrong are the caller's error.
+        var write = options.ReadOnly ? null : WriteOptions(key, options);
+        if (!options.ForceRefresh)
+        {
+            if (!options.SkipL1Read && l1.TryGet(key) is { } local)
+            {
+                var localElapsed = Stopwatch.GetElapsedTime(started);
+                observer.OnHit(key, CacheLayer.L1, localElapsed, local.Response);
+                return new LlmCacheResult(local.Response, LlmCacheSource.Hit, localElapsed);
+            }
+
+            var fill = l1.BeginFill(key, options);
+            try
+            {
+                if (await reader.ReadAsync(key, cancellationToken) is { } found)
+                {
+                    fill.Complete(found);
+                    var elapsed = Stopwatch.GetElapsedTime(started);
+                    observer.OnHit(key, found.LoadedFromStorage ? CacheLayer.Storage : CacheLayer.Silo, elapsed, found.Response);
+                    return new LlmCacheResult(found.Response, LlmCacheSource.Hit, elapsed);
+                }
+            }
+            catch (Exception ex) when (ClusterFailures.IsClusterFailure(ex, cancellationToken))
+            {
+                observer.OnUnavailable("get-or-create", key, ex);
+                return StaleFromL1(key, options, started) ?? await FromOriginUncachedAsync(factory, started, cancellationToken);
+            }
+        }
+
+        CachedResponse response;
+        try
+        {
+            response = await factory(cancellationToken);
+        }
+        catch (UncacheableResponseException declined)
+        {
+            observer.OnNotStored(key, Stopwatch.GetElapsedTime(started), declined);
+            throw;
+        }
+
+        if (write is not null)
+        {
+            try
+            {
+                // The copy this process held is outdated by the write, whatever its outcome.
+                var fill = l1.BeginReplace(key);
+                var stored = await Entry(key).SetAsync(response, write).AsTask().WaitAsync(WriteTimeout, cancellationToken);
+                if (!options.SkipL1Write)
+                {
+                    fill.Complete(stored);
+                }
+            }
+            catch (Exception ex) when (ClusterFailures.IsClusterFailure(ex, cancellationToken))
+            {
+                // The answer is good even if it could not be cached.
+                observer.OnUnavailable("store", key, ex);
+            }
+        }
+
+        // Not recorded for warming: warming would store what this request chose not to, or refresh what it just did.
+        var missElapsed = Stopwatch.GetElapsedTime(started);
+        observer.OnMiss(key, missElapsed, response, replayableRequest: null);
+        return new LlmCacheResult(response, LlmCacheSource.Origin, missElapsed);
+    }
+
+    // Fail open: the origin answers, and the request counts as an error, not as a miss. A miss says the cache was asked
+    // and had nothing; here it could not be asked, and a hit rate must not read an outage as misses.
+    private static async ValueTask<LlmCacheResult> FromOriginUncachedAsync(
+        Func<CancellationToken, ValueTask<CachedResponse>> factory, long started, CancellationToken cancellationToken)
+    {
+        var direct = await factory(cancellationToken);
+        return new LlmCacheResult(direct, LlmCacheSource.OriginCacheUnavailable, Stopwatch.GetElapsedTime(started));
     }
 
     // This caller holds the lease: it alone calls the origin for the key.
@@ -115,6 +202,21 @@ internal sealed partial class GrainLlmCache
         var missElapsed = Stopwatch.GetElapsedTime(started);
         observer.OnMiss(key, missElapsed, response, options?.ReplayableRequest);
         return new LlmCacheResult(response, LlmCacheSource.Origin, missElapsed);
+    }
+
+    /// <summary>
+    /// The cluster cannot be reached: this process's L1 copy of the key, marked stale, when the app server opted in
+    /// (<see cref="LlmCacheOptions.L1ServeStaleWhenClusterUnreachable"/>) and it lost contact no longer ago than that.
+    /// </summary>
+    private LlmCacheResult? StaleFromL1(CacheKey key, LlmCacheEntryOptions? options, long started)
+    {
+        if (options is { SkipL1Read: true } || l1.TryGetUnverified(key) is not { } copy)
+        {
+            return null;
+        }
+
+        observer.OnL1ServedStale(key);
+        return Stale(key, copy, started);
     }
 
     // An expired answer is never kept in L1: the next request asks the cluster again, which knows whether the origin is back.

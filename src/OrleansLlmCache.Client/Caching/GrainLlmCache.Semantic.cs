@@ -12,7 +12,7 @@ internal sealed partial class GrainLlmCache
 {
     private SemanticLookup? _semantic;
 
-    private SemanticLookup Semantic => _semantic ??= new SemanticLookup(grains, _options, logger);
+    private SemanticLookup Semantic => _semantic ??= new SemanticLookup(grains, _options, ApplicationEmbedder.Resolve(services, _options), logger);
 
     public SemanticPrompt CreateSemanticPrompt(PromptRequest request, string? tenant = null, string? @namespace = null)
     {
@@ -34,12 +34,19 @@ internal sealed partial class GrainLlmCache
             return await GetOrCreateAsync(prompt.Key, factory, options, cancellationToken);
         }
 
+        if (options is { ForceRefresh: true })
+        {
+            // No read, semantic or exact: the origin answers, and its answer joins the index as any new one does.
+            return await StoreAndRegisterAsync(prompt, factory, options, vector: null, cancellationToken);
+        }
+
         // Exact first: an exact hit needs no embedding and is always right.
         var started = Stopwatch.GetTimestamp();
         var threshold = resolve.RefreshThreshold(prompt.Key, options);
-        var exact = l1.TryGet(prompt.Key, threshold, out var refreshDue) is { } local
+        var refreshDue = false;
+        var exact = options is not { SkipL1Read: true } && l1.TryGet(prompt.Key, threshold, out refreshDue) is { } local
             ? (Entry: local, Layer: CacheLayer.L1)
-            : (Entry: await GetFromClusterAsync(prompt.Key, cancellationToken), Layer: CacheLayer.Silo);
+            : (Entry: await GetFromClusterAsync(prompt.Key, cancellationToken, options), Layer: CacheLayer.Silo);
         if (exact.Entry is { } hit)
         {
             var exactElapsed = Stopwatch.GetElapsedTime(started);
@@ -66,10 +73,16 @@ internal sealed partial class GrainLlmCache
         }
 
         // A miss: the exact path (single-flight lease, origin call, store); then the new entry joins its scope's index.
+        return await StoreAndRegisterAsync(prompt, factory, options, found?.Vector, cancellationToken);
+    }
+
+    private async ValueTask<LlmCacheResult> StoreAndRegisterAsync(
+        SemanticPrompt prompt, Func<CancellationToken, ValueTask<CachedResponse>> factory, LlmCacheEntryOptions? options, float[]? vector, CancellationToken cancellationToken)
+    {
         var result = await GetOrCreateAsync(prompt.Key, factory, options, cancellationToken);
-        if (result.Source == LlmCacheSource.Origin && readiness.IsReady)
+        if (result.Source == LlmCacheSource.Origin && options is not { ReadOnly: true } && readiness.IsReady)
         {
-            await Semantic.RegisterAsync(prompt, found?.Vector, WriteOptions(prompt.Key, options).TimeToLive);
+            await Semantic.RegisterAsync(prompt, vector, WriteOptions(prompt.Key, options).TimeToLive);
         }
 
         return result;

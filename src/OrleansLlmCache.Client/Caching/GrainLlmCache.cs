@@ -28,6 +28,7 @@ internal sealed partial class GrainLlmCache(
     EntryOptionsResolver resolve,
     CacheOutcomeObserver observer,
     ClusterReadiness readiness,
+    IServiceProvider services,
     ILogger<GrainLlmCache> logger) : ILlmCache
 {
     // An invalidation, and a write that replaces or removes a live entry (it evicts the copies everywhere), may wait out
@@ -70,11 +71,11 @@ internal sealed partial class GrainLlmCache(
     public ValueTask<CacheEntry?> GetAsync(CacheKey key, CancellationToken cancellationToken = default) =>
         l1.TryGet(key) is { } local ? new(local) : GetFromClusterAsync(key, cancellationToken);
 
-    private async ValueTask<CacheEntry?> GetFromClusterAsync(CacheKey key, CancellationToken cancellationToken)
+    private async ValueTask<CacheEntry?> GetFromClusterAsync(CacheKey key, CancellationToken cancellationToken, LlmCacheEntryOptions? options = null)
     {
         key.Validate();
 
-        var fill = l1.BeginFill(key);
+        var fill = l1.BeginFill(key, options);
         try
         {
             var entry = await reader.ReadAsync(key, cancellationToken);

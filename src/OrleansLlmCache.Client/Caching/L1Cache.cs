@@ -40,6 +40,7 @@ internal sealed partial class L1Cache : IDisposable
     private readonly DependencyVersionTable _versions;
     private readonly CoarseClock _clock;
     private readonly long _sizeLimit;
+    private readonly long _staleWhenUnreachable;
     private long _size;
     private long _evictions;
     private int _compacting;
@@ -50,6 +51,7 @@ internal sealed partial class L1Cache : IDisposable
         _versions = versions;
         _clock = versions.Clock;
         _sizeLimit = options.Value.L1SizeLimitBytes;
+        _staleWhenUnreachable = (long)options.Value.L1ServeStaleWhenClusterUnreachable.TotalMilliseconds;
         _homeTenant = options.Value.Tenant;
         _homeNamespace = options.Value.Namespace;
         if (options.Value.L1Enabled)
@@ -77,6 +79,26 @@ internal sealed partial class L1Cache : IDisposable
         var slot = Serve(key, out var now);
         refreshDue = slot is not null && refreshThreshold > 0 && slot.IsRefreshDue(now, refreshThreshold);
         return slot?.Entry;
+    }
+
+    /// <summary>
+    /// For a request the cluster could not answer: the copy of <paramref name="key"/> that was current when this process
+    /// last heard from the cluster, if the invalidation lease ran out no longer ago than
+    /// <see cref="LlmCacheOptions.L1ServeStaleWhenClusterUnreachable"/> (<see langword="null"/> when that is off). It has
+    /// not expired, no eviction this process received removed it and no version it heard of outdates it; a missed
+    /// broadcast flushed the version table and emptied L1, so nothing is served after one.
+    /// </summary>
+    public CacheEntry? TryGetUnverified(CacheKey key)
+    {
+        if (_staleWhenUnreachable <= 0 || !TryGetSlot(key, out var slot))
+        {
+            return null;
+        }
+
+        var now = _clock.NowMilliseconds;
+        return now < slot.ExpiresAt && _versions.WasTrustedWithin(now, _staleWhenUnreachable) && _versions.AreCurrentLocally(slot.Entry.Versions)
+            ? slot.Entry
+            : null;
     }
 
     // The slot of a live entry whose versions are current, and the clock's reading it was found live at.

@@ -55,6 +55,32 @@ public sealed class LlmCacheEntryOptions
     public TimeSpan? FactoryHardTimeout { get; init; }
 
     /// <summary>
+    /// Skip the read: call the origin even when an answer is cached, and store its answer in place of the cached one
+    /// (the gateway's <c>Cache-Control: no-cache</c>). The call takes no single-flight lease: it is answered by its own
+    /// origin call, never by another caller's. With <see cref="ReadOnly"/> too, nothing is read or stored.
+    /// </summary>
+    public bool ForceRefresh { get; init; }
+
+    /// <summary>
+    /// Do not answer from this app server's in-process copy (L1): read the cluster, which has the last word. A copy
+    /// found there may still be kept in L1, unless <see cref="SkipL1Write"/> is set too.
+    /// </summary>
+    public bool SkipL1Read { get; init; }
+
+    /// <summary>
+    /// Leave no new copy of the entry in this app server's L1: what the call reads or stores lives in the cluster
+    /// only. A copy the call replaces is dropped, as it is on every write.
+    /// </summary>
+    public bool SkipL1Write { get; init; }
+
+    /// <summary>
+    /// Never store: a hit is answered from the cache as usual, a miss by the origin, whose answer is returned and not
+    /// kept. The call takes no single-flight lease (it will not fill one), so concurrent read-only misses of a key each
+    /// ask the origin. No eager refresh either: a refresh is a store.
+    /// </summary>
+    public bool ReadOnly { get; init; }
+
+    /// <summary>
     /// The factory belongs to the caller and must not run without it (the gateway's writes to the caller's own response):
     /// no eager refresh, and no soft or hard timeout, which would leave it running once the caller has gone.
     /// </summary>

@@ -54,6 +54,19 @@ public sealed class LlmCacheOptions
     public TimeSpan InvalidationRenewInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// When the cluster cannot be reached, a get-or-create call may be answered from this process's L1 copy, marked
+    /// <see cref="LlmCacheSource.Stale"/>, for at most this long after the invalidation lease ran out (the moment L1
+    /// stopped being served as current). A copy is never served once this app server has seen it invalidated,
+    /// removed or replaced, or has missed a broadcast, and never past its own expiry. Default: zero, off (L1 stops when
+    /// the lease runs out). At most <see cref="MaxL1ServeStaleWhenClusterUnreachable"/>: invalidations made meanwhile
+    /// cannot reach this app server, so this is how long a removed answer may still be served here.
+    /// </summary>
+    public TimeSpan L1ServeStaleWhenClusterUnreachable { get; set; }
+
+    /// <summary>The longest <see cref="L1ServeStaleWhenClusterUnreachable"/> allowed: one hour.</summary>
+    public static readonly TimeSpan MaxL1ServeStaleWhenClusterUnreachable = TimeSpan.FromHours(1);
+
+    /// <summary>
     /// Policies per namespace prefix (time to live, tags, semantic matching); see <see cref="Policies.NamespacePolicy"/>.
     /// Where none is configured, the article's three prompt-type policies apply: <c>content</c> 24 h, <c>code_analysis</c> no expiry,
     /// <c>conversation</c> 1 h. A request's own options win over its namespace's policy.

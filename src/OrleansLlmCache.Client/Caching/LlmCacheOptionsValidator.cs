@@ -27,6 +27,11 @@ internal sealed class LlmCacheOptionsValidator : IValidateOptions<LlmCacheOption
             failures.Add($"{LlmCacheOptions.SectionName}:{nameof(options.InvalidationRenewInterval)} must be between 0 and 30 seconds (well under the hub's lease); got {options.InvalidationRenewInterval}.");
         }
 
+        if (options.L1ServeStaleWhenClusterUnreachable < TimeSpan.Zero || options.L1ServeStaleWhenClusterUnreachable > LlmCacheOptions.MaxL1ServeStaleWhenClusterUnreachable)
+        {
+            failures.Add($"{LlmCacheOptions.SectionName}:{nameof(options.L1ServeStaleWhenClusterUnreachable)} must be between 0 (off) and 1 hour; got {options.L1ServeStaleWhenClusterUnreachable}.");
+        }
+
         Check(() => LlmCacheLimits.ValidateFailSafeDuration(options.FailSafeMaxDuration), failures, nameof(options.FailSafeMaxDuration));
         if (options.FailSafeThrottleDuration <= TimeSpan.Zero || options.FailSafeThrottleDuration > TimeSpan.FromDays(1))
         {

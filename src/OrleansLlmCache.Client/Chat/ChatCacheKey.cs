@@ -34,6 +34,13 @@ public static class ChatCacheKey
     /// </summary>
     public const string SemanticProperty = "llmcache.semantic";
 
+    /// <summary>
+    /// The additional-property key of a request's <see cref="LlmCacheRequestOptions"/>
+    /// (<see cref="Microsoft.Extensions.AI.ChatCacheOptionsExtensions.WithLlmCache"/>): not part of the key, and not
+    /// passed on to the origin.
+    /// </summary>
+    public const string RequestOptionsProperty = "llmcache.request";
+
     /// <summary>Canonical JSON of the request, or <see langword="null"/> with the reason when it must not be cached.</summary>
     public static string? TryCanonicalize(IEnumerable<ChatMessage> messages, ChatOptions? options, string? defaultModelId, out string? notCacheableReason)
     {
@@ -185,9 +192,9 @@ public static class ChatCacheKey
         Add(result, "reasoning", options.Reasoning is { } reasoning ? Serialize(reasoning, reasoning.GetType()) : null);
         if (options.AdditionalProperties is { Count: > 0 } extra)
         {
-            var plain = Plain(extra);
-            plain?.Remove(BypassProperty);
-            plain?.Remove(SemanticProperty);
+            // The cache's own switches are left out before anything is serialized: they are not JSON (a request's
+            // LlmCacheRequestOptions), and they do not change what the origin is asked.
+            var plain = Plain(extra.Where(p => p.Key is not (BypassProperty or SemanticProperty or RequestOptionsProperty)));
             if (plain is { Count: > 0 })
             {
                 result["additional"] = plain;

@@ -89,7 +89,8 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var list = messages as IReadOnlyCollection<ChatMessage> ?? messages.ToList();
-        if (KeyFor(list, options) is not { } key)
+        var request = TakeRequestOptions(ref options);
+        if (KeyFor(list, options, request) is not { } key)
         {
             return await base.GetResponseAsync(list, options, cancellationToken);
         }
@@ -120,7 +121,7 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
                 return stored;
             }
 
-            var entryOptions = EntryOptionsFor(list, options);
+            var entryOptions = EntryOptionsFor(list, options, request);
             var result = SemanticPromptFor(list, options, key) is { } semantic
                 ? await _cache.GetOrCreateAsync(semantic, Factory, entryOptions, cancellationToken)
                 : await _cache.GetOrCreateAsync(key, Factory, entryOptions, cancellationToken);
@@ -165,7 +166,8 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var list = messages as IReadOnlyCollection<ChatMessage> ?? messages.ToList();
-        if (KeyFor(list, options) is not { } key)
+        var request = TakeRequestOptions(ref options);
+        if (KeyFor(list, options, request) is not { } key)
         {
             await foreach (var update in base.GetStreamingResponseAsync(list, options, cancellationToken))
             {
@@ -181,7 +183,7 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
         // channel as it comes; abandoning the enumeration cancels the origin call (and stores nothing).
         using var abandoned = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var origin = new OriginStream(ct => base.GetStreamingResponseAsync(list, options, ct), updates => StoredOrRefused(updates, options, key));
-        var call = GetOrCreateAsync(list, options, key, origin.CallAsync, abandoned.Token);
+        var call = GetOrCreateAsync(list, options, request, key, origin.CallAsync, abandoned.Token);
         var finished = false;
         try
         {
@@ -232,7 +234,7 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
             // Written by an app server whose serializer knows types this one does not: the origin answers, and its
             // answer replaces the entry.
             Log.StoredResponseUnreadable(_logger, key.ToGrainKey(), problem);
-            await foreach (var update in StreamAndStoreAsync(list, options, key, cancellationToken))
+            await foreach (var update in StreamAndStoreAsync(list, options, request, key, cancellationToken))
             {
                 yield return update;
             }
@@ -264,10 +266,15 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
     }
 
     private Task<LlmCacheResult> GetOrCreateAsync(
-        IReadOnlyCollection<ChatMessage> list, ChatOptions? options, CacheKey key, Func<CancellationToken, ValueTask<CachedResponse>> factory, CancellationToken cancellationToken)
+        IReadOnlyCollection<ChatMessage> list,
+        ChatOptions? options,
+        LlmCacheRequestOptions? request,
+        CacheKey key,
+        Func<CancellationToken, ValueTask<CachedResponse>> factory,
+        CancellationToken cancellationToken)
     {
         // The streaming factory passes the origin's updates to this caller as they come: it must not run without it.
-        var entryOptions = EntryOptionsFor(list, options, callerBound: true);
+        var entryOptions = EntryOptionsFor(list, options, request, callerBound: true);
         return SemanticPromptFor(list, options, key) is { } semantic
             ? _cache.GetOrCreateAsync(semantic, factory, entryOptions, cancellationToken).AsTask()
             : _cache.GetOrCreateAsync(key, factory, entryOptions, cancellationToken).AsTask();
@@ -275,7 +282,11 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
 
     // The origin's stream passed on as it comes and stored once complete (never a partial one), outside single-flight.
     private async IAsyncEnumerable<ChatResponseUpdate> StreamAndStoreAsync(
-        IReadOnlyCollection<ChatMessage> list, ChatOptions? options, CacheKey key, [EnumeratorCancellation] CancellationToken cancellationToken)
+        IReadOnlyCollection<ChatMessage> list,
+        ChatOptions? options,
+        LlmCacheRequestOptions? request,
+        CacheKey key,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var updates = new List<ChatResponseUpdate>();
         await foreach (var update in base.GetStreamingResponseAsync(list, options, cancellationToken))
@@ -284,11 +295,11 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
             yield return update;
         }
 
-        if (ToStored(updates, options, key) is { } stored)
+        if (request is not { ReadOnly: true } && ToStored(updates, options, key) is { } stored)
         {
             try
             {
-                await _cache.SetAsync(key, stored, EntryOptionsFor(list, options), cancellationToken);
+                await _cache.SetAsync(key, stored, EntryOptionsFor(list, options, request), cancellationToken);
             }
             catch (LlmCacheUnavailableException ex)
             {
@@ -322,7 +333,21 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
         return stored;
     }
 
-    private CacheKey? KeyFor(IEnumerable<ChatMessage> messages, ChatOptions? options)
+    // The request's cache settings leave its options here: they are the cache's, not the origin's, and the origin (or
+    // a middleware after this one) might try to send or serialize them. The caller's options object is left as it was.
+    private static LlmCacheRequestOptions? TakeRequestOptions(ref ChatOptions? options)
+    {
+        if (options.GetLlmCacheOptions() is not { } request)
+        {
+            return null;
+        }
+
+        options = options!.Clone();
+        options.AdditionalProperties!.Remove(ChatCacheKey.RequestOptionsProperty);
+        return request;
+    }
+
+    private CacheKey? KeyFor(IEnumerable<ChatMessage> messages, ChatOptions? options, LlmCacheRequestOptions? request)
     {
         var defaultModel = InnerClient.GetService<ChatClientMetadata>()?.DefaultModelId;
         string? hash;
@@ -345,7 +370,7 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
             return null;
         }
 
-        return _cache.CreateKey(hash, _options.Tenant, _options.Namespace);
+        return _cache.CreateKey(hash, _options.Tenant, request?.Namespace ?? _options.Namespace);
     }
 
     private SemanticPrompt? SemanticPromptFor(IReadOnlyCollection<ChatMessage> messages, ChatOptions? options, CacheKey key)
@@ -355,10 +380,11 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
         return context is null ? null : new SemanticPrompt(key, SemanticScope.Create(key.Tenant, key.Namespace, "chat", context), prompt!);
     }
 
-    // The per-request semantic switch rides on the request; everything else comes from the middleware's entry options.
-    // The request itself is written down on a miss only, and only where LlmCacheOptions.RecordMissedRequestsForWarming
-    // is on, so that warming can send it again.
-    private LlmCacheEntryOptions EntryOptionsFor(IReadOnlyCollection<ChatMessage> messages, ChatOptions? options, bool callerBound = false)
+    // The per-request semantic switch and the request's cache settings ride on the request; everything else comes
+    // from the middleware's entry options. The request itself is written down on a miss only, and only where
+    // LlmCacheOptions.RecordMissedRequestsForWarming is on, so that warming can send it again.
+    private LlmCacheEntryOptions EntryOptionsFor(
+        IReadOnlyCollection<ChatMessage> messages, ChatOptions? options, LlmCacheRequestOptions? request, bool callerBound = false)
     {
         var entry = _options.EntryOptions;
         var semantic = options?.AdditionalProperties?.TryGetValue(ChatCacheKey.SemanticProperty, out var value) == true && value is bool enabled
@@ -366,26 +392,38 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
             : entry?.Semantic;
         return new LlmCacheEntryOptions
         {
-            TimeToLive = entry?.TimeToLive,
-            NoExpiry = entry?.NoExpiry ?? false,
-            Tags = entry?.Tags,
-            Dependencies = entry?.Dependencies,
-            FailSafeMaxDuration = entry?.FailSafeMaxDuration,
+            TimeToLive = request?.TimeToLive ?? entry?.TimeToLive,
+            NoExpiry = request?.TimeToLive is null && (entry?.NoExpiry ?? false),
+            Tags = Joined(entry?.Tags, request?.Tags),
+            Dependencies = Joined(entry?.Dependencies, request?.Dependencies),
+            FailSafeMaxDuration = request?.FailSafeMaxDuration ?? entry?.FailSafeMaxDuration,
             EagerRefreshThreshold = entry?.EagerRefreshThreshold,
             FactorySoftTimeout = entry?.FactorySoftTimeout,
             FactoryHardTimeout = entry?.FactoryHardTimeout,
+            ForceRefresh = (request?.ForceRefresh ?? false) || (entry?.ForceRefresh ?? false),
+            SkipL1Read = (request?.SkipL1Read ?? false) || (entry?.SkipL1Read ?? false),
+            SkipL1Write = (request?.SkipL1Write ?? false) || (entry?.SkipL1Write ?? false),
+            ReadOnly = (request?.ReadOnly ?? false) || (entry?.ReadOnly ?? false),
             CallerBoundFactory = callerBound,
             Semantic = semantic,
             // Warming replays a request through a pipeline with the namespace's policy only: an entry this middleware
             // stores with tags, dependencies or a lifetime of its own would come back without them (and then escape
             // its invalidations), so such requests are not recorded for warming.
-            ReplayableRequest = IsReplayableWithPolicyOnly(entry) ? () => ReplayableChatRequest.TryWrite(messages, options) : null,
+            ReplayableRequest = IsReplayableWithPolicyOnly(entry) && request is not { ChangesWhatIsStored: true }
+                ? () => ReplayableChatRequest.TryWrite(messages, options)
+                : null,
         };
     }
 
+    private static IReadOnlyList<string>? Joined(IReadOnlyList<string>? own, IReadOnlyList<string>? request) =>
+        request is not { Count: > 0 } ? own
+        : own is not { Count: > 0 } ? request
+        : [.. own.Union(request, StringComparer.Ordinal)];
+
     private static bool IsReplayableWithPolicyOnly(LlmCacheEntryOptions? entry) =>
         entry is null
-        || (entry.Tags is not { Count: > 0 } && entry.Dependencies is not { Count: > 0 } && entry.TimeToLive is null && !entry.NoExpiry);
+        || (entry.Tags is not { Count: > 0 } && entry.Dependencies is not { Count: > 0 } && entry.TimeToLive is null && !entry.NoExpiry
+            && !entry.ForceRefresh && !entry.ReadOnly);
 
     // Thrown by the factory so that nothing is stored (the cache counts the origin call as a miss), and caught to return
     // the origin's answer as it is.

@@ -67,6 +67,9 @@ internal sealed class CacheOutcomeObserver(LlmCacheStatistics statistics, Cluste
         Log.CacheUnavailable(logger, operation, key.ToGrainKey(), ClusterFailures.Describe(exception), ClusterFailures.IsExpected(exception) ? null : exception);
     }
 
+    /// <summary>The cluster could not be reached and this process's L1 copy answered, marked stale (counted by <see cref="OnHit"/>).</summary>
+    public void OnL1ServedStale(CacheKey key) => Log.L1ServedStale(logger, key.ToGrainKey());
+
     /// <summary>A cluster call failed and the caller is told so by an exception (a write, an invalidation).</summary>
     public void OnError() => statistics.RecordError();
 

@@ -31,4 +31,7 @@ internal static partial class Log
 
     [LoggerMessage(2009, LogLevel.Warning, "The origin call for {Key} outlasted the hard timeout of {Timeout}; the caller was told so, and the call goes on in the background, its answer stored when it comes.")]
     public static partial void FactoryTimedOut(ILogger logger, string key, TimeSpan timeout);
+
+    [LoggerMessage(2010, LogLevel.Debug, "The cluster cannot be reached: {Key} was answered from this app server's L1 copy, marked stale.")]
+    public static partial void L1ServedStale(ILogger logger, string key);
 }

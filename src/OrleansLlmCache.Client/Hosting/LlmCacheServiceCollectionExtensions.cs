@@ -57,6 +57,7 @@ public static class LlmCacheServiceCollectionExtensions
 
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmCacheOptions>, LlmCacheOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmCacheOptions>, OrleansLlmCache.Client.Semantic.ApplicationEmbedderValidator>());
         services.AddMetrics();
         services.TryAddSingleton<LlmCacheStatistics>();
         services.TryAddSingleton(new ClusterReadiness());

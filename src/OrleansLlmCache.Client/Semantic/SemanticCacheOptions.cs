@@ -17,7 +17,10 @@ public sealed class SemanticCacheOptions
     /// </summary>
     public IList<string> Namespaces { get; set; } = [];
 
-    /// <summary>The lowest cosine similarity (all-MiniLM-L6-v2) that may be a hit. Default: 0.85, the article's threshold.</summary>
+    /// <summary>
+    /// The lowest cosine similarity that may be a hit. Default: 0.85, the article's threshold for all-MiniLM-L6-v2; with
+    /// <see cref="UseEmbeddingGenerator"/>, choose one for the application's model.
+    /// </summary>
     public float Threshold { get; set; } = 0.85f;
 
     /// <summary>
@@ -31,4 +34,23 @@ public sealed class SemanticCacheOptions
     /// (the guard may refuse the nearest and accept the next). Default: 5.
     /// </summary>
     public int Candidates { get; set; } = 5;
+
+    /// <summary>
+    /// Embed prompts on this app server with the application's <c>IEmbeddingGenerator&lt;string, Embedding&lt;float&gt;&gt;</c>
+    /// (Microsoft.Extensions.AI, registered in the app server's container) instead of on the silos with the built-in
+    /// all-MiniLM-L6-v2. Its vectors are kept in indexes of their own, one per model and dimension count: prompts
+    /// embedded by different models never meet, and changing the model starts empty indexes. Every app server sharing a
+    /// namespace should use the same model, or each finds only what its own model indexed. Set
+    /// <see cref="Threshold"/> (or a namespace's <c>SemanticThreshold</c>) for the model: similarities differ between
+    /// models. Default: <see langword="false"/>.
+    /// </summary>
+    public bool UseEmbeddingGenerator { get; set; }
+
+    /// <summary>
+    /// With <see cref="UseEmbeddingGenerator"/>: the name of the model its vectors come from, which keeps its indexes
+    /// apart from other models'. <see langword="null"/> (the default) takes the generator's own
+    /// (<c>EmbeddingGeneratorMetadata.DefaultModelId</c>); a generator that names none needs it set. Change it when the
+    /// model changes under the same name (a new version): the old vectors are then left to expire with their entries.
+    /// </summary>
+    public string? EmbeddingModelId { get; set; }
 }

@@ -10,12 +10,17 @@ namespace OrleansLlmCache.Client.Semantic;
 
 /// <summary>
 /// The client's side of the semantic cache: decides whether a request uses it, and calls the silos' lookup worker,
-/// which embeds, searches, guards and checks liveness next to the model. Failures cost the semantic hit, never the answer;
+/// which embeds, searches, guards and checks liveness next to the model (or, with the application's own model, searches
+/// with the vector embedded here: <see cref="ApplicationEmbedder"/>). Failures cost the semantic hit, never the answer;
 /// a refused access key is configuration, not a failure, and reaches the caller.
 /// </summary>
-internal sealed class SemanticLookup(IGrainFactory grains, LlmCacheOptions options, ILogger logger)
+internal sealed class SemanticLookup(IGrainFactory grains, LlmCacheOptions options, ApplicationEmbedder? embedder, ILogger logger)
 {
     private readonly SemanticCacheOptions _options = options.Semantic;
+
+    // A cluster call may load the silo's model first; an application's model may be a remote service. Either gets a few
+    // seconds more than a read.
+    private TimeSpan Timeout => options.OperationTimeout + TimeSpan.FromSeconds(5);
 
     /// <summary>Whether semantic matching applies: the request's own switch, else its namespace's policy, else the namespace patterns.</summary>
     public bool IsEnabled(string @namespace, LlmCacheEntryOptions? entryOptions) =>
@@ -26,15 +31,23 @@ internal sealed class SemanticLookup(IGrainFactory grains, LlmCacheOptions optio
     /// <summary>A live semantic hit, or a miss with the prompt's vector; <see langword="null"/> when the cluster failed.</summary>
     public async Task<SemanticLookupResult?> FindAsync(SemanticPrompt prompt, CancellationToken cancellationToken)
     {
-        // A span of its own inside the request's: embedding, search and guard run on a silo, as its children.
+        // A span of its own inside the request's: embedding (here with the application's model, or on a silo), search
+        // and guard are its children.
         using var span = LlmCacheActivity.Source.StartActivity("llmcache.semantic_lookup");
+        float[]? vector = null;
+        if (embedder is not null && (vector = await EmbedQuietlyAsync(prompt, "semantic lookup", cancellationToken)) is null)
+        {
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "the application's embedding model failed");
+            return null;
+        }
+
         try
         {
             var threshold = Policies.NamespacePolicies.Resolve(options, prompt.Key.Namespace)?.SemanticThreshold ?? _options.Threshold;
-            var query = new SemanticQuery(prompt, threshold, _options.UseGuard, _options.Candidates);
-
-            // Embedding may load the model on a silo's first semantic request: allow it a few seconds more than a read.
-            var found = await Worker.FindAsync(query).WaitAsync(options.OperationTimeout + TimeSpan.FromSeconds(5), cancellationToken);
+            var query = vector is null
+                ? new SemanticQuery(prompt, threshold, _options.UseGuard, _options.Candidates)
+                : new SemanticQuery(embedder!.InModelScope(prompt, vector.Length), threshold, _options.UseGuard, _options.Candidates) { Vector = vector };
+            var found = await Worker.FindAsync(query).WaitAsync(Timeout, cancellationToken);
             if (span is { IsAllDataRequested: true })
             {
                 span.SetTag("llmcache.semantic.threshold", threshold);
@@ -62,14 +75,37 @@ internal sealed class SemanticLookup(IGrainFactory grains, LlmCacheOptions optio
     /// <summary>Adds a newly stored entry to its scope's index; a failure only costs future semantic hits.</summary>
     public async Task RegisterAsync(SemanticPrompt prompt, float[]? vector, TimeSpan? timeToLive)
     {
+        if (embedder is not null && (vector ??= await EmbedQuietlyAsync(prompt, "semantic registration", CancellationToken.None)) is null)
+        {
+            return;
+        }
+
         try
         {
-            await Worker.RegisterAsync(new SemanticRegistration(prompt, vector, timeToLive))
-                .WaitAsync(options.OperationTimeout + TimeSpan.FromSeconds(5), CancellationToken.None);
+            var registration = embedder is null
+                ? new SemanticRegistration(prompt, vector, timeToLive)
+                : new SemanticRegistration(embedder.InModelScope(prompt, vector!.Length), vector, timeToLive) { Embedder = embedder.ModelId };
+            await Worker.RegisterAsync(registration).WaitAsync(Timeout, CancellationToken.None);
         }
         catch (Exception ex) when (ex is not (ArgumentException or LlmCacheAccessDeniedException))
         {
             Log.CacheUnavailable(logger, "semantic registration", prompt.Key.ToGrainKey(), ex.Message, ex);
+        }
+    }
+
+    // The application's model failing costs the semantic hit (or the index entry), never the answer.
+    private async Task<float[]?> EmbedQuietlyAsync(SemanticPrompt prompt, string operation, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Timeout);
+        try
+        {
+            return await embedder!.EmbedAsync(prompt.Text, timeout.Token);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log.CacheUnavailable(logger, operation, prompt.Key.ToGrainKey(), $"the embedding generator of model {embedder!.ModelId} failed: {ex.Message}", ex);
+            return null;
         }
     }
 

@@ -34,6 +34,13 @@ internal sealed class DependencyVersionTable(IGrainFactory grains, TimeProvider 
     public bool IsTrustedAt(long nowMilliseconds) => nowMilliseconds < Volatile.Read(ref _trustedUntilMilliseconds);
 
     /// <summary>
+    /// Whether, at a reading of <see cref="Clock"/>, the lease is live or ran out less than
+    /// <paramref name="graceMilliseconds"/> ago; <see langword="false"/> after a <see cref="Flush"/>, until the next lease.
+    /// </summary>
+    public bool WasTrustedWithin(long nowMilliseconds, long graceMilliseconds) =>
+        nowMilliseconds < Volatile.Read(ref _trustedUntilMilliseconds) + graceMilliseconds;
+
+    /// <summary>
     /// Whether the lease has run out by the wall clock while the coarse clock of the hot path still trusts it: the
     /// machine was suspended (a monotonic clock stands still meanwhile) and invalidations may have been made without
     /// us. The lease renewal checks this and flushes.

@@ -101,19 +101,6 @@ internal sealed class ChatCompletionsEndpoint(
                 return;
             }
 
-            if (directives.NoCache)
-            {
-                // Read skipped, answer stored: no single-flight, as the caller asked for a fresh answer of its own.
-                var fresh = await CallUpstreamAsync(exchange, ct);
-                await StoreAsync(exchange, fresh, ct);
-                if (!exchange.Streamed)
-                {
-                    await CacheResponse.WriteJsonAsync(context, exchange.UpstreamBody!, "miss");
-                }
-
-                return;
-            }
-
             var result = SemanticPromptFor(request, key.Value) is { } semantic
                 ? await cache.GetOrCreateAsync(semantic, c => CallUpstreamAsync(exchange, c), directives.Entry, ct)
                 : await cache.GetOrCreateAsync(key.Value, c => CallUpstreamAsync(exchange, c), directives.Entry, ct);
@@ -278,18 +265,6 @@ internal sealed class ChatCompletionsEndpoint(
         {
             Log.NotStored(logger, exchange.Key.ToGrainKey(), ex.Message);
             throw new UpstreamAnswerException(StatusCodes.Status200OK, body, "application/json", [], ex.Message);
-        }
-    }
-
-    private async Task StoreAsync(Exchange exchange, CachedResponse response, CancellationToken ct)
-    {
-        try
-        {
-            await cache.SetAsync(exchange.Key, response, exchange.Directives.Entry, ct);
-        }
-        catch (Exception ex) when (ex is LlmCacheUnavailableException or ArgumentException)
-        {
-            Log.NotStored(logger, exchange.Key.ToGrainKey(), ex.Message);
         }
     }
 

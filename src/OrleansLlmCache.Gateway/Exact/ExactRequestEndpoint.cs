@@ -158,33 +158,25 @@ internal abstract class ExactRequestEndpoint(
             return;
         }
 
-        if (directives.NoCache)
+        // With no-cache (ForceRefresh) the read is skipped, and the upstream's answer is stored in place of the cached one.
+        var result = await cache.GetOrCreateAsync(exchange.Key, c => new ValueTask<CachedResponse>(AskAsync(exchange, c)), directives.Entry, ct);
+        if (exchange.OwnAnswer is null && !exchange.Streamed)
         {
-            // Read skipped, answer stored: no single-flight, as the caller asked for a fresh answer of its own.
-            var fresh = await AskAsync(exchange, ct);
-            await StoreAsync(exchange.Key, fresh, directives.Entry, ct);
-        }
-        else
-        {
-            var result = await cache.GetOrCreateAsync(exchange.Key, c => new ValueTask<CachedResponse>(AskAsync(exchange, c)), directives.Entry, ct);
-            if (exchange.OwnAnswer is null && !exchange.Streamed)
+            if (!IsOwn(result.Response))
             {
-                if (!IsOwn(result.Response))
-                {
-                    // Something else was stored under this key (through the cache API): the upstream answers, uncached.
-                    context.Response.Headers[CacheResponse.StatusHeader] = "bypass";
-                    await exchange.Upstream.ForwardAsync(context, HttpMethod.Post, UpstreamPath, exchange.Body, ct);
-                    return;
-                }
-
-                if (result.StoredAt is { } storedAt)
-                {
-                    CacheResponse.SetAge(context.Response, storedAt, time.GetUtcNow());
-                }
-
-                await WriteStoredAsync(context, result.Response, CacheResponse.StatusOf(result.Source));
+                // Something else was stored under this key (through the cache API): the upstream answers, uncached.
+                context.Response.Headers[CacheResponse.StatusHeader] = "bypass";
+                await exchange.Upstream.ForwardAsync(context, HttpMethod.Post, UpstreamPath, exchange.Body, ct);
                 return;
             }
+
+            if (result.StoredAt is { } storedAt)
+            {
+                CacheResponse.SetAge(context.Response, storedAt, time.GetUtcNow());
+            }
+
+            await WriteStoredAsync(context, result.Response, CacheResponse.StatusOf(result.Source));
+            return;
         }
 
         if (exchange.OwnAnswer is { } own)
@@ -255,18 +247,6 @@ internal abstract class ExactRequestEndpoint(
         {
             Log.NotStored(Logger, exchange.Key.ToGrainKey(), ex.Message);
             throw new UpstreamAnswerException(StatusCodes.Status200OK, body, contentType, [], ex.Message);
-        }
-    }
-
-    private async Task StoreAsync(CacheKey key, CachedResponse response, LlmCacheEntryOptions entry, CancellationToken ct)
-    {
-        try
-        {
-            await cache.SetAsync(key, response, entry, ct);
-        }
-        catch (Exception ex) when (ex is LlmCacheUnavailableException or ArgumentException)
-        {
-            Log.NotStored(Logger, key.ToGrainKey(), ex.Message);
         }
     }
 }

@@ -8,7 +8,10 @@ namespace OrleansLlmCache.Gateway.Http;
 
 /// <summary>What a request asks of the cache, read from its headers (documented in docs/gateway.md).</summary>
 /// <param name="NoStore"><c>Cache-Control: no-store</c>: neither read nor write the cache.</param>
-/// <param name="NoCache"><c>Cache-Control: no-cache</c>: do not read the cache; ask the upstream and store its answer.</param>
+/// <param name="NoCache">
+/// <c>Cache-Control: no-cache</c>: do not read the cache; ask the upstream and store its answer (in
+/// <paramref name="Entry"/> as <see cref="LlmCacheEntryOptions.ForceRefresh"/>, as the chat middleware's forced refresh).
+/// </param>
 /// <param name="Namespace"><c>x-llmcache-namespace</c>, or <see langword="null"/>.</param>
 /// <param name="Entry">
 /// The time to live (<c>max-age</c>), tags, dependencies and semantic switch of what is stored, and how stale an answer
@@ -63,6 +66,9 @@ internal sealed record CacheDirectives(bool NoStore, bool NoCache, string? Names
                     Dependencies = dependencies,
                     Semantic = semantic,
                     FailSafeMaxDuration = staleIfError,
+
+                    // The cache's own forced refresh: no read, the upstream's answer stored in place of the cached one.
+                    ForceRefresh = cacheControl?.NoCache ?? false,
                     FailSafeWhen = IsUpstreamFailure,
 
                     // The upstream call writes the caller's own response (and streams to it): it must never run on

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using OrleansLlmCache.Abstractions;
 using OrleansLlmCache.Abstractions.Entries;
 using OrleansLlmCache.Abstractions.Keys;
 using OrleansLlmCache.Abstractions.Semantic;
@@ -32,8 +33,9 @@ internal sealed partial class SemanticLookupGrain(
         matchOptions.Validate();
         var candidateCount = Math.Clamp(query.Candidates, 1, options.Value.MaxCandidates);
 
-        // Charged to the namespace, so that the statistics can show its savings net of the embedding work they cost.
-        var vector = await embedder.EmbedAsync(query.Prompt.Text, query.Prompt.Key.Namespace);
+        // Charged to the namespace, so that the statistics can show its savings net of the embedding work they cost. A
+        // vector the application made is searched with as it is: its scope is its model's own (see SemanticLookup).
+        var vector = query.Vector is { } given ? Checked(given, nameof(query)) : await embedder.EmbedAsync(query.Prompt.Text, query.Prompt.Key.Namespace);
         var scope = grains.GetGrain<ISemanticScopeGrain>(query.Prompt.Scope.ToGrainKey());
         var candidates = await scope.SearchAsync(vector, candidateCount, query.Threshold);
 
@@ -82,8 +84,17 @@ internal sealed partial class SemanticLookupGrain(
     {
         ArgumentNullException.ThrowIfNull(registration);
         registration.Prompt.Validate();
+        if (registration.Embedder is not null)
+        {
+            ArgumentNullException.ThrowIfNull(registration.Vector, "registration.Vector");
+        }
+
         var vector = registration.Vector ?? await embedder.EmbedAsync(registration.Prompt.Text, registration.Prompt.Key.Namespace);
-        if (vector.Length != embedder.Dimensions)
+        if (registration.Embedder is not null)
+        {
+            Checked(vector, nameof(registration));
+        }
+        else if (vector.Length != embedder.Dimensions)
         {
             throw new ArgumentException($"The vector has {vector.Length} dimensions; the embedder makes {embedder.Dimensions}.", nameof(registration));
         }
@@ -91,6 +102,18 @@ internal sealed partial class SemanticLookupGrain(
         DateTimeOffset? expiresAt = registration.TimeToLive is { } ttl ? time.GetUtcNow() + ttl : null;
         var item = new SemanticIndexItem(registration.Prompt.Key.ToGrainKey(), registration.Prompt.Text, vector, expiresAt);
         await grains.GetGrain<ISemanticScopeGrain>(registration.Prompt.Scope.ToGrainKey()).AddAsync([item]);
+    }
+
+    // An application's vector: any dimension up to LlmCacheLimits.MaxEmbeddingDimensions (the scope's index takes the first one's),
+    // finite, of unit length as the app server made it.
+    private static float[] Checked(float[] vector, string parameter)
+    {
+        if (vector.Length is 0 or > LlmCacheLimits.MaxEmbeddingDimensions || !vector.All(float.IsFinite))
+        {
+            throw new ArgumentException($"An application's embedding must have 1 to {LlmCacheLimits.MaxEmbeddingDimensions} finite values; got {vector.Length}.", parameter);
+        }
+
+        return vector;
     }
 
     private async Task RemoveQuietlyAsync(ISemanticScopeGrain scope, List<SemanticCandidate> dead)

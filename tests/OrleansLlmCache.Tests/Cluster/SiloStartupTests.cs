@@ -56,6 +56,7 @@ public sealed partial class SiloStartupTests(ITestOutputHelper output)
                 ["LlmCache__Silo__Clustering"] = "Redis",
                 ["ConnectionStrings__Redis"] = $"127.0.0.1:{FreePorts.Next()}",
                 ["LlmCache__Silo__AdvertisedIPAddress"] = "192.0.2.10", // TEST-NET-1: never an address of this machine
+                ["LlmCache__Dashboard__AllowOpen"] = "true", // beyond loopback open operator pages are refused first
             },
             waitForStart: false);
 

@@ -5,8 +5,9 @@ namespace OrleansLlmCache.Tests.Deploy;
 
 /// <summary>
 /// The real silo program, configured with the prod overlay's environment (Redis clustering, PostgreSQL storage,
-/// POD_IP from the "downward API", TLS with the files of Secret llmcache-tls), against real Redis and PostgreSQL: it
-/// serves the paths the probes ask for, with the meaning they rely on.
+/// POD_IP from the "downward API", TLS with the files of Secret llmcache-tls, the operator pages' credentials from Secret
+/// llmcache-dashboard), against real Redis and PostgreSQL: it serves the paths the probes ask for, with the meaning
+/// they rely on, and guards the operator pages.
 /// </summary>
 [Collection(BackendsCollection.Name)]
 [Trait("Category", "Integration")]
@@ -27,10 +28,11 @@ public sealed class ManifestConfiguredSiloTests(BackendsFixture backends)
                     ["metadata.namespace"] = "test",
                     ["status.podIP"] = "127.0.0.1", // advertised because of POD_IP: no AdvertisedIPAddress is set
                 },
-                (_, key) => key switch
+                (secret, key) => key switch
                 {
                     "redis" => backends.Redis.ConnectionString,
                     "postgresql" => postgres,
+                    "username" or "password-hash" => SiloManifestDriftTests.DashboardSecret(secret, key),
                     _ => throw new Xunit.Sdk.XunitException($"no test value for Secret key {key}"),
                 });
         var environment = ManifestCertificates.Remap(configuration, manifest.SecretMountPath("llmcache-tls")!, certificates.Silo)
@@ -50,6 +52,16 @@ public sealed class ManifestConfiguredSiloTests(BackendsFixture backends)
         await WaitForStatusAsync(http, readiness, HttpStatusCode.OK, "the silo to become ready");
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(liveness)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/no-such-path")).StatusCode);
+
+        // The operator pages ask for Secret llmcache-dashboard's credentials; the probes and /metrics do not.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/dashboard/")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/cache/api/stats")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/metrics")).StatusCode);
+        using (var operatorRequest = new HttpRequestMessage(HttpMethod.Get, "/cache/api/stats"))
+        {
+            operatorRequest.Headers.Authorization = Security.OperatorClient.Basic("ops", SiloManifestDriftTests.ExampleDashboardPassword);
+            Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(operatorRequest)).StatusCode);
+        }
 
         await backends.Postgres.StopServerAsync();
         try

@@ -180,12 +180,14 @@ public sealed class SiloManifestDriftTests(ManifestCertificates certificates) : 
         Assert.Equal(["gateway", "http", "silo"], peersByPort.Keys.Order(StringComparer.Ordinal));
         var gateway = Assert.Single(peersByPort["gateway"]);
         Assert.Equal("true", gateway["podSelector"]["matchLabels"][AppServerLabel].Text);
-        Assert.Equal(2, peersByPort["http"].Count);
+        Assert.Equal(3, peersByPort["http"].Count);
         var ingress = Assert.Single(peersByPort["http"], p => !p["podSelector"].Exists);
         Assert.True(ingress["namespaceSelector"]["matchLabels"].Entries.Count > 0, "the HTTP port should admit the ingress controller's namespace, not every namespace");
-        var gatewayClients = Assert.Single(peersByPort["http"], p => p["podSelector"].Exists);
-        Assert.Equal(["true"], gatewayClients["podSelector"]["matchLabels"].Entries.Select(l => l.Value.Text));
-        Assert.Equal(GatewayClientLabel, gatewayClients["podSelector"]["matchLabels"].Entries.Single().Key);
+
+        // Pods in any namespace only by a label of their own: the gateway's HTTP clients, and the cluster's Prometheus (/metrics).
+        var labelledPeers = peersByPort["http"].Where(p => p["podSelector"].Exists).ToList();
+        Assert.All(labelledPeers, p => Assert.Equal(["true"], p["podSelector"]["matchLabels"].Entries.Select(l => l.Value.Text)));
+        Assert.Equal([GatewayClientLabel, MetricsScraperLabel], labelledPeers.Select(p => p["podSelector"]["matchLabels"].Entries.Single().Key).Order(StringComparer.Ordinal));
         var siloPeer = Assert.Single(peersByPort["silo"]);
         Assert.Equal(SiloManifest.Name, siloPeer["podSelector"]["matchLabels"]["app.kubernetes.io/name"].Text);
         Assert.False(siloPeer["namespaceSelector"].Exists, "silo-to-silo traffic comes from this namespace only");
@@ -264,6 +266,23 @@ public sealed class SiloManifestDriftTests(ManifestCertificates certificates) : 
         Assert.False(prod.Configuration(FieldValues, ExampleSecret).ContainsKey("LlmCache:Access:AllowOpen"));
         Assert.True(IsSiloSetting("LlmCache__Access__Keys__0__Sha256") && IsSiloSetting("LlmCache__Access__Keys__3__Tenants__1") && IsSiloSetting("LlmCache__Access__Keys__0__Operator"));
         Assert.False(IsSiloSetting("LlmCache__Access__Keys__0__Tenant"));
+    }
+
+    [Fact]
+    public async Task OperatorPages_TheDevOverlayRunsOpen_AndTheProdOverlayTakesBasicCredentialsFromASecret()
+    {
+        var dev = await SiloManifest.RenderAsync("overlays/dev");
+        var prod = await SiloManifest.RenderAsync("overlays/prod");
+
+        // A pod refuses to start with open operator pages (OperatorPagesStartupTests): dev says it may, prod guards them.
+        Assert.Equal("true", dev.Configuration(FieldValues, ExampleSecret)["LlmCache:Dashboard:AllowOpen"]);
+        var configuration = prod.Configuration(FieldValues, ExampleSecret);
+        Assert.False(configuration.ContainsKey("LlmCache:Dashboard:AllowOpen"));
+        Assert.Equal("Basic", configuration["LlmCache:Dashboard:Authentication"]);
+        Assert.Equal(("llmcache-dashboard", "username"), (prod.Environment["LlmCache__Dashboard__Username"].SecretName, prod.Environment["LlmCache__Dashboard__Username"].SecretKey));
+        Assert.Equal(("llmcache-dashboard", "password-hash"), (prod.Environment["LlmCache__Dashboard__PasswordHash"].SecretName, prod.Environment["LlmCache__Dashboard__PasswordHash"].SecretKey));
+        Assert.DoesNotContain(prod.Environment.Keys, k => k == "LlmCache__Dashboard__Password");
+        Assert.DoesNotContain(prod.Rendered.OfKind("Secret"), s => s.Name == "llmcache-dashboard"); // made by the operator, not by the overlay
     }
 
     [Fact]
@@ -395,6 +414,7 @@ public sealed class SiloManifestDriftTests(ManifestCertificates certificates) : 
 
     private const string AppServerLabel = "llmcache.io/client";
     private const string GatewayClientLabel = "llmcache.io/gateway-client";
+    private const string MetricsScraperLabel = "llmcache.io/metrics-scraper";
 
     /// <summary>
     /// Binds the manifest's configuration exactly as the silo program does, through its own validation: the silo's
@@ -438,6 +458,7 @@ public sealed class SiloManifestDriftTests(ManifestCertificates certificates) : 
     {
         "redis" => "redis.internal:6380,password=example,ssl=true",
         "postgresql" => "Host=pg.internal;Database=llmcache;Username=llmcache;Password=example;SSL Mode=VerifyFull",
+        "username" or "password-hash" => DashboardSecret(secret, key),
         _ => throw new Xunit.Sdk.XunitException($"no test value for Secret {secret} key {key}"),
     };
 
@@ -445,8 +466,21 @@ public sealed class SiloManifestDriftTests(ManifestCertificates certificates) : 
     {
         "redis" => "redis:6379",
         "postgresql" => "Host=postgres;Database=llmcache;Username=llmcache;Password=example",
+        "username" or "password-hash" => DashboardSecret(secret, key),
         _ => throw new Xunit.Sdk.XunitException($"no test value for Secret {secret} key {key}"),
     };
+
+    /// <summary>Secret llmcache-dashboard of the prod overlay, as docs/deploy.md makes it.</summary>
+    internal static string DashboardSecret(string secret, string key) => (secret, key) switch
+    {
+        ("llmcache-dashboard", "username") => "ops",
+        ("llmcache-dashboard", "password-hash") => ExampleDashboardPasswordHash,
+        _ => throw new Xunit.Sdk.XunitException($"no test value for Secret {secret} key {key}"),
+    };
+
+    internal const string ExampleDashboardPassword = "an example operator password";
+
+    internal static readonly string ExampleDashboardPasswordHash = Security.BasicOperatorSilo.PasswordHash(ExampleDashboardPassword);
 
     /// <summary>The configuration with the TLS files' paths pointing at <see cref="ManifestCertificates.Silo"/>, where the overlay mounts Secret llmcache-tls.</summary>
     private Dictionary<string, string?> WithTlsFiles(SiloManifest silo, Dictionary<string, string?> configuration) =>
@@ -476,7 +510,20 @@ public sealed class SiloManifestDriftTests(ManifestCertificates certificates) : 
         || IsProperty<ClusterMembershipOptions>("Orleans:Membership", variable)
         || IsProperty<LlmCacheAccessOptions>(LlmCacheAccessOptions.SectionName, variable)
         || IsAccessKeySetting(variable)
+        || IsDashboardSetting(variable)
         || IsGatewaySetting(variable);
+
+    // LlmCache:Dashboard is the silo program's own section (silo/Hosting/SiloDashboardOptions.cs), which these tests do
+    // not reference; the silo refuses a name it does not know, and ManifestConfiguredSiloTests starts it with prod's.
+    private static bool IsDashboardSetting(string variable) =>
+        variable.StartsWith("LlmCache__Dashboard__", StringComparison.Ordinal)
+        && variable["LlmCache__Dashboard__".Length..].Split("__") switch
+        {
+            ["Authentication" or "Username" or "Password" or "PasswordHash" or "AllowOpen" or "FailedLoginLimit" or "FailedLoginWindow" or "ProfileGrainCallsAlways"] => true,
+            ["TrustedProxy", "Header"] => true,
+            ["TrustedProxy", "Networks", var index] => int.TryParse(index, CultureInfo.InvariantCulture, out _),
+            _ => false,
+        };
 
     private static bool IsAccessKeySetting(string variable) =>
         variable.StartsWith("LlmCache__Access__Keys__", StringComparison.Ordinal)
