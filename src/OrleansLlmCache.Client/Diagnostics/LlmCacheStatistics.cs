@@ -55,6 +55,10 @@ public sealed class LlmCacheStatistics
         _duration = meter.CreateHistogram<double>("llmcache.client.duration", "s", "Time to answer a request, by result, layer, namespace and model; misses include the origin call.", advice: DurationAdvice);
         _tokensSaved = meter.CreateCounter<long>("llmcache.client.tokens_saved", "{token}", "Origin tokens not paid for because a request hit, by namespace and model.");
         _errors = meter.CreateCounter<long>("llmcache.client.errors", "{error}", "Calls to the cluster that failed or timed out (a read failed open; not counted as a miss).");
+
+        // Published at 0 from the start: a series that appears only with the first error has no rate to alert on until
+        // then, and looks the same as an app server that exports nothing.
+        _errors.Add(0);
     }
 
     /// <summary>Requests answered from the cache (including single-flight waiters).</summary>

@@ -28,6 +28,10 @@ public sealed class SiloCacheMetrics
         _writes = meter.CreateCounter<long>("llmcache.silo.writes", "{write}", "Entries stored.");
         _leaseWaits = meter.CreateCounter<long>(
             "llmcache.silo.single_flight.waits", "{wait}", "Times a caller parked in an entry grain to wait for another caller's origin call on the same key (single-flight).");
+
+        // Published at 0 from the start: waits are rare, and a series that appears only with the first one has no rate
+        // to graph or alert on until then.
+        _leaseWaits.Add(0);
         _invalidations = meter.CreateCounter<long>(
             "llmcache.silo.invalidations", "{invalidation}", "Invalidations applied (a version bump stored), by kind (llmcache.invalidation.kind): tag, dependency, namespace.");
     }
