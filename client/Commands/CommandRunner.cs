@@ -1,4 +1,5 @@
 using OrleansLlmCache.Abstractions.Access;
+using OrleansLlmCache.Cli.Output;
 using OrleansLlmCache.Client.Caching;
 using Spectre.Console;
 
@@ -6,7 +7,7 @@ namespace OrleansLlmCache.Cli.Commands;
 
 /// <summary>
 /// Runs a command body and turns the errors a user can cause, and a cluster that cannot be reached, into one clear line
-/// and an exit code that tells them apart (<see cref="ExitCodes"/>).
+/// (the bad value quoted with its control characters escaped) and an exit code that tells them apart (<see cref="ExitCodes"/>).
 /// </summary>
 internal static class CommandRunner
 {
@@ -18,7 +19,7 @@ internal static class CommandRunner
         }
         catch (Exception ex) when (ExitCodeOf(ex) is { } code)
         {
-            console.MarkupLineInterpolated($"[red]error:[/] {UserMessage(ex)}");
+            console.MarkupLineInterpolated($"[red]error:[/] {TerminalText.OneLine(UserMessage(ex))}");
             return code;
         }
     }
