@@ -49,7 +49,7 @@ public static class LlmCacheCli
             // help: a script reads the first line, and a bad value with a line break or an escape sequence in it can
             // neither split that line nor drive the terminal.
             var errors = string.Join("; ", parse.Errors.Select(e => e.Message));
-            console.MarkupLineInterpolated($"[red]error:[/] {TerminalText.OneLine(errors)}");
+            TerminalText.WriteError(console, errors);
             console.MarkupLineInterpolated($"Run '{CommandPath(parse.CommandResult.Command)} --help' for the options.");
             return ExitCodes.Usage;
         }

@@ -19,7 +19,7 @@ internal static class CommandRunner
         }
         catch (Exception ex) when (ExitCodeOf(ex) is { } code)
         {
-            console.MarkupLineInterpolated($"[red]error:[/] {TerminalText.OneLine(UserMessage(ex))}");
+            TerminalText.WriteError(console, UserMessage(ex));
             return code;
         }
     }

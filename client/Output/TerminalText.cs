@@ -59,9 +59,9 @@ internal static class TerminalText
     }
 
     /// <summary>
-    /// Returns <paramref name="text"/> as one line: what <see cref="Escape"/> escapes, and also line breaks, tabs and
-    /// lone UTF-16 surrogates, so that a bad value quoted in an error message can neither break the line a script reads
-    /// nor make the terminal's encoder fail.
+    /// Returns <paramref name="text"/> as one line: what <see cref="Escape"/> escapes, and also line breaks (U+2028 and
+    /// U+2029 too), tabs and lone UTF-16 surrogates, so that a bad value quoted in an error message can neither break the
+    /// line a script reads nor make the terminal's encoder fail.
     /// </summary>
     public static string OneLine(string text)
     {
@@ -75,7 +75,7 @@ internal static class TerminalText
             {
                 builder.Append(c).Append(text[++i]);
             }
-            else if (MustEscape.Contains(c) || c is '\n' or '\r' or '\t' || char.IsSurrogate(c))
+            else if (MustEscape.Contains(c) || c is '\n' or '\r' or '\t' or '\u2028' or '\u2029' || char.IsSurrogate(c))
             {
                 builder.Append(c <= '\u00FF'
                     ? string.Create(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}")
@@ -88,6 +88,25 @@ internal static class TerminalText
         }
 
         return builder.ToString();
+    }
+
+    /// <summary>
+    /// Writes <c>error: {message}</c> as one line, <paramref name="message"/> made safe by <see cref="OneLine"/>: in red on
+    /// a terminal, and unwrapped when redirected, where a script reads the line whatever its length.
+    /// </summary>
+    public static void WriteError(IAnsiConsole console, string message)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        var line = OneLine(message);
+        if (console.Profile.Out.IsTerminal)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {line}");
+        }
+        else
+        {
+            console.Profile.Out.Writer.WriteLine("error: " + line);
+            console.Profile.Out.Writer.Flush();
+        }
     }
 
     private static readonly System.Buffers.SearchValues<char> MustEscape = System.Buffers.SearchValues.Create(
