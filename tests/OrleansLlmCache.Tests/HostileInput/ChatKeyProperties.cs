@@ -77,7 +77,7 @@ public sealed class ChatKeyProperties
         }
     });
 
-    [Property(MaxTest = 300)]
+    [Property(MaxTest = 150)]
     public Property TwoRequests_ThatDifferInWhatTheOriginIsAsked_NeverShareAKey() => Prop.ForAll(
         Hostile.Arb(CaseGen.SelectMany(c => Gen.Choose(0, 9).SelectMany(change => Gen.Choose(0, 1000).Select(at => (Case: c, Other: Mutate(c, change, at)))))),
         pair =>
@@ -92,7 +92,7 @@ public sealed class ChatKeyProperties
             Assert.True(first != second, $"one key for two requests:\n{pair.Case}\n{pair.Other}");
         });
 
-    [Property(MaxTest = 200)]
+    [Property(MaxTest = 100)]
     public Property StopSequencesInAnyOrder_AndJsonMembersInAnyOrder_AreOneRequest() => Prop.ForAll(
         Hostile.Arb(CaseGen.SelectMany(c => Gen.Zip(Gen.Shuffle(c.Stops.Concat(c.Stops.Take(1)).ToArray()), Gen.Shuffle(c.Extra.ToArray())).Select(t => (Case: c, Other: c with
         {

@@ -101,6 +101,18 @@ public sealed class GatewayRequestProperties
         Assert.Equal(ReadChat(Body("0.7")).Key, ReadChat(Body("0.70")).Key);
     }
 
+    [Fact]
+    public void ToolsAndToolCalls_ThatDifferOnlyInTypeOrAnExtraMember_AreTwoRequests()
+    {
+        static byte[] Tools(string type) => System.Text.Encoding.UTF8.GetBytes(
+            """{"model":"m","messages":[{"role":"user","content":"Hi"}],"tools":[{"type":""" + "\"" + type + "\"" + ""","function":{"name":"f"}}]}""");
+        static byte[] Call(string extra) => System.Text.Encoding.UTF8.GetBytes(
+            """{"model":"m","messages":[{"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":"{}"}""" + extra + "}]}]}");
+        Assert.NotEqual(ReadChat(Tools("function")).Key, ReadChat(Tools("custom")).Key);
+        Assert.NotEqual(ReadChat(Call(string.Empty)).Key, ReadChat(Call(",\"x\":1")).Key);
+        Assert.Null(ReadChat(Call(",\"x\":1")).Problem);
+    }
+
     /// <summary>The "key" of a request the gateway sends on uncached, as the middleware would.</summary>
     internal const string Uncached = "(uncached)";
 
