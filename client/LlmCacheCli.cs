@@ -40,6 +40,7 @@ public static class LlmCacheCli
             CandidatesCommand.Create(console),
             AskCommand.Create(console),
             EvalSemanticCommand.Create(console),
+            TrainSemanticCommand.Create(console),
         };
         var parse = root.Parse(args);
         var output = new ConsoleTextWriter(console);
