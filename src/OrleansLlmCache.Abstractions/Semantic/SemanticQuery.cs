@@ -10,4 +10,13 @@ public sealed record SemanticQuery(
     [property: Id(0)] SemanticPrompt Prompt,
     [property: Id(1)] float Threshold,
     [property: Id(2)] bool UseGuard,
-    [property: Id(3)] int Candidates);
+    [property: Id(3)] int Candidates)
+{
+    /// <summary>
+    /// The calibrated decision's probability target: a candidate above the threshold is a hit when the model's probability
+    /// that its answer serves the prompt is at least this. <see langword="null"/> decides by the guard's rules alone (what
+    /// a client of an earlier version, which does not send it, gets).
+    /// </summary>
+    [Id(4)]
+    public double? MinimumProbability { get; init; }
+}

@@ -27,8 +27,12 @@ internal sealed class SemanticLookup(IGrainFactory grains, LlmCacheOptions optio
     {
         try
         {
-            var threshold = Policies.NamespacePolicies.Resolve(options, prompt.Key.Namespace)?.SemanticThreshold ?? _options.Threshold;
-            var query = new SemanticQuery(prompt, threshold, _options.UseGuard, _options.Candidates);
+            var policy = Policies.NamespacePolicies.Resolve(options, prompt.Key.Namespace);
+            var threshold = policy?.SemanticThreshold ?? _options.Threshold;
+            var query = new SemanticQuery(prompt, threshold, _options.UseGuard, _options.Candidates)
+            {
+                MinimumProbability = _options.Decision == SemanticDecision.Rules ? null : policy?.SemanticMinimumProbability ?? _options.MinimumProbability,
+            };
 
             // Embedding may load the model on a silo's first semantic request: allow it a few seconds more than a read.
             return await Worker.FindAsync(query).WaitAsync(options.OperationTimeout + TimeSpan.FromSeconds(5), cancellationToken);

@@ -32,7 +32,6 @@ internal static partial class PromptPerturber
             "win:lose", "accept:reject", "increase:reduce", "inside:outside", "internal:external", "male:female",
             "north:south", "east:west", "left:right", "online:offline", "client:server", "read:write", "send:receive",
             "supervised:unsupervised", "synonym:antonym", "ascending:descending", "beginner:advanced", "formal:informal"]),
-        ("direction-word", ["from:to"]),
     ];
 
     private static readonly string[] NegationAdds = ["is:is not", "are:are not", "can:cannot", "was:was not", "will:will not",

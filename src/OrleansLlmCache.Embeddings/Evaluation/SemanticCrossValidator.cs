@@ -14,6 +14,9 @@ namespace OrleansLlmCache.Embeddings.Evaluation;
 /// </summary>
 public sealed class SemanticCrossValidator
 {
+    // The shipped model's calibration is fitted on held-out predictions of this many folds.
+    private const int CalibrationFolds = 5;
+
     private readonly ITextEmbedder _embedder;
     private readonly SemanticMatchOptions _options;
 
@@ -73,7 +76,7 @@ public sealed class SemanticCrossValidator
     public async Task<SemanticTraining> TrainAsync(IReadOnlyList<SemanticPairSet> sets, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sets);
-        var training = await TrainingSet.BuildAsync(_embedder, sets, folds: 2, cancellationToken);
+        var training = await TrainingSet.BuildAsync(_embedder, sets, CalibrationFolds, cancellationToken);
         int Count(TrainingPairSource source) => training.Pairs.Count(p => p.Source == source);
         var description = string.Create(CultureInfo.InvariantCulture,
             $"{Count(TrainingPairSource.Public)} public pairs ({string.Join(", ", sets.Select(s => s.Name))}), {Count(TrainingPairSource.Perturbation)} perturbations of their prompts, {Count(TrainingPairSource.Neighbour)} mined related-question pairs; pairs below cosine {MatchModelTrainer.MinimumSimilarity} left out");

@@ -13,8 +13,13 @@ internal sealed class MatchModel
 
     private static readonly Lazy<MatchModel> ShippedModel = new(LoadShipped);
 
-    public MatchModel(IReadOnlyList<string> features, double[] mean, double[] scale, double[] weights, double bias, string trainedOn)
+    public MatchModel(IReadOnlyList<string> features, double[] mean, double[] scale, double[] weights, double bias, string trainedOn, double calibrationSlope = 1, double calibrationIntercept = 0)
     {
+        if (!(calibrationSlope > 0))
+        {
+            throw new FormatException($"The calibration slope must be positive (a higher score must mean a likelier match); got {calibrationSlope}.");
+        }
+
         if (!features.SequenceEqual(MatchSignals.FeatureNames))
         {
             throw new FormatException(
@@ -32,6 +37,8 @@ internal sealed class MatchModel
         Weights = weights;
         Bias = bias;
         TrainedOn = trainedOn;
+        CalibrationSlope = calibrationSlope;
+        CalibrationIntercept = calibrationIntercept;
     }
 
     /// <summary>The model shipped in this assembly.</summary>
@@ -50,10 +57,18 @@ internal sealed class MatchModel
     /// <summary>What the model was trained on, for the record.</summary>
     public string TrainedOn { get; }
 
-    /// <summary>The probability that the cached answer serves the new prompt.</summary>
-    public double Probability(IReadOnlyList<double> values) => 1 / (1 + Math.Exp(-Logit(values)));
+    /// <summary>Platt scaling of the score (<c>slope · score + intercept</c>), fitted on held-out predictions of real
+    /// pairs, so that the probability means what it says on traffic rather than on the generated training mix.</summary>
+    public double CalibrationSlope { get; }
 
-    public double Logit(IReadOnlyList<double> values)
+    /// <inheritdoc cref="CalibrationSlope"/>
+    public double CalibrationIntercept { get; }
+
+    /// <summary>The probability that the cached answer serves the new prompt.</summary>
+    public double Probability(IReadOnlyList<double> values) => 1 / (1 + Math.Exp(-(CalibrationSlope * Score(values) + CalibrationIntercept)));
+
+    /// <summary>The uncalibrated score (log-odds on the training mix).</summary>
+    public double Score(IReadOnlyList<double> values)
     {
         var logit = Bias;
         for (var i = 0; i < Weights.Length; i++)
@@ -63,6 +78,10 @@ internal sealed class MatchModel
 
         return logit;
     }
+
+    /// <summary>This model with another calibration.</summary>
+    public MatchModel WithCalibration(double slope, double intercept, string trainedOn) =>
+        new(Features, Mean, Scale, Weights, Bias, trainedOn, slope, intercept);
 
     /// <summary>The feature that pulls the probability down the most compared with a prompt matched against itself:
     /// the signal that decided a refusal.</summary>
@@ -85,7 +104,7 @@ internal sealed class MatchModel
     }
 
     public string ToJson() => JsonSerializer.Serialize(
-        new ModelFile(1, TrainedOn, [.. Features], Mean, Scale, Weights, Bias),
+        new ModelFile(1, TrainedOn, [.. Features], Mean, Scale, Weights, Bias, CalibrationSlope, CalibrationIntercept),
         new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase });
 
     /// <exception cref="FormatException">The text is not a model of this version; the message says what is wrong.</exception>
@@ -108,7 +127,7 @@ internal sealed class MatchModel
 
         try
         {
-            return new MatchModel(file.Features, file.Mean, file.Scale, file.Weights, file.Bias, file.TrainedOn ?? string.Empty);
+            return new MatchModel(file.Features, file.Mean, file.Scale, file.Weights, file.Bias, file.TrainedOn ?? string.Empty, file.CalibrationSlope, file.CalibrationIntercept);
         }
         catch (FormatException ex)
         {
@@ -131,5 +150,7 @@ internal sealed class MatchModel
         double[]? Mean,
         double[]? Scale,
         double[]? Weights,
-        double Bias);
+        double Bias,
+        double CalibrationSlope = 1,
+        double CalibrationIntercept = 0);
 }
