@@ -38,7 +38,7 @@ public sealed class NamespacePolicy
 
     /// <summary>
     /// The calibrated decision's probability target in this namespace (at least 0, below 1): higher where a wrong answer
-    /// is costly. <see langword="null"/> (the default) takes <c>LlmCache:Client:Semantic:MinimumProbability</c> (0.85).
+    /// is costly. <see langword="null"/> (the default) takes <c>LlmCache:Client:Semantic:MinimumProbability</c> (0.4).
     /// </summary>
     public double? SemanticMinimumProbability { get; set; }
 

@@ -35,10 +35,10 @@ public sealed class SemanticCacheOptions
 
     /// <summary>
     /// The calibrated decision's probability target, at least 0 and below 1: a candidate is a hit when the probability that
-    /// its answer serves the new prompt is at least this. Higher is stricter. Default: 0.85 (precision first; the figures
+    /// its answer serves the new prompt is at least this. Higher is stricter. Default: 0.4 (precision first; the figures
     /// behind it are in docs/semantic-guard.md). A namespace may set its own (<c>Policies:{prefix}:SemanticMinimumProbability</c>).
     /// </summary>
-    public double MinimumProbability { get; set; } = 0.85;
+    public double MinimumProbability { get; set; } = 0.4;
 
     /// <summary>
     /// How many of the nearest cached prompts above the threshold are checked, best first, before the lookup gives up

@@ -4,7 +4,7 @@ namespace OrleansLlmCache.Embeddings.Guard;
 public sealed class SemanticMatchOptions
 {
     /// <summary>The probability target of <see cref="MinimumProbability"/> by default: precision first.</summary>
-    public const double DefaultMinimumProbability = 0.85;
+    public const double DefaultMinimumProbability = 0.4;
 
     /// <summary>The lowest cosine similarity (of L2-normalised all-MiniLM-L6-v2 vectors) that can be a hit: candidates
     /// below it are never considered.</summary>

@@ -38,8 +38,10 @@ internal static class MatchModelTrainer
         return model.WithCalibration(slope, intercept, trainedOn);
     }
 
-    /// <summary>Fits <c>P(same) = σ(slope · score + intercept)</c> by Newton's method, with Platt's smoothed targets so
-    /// that a clean separation does not drive the slope to infinity. Falls back to no scaling when it cannot fit.</summary>
+    /// <summary>Fits <c>P(same) = σ(slope · score + intercept)</c> by Newton's method, each label weighing half (the
+    /// files' mix of paraphrases and negatives is no one's traffic, so the probability assumes even odds before the
+    /// evidence), with Platt's smoothed targets so that a clean separation does not drive the slope to infinity. Falls
+    /// back to no scaling when it cannot fit.</summary>
     private static (double Slope, double Intercept) Platt(List<(double Score, bool SameMeaning)> scores)
     {
         var positives = scores.Count(s => s.SameMeaning);
@@ -50,6 +52,7 @@ internal static class MatchModelTrainer
         }
 
         double high = (positives + 1.0) / (positives + 2.0), low = 1.0 / (negatives + 2.0);
+        double positiveWeight = scores.Count / (2.0 * positives), negativeWeight = scores.Count / (2.0 * negatives);
         double a = 1, b = 0;
         for (var iteration = 0; iteration < 100; iteration++)
         {
@@ -57,8 +60,9 @@ internal static class MatchModelTrainer
             foreach (var (score, same) in scores)
             {
                 var p = 1 / (1 + Math.Exp(-(a * score + b)));
-                var error = p - (same ? high : low);
-                var w = p * (1 - p);
+                var weight = same ? positiveWeight : negativeWeight;
+                var error = weight * (p - (same ? high : low));
+                var w = weight * p * (1 - p);
                 ga += error * score;
                 gb += error;
                 haa += w * score * score;
