@@ -41,6 +41,7 @@ public static class LlmCacheCli
             CandidatesCommand.Create(console),
             AskCommand.Create(console),
             EvalSemanticCommand.Create(console),
+            TrainSemanticCommand.Create(console),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -38,10 +38,12 @@ internal sealed class SemanticLookup(IGrainFactory grains, LlmCacheOptions optio
 
         try
         {
-            var threshold = Policies.NamespacePolicies.Resolve(options, prompt.Key.Namespace)?.SemanticThreshold ?? _options.Threshold;
+            var policy = Policies.NamespacePolicies.Resolve(options, prompt.Key.Namespace);
+            var threshold = policy?.SemanticThreshold ?? _options.Threshold;
+            double? minimumProbability = _options.Decision == SemanticDecision.Rules ? null : policy?.SemanticMinimumProbability ?? _options.MinimumProbability;
             var query = vector is null
-                ? new SemanticQuery(prompt, threshold, _options.UseGuard, _options.Candidates)
-                : new SemanticQuery(embedder!.InModelScope(prompt, vector.Length), threshold, _options.UseGuard, _options.Candidates) { Vector = vector };
+                ? new SemanticQuery(prompt, threshold, _options.UseGuard, _options.Candidates) { MinimumProbability = minimumProbability }
+                : new SemanticQuery(embedder!.InModelScope(prompt, vector.Length), threshold, _options.UseGuard, _options.Candidates) { Vector = vector, MinimumProbability = minimumProbability };
             return await Worker.FindAsync(query).WaitAsync(Timeout, cancellationToken);
         }
         catch (Exception ex) when (ex is not (ArgumentException or LlmCacheAccessDeniedException) && !cancellationToken.IsCancellationRequested)
