@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OrleansLlmCache.Cli.Commands;
+using OrleansLlmCache.Cli.Output;
 using Spectre.Console;
 
 namespace OrleansLlmCache.Cli;
@@ -40,13 +41,28 @@ public static class LlmCacheCli
             CandidatesCommand.Create(console),
             AskCommand.Create(console),
             EvalSemanticCommand.Create(console),
+            TrainSemanticCommand.Create(console),
         };
         var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // One error line, as for every other usage error, not System.CommandLine's message followed by the whole
+            // help: a script reads the first line, and a bad value with a line break or an escape sequence in it can
+            // neither split that line nor drive the terminal.
+            var errors = string.Join("; ", parse.Errors.Select(e => e.Message));
+            TerminalText.WriteError(console, errors);
+            console.MarkupLineInterpolated($"Run '{CommandPath(parse.CommandResult.Command)} --help' for the options.");
+            return ExitCodes.Usage;
+        }
+
         var output = new ConsoleTextWriter(console);
         // Signals are the caller's (Program's StopSignals): System.CommandLine's own handling would end the process two
         // seconds after a SIGTERM, before a warm run could finish its calls in flight and say what it did.
         var configuration = new InvocationConfiguration { Output = output, Error = output, ProcessTerminationTimeout = null };
-        var code = await parse.InvokeAsync(configuration, cancellationToken);
-        return parse.Errors.Count > 0 ? ExitCodes.Usage : code; // System.CommandLine says 1; a script wants to tell usage apart
+        return await parse.InvokeAsync(configuration, cancellationToken);
     }
+
+    private static string CommandPath(Command command) => command is RootCommand || command.Parents.FirstOrDefault() is not Command parent
+        ? "llmcache"
+        : $"{CommandPath(parent)} {command.Name}";
 }

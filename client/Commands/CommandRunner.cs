@@ -1,4 +1,5 @@
 using OrleansLlmCache.Abstractions.Access;
+using OrleansLlmCache.Cli.Output;
 using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Core.Secrets;
 using Spectre.Console;
@@ -7,7 +8,7 @@ namespace OrleansLlmCache.Cli.Commands;
 
 /// <summary>
 /// Runs a command body and turns the errors a user can cause, and a cluster that cannot be reached, into one clear line
-/// and an exit code that tells them apart (<see cref="ExitCodes"/>).
+/// (the bad value quoted with its control characters escaped) and an exit code that tells them apart (<see cref="ExitCodes"/>).
 /// </summary>
 internal static class CommandRunner
 {
@@ -19,7 +20,7 @@ internal static class CommandRunner
         }
         catch (Exception ex) when (ExitCodeOf(ex) is { } code)
         {
-            console.MarkupLineInterpolated($"[red]error:[/] {UserMessage(ex)}");
+            TerminalText.WriteError(console, UserMessage(ex));
             return code;
         }
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using OrleansLlmCache.Abstractions;
 using OrleansLlmCache.Abstractions.Keys;
 using OrleansLlmCache.Cli.Cluster;
 
@@ -126,13 +127,19 @@ internal sealed class CommonOptions
                 // 1e309 parses as infinity; TimeSpan ends near 29 000 years. Either is a typo, not a duration.
                 var ticks = amount * unit;
                 return double.IsFinite(ticks) && Math.Abs(ticks) < TimeSpan.MaxValue.Ticks
-                    ? TimeSpan.FromTicks((long)ticks)
+                    ? Keepable(text, TimeSpan.FromTicks((long)ticks))
                     : throw new CommandFailure($"--ttl '{text}' is not a duration the cache can keep; the longest is 365d (or none for no expiry).");
             }
         }
 
         return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span)
-            ? span
+            ? Keepable(text, span)
             : throw new CommandFailure($"--ttl '{text}' is not a duration; use none, 90s, 15m, 24h, 7d or hh:mm:ss.");
     }
+
+    // Checked here, before any connection: a time to live the cache would refuse is the command line's mistake.
+    private static TimeSpan Keepable(string text, TimeSpan span) =>
+        span >= LlmCacheLimits.MinTimeToLive && span <= LlmCacheLimits.MaxTimeToLive
+            ? span
+            : throw new CommandFailure($"--ttl '{text}' is not a duration the cache can keep: give 1s to 365d, or none for no expiry.");
 }

@@ -106,9 +106,21 @@ internal static class Workload
         try
         {
             var request = JsonSerializer.Deserialize<WorkloadRequest>(line);
-            return request?.Messages is not { Count: > 0 } || string.IsNullOrEmpty(request.Model) || string.IsNullOrEmpty(request.Namespace)
-                ? throw new CommandFailure($"{source}, line {lineNumber}: a request needs namespace, model and at least one message.")
-                : request;
+            if (request?.Messages is not { Count: > 0 } || string.IsNullOrEmpty(request.Model) || string.IsNullOrEmpty(request.Namespace))
+            {
+                throw new CommandFailure($"{source}, line {lineNumber}: a request needs namespace, model and at least one message.");
+            }
+
+            // A null message, or one without a role or content, would fail only later, in the middle of a run.
+            for (var i = 0; i < request.Messages.Count; i++)
+            {
+                if (request.Messages[i] is not { Content: not null } message || string.IsNullOrWhiteSpace(message.Role))
+                {
+                    throw new CommandFailure($"{source}, line {lineNumber}: messages[{i}] needs a role and a content.");
+                }
+            }
+
+            return request;
         }
         catch (JsonException ex)
         {

@@ -58,6 +58,57 @@ internal static class TerminalText
         return builder.ToString();
     }
 
+    /// <summary>
+    /// Returns <paramref name="text"/> as one line: what <see cref="Escape"/> escapes, and also line breaks (U+2028 and
+    /// U+2029 too), tabs and lone UTF-16 surrogates, so that a bad value quoted in an error message can neither break the
+    /// line a script reads nor make the terminal's encoder fail.
+    /// </summary>
+    public static string OneLine(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var builder = new StringBuilder(text.Length + 16);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            var paired = char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]);
+            if (paired)
+            {
+                builder.Append(c).Append(text[++i]);
+            }
+            else if (MustEscape.Contains(c) || c is '\n' or '\r' or '\t' or '\u2028' or '\u2029' || char.IsSurrogate(c))
+            {
+                builder.Append(c <= '\u00FF'
+                    ? string.Create(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}")
+                    : string.Create(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}"));
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>
+    /// Writes <c>error: {message}</c> as one line, <paramref name="message"/> made safe by <see cref="OneLine"/>: in red on
+    /// a terminal, and unwrapped when redirected, where a script reads the line whatever its length.
+    /// </summary>
+    public static void WriteError(IAnsiConsole console, string message)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        var line = OneLine(message);
+        if (console.Profile.Out.IsTerminal)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {line}");
+        }
+        else
+        {
+            console.Profile.Out.Writer.WriteLine("error: " + line);
+            console.Profile.Out.Writer.Flush();
+        }
+    }
+
     private static readonly System.Buffers.SearchValues<char> MustEscape = System.Buffers.SearchValues.Create(
         Enumerable.Range(0, 0x20).Where(c => c is not '\n' and not '\t')
             .Concat(Enumerable.Range(0x7F, 0x21)) // DEL and C1

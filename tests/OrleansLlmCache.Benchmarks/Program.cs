@@ -13,6 +13,7 @@ using OrleansLlmCache.Benchmarks;
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- hit-scaling [seconds per row]
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- read-retry   (BenchmarkDotNet, in process)
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- access-check   (BenchmarkDotNet, in process)
+//        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- semantic-decision   (BenchmarkDotNet, in process)
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- overwrites [seconds per row] [writers] [memory|postgresql]
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- invalidation-reach [rounds] [process counts]
 //        dotnet run -c Release --project tests/OrleansLlmCache.Benchmarks -- gateway [seconds per row]
@@ -40,6 +41,13 @@ if (scenario == "access-check")
 {
     // In process, like l1-hit: two silos (one enforcing tenant access) and three clients in the set-up.
     var summary = BenchmarkRunner.Run<AccessCheckBenchmark>(
+        DefaultConfig.Instance.AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance)), args[1..]);
+    return summary.HasCriticalValidationErrors ? 1 : 0;
+}
+
+if (scenario == "semantic-decision")
+{
+    var summary = BenchmarkRunner.Run<SemanticDecisionBenchmark>(
         DefaultConfig.Instance.AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance)), args[1..]);
     return summary.HasCriticalValidationErrors ? 1 : 0;
 }

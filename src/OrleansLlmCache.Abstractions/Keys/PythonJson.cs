@@ -53,6 +53,9 @@ internal static class PythonJson
             case decimal number:
                 builder.Append(FormatFloat((double)number));
                 break;
+            case RawJsonNumber raw:
+                builder.Append(raw.Text);
+                break;
             case IDictionary dictionary:
                 WriteObject(builder, dictionary);
                 break;

@@ -18,4 +18,12 @@ public sealed record SemanticQuery(
     /// </summary>
     [Id(4)]
     public float[]? Vector { get; init; }
+
+    /// <summary>
+    /// The calibrated decision's probability target: a candidate above the threshold is a hit when the model's probability
+    /// that its answer serves the prompt is at least this. <see langword="null"/> decides by the guard's rules alone (what
+    /// a client of an earlier version, which does not send it, gets).
+    /// </summary>
+    [Id(5)]
+    public double? MinimumProbability { get; init; }
 }

@@ -70,6 +70,12 @@ internal sealed class LlmCacheOptionsValidator : IValidateOptions<LlmCacheOption
             {
                 failures.Add($"{LlmCacheOptions.SectionName}:Policies:{prefix}:SemanticThreshold must be above 0 and at most 1; got {threshold}.");
             }
+
+            if (policy?.SemanticMinimumProbability is { } probability && !IsProbabilityTarget(probability))
+            {
+                failures.Add($"{LlmCacheOptions.SectionName}:Policies:{prefix}:SemanticMinimumProbability must be at least 0 and below 1; got {probability}.");
+            }
+
             Check(() => RefreshAheadLimits.ValidateThreshold(policy?.EagerRefreshThreshold, "threshold"), failures, $"Policies:{prefix}:{nameof(policy.EagerRefreshThreshold)}");
             Check(() => RefreshAheadLimits.ValidateJitter(policy?.TimeToLiveJitter, "jitter"), failures, $"Policies:{prefix}:{nameof(policy.TimeToLiveJitter)}");
         }
@@ -85,6 +91,16 @@ internal sealed class LlmCacheOptionsValidator : IValidateOptions<LlmCacheOption
             failures.Add($"{LlmCacheOptions.SectionName}:Semantic:Threshold must be above 0 and at most 1; got {semantic.Threshold}.");
         }
 
+        if (!IsProbabilityTarget(semantic.MinimumProbability))
+        {
+            failures.Add($"{LlmCacheOptions.SectionName}:Semantic:MinimumProbability must be at least 0 and below 1; got {semantic.MinimumProbability}.");
+        }
+
+        if (!Enum.IsDefined(semantic.Decision))
+        {
+            failures.Add($"{LlmCacheOptions.SectionName}:Semantic:Decision must be Calibrated or Rules; got {semantic.Decision}.");
+        }
+
         if (semantic.Candidates is < 1 or > 32)
         {
             failures.Add($"{LlmCacheOptions.SectionName}:Semantic:Candidates must be between 1 and 32; got {semantic.Candidates}.");
@@ -97,6 +113,8 @@ internal sealed class LlmCacheOptionsValidator : IValidateOptions<LlmCacheOption
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    private static bool IsProbabilityTarget(double probability) => double.IsFinite(probability) && probability is >= 0 and < 1;
 
     private static void Check(Action validate, List<string> failures, string? setting = null)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -257,12 +258,48 @@ public static class ChatCacheKey
     /// <summary>JSON as plain values PythonJson writes with sorted keys, so property order never changes a key.</summary>
     private static object? ToPlain(JsonElement element) => element.ValueKind switch
     {
-        JsonValueKind.Object => element.EnumerateObject().ToDictionary(p => p.Name, p => ToPlain(p.Value), StringComparer.Ordinal),
+        JsonValueKind.Object => Object(element),
         JsonValueKind.Array => element.EnumerateArray().Select(ToPlain).ToList(),
         JsonValueKind.String => element.GetString(),
-        JsonValueKind.Number => element.TryGetInt64(out var integer) ? integer : element.GetDouble(),
+        JsonValueKind.Number => Number(element),
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         _ => null,
     };
+
+    /// <summary>
+    /// A JSON object's members by name. An object that names a member twice has no one meaning (readers differ in which
+    /// of the two they keep), so such a request cannot be keyed: the <see cref="JsonException"/> sends it on uncached.
+    /// </summary>
+    private static Dictionary<string, object?> Object(JsonElement element)
+    {
+        var members = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var property in element.EnumerateObject())
+        {
+            if (!members.TryAdd(property.Name, ToPlain(property.Value)))
+            {
+                throw new JsonException($"A JSON object in the request names '{property.Name}' twice.");
+            }
+        }
+
+        return members;
+    }
+
+    /// <summary>
+    /// A JSON number as a long, or as a double when the double is exactly the number its text writes; otherwise (such
+    /// as <c>1e400</c>, <c>18446744073709551617</c> or <c>0.70000000000000001</c>) its text, as it came. Read as doubles,
+    /// those would share a key with a different number (<c>1e500</c>, <c>18446744073709551616</c>, <c>0.7</c>).
+    /// </summary>
+    private static object Number(JsonElement element)
+    {
+        if (element.TryGetInt64(out var integer))
+        {
+            return integer;
+        }
+
+        var text = element.GetRawText();
+        return element.TryGetDouble(out var real) && double.IsFinite(real) && JsonNumberText.SameNumber(text, real.ToString("R", CultureInfo.InvariantCulture))
+            ? real
+            : new RawJsonNumber(text);
+    }
 }

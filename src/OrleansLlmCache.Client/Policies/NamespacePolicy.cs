@@ -37,6 +37,12 @@ public sealed class NamespacePolicy
     public float? SemanticThreshold { get; set; }
 
     /// <summary>
+    /// The calibrated decision's probability target in this namespace (at least 0, below 1): higher where a wrong answer
+    /// is costly. <see langword="null"/> (the default) takes <c>LlmCache:Client:Semantic:MinimumProbability</c> (0.4).
+    /// </summary>
+    public double? SemanticMinimumProbability { get; set; }
+
+    /// <summary>
     /// Eager refresh for the namespace: the share of an entry's lifetime after which a hit refreshes it in the background;
     /// <see langword="null"/> takes <c>LlmCache:Client:EagerRefreshThreshold</c>.
     /// </summary>

@@ -30,6 +30,20 @@ public sealed class SemanticCacheOptions
     public bool UseGuard { get; set; } = true;
 
     /// <summary>
+    /// How candidates above the threshold are decided: <see cref="SemanticDecision.Calibrated"/> (the default) by the
+    /// probability that the cached answer serves the prompt, <see cref="SemanticDecision.Rules"/> by the guard's veto
+    /// rules alone. Ignored when <see cref="UseGuard"/> is off.
+    /// </summary>
+    public SemanticDecision Decision { get; set; } = SemanticDecision.Calibrated;
+
+    /// <summary>
+    /// The calibrated decision's probability target, at least 0 and below 1: a candidate is a hit when the probability that
+    /// its answer serves the new prompt is at least this. Higher is stricter. Default: 0.4 (precision first; the figures
+    /// behind it are in docs/semantic-guard.md). A namespace may set its own (<c>Policies:{prefix}:SemanticMinimumProbability</c>).
+    /// </summary>
+    public double MinimumProbability { get; set; } = 0.4;
+
+    /// <summary>
     /// How many of the nearest cached prompts above the threshold are checked, best first, before the lookup gives up
     /// (the guard may refuse the nearest and accept the next). Default: 5.
     /// </summary>

@@ -43,18 +43,21 @@ internal sealed class SemanticLookup(IGrainFactory grains, LlmCacheOptions optio
 
         try
         {
-            var threshold = Policies.NamespacePolicies.Resolve(options, prompt.Key.Namespace)?.SemanticThreshold ?? _options.Threshold;
+            var policy = Policies.NamespacePolicies.Resolve(options, prompt.Key.Namespace);
+            var threshold = policy?.SemanticThreshold ?? _options.Threshold;
+            double? minimumProbability = _options.Decision == SemanticDecision.Rules ? null : policy?.SemanticMinimumProbability ?? _options.MinimumProbability;
             var query = vector is null
-                ? new SemanticQuery(prompt, threshold, _options.UseGuard, _options.Candidates)
-                : new SemanticQuery(embedder!.InModelScope(prompt, vector.Length), threshold, _options.UseGuard, _options.Candidates) { Vector = vector };
+                ? new SemanticQuery(prompt, threshold, _options.UseGuard, _options.Candidates) { MinimumProbability = minimumProbability }
+                : new SemanticQuery(embedder!.InModelScope(prompt, vector.Length), threshold, _options.UseGuard, _options.Candidates) { Vector = vector, MinimumProbability = minimumProbability };
             var found = await Worker.FindAsync(query).WaitAsync(Timeout, cancellationToken);
             if (span is { IsAllDataRequested: true })
             {
                 span.SetTag("llmcache.semantic.threshold", threshold);
+                span.SetTag("llmcache.semantic.minimum_probability", minimumProbability);
                 span.SetTag(LlmCacheActivity.AnswerSource, found.Match is null ? "miss" : "semantic_hit");
                 span.SetTag(LlmCacheActivity.SemanticScore, found.Match?.Score);
 
-                // Whether the guard refused the nearest candidate; not why, which quotes both prompts.
+                // Whether the decision refused the nearest candidate; not why, which quotes both prompts.
                 span.SetTag(LlmCacheActivity.SemanticRefused, found.Refusal is not null);
             }
 

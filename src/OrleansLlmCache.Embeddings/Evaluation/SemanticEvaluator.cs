@@ -1,17 +1,19 @@
 using System.Numerics.Tensors;
 using OrleansLlmCache.Embeddings.Embedding;
 using OrleansLlmCache.Embeddings.Guard;
+using OrleansLlmCache.Embeddings.Matching;
 
 namespace OrleansLlmCache.Embeddings.Evaluation;
 
-/// <summary>Scores the semantic cache's hit decision on labelled pairs, with the precision guard on and off.</summary>
+/// <summary>Scores the semantic cache's hit decision on labelled pairs: the configured decision (the calibrated one by
+/// default), the guard's rules alone, and plain cosine.</summary>
 public sealed class SemanticEvaluator
 {
     private readonly ITextEmbedder _embedder;
     private readonly SemanticMatchOptions _options;
 
     /// <summary>Creates an evaluator that embeds with <paramref name="embedder"/> and decides with <paramref name="options"/>
-    /// (the shipped defaults when null; <see cref="SemanticMatchOptions.UseGuard"/> is ignored: both ways are scored).</summary>
+    /// (the shipped defaults when null; <see cref="SemanticMatchOptions.UseGuard"/> is ignored: every decision is scored).</summary>
     public SemanticEvaluator(ITextEmbedder embedder, SemanticMatchOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(embedder);
@@ -32,21 +34,27 @@ public sealed class SemanticEvaluator
             vectorOf[texts[i]] = vectors[i];
         }
 
-        var guarded = new SemanticPrecisionGuard(new SemanticMatchOptions { Threshold = _options.Threshold, UseGuard = true });
+        var guarded = new SemanticPrecisionGuard(new SemanticMatchOptions { Threshold = _options.Threshold, UseGuard = true, MinimumProbability = _options.MinimumProbability });
+        var model = MatchModel.Shipped;
         var decisions = new List<PairDecision>(pairs.Count);
-        var plainHits = new List<bool>(pairs.Count);
+        var scored = new List<ScoredPair>(pairs.Count);
         foreach (var pair in pairs)
         {
             var similarity = TensorPrimitives.CosineSimilarity(vectorOf[pair.Prompt], vectorOf[pair.CachedPrompt]);
             decisions.Add(new PairDecision(pair, guarded.Decide(pair.Prompt, pair.CachedPrompt, similarity)));
-            plainHits.Add(similarity >= _options.Threshold);
+            var signals = MatchSignals.Of(pair.Prompt, pair.CachedPrompt, similarity);
+            scored.Add(new ScoredPair(pair, similarity, model.Probability(signals.Values), signals.Findings.Count == 0));
         }
 
         return new SemanticEvaluation(
             _options.Threshold,
             Score(pairs, decisions.Select(d => d.Decision.IsHit).ToList()),
-            Score(pairs, plainHits),
-            decisions);
+            DecisionCurves.Score(scored, p => p.Similarity >= _options.Threshold),
+            decisions)
+        {
+            WithRules = DecisionCurves.Score(scored, p => p.Similarity >= _options.Threshold && p.RulesPass),
+            Scored = scored,
+        };
     }
 
     private static HitDecisionScore Score(IReadOnlyList<SemanticPair> pairs, List<bool> hits)

@@ -15,20 +15,19 @@ public static class SemanticPairFile
     public static IReadOnlyList<SemanticPair> Load(string path)
     {
         var text = File.ReadAllText(path);
-        try
-        {
-            return text.TrimStart().StartsWith('[') ? ParseGptCacheJson(text, path) : ParseCsv(text, path);
-        }
-        catch (JsonException ex)
-        {
-            throw new FormatException($"{path}: not valid JSON ({ex.Message}).", ex);
-        }
+        return text.TrimStart().StartsWith('[') ? ParseGptCacheJson(text, path) : ParseCsv(text, path);
     }
 
     /// <summary>Parses GPTCache's <c>[{"origin", "similar"}]</c> form.</summary>
+    /// <exception cref="FormatException">The text is not that form; the message names the entry that is wrong.</exception>
     public static IReadOnlyList<SemanticPair> ParseGptCacheJson(string json, string source = "JSON")
     {
-        using var document = JsonDocument.Parse(json);
+        using var document = ParseJson(json, source);
+        if (document.RootElement.ValueKind != JsonValueKind.Array)
+        {
+            throw new FormatException($"{source}: GPTCache's form is a JSON array of {{\"origin\", \"similar\"}} objects.");
+        }
+
         var pairs = new List<SemanticPair>();
         var index = 0;
         foreach (var entry in document.RootElement.EnumerateArray())
@@ -40,11 +39,36 @@ public static class SemanticPairFile
                 throw new FormatException($"{source}: entry {index} is not an object with string fields \"origin\" and \"similar\".");
             }
 
-            pairs.Add(new SemanticPair(origin.GetString()!, similar.GetString()!, SameMeaning: true));
+            pairs.Add(new SemanticPair(Text(origin, source, index, "origin"), Text(similar, source, index, "similar"), SameMeaning: true));
             index++;
         }
 
         return pairs;
+    }
+
+    private static JsonDocument ParseJson(string json, string source)
+    {
+        try
+        {
+            return JsonDocument.Parse(json);
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException($"{source}: not valid JSON ({ex.Message}).", ex);
+        }
+    }
+
+    // A \ud800 escape without its other half is valid JSON but no string: named, not thrown as InvalidOperationException.
+    private static string Text(JsonElement element, string source, int index, string field)
+    {
+        try
+        {
+            return element.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new FormatException($"{source}: entry {index} \"{field}\" holds half of a UTF-16 surrogate pair without its other half; it is not text.");
+        }
     }
 
     /// <summary>The column names read as the first text, the second text and the label, in that order of preference.</summary>
@@ -66,7 +90,7 @@ public static class SemanticPairFile
         ArgumentNullException.ThrowIfNull(csv);
         var firstLine = csv.AsSpan(0, csv.AsSpan().IndexOfAny('\r', '\n') is var end and >= 0 ? end : csv.Length);
         var separator = firstLine.Contains('\t') ? '\t' : ',';
-        var records = ReadRecords(csv, separator);
+        var records = ReadRecords(csv, separator, source);
         var header = records.Count == 0 ? [] : records[0].Select(f => f.Trim().TrimStart('\uFEFF').ToLowerInvariant()).ToList();
         var at = Columns.Select(names => names.Select(name => header.IndexOf(name)).FirstOrDefault(i => i >= 0, -1)).ToArray();
         if (at.Contains(-1))
@@ -96,8 +120,10 @@ public static class SemanticPairFile
         return pairs;
     }
 
-    private static List<List<string>> ReadRecords(string csv, char separator)
+    private static List<List<string>> ReadRecords(string csv, char separator, string source)
     {
+        var quoteOpenedOn = 0;
+        var line = 1;
         var records = new List<List<string>>();
         var fields = new List<string>();
         var field = new StringBuilder();
@@ -106,6 +132,11 @@ public static class SemanticPairFile
         for (var i = 0; i < csv.Length; i++)
         {
             var c = csv[i];
+            if (c == '\n')
+            {
+                line++;
+            }
+
             if (quoted)
             {
                 if (c != '"')
@@ -127,6 +158,7 @@ public static class SemanticPairFile
 
             if (c == '"' && fieldStart)
             {
+                quoteOpenedOn = line;
                 quoted = true;
                 fieldStart = false;
             }
@@ -141,6 +173,7 @@ public static class SemanticPairFile
                 if (c == '\r' && i + 1 < csv.Length && csv[i + 1] == '\n')
                 {
                     i++;
+                    line++;
                 }
 
                 fields.Add(field.ToString());
@@ -154,6 +187,12 @@ public static class SemanticPairFile
                 field.Append(c);
                 fieldStart = false;
             }
+        }
+
+        if (quoted)
+        {
+            // Otherwise the rest of the file would silently become one field.
+            throw new FormatException($"{source}: the quoted field that starts on line {quoteOpenedOn} is never closed (a \" is missing).");
         }
 
         if (field.Length > 0 || fields.Count > 0)

@@ -42,4 +42,10 @@ public enum GuardReason
 
     /// <summary>The same search operator with different values ("site:a.com" vs "site:b.com", "sort:recent" vs "sort:top").</summary>
     SearchOperator,
+
+    /// <summary>
+    /// The calibrated decision found too much of one prompt's wording missing from the other ("'salmon' (new) vs 'tuna'
+    /// (cached)"): different questions on one subject.
+    /// </summary>
+    Wording,
 }

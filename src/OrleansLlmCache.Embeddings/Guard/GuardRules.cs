@@ -62,6 +62,17 @@ internal static class GuardRules
     /// formats, months. Mentioning a member on one side only is not a contrast ("best hiking trails" / "hiking trails").</summary>
     public static (GuardReason, string)? ContrastingTerms(PromptAnalysis fresh, PromptAnalysis cached)
     {
+        foreach (var finding in AllContrastingTerms(fresh, cached))
+        {
+            return finding;
+        }
+
+        return null;
+    }
+
+    /// <summary>Every closed set in which the prompts name different members, in the order of <see cref="GuardLexicon.Sets"/>.</summary>
+    public static IEnumerable<(GuardReason, string)> AllContrastingTerms(PromptAnalysis fresh, PromptAnalysis cached)
+    {
         foreach (var set in GuardLexicon.Sets)
         {
             var freshTerms = fresh.Terms.Where(t => t.Set == set).ToList();
@@ -75,11 +86,9 @@ internal static class GuardRules
             var cachedOnly = cachedTerms.FirstOrDefault(c => freshTerms.All(t => t.Group != c.Group));
             if (freshOnly is not null && cachedOnly is not null)
             {
-                return (set.Reason, $"{set.Category}: '{freshOnly.Surface}' (new) vs '{cachedOnly.Surface}' (cached)");
+                yield return (set.Reason, $"{set.Category}: '{freshOnly.Surface}' (new) vs '{cachedOnly.Surface}' (cached)");
             }
         }
-
-        return null;
     }
 
     /// <summary>Quoted and code-quoted text is meant literally: each of its words must be in the other prompt.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using OrleansLlmCache.Embeddings.Matching;
 
 namespace OrleansLlmCache.Embeddings.Guard;
 
@@ -54,8 +55,35 @@ public sealed class SemanticPrecisionGuard
             return new SemanticMatchDecision(true, similarity, GuardReason.None, string.Empty);
         }
 
+        if (_options.MinimumProbability is { } target)
+        {
+            return DecideCalibrated(MatchModel.Shipped, MatchSignals.Of(prompt, cachedPrompt, similarity), similarity, target);
+        }
+
         var (reason, explanation) = Check(prompt, cachedPrompt);
         return new SemanticMatchDecision(reason == GuardReason.None, similarity, reason, explanation);
+    }
+
+    /// <summary>The calibrated decision on a candidate above the threshold: a hit when <paramref name="model"/>'s probability
+    /// reaches <paramref name="target"/>; a refusal names the signal that pulled the probability down the most.</summary>
+    internal static SemanticMatchDecision DecideCalibrated(MatchModel model, MatchSignals signals, float similarity, double target)
+    {
+        var probability = model.Probability(signals.Values);
+        if (probability >= target)
+        {
+            return new SemanticMatchDecision(true, similarity, GuardReason.None, string.Empty) { Probability = probability };
+        }
+
+        var deciding = model.DecidingFeature(signals.Values);
+        var (reason, what) = deciding switch
+        {
+            > 0 when deciding <= MatchSignals.RuleFeatures.Count
+                && signals.Findings.TryGetValue(MatchSignals.RuleFeatures[deciding - 1], out var finding) => (MatchSignals.RuleFeatures[deciding - 1], finding),
+            > MatchSignals.RuleFeaturesEnd when signals.Wording.Length > 0 => (GuardReason.Wording, signals.Wording),
+            _ => (GuardReason.BelowThreshold, string.Create(CultureInfo.InvariantCulture, $"similarity {similarity:0.000} is too low")),
+        };
+        return new SemanticMatchDecision(false, similarity, reason,
+            string.Create(CultureInfo.InvariantCulture, $"{what} (probability {probability:0.00}, below {target:0.00})")) { Probability = probability };
     }
 
     /// <summary>Runs the rules alone (no threshold): <see cref="GuardReason.None"/> when nothing that changes the answer differs.</summary>

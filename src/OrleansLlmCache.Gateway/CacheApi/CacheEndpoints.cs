@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using OrleansLlmCache.Abstractions;
 using OrleansLlmCache.Abstractions.Invalidation;
 using OrleansLlmCache.Abstractions.Keys;
 using OrleansLlmCache.Abstractions.Model;
@@ -23,7 +24,8 @@ namespace OrleansLlmCache.Gateway.CacheApi;
 /// </summary>
 internal static class CacheEndpoints
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // A member named twice is refused: which of the two counts would otherwise depend on the reader.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { AllowDuplicateProperties = false };
 
     public static void Map(RouteGroupBuilder group)
     {
@@ -86,7 +88,7 @@ internal static class CacheEndpoints
             var response = new CachedResponse(put.Response, put.Model ?? "unknown", put.PromptTokens ?? 0, put.CompletionTokens ?? 0, put.ContentType ?? CachedResponse.PlainText);
             var options = new LlmCacheEntryOptions
             {
-                TimeToLive = put.TtlSeconds is { } ttl ? TimeSpan.FromSeconds(ttl) : null,
+                TimeToLive = put.TtlSeconds is { } ttl ? TimeToLive(ttl) : null,
                 Tags = put.Tags,
                 Dependencies = put.Dependencies,
             };
@@ -95,9 +97,17 @@ internal static class CacheEndpoints
         }
         catch (ArgumentException ex)
         {
-            await OpenAiErrors.BadRequestAsync(context, Sentence(ex));
+            await OpenAiErrors.BadRequestAsync(context, Sentence(ex), param: Param(ex));
         }
     }
+
+    // TimeSpan.FromSeconds overflows far below double's range (1e300 would be a 500): anything past the longest time to
+    // live is refused as too long, naming the field.
+    private static TimeSpan TimeToLive(double seconds) => seconds <= LlmCacheLimits.MaxTimeToLive.TotalSeconds + 1
+        ? TimeSpan.FromSeconds(Math.Max(seconds, -1))
+        : throw new ArgumentOutOfRangeException(
+            "ttlSeconds",
+            $"ttlSeconds is {seconds}; the longest time to live is {LlmCacheLimits.MaxTimeToLive.TotalSeconds:0} seconds (365 days). Leave it out for no expiry.");
 
     private static async Task DeleteAsync(HttpContext context, string key)
     {
@@ -113,10 +123,16 @@ internal static class CacheEndpoints
     private static async Task InvalidateAsync(HttpContext context)
     {
         var caller = GatewayCaller.From(context.User);
+        var maxBytes = context.RequestServices.GetRequiredService<IOptions<LlmCacheGatewayOptions>>().Value.MaxRequestBytes;
+        if (await RequestBody.ReadOrRefuseAsync(context, maxBytes) is not { } body)
+        {
+            return;
+        }
+
         InvalidateBody? request;
         try
         {
-            request = await JsonSerializer.DeserializeAsync<InvalidateBody>(context.Request.Body, Json, context.RequestAborted);
+            request = JsonSerializer.Deserialize<InvalidateBody>(body, Json);
         }
         catch (JsonException ex)
         {
@@ -150,7 +166,7 @@ internal static class CacheEndpoints
         }
         catch (ArgumentException ex)
         {
-            await OpenAiErrors.BadRequestAsync(context, Sentence(ex));
+            await OpenAiErrors.BadRequestAsync(context, Sentence(ex), param: Param(ex));
         }
     }
 
@@ -197,7 +213,7 @@ internal static class CacheEndpoints
         }
         catch (ArgumentException ex)
         {
-            await OpenAiErrors.BadRequestAsync(context, Sentence(ex), "invalid_key");
+            await OpenAiErrors.BadRequestAsync(context, Sentence(ex), "invalid_key", Param(ex));
             return null;
         }
     }
@@ -236,6 +252,17 @@ internal static class CacheEndpoints
     }
 
     private static string Sentence(ArgumentException ex) => ex.Message.Split(" (Parameter", 2)[0];
+
+    // The field an ArgumentException names, as the body or header spells it.
+    private static string? Param(ArgumentException ex) => ex.ParamName switch
+    {
+        "timeToLive" => "ttlSeconds",
+        "tag" => "tags",
+        "dependency" => "dependencies",
+        "namespace" => CacheDirectives.NamespaceHeader,
+        "key" => "key",
+        var other => other,
+    };
 
     private sealed record EntryBody(string? Response, string? Model, int? PromptTokens, int? CompletionTokens, string? ContentType, double? TtlSeconds, List<string>? Tags, List<string>? Dependencies);
 

@@ -43,22 +43,19 @@ internal sealed class ChatCompletionsEndpoint(
         }
 
         OpenAiChatRequest? request;
-        string? problem;
-        try
+        if (!RequestJson.TryParse(body, "a JSON object with 'model' and 'messages'", out var document, out var refusal))
         {
-            using var document = JsonDocument.Parse(body);
-            OpenAiChatRequest.TryRead(document.RootElement, out request, out problem);
-        }
-        catch (JsonException ex)
-        {
-            await OpenAiErrors.BadRequestAsync(context, $"The request body is not valid JSON ({ex.Message}): send a JSON object with 'model' and 'messages'.", "invalid_json");
+            await OpenAiErrors.BadRequestAsync(context, refusal);
             return;
         }
 
-        if (request is null)
+        using (document)
         {
-            await OpenAiErrors.BadRequestAsync(context, problem!);
-            return;
+            if (!OpenAiChatRequest.TryRead(document.RootElement, out request, out refusal))
+            {
+                await OpenAiErrors.BadRequestAsync(context, refusal);
+                return;
+            }
         }
 
         if (await upstreams.RouteOrRefuseAsync(context, request.Model) is not { } upstream)
@@ -66,15 +63,15 @@ internal sealed class ChatCompletionsEndpoint(
             return;
         }
 
-        if (!CacheDirectives.TryRead(context.Request.Headers, out var directives, out problem))
+        if (!CacheDirectives.TryRead(context.Request.Headers, out var directives, out var problem))
         {
             await OpenAiErrors.BadRequestAsync(context, problem, "invalid_cache_header");
             return;
         }
 
-        if (!caller.TryResolveNamespace(directives.Namespace, out var @namespace, out var refusal))
+        if (!caller.TryResolveNamespace(directives.Namespace, out var @namespace, out var forbidden))
         {
-            await OpenAiErrors.WriteAsync(context, StatusCodes.Status403Forbidden, refusal!, OpenAiErrors.Permission, "namespace_not_allowed");
+            await OpenAiErrors.WriteAsync(context, StatusCodes.Status403Forbidden, forbidden!, OpenAiErrors.Permission, "namespace_not_allowed");
             return;
         }
 

@@ -1,6 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using OrleansLlmCache.Client.Chat;
+using OrleansLlmCache.Gateway.Http;
 
 namespace OrleansLlmCache.Gateway.Chat;
 
@@ -8,8 +11,9 @@ namespace OrleansLlmCache.Gateway.Chat;
 /// An OpenAI chat-completions request body read as the Microsoft.Extensions.AI messages and options an <c>IChatClient</c>
 /// caller would have passed for it, so that its key (<c>ChatCacheKey</c>) is the one the middleware computes for the same
 /// question. The mapping is documented in docs/gateway.md ("How a request becomes a key"); every field it does not
-/// know is kept in the key as <c>openai.request.{field}</c>, so an unknown field can only make a request miss, never
-/// share an answer with a different request.
+/// know, and every known field whose value it does not read exactly (a wrong type, a number no float holds), is kept in
+/// the key whole as <c>openai.request.{field}</c>, so such a field can only make a request miss, never share an answer
+/// with a different request. Read the body with <see cref="RequestJson.TryParse"/> first: it refuses what this cannot read.
 /// </summary>
 internal sealed class OpenAiChatRequest
 {
@@ -34,24 +38,24 @@ internal sealed class OpenAiChatRequest
     public bool Stream { get; }
 
     /// <summary>Reads <paramref name="root"/>, or says which field to fix.</summary>
-    public static bool TryRead(JsonElement root, [NotNullWhen(true)] out OpenAiChatRequest? request, [NotNullWhen(false)] out string? problem)
+    public static bool TryRead(JsonElement root, [NotNullWhen(true)] out OpenAiChatRequest? request, [NotNullWhen(false)] out BadRequest? problem)
     {
         request = null;
         if (root.ValueKind != JsonValueKind.Object)
         {
-            problem = "The request body must be a JSON object with 'model' and 'messages'.";
+            problem = new BadRequest("The request body must be a JSON object with 'model' and 'messages'.", null);
             return false;
         }
 
         if (!root.TryGetProperty("model", out var modelElement) || modelElement.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(modelElement.GetString()))
         {
-            problem = "The request body is missing 'model': name the model to ask, such as \"gpt-4o-mini\".";
+            problem = new BadRequest("The request body is missing 'model': name the model to ask, such as \"gpt-4o-mini\".", "model");
             return false;
         }
 
         if (!root.TryGetProperty("messages", out var messagesElement) || messagesElement.ValueKind != JsonValueKind.Array || messagesElement.GetArrayLength() == 0)
         {
-            problem = "The request body is missing 'messages': send a non-empty array such as [{\"role\": \"user\", \"content\": \"Hello\"}].";
+            problem = new BadRequest("The request body is missing 'messages': send a non-empty array such as [{\"role\": \"user\", \"content\": \"Hello\"}].", "messages");
             return false;
         }
 
@@ -79,27 +83,27 @@ internal sealed class OpenAiChatRequest
                 case "stream":
                     stream = value.ValueKind == JsonValueKind.True;
                     break;
-                case "temperature" when value.ValueKind == JsonValueKind.Number:
-                    options.Temperature = value.GetSingle();
+                case "temperature" when ExactSingle(value) is { } temperature:
+                    options.Temperature = temperature;
                     break;
-                case "top_p" when value.ValueKind == JsonValueKind.Number:
-                    options.TopP = value.GetSingle();
+                case "top_p" when ExactSingle(value) is { } topP:
+                    options.TopP = topP;
                     break;
-                case "frequency_penalty" when value.ValueKind == JsonValueKind.Number:
-                    options.FrequencyPenalty = value.GetSingle();
+                case "frequency_penalty" when ExactSingle(value) is { } frequency:
+                    options.FrequencyPenalty = frequency;
                     break;
-                case "presence_penalty" when value.ValueKind == JsonValueKind.Number:
-                    options.PresencePenalty = value.GetSingle();
+                case "presence_penalty" when ExactSingle(value) is { } presence:
+                    options.PresencePenalty = presence;
                     break;
-                case "seed" when value.TryGetInt64(out var seed):
+                case "seed" when value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var seed):
                     options.Seed = seed;
                     break;
-                case "max_completion_tokens" when value.TryGetInt32(out var maxTokens):
+                case "max_completion_tokens" when value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var maxTokens):
                     options.MaxOutputTokens = maxTokens;
                     break;
 
                 // The older name of the same limit; max_completion_tokens wins when a request sends both.
-                case "max_tokens" when value.TryGetInt32(out var maxTokens) && !root.TryGetProperty("max_completion_tokens", out _):
+                case "max_tokens" when value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var maxTokens) && !root.TryGetProperty("max_completion_tokens", out _):
                     options.MaxOutputTokens = maxTokens;
                     break;
                 case "stop" when value.ValueKind == JsonValueKind.String:
@@ -133,12 +137,23 @@ internal sealed class OpenAiChatRequest
         return true;
     }
 
-    private static bool TryReadMessage(JsonElement element, int index, [NotNullWhen(true)] out ChatMessage? message, [NotNullWhen(false)] out string? problem)
+    /// <summary>
+    /// A number as the float ChatOptions holds, or <see langword="null"/> when the float is not exactly what the text
+    /// writes (<c>0.70000001</c> and <c>0.7</c> are one float; <c>1e300</c> is none): such a value stays in the key whole.
+    /// </summary>
+    private static float? ExactSingle(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetSingle(out var single) && float.IsFinite(single)
+        && JsonNumberText.SameNumber(value.GetRawText(), single.ToString("R", CultureInfo.InvariantCulture))
+            ? single
+            : null;
+
+    private static bool TryReadMessage(JsonElement element, int index, [NotNullWhen(true)] out ChatMessage? message, [NotNullWhen(false)] out BadRequest? problem)
     {
         message = null;
-        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty("role", out var roleElement) || roleElement.ValueKind != JsonValueKind.String)
+        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty("role", out var roleElement) || roleElement.ValueKind != JsonValueKind.String
+            || string.IsNullOrWhiteSpace(roleElement.GetString()))
         {
-            problem = $"messages[{index}] must be an object with a 'role' (system, developer, user, assistant or tool).";
+            problem = new BadRequest($"messages[{index}].role is missing: each message must be an object with a 'role' (system, developer, user, assistant or tool).", $"messages[{index}].role");
             return false;
         }
 
@@ -147,13 +162,16 @@ internal sealed class OpenAiChatRequest
         string? authorName = null;
         string? toolCallId = null;
         JsonElement? content = null;
-        foreach (var property in element.EnumerateObject())
+
+        // Members in name order: the unknown ones become contents, and their order in the body is not part of the request.
+        foreach (var property in element.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
         {
             switch (property.Name)
             {
                 case "role":
                     break;
-                case "name" when property.Value.ValueKind == JsonValueKind.String:
+                // A blank name is no name to ChatMessage; kept as an unknown member, it still decides the key.
+                case "name" when property.Value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(property.Value.GetString()):
                     authorName = property.Value.GetString();
                     break;
                 case "content":
@@ -183,7 +201,7 @@ internal sealed class OpenAiChatRequest
 
         if (element.TryGetProperty("tool_calls", out var toolCalls) && toolCalls.ValueKind == JsonValueKind.Array)
         {
-            contents.AddRange(toolCalls.EnumerateArray().Select(ToolCall));
+            contents.AddRange(toolCalls.EnumerateArray().Select(call => ToolCall(call) ?? Unknown("openai.message.tool_call", call)));
         }
 
         message = new ChatMessage(new ChatRole(role), contents) { AuthorName = authorName };
@@ -215,8 +233,8 @@ internal sealed class OpenAiChatRequest
 
     private static AIContent Part(JsonElement part)
     {
-        var type = part.ValueKind == JsonValueKind.Object && part.TryGetProperty("type", out var t) ? t.GetString() : null;
-        if (type == "text" && part.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String && part.EnumerateObject().Count() == 2)
+        if (part.ValueKind == JsonValueKind.Object && part.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.ValueEquals("text")
+            && part.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String && part.EnumerateObject().Count() == 2)
         {
             return new TextContent(text.GetString());
         }
@@ -225,12 +243,30 @@ internal sealed class OpenAiChatRequest
         return Unknown("openai.content_part", part);
     }
 
-    private static FunctionCallContent ToolCall(JsonElement call)
+    /// <summary>
+    /// A tool call of the usual form (<c>{"id", "type": "function", "function": {"name", "arguments"}}</c>, strings only)
+    /// as the <see cref="FunctionCallContent"/> the middleware's caller would hold; <see langword="null"/> for any other
+    /// form, which is then kept in the key whole (a field this mapping would drop could otherwise make two calls one).
+    /// </summary>
+    private static FunctionCallContent? ToolCall(JsonElement call)
     {
-        var id = call.TryGetProperty("id", out var idElement) ? idElement.GetString() ?? string.Empty : string.Empty;
+        if (call.ValueKind != JsonValueKind.Object
+            || !call.EnumerateObject().All(p => p.Name switch
+            {
+                "id" => p.Value.ValueKind == JsonValueKind.String,
+                "type" => p.Value.ValueKind == JsonValueKind.String && p.Value.ValueEquals("function"),
+                "function" => p.Value.ValueKind == JsonValueKind.Object
+                    && p.Value.EnumerateObject().All(f => f.Name is "name" or "arguments" && f.Value.ValueKind == JsonValueKind.String),
+                _ => false,
+            }))
+        {
+            return null;
+        }
+
+        var id = call.TryGetProperty("id", out var idElement) ? idElement.GetString()! : string.Empty;
         var function = call.TryGetProperty("function", out var f) ? f : default;
-        var name = function.ValueKind == JsonValueKind.Object && function.TryGetProperty("name", out var n) ? n.GetString() ?? string.Empty : string.Empty;
-        var arguments = function.ValueKind == JsonValueKind.Object && function.TryGetProperty("arguments", out var a) ? a.GetString() ?? "{}" : "{}";
+        var name = function.ValueKind == JsonValueKind.Object && function.TryGetProperty("name", out var n) ? n.GetString()! : string.Empty;
+        var arguments = function.ValueKind == JsonValueKind.Object && function.TryGetProperty("arguments", out var a) ? a.GetString()! : "{}";
         var content = FunctionCallContent.CreateFromParsedArguments(arguments, id, name, json =>
             (IDictionary<string, object?>?)JsonSerializer.Deserialize(json, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, object?>))));
         if (content.Exception is not null)
@@ -246,7 +282,7 @@ internal sealed class OpenAiChatRequest
 
     private static ChatResponseFormat? ResponseFormat(JsonElement value)
     {
-        if (value.ValueKind != JsonValueKind.Object || !value.TryGetProperty("type", out var type))
+        if (value.ValueKind != JsonValueKind.Object || !value.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
         {
             return null;
         }
@@ -259,7 +295,7 @@ internal sealed class OpenAiChatRequest
                 return ChatResponseFormat.Json;
             case "json_schema" when value.TryGetProperty("json_schema", out var schema) && schema.ValueKind == JsonValueKind.Object
                 && schema.TryGetProperty("schema", out var body) && value.EnumerateObject().Count() == 2
-                && schema.EnumerateObject().All(p => p.Name is "name" or "description" or "schema"):
+                && schema.EnumerateObject().All(p => p.Name == "schema" || (p.Name is "name" or "description" && p.Value.ValueKind == JsonValueKind.String)):
                 return ChatResponseFormat.ForJsonSchema(
                     body.Clone(),
                     schema.TryGetProperty("name", out var name) ? name.GetString() : null,
@@ -279,8 +315,10 @@ internal sealed class OpenAiChatRequest
             "required" => ChatToolMode.RequireAny,
             _ => null,
         },
-        JsonValueKind.Object when value.TryGetProperty("function", out var function) && function.TryGetProperty("name", out var name)
-            && name.ValueKind == JsonValueKind.String && value.EnumerateObject().Count() == 2 && function.EnumerateObject().Count() == 1
+        JsonValueKind.Object when value.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.ValueEquals("function")
+            && value.TryGetProperty("function", out var function) && function.ValueKind == JsonValueKind.Object
+            && function.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String
+            && value.EnumerateObject().Count() == 2 && function.EnumerateObject().Count() == 1
             => ChatToolMode.RequireSpecific(name.GetString()!),
         _ => null,
     };
@@ -291,8 +329,9 @@ internal sealed class OpenAiChatRequest
         foreach (var tool in value.EnumerateArray())
         {
             if (tool.ValueKind != JsonValueKind.Object || !tool.TryGetProperty("function", out var function) || tool.EnumerateObject().Count() != 2
+                || !tool.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || !type.ValueEquals("function")
                 || function.ValueKind != JsonValueKind.Object || !function.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String
-                || !function.EnumerateObject().All(p => p.Name is "name" or "description" or "parameters"))
+                || !function.EnumerateObject().All(p => p.Name is "name" or "parameters" || (p.Name == "description" && p.Value.ValueKind == JsonValueKind.String)))
             {
                 return null; // a tool this mapping does not know (strict, non-function): the whole list stays in the key as sent
             }

@@ -34,7 +34,7 @@ internal sealed class EmbeddingsEndpoint(
 
     protected override string Shape => "a JSON object with 'model' and 'input'";
 
-    protected override string? Problem(JsonElement root) => RequireModelAndInput(root, "text-embedding-3-small", "the text to embed, or a list of texts");
+    protected override BadRequest? Problem(JsonElement root) => RequireModelAndInput(root, "text-embedding-3-small", "the text to embed, or a list of texts");
 
     protected override bool IsOwn(CachedResponse stored) => stored.ContentType == ContentType;
 

@@ -46,7 +46,7 @@ internal abstract class ExactRequestEndpoint(
     protected LlmCacheGatewayOptions Options { get; } = options.Value;
 
     /// <summary>What is wrong with a request this endpoint cannot take, or <see langword="null"/>.</summary>
-    protected abstract string? Problem(JsonElement root);
+    protected abstract BadRequest? Problem(JsonElement root);
 
     /// <summary>Whether a stored entry is one this endpoint wrote (the cache API can store anything under a key).</summary>
     protected abstract bool IsOwn(CachedResponse stored);
@@ -72,9 +72,14 @@ internal abstract class ExactRequestEndpoint(
         string hash;
         string model;
         bool stream;
-        try
+        if (!RequestJson.TryParse(body, Shape, out var document, out var refusal))
         {
-            using var document = JsonDocument.Parse(body);
+            await OpenAiErrors.BadRequestAsync(context, refusal);
+            return;
+        }
+
+        using (document)
+        {
             var root = document.RootElement;
             if (Problem(root) is { } problem)
             {
@@ -85,11 +90,6 @@ internal abstract class ExactRequestEndpoint(
             hash = CanonicalJson.Hash(KeyPrefix, root);
             model = root.GetProperty("model").GetString()!;
             stream = root.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
-        }
-        catch (JsonException ex)
-        {
-            await OpenAiErrors.BadRequestAsync(context, $"The request body is not valid JSON ({ex.Message}): send {Shape}.", "invalid_json");
-            return;
         }
 
         if (await Upstreams.RouteOrRefuseAsync(context, model) is not { } upstream)
@@ -104,9 +104,9 @@ internal abstract class ExactRequestEndpoint(
         }
 
         var caller = GatewayCaller.From(context.User);
-        if (!caller.TryResolveNamespace(directives.Namespace, out var @namespace, out var refusal))
+        if (!caller.TryResolveNamespace(directives.Namespace, out var @namespace, out var forbidden))
         {
-            await OpenAiErrors.WriteAsync(context, StatusCodes.Status403Forbidden, refusal!, OpenAiErrors.Permission, "namespace_not_allowed");
+            await OpenAiErrors.WriteAsync(context, StatusCodes.Status403Forbidden, forbidden!, OpenAiErrors.Permission, "namespace_not_allowed");
             return;
         }
 
@@ -183,21 +183,21 @@ internal abstract class ExactRequestEndpoint(
     /// The problem of a body that is not an object with a <c>model</c> name and an <c>input</c> (a string or a list), or
     /// <see langword="null"/>: what embeddings and responses both require.
     /// </summary>
-    protected static string? RequireModelAndInput(JsonElement root, string modelExample, string inputHint)
+    internal static BadRequest? RequireModelAndInput(JsonElement root, string modelExample, string inputHint)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            return "The request body must be a JSON object with 'model' and 'input'.";
+            return new BadRequest("The request body must be a JSON object with 'model' and 'input'.", null);
         }
 
         if (!root.TryGetProperty("model", out var model) || model.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(model.GetString()))
         {
-            return $"The request is missing 'model': name the model, for example \"{modelExample}\".";
+            return new BadRequest($"The request is missing 'model': name the model, for example \"{modelExample}\".", "model");
         }
 
         return root.TryGetProperty("input", out var input) && input.ValueKind is JsonValueKind.String or JsonValueKind.Array
             ? null
-            : $"The request is missing 'input': send {inputHint}.";
+            : new BadRequest($"The request is missing 'input': send {inputHint}.", "input");
     }
 
     /// <summary>

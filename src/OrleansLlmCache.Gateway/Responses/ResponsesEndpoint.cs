@@ -39,7 +39,7 @@ internal sealed class ResponsesEndpoint(
 
     protected override string Shape => "a JSON object with 'model' and 'input'";
 
-    protected override string? Problem(JsonElement root) => RequireModelAndInput(root, "gpt-4o-mini", "the text, or a list of input items");
+    protected override BadRequest? Problem(JsonElement root) => RequireModelAndInput(root, "gpt-4o-mini", "the text, or a list of input items");
 
     protected override bool IsOwn(CachedResponse stored) => stored.ContentType is ResponseContentType or EventsContentType;
 

@@ -15,7 +15,7 @@ namespace OrleansLlmCache.Grains.Semantic;
 /// <summary>
 /// Runs semantic lookups next to the model: embeds on this silo (stateless worker, reentrant so that concurrent
 /// lookups batch their embeddings), asks the scope for the nearest candidates, and serves the first one that passes
-/// the threshold and the precision guard and whose entry is live. A candidate whose entry is gone leaves the index.
+/// the threshold and the decision (calibrated, or the guard's rules) and whose entry is live. A candidate whose entry is gone leaves the index.
 /// </summary>
 [StatelessWorker, Reentrant]
 internal sealed partial class SemanticLookupGrain(
@@ -29,7 +29,7 @@ internal sealed partial class SemanticLookupGrain(
     {
         ArgumentNullException.ThrowIfNull(query);
         query.Prompt.Validate();
-        var matchOptions = new SemanticMatchOptions { Threshold = query.Threshold, UseGuard = query.UseGuard };
+        var matchOptions = new SemanticMatchOptions { Threshold = query.Threshold, UseGuard = query.UseGuard, MinimumProbability = query.MinimumProbability };
         matchOptions.Validate();
         var candidateCount = Math.Clamp(query.Candidates, 1, options.Value.MaxCandidates);
 
@@ -53,7 +53,8 @@ internal sealed partial class SemanticLookupGrain(
                 continue;
             }
 
-            // The guard first: it costs a fraction of a millisecond, a liveness check costs a grain call.
+            // The decision first (calibrated, or the guard's rules): it costs a fraction of a millisecond, a liveness
+            // check costs a grain call.
             var decision = guard.Decide(query.Prompt.Text, candidate.Prompt, candidate.Score);
             if (!decision.IsHit)
             {

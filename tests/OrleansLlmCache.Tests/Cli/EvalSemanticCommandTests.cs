@@ -11,17 +11,19 @@ namespace OrleansLlmCache.Tests.Cli;
 public sealed partial class EvalSemanticCommandTests
 {
     [Fact]
-    public async Task EvalSemantic_OnLangCache_PrintsBothRows_AndTheGuardedRowMeetsTheGoal()
+    public async Task EvalSemantic_OnLangCache_PrintsEachDecision_AndTheDefaultMeetsTheGoal()
     {
         var (exitCode, output) = await CliRunner.RunAsync("eval-semantic", "--pairs", SemanticPairData.PathOf(SemanticPairData.LangCache));
 
         Assert.True(exitCode == 0, output);
         Assert.Contains("334 pairs (168 same meaning, 166 not); a pair hits when cosine ≥ 0.85", output, StringComparison.Ordinal);
-        var guarded = RowOf(output, "on (default)");
-        var plain = RowOf(output, "off");
+        var guarded = RowOf(output, "configured (calibrated by default)");
+        var rules = RowOf(output, "rules only");
+        var plain = RowOf(output, "off (plain cosine)");
         Assert.True(guarded.Precision >= 0.95 && guarded.Recall >= 0.60, output);
+        Assert.True(rules.Precision >= 0.95, output);
         Assert.True(plain.Precision < guarded.Precision, output);
-        Assert.Contains("The guard refused", output, StringComparison.Ordinal);
+        Assert.Contains("The decision refused", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -64,6 +66,25 @@ public sealed partial class EvalSemanticCommandTests
         {
             File.Delete(file);
         }
+    }
+
+    [Fact]
+    public async Task EvalSemantic_WithFolds_PrintsMeanAndSpreadPerDecision_TheSweepAndTheCalibration()
+    {
+        var (exitCode, output) = await CliRunner.RunAsync(
+            "eval-semantic", "--pairs", SemanticPairData.PathOf(SemanticPairData.LangCache), "--folds", "3", "--curve");
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("3-fold cross-validation by prompt group", output, StringComparison.Ordinal);
+        Assert.Matches(@"│ langcache-dev\.csv\s+│ calibrated │ \d\.\d{3} ± \d\.\d{3} │ \d\.\d{3} ± \d\.\d{3} │", output);
+        Assert.Matches(@"│ related questions \(mined\)\s+│ rules\s+│ \d\.\d{3} ± ", output);
+        Assert.Contains("langcache-dev.csv (out-of-fold): threshold sweeps", output, StringComparison.Ordinal);
+        Assert.Contains("Highest recall at precision ≥ 0.95: calibrated ", output, StringComparison.Ordinal);
+        Assert.Contains("calibration (pairs with cosine ≥ 0.85)", output, StringComparison.Ordinal);
+
+        var (badExit, bad) = await CliRunner.RunAsync("eval-semantic", "--pairs", SemanticPairData.PathOf(SemanticPairData.LangCache), "--folds", "1");
+        Assert.Equal(ExitCodes.Usage, badExit);
+        Assert.Equal("error: --folds must be at least 2; got 1.", bad.Trim());
     }
 
     [Fact]

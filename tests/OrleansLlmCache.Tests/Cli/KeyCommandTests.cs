@@ -41,10 +41,12 @@ public sealed class KeyCommandTests
     }
 
     [Fact]
-    public async Task Key_MissingPrompt_IsAParseErrorWithUsage()
+    public async Task Key_MissingPrompt_IsAParseErrorNamingIt()
     {
         var (exitCode, output) = await CliRunner.RunAsync("key", "--model", "gpt-4");
-        Assert.NotEqual(0, exitCode);
+        Assert.Equal(ExitCodes.Usage, exitCode);
+        Assert.StartsWith("error:", output, StringComparison.Ordinal);
         Assert.Contains("--prompt", output, StringComparison.Ordinal);
+        Assert.Contains("Run 'llmcache key --help'", output, StringComparison.Ordinal);
     }
 }

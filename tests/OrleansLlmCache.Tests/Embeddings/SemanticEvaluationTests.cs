@@ -1,54 +1,79 @@
 using OrleansLlmCache.Embeddings.Evaluation;
+using OrleansLlmCache.Embeddings.Guard;
 using Xunit.Abstractions;
 
 namespace OrleansLlmCache.Tests.Embeddings;
 
 /// <summary>
-/// The semantic cache's precision goals, on public data with the shipped defaults (cosine 0.85 and the precision guard): on langcache's hard
-/// negatives precision at least 0.95 with recall at least 0.60; on GPTCache's paraphrases at least 85 % of pairs hit.
+/// The goals, measured under cross-validation (held-out folds by prompt group, the model retrained for each fold on the
+/// other folds' pairs and perturbations): on langcache's hard negatives precision at least 0.95 with recall at least
+/// 0.60; on related questions mined from both files precision at least 0.88 with recall at least 0.50; and on GPTCache's
+/// paraphrases at least 80 % hit. Never on the pairs a model was trained on.
 /// </summary>
 [Collection(EmbedderCollection.Name)]
 [Trait("Category", "Integration")]
 public sealed class SemanticEvaluationTests(EmbedderFixture fixture, ITestOutputHelper output)
 {
     [Fact]
-    public async Task LangCacheHardNegatives_WithTheGuard_ReachPrecision095AndRecall060_WherePlainCosineCannot()
+    public async Task CrossValidated_TheCalibratedDecision_MeetsTheGoals_OnHeldOutFolds()
     {
-        var pairs = SemanticPairFile.Load(SemanticPairData.PathOf(SemanticPairData.LangCache));
-        Assert.Equal(334, pairs.Count);
+        var langCache = SemanticPairFile.Load(SemanticPairData.PathOf(SemanticPairData.LangCache));
+        var gptCache = SemanticPairFile.Load(SemanticPairData.PathOf(SemanticPairData.GptCache));
+        Assert.Equal(334, langCache.Count);
+        Assert.Equal(999, gptCache.Count);
 
-        var evaluation = await new SemanticEvaluator(fixture.Embedder).EvaluateAsync(pairs);
-        output.WriteLine($"guard on:  {evaluation.WithGuard}, P {evaluation.WithGuard.Precision:0.000} R {evaluation.WithGuard.Recall:0.000} F1 {evaluation.WithGuard.F1:0.000}");
-        output.WriteLine($"guard off: {evaluation.WithoutGuard}, P {evaluation.WithoutGuard.Precision:0.000} R {evaluation.WithoutGuard.Recall:0.000}");
+        // Every fourth GPTCache pair: their long sentences and perturbations take most of the embedding time on 2 cores.
+        // `llmcache eval-semantic --folds 5` runs both files whole (docs/semantic-guard.md has the figures).
+        SemanticPairSet[] sets = [new("langcache", langCache), new("gptcache", [.. gptCache.Where((_, i) => i % 4 == 0)])];
+        var validation = await new SemanticCrossValidator(fixture.Embedder).RunAsync(sets, folds: 5);
+        foreach (var set in validation.Sets)
+        {
+            output.WriteLine($"{set.Name}: calibrated P {set.Summarise(f => f.Calibrated.Precision)} R {set.Summarise(f => f.Calibrated.Recall)}; rules P {set.Summarise(f => f.Rules.Precision)} R {set.Summarise(f => f.Rules.Recall)}; cosine P {set.Summarise(f => f.Cosine.Precision)}");
+        }
 
-        Assert.True(evaluation.WithGuard.Precision >= 0.95, $"precision {evaluation.WithGuard.Precision:0.000} with the guard; the goal is 0.95");
-        Assert.True(evaluation.WithGuard.Recall >= 0.60, $"recall {evaluation.WithGuard.Recall:0.000} with the guard; the goal is 0.60");
-        Assert.InRange(evaluation.WithoutGuard.Precision, 0.70, 0.85); // the data's README: plain cosine 0.85 gives about 0.78
+        var hard = validation.Sets.Single(s => s.Name == "langcache");
+        var related = validation.Sets.Single(s => s.Name == "related questions (mined)");
+        var paraphrases = validation.Sets.Single(s => s.Name == "gptcache");
+        Assert.Equal(5, hard.Folds.Count);
+        Assert.Equal(langCache.Count, hard.Pairs.Count);
+
+        // Pooled over the held-out folds: every pair scored exactly once, by a model that never saw its group.
+        var hardScore = DecisionCurves.Score(hard.Pairs, p => p.Similarity >= validation.Threshold && p.Probability >= validation.MinimumProbability);
+        Assert.True(hardScore.Precision >= 0.95, $"langcache precision {hardScore.Precision:0.000}; the goal is 0.95");
+        Assert.True(hardScore.Recall >= 0.60, $"langcache recall {hardScore.Recall:0.000}; the goal is 0.60");
+        Assert.InRange(hard.Summarise(f => f.Cosine.Precision).Mean, 0.70, 0.85); // plain cosine 0.85: about 0.78
+
+        var relatedScore = DecisionCurves.Score(related.Pairs, p => p.Similarity >= validation.Threshold && p.Probability >= validation.MinimumProbability);
+        Assert.True(relatedScore.Precision >= 0.88 && relatedScore.Recall >= 0.50, $"related questions: P {relatedScore.Precision:0.000} R {relatedScore.Recall:0.000}");
+
+        var paraphraseScore = DecisionCurves.Score(paraphrases.Pairs, p => p.Similarity >= validation.Threshold && p.Probability >= validation.MinimumProbability);
+        Assert.True(paraphraseScore.Recall >= 0.80, $"{paraphraseScore.Recall:P1} of held-out paraphrases hit; the goal is 80 %");
     }
 
     [Fact]
-    public async Task GptCacheParaphrases_WithTheGuard_AtLeast85PercentHit()
+    public async Task ShippedDecision_OnGptCacheParaphrases_ServesNoWrongAnswer_AndMostHit()
     {
         var all = SemanticPairFile.Load(SemanticPairData.PathOf(SemanticPairData.GptCache));
-        Assert.Equal(999, all.Count);
         Assert.All(all, p => Assert.True(p.SameMeaning));
 
-        // Every second pair: the long paraphrases take about 8 ms each to embed on 2 cores, and half the file keeps this
-        // test near 10 s. `llmcache eval-semantic` scores the whole file (docs/semantic-guard.md: 87.7 %; each half 87.6 % and 87.8 %).
+        // Every second pair: the long paraphrases take about 8 ms each to embed on 2 cores. The shipped model was trained
+        // on this file, so this checks the shipped file and the decision end to end, not generalisation (the
+        // cross-validated test above does that).
         var pairs = all.Where((_, i) => i % 2 == 1).ToList();
 
         var evaluation = await new SemanticEvaluator(fixture.Embedder).EvaluateAsync(pairs);
-        output.WriteLine($"guard on: {evaluation.WithGuard.HitShare:P1} hit; guard off: {evaluation.WithoutGuard.HitShare:P1}");
+        output.WriteLine($"calibrated: {evaluation.WithGuard.HitShare:P1} hit; rules: {evaluation.WithRules.HitShare:P1}; plain cosine: {evaluation.WithoutGuard.HitShare:P1}");
 
         Assert.True(evaluation.AllSameMeaning);
-        Assert.True(evaluation.WithGuard.HitShare >= 0.85, $"{evaluation.WithGuard.HitShare:P1} of paraphrases hit with the guard; the goal is 85 %");
+        Assert.True(evaluation.WithGuard.HitShare >= 0.80, $"{evaluation.WithGuard.HitShare:P1} of paraphrases hit; the goal is 80 %");
         Assert.Equal(0, evaluation.WithGuard.FalsePositives);
+        Assert.All(evaluation.Decisions.Where(d => d.Decision.IsHit), d => Assert.True(d.Decision.Probability >= SemanticMatchOptions.DefaultMinimumProbability));
     }
 
     [Fact]
     public void ThePairData_ShipsWithItsLicences()
     {
-        string[] files = [SemanticPairData.LangCache, SemanticPairData.GptCache, "LICENSE-langcache", "LICENSE-gptcache"];
+        string[] files = [SemanticPairData.LangCache, SemanticPairData.GptCache, SemanticPairData.Generated, "LICENSE-langcache", "LICENSE-gptcache"];
         foreach (var file in files)
         {
             var path = SemanticPairData.PathOf(file);

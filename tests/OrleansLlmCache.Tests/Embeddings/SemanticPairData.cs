@@ -10,6 +10,8 @@ public static class SemanticPairData
 
     public const string GptCache = "gptcache-mock-paraphrases.json";
 
+    public const string Generated = "generated-pairs.csv";
+
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
     public static string CopyDirectory => Path.Combine(RepositoryRoot, "tests", "OrleansLlmCache.Tests", "Embeddings", "Data");

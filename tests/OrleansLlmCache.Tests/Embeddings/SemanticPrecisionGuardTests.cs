@@ -163,9 +163,9 @@ public sealed class SemanticPrecisionGuardTests
     }
 
     [Fact]
-    public void Decide_AboveTheThreshold_HitsOnlyWhenTheGuardPasses_AndExplainsARefusal()
+    public void Decide_WithRulesOnly_HitsOnlyWhenNoRuleFires_AndExplainsARefusal()
     {
-        var guard = new SemanticPrecisionGuard();
+        var guard = new SemanticPrecisionGuard(new SemanticMatchOptions { MinimumProbability = null });
 
         var hit = guard.Decide("top 5 coffee shops in Seattle", "best five coffee shops in Seattle", 0.957f);
         var refused = guard.Decide("top 5 coffee shops in Seattle", "top 10 coffee shops in Seattle", 0.975f);
@@ -174,6 +174,45 @@ public sealed class SemanticPrecisionGuardTests
         Assert.False(refused.IsHit);
         Assert.Equal(GuardReason.Number, refused.Reason);
         Assert.Equal("numbers differ: '5' (new) vs '10' (cached)", refused.Explanation);
+        Assert.Null(refused.Probability);
+    }
+
+    [Fact]
+    public void Decide_Calibrated_ByDefault_GivesAProbability_AndARefusalNamesTheDecidingSignal()
+    {
+        var guard = new SemanticPrecisionGuard();
+
+        var hit = guard.Decide("top 5 coffee shops in Seattle", "best five coffee shops in Seattle", 0.957f);
+        var number = guard.Decide("top 5 coffee shops in Seattle", "top 10 coffee shops in Seattle", 0.975f);
+        var direction = guard.Decide("convert Markdown to HTML", "convert HTML to Markdown", 0.994f);
+
+        Assert.Equal(SemanticMatchOptions.DefaultMinimumProbability, new SemanticMatchOptions().MinimumProbability);
+        Assert.True(hit.IsHit, hit.ToString());
+        Assert.InRange(hit.Probability!.Value, SemanticMatchOptions.DefaultMinimumProbability, 1);
+        Assert.False(number.IsHit);
+        Assert.Equal(GuardReason.Number, number.Reason);
+        Assert.StartsWith("numbers differ: '5' (new) vs '10' (cached) (probability 0.", number.Explanation, StringComparison.Ordinal);
+        Assert.False(direction.IsHit);
+        Assert.Equal(GuardReason.Direction, direction.Reason);
+        Assert.True(number.Probability < 0.5 && direction.Probability < 0.5, $"{number.Probability} {direction.Probability}");
+    }
+
+    [Fact]
+    public void Decide_Calibrated_ATargetOfTheNamespace_MovesTheLine()
+    {
+        // The same pair under a lenient and a strict target: the probability is the pair's, the target the namespace's.
+        var lenient = new SemanticPrecisionGuard(new SemanticMatchOptions { MinimumProbability = 0.05 });
+        var strict = new SemanticPrecisionGuard(new SemanticMatchOptions { MinimumProbability = 0.99 });
+
+        var accepted = lenient.Decide("how do I reset my password", "how can I change my password", 0.88f);
+        var refused = strict.Decide("how do I reset my password", "how can I change my password", 0.88f);
+
+        Assert.True(accepted.IsHit, accepted.ToString());
+        Assert.False(refused.IsHit);
+        Assert.Equal(accepted.Probability, refused.Probability);
+        Assert.Contains("below 0.99", refused.Explanation, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => new SemanticPrecisionGuard(new SemanticMatchOptions { MinimumProbability = 1 }));
+        Assert.Throws<ArgumentException>(() => new SemanticPrecisionGuard(new SemanticMatchOptions { MinimumProbability = double.NaN }));
     }
 
     [Fact]

@@ -122,7 +122,7 @@ public sealed class GatewayUnitTests
     private static string? Key(string json)
     {
         using var body = JsonDocument.Parse(json);
-        Assert.True(OpenAiChatRequest.TryRead(body.RootElement, out var request, out var problem), problem);
+        Assert.True(OpenAiChatRequest.TryRead(body.RootElement, out var request, out var problem), problem?.Message);
         return ChatCacheKey.TryCompute(request.Messages, request.Options, null, out _);
     }
 }
