@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using Orleans.Dashboard;
+using OrleansLlmCache.Core.Diagnostics;
 using OrleansLlmCache.Hosting.Options;
 using OrleansLlmCache.Hosting.Startup;
 using OrleansLlmCache.Silo.CachePage;
@@ -84,6 +86,19 @@ public static class SiloWebHostExtensions
                     metrics.AddOtlpExporter();
                 }
             });
+
+        // Traces, over OTLP only: the app servers' spans continue here (grain calls, embedding, PostgreSQL commands).
+        // Only spans of a trace an app server started and sampled are recorded: the silo's own background work (the
+        // runtime's calls between silos, sweeps) would be a stream of root traces nobody asked for. The cache's grain
+        // calls are spans of Microsoft.Orleans.Runtime (Orleans files every interface whose namespace starts with
+        // "Orleans" there). Without an endpoint no tracer is registered, and no span is made on the silo.
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing
+                .SetSampler(new ParentBasedSampler(new AlwaysOffSampler()))
+                .AddSource(LlmCacheActivity.SourceName, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", "Npgsql")
+                .AddOtlpExporter());
+        }
 
         // The Orleans Dashboard and the cache page behind the operator policy (LlmCache:Dashboard), checked now: a
         // production silo with open pages must not get as far as joining its cluster.

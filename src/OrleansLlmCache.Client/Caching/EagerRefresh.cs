@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using OrleansLlmCache.Abstractions.Entries;
 using OrleansLlmCache.Abstractions.Keys;
 using OrleansLlmCache.Abstractions.Model;
 using OrleansLlmCache.Client.Diagnostics;
 using OrleansLlmCache.Client.Hosting;
+using OrleansLlmCache.Core.Diagnostics;
 
 namespace OrleansLlmCache.Client.Caching;
 
@@ -55,15 +57,23 @@ internal sealed class EagerRefresh(
         }
 
         // Not on the caller's execution context: the refresh is nobody's request (not a warming one either), and must
-        // not carry the caller's ambient state into a call that outlives it.
+        // not carry the caller's ambient state into a call that outlives it. Traced, it is a trace of its own, linked
+        // to the request's span that set it off.
+        var trigger = LlmCacheActivity.Source.HasListeners() ? Activity.Current?.Context : null;
         using (ExecutionContext.SuppressFlow())
         {
-            _ = Task.Run(() => RunAsync(key, threshold, factory, options));
+            _ = Task.Run(() => RunAsync(key, threshold, factory, options, trigger));
         }
     }
 
-    private async Task RunAsync(CacheKey key, double threshold, Func<CancellationToken, ValueTask<CachedResponse>> factory, LlmCacheEntryOptions? options)
+    private async Task RunAsync(CacheKey key, double threshold, Func<CancellationToken, ValueTask<CachedResponse>> factory, LlmCacheEntryOptions? options, ActivityContext? trigger)
     {
+        using var span = trigger is { } link
+            ? LlmCacheActivity.Source.StartActivity("llmcache.refresh", ActivityKind.Internal, parentContext: default, links: [new ActivityLink(link)])
+            : null;
+        span?.SetTag(LlmCacheActivity.Tenant, key.Tenant);
+        span?.SetTag(LlmCacheActivity.Namespace, key.Namespace);
+        span?.SetTag(LlmCacheActivity.KeyId, key.Id);
         var pause = _failedPause;
         try
         {
@@ -81,6 +91,10 @@ internal sealed class EagerRefresh(
             // Nobody is there to catch it: a request whose options are not valid, or a cluster not reached yet. Its next
             // miss says so to a caller.
             observer.OnRefreshFailed(key, ex);
+            if (span is not null)
+            {
+                LlmCacheActivity.Fail(span, ex);
+            }
         }
         finally
         {

@@ -36,7 +36,7 @@ internal sealed partial class GrainLlmCache
                 Refresh(key, threshold, factory, options);
             }
 
-            return new LlmCacheResult(local.Response, LlmCacheSource.Hit, localElapsed);
+            return new LlmCacheResult(local.Response, LlmCacheSource.Hit, localElapsed) { StoredAt = local.CreatedAt };
         }
 
         // Resolved past L1 (a hit there needs none of it), and before the cluster is asked: options the caller got wrong
@@ -97,7 +97,7 @@ internal sealed partial class GrainLlmCache
             {
                 var localElapsed = Stopwatch.GetElapsedTime(started);
                 observer.OnHit(key, CacheLayer.L1, localElapsed, local.Response);
-                return new LlmCacheResult(local.Response, LlmCacheSource.Hit, localElapsed);
+                return new LlmCacheResult(local.Response, LlmCacheSource.Hit, localElapsed) { StoredAt = local.CreatedAt };
             }
 
             var fill = l1.BeginFill(key, options);
@@ -108,7 +108,7 @@ internal sealed partial class GrainLlmCache
                     fill.Complete(found);
                     var elapsed = Stopwatch.GetElapsedTime(started);
                     observer.OnHit(key, found.LoadedFromStorage ? CacheLayer.Storage : CacheLayer.Silo, elapsed, found.Response);
-                    return new LlmCacheResult(found.Response, LlmCacheSource.Hit, elapsed);
+                    return new LlmCacheResult(found.Response, LlmCacheSource.Hit, elapsed) { StoredAt = found.CreatedAt };
                 }
             }
             catch (Exception ex) when (ClusterFailures.IsClusterFailure(ex, cancellationToken))
@@ -245,7 +245,7 @@ internal sealed partial class GrainLlmCache
             RefreshIfDue(key, entry, refresh.Threshold, refresh.Factory, refresh.Options);
         }
 
-        return new LlmCacheResult(entry.Response, coalesced ? LlmCacheSource.Coalesced : LlmCacheSource.Hit, elapsed);
+        return new LlmCacheResult(entry.Response, coalesced ? LlmCacheSource.Coalesced : LlmCacheSource.Hit, elapsed) { StoredAt = entry.CreatedAt };
     }
 
     // The cluster's entry carries its creation and expiry: due by this process's clock, the grain has the last word.

@@ -60,7 +60,7 @@ internal sealed partial class GrainLlmCache
                 RefreshIfDue(prompt.Key, hit, threshold, factory, options);
             }
 
-            return new LlmCacheResult(hit.Response, LlmCacheSource.Hit, exactElapsed);
+            return new LlmCacheResult(hit.Response, LlmCacheSource.Hit, exactElapsed) { StoredAt = hit.CreatedAt };
         }
 
         // Not connected yet (background connection): no semantic lookup, the exact path below fails open.
@@ -69,7 +69,7 @@ internal sealed partial class GrainLlmCache
         {
             var elapsed = Stopwatch.GetElapsedTime(started);
             observer.OnHit(prompt.Key, CacheLayer.Semantic, elapsed, entry.Response);
-            return new LlmCacheResult(entry.Response, LlmCacheSource.SemanticHit, elapsed, match);
+            return new LlmCacheResult(entry.Response, LlmCacheSource.SemanticHit, elapsed, match) { StoredAt = entry.CreatedAt };
         }
 
         // A miss: the exact path (single-flight lease, origin call, store); then the new entry joins its scope's index.

@@ -13,6 +13,9 @@ public sealed record LlmCacheResult(CachedResponse Response, LlmCacheSource Sour
     /// <summary>True when the origin was not called for this request.</summary>
     public bool IsHit => Source is LlmCacheSource.Hit or LlmCacheSource.Coalesced or LlmCacheSource.SemanticHit;
 
-    /// <summary>With a <see cref="LlmCacheSource.Stale"/> answer: when it was stored (its age tells how stale it is).</summary>
+    /// <summary>
+    /// With an answer from the cache (a hit, coalesced, semantic or <see cref="LlmCacheSource.Stale"/>): when it was stored,
+    /// for an HTTP <c>Age</c> header, or to tell how stale a stale answer is. <see langword="null"/> for the origin's own answer.
+    /// </summary>
     public DateTimeOffset? StoredAt { get; init; }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
@@ -94,6 +95,8 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
             return await base.GetResponseAsync(list, options, cancellationToken);
         }
 
+        var caller = Activity.Current;
+
         // The origin's own answer, when this call is the one that asked it: returned as it is, so that what the
         // provider hung on it (RawRepresentation, object-typed properties) survives; only what is stored is JSON.
         ChatResponse? fromOrigin = null;
@@ -131,6 +134,7 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
                 return await base.GetResponseAsync(list, options, cancellationToken);
             }
 
+            TagCaller(caller, result);
             var properties = answer.AdditionalProperties ??= [];
             properties[SourceProperty] = result.Source.ToString();
             if (result.Semantic is { } match)
@@ -173,6 +177,8 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
             yield break;
         }
 
+        var caller = Activity.Current;
+
         // The origin's stream, when this caller's factory is the one that asks it, reaches this caller through the
         // channel as it comes; abandoning the enumeration cancels the origin call (and stores nothing).
         using var abandoned = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -205,6 +211,11 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
         catch (UncacheableResponseException)
         {
             // The origin's stream was passed on whole; it is not stored (content-filtered, or not storable).
+        }
+
+        if (result is not null)
+        {
+            TagCaller(caller, result);
         }
 
         if (result is null || (origin.Streamed && result.Source != LlmCacheSource.Stale))
@@ -241,6 +252,16 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
             }
 
             yield return update;
+        }
+    }
+
+    // The caller's span (Microsoft.Extensions.AI's UseOpenTelemetry() chat span when it wraps this client, or the
+    // request's) says whether the cache answered, so a trace shows it without opening the cache's own span.
+    private static void TagCaller(Activity? caller, LlmCacheResult result)
+    {
+        if (caller is { IsAllDataRequested: true })
+        {
+            ResultTags.Tag(caller, result);
         }
     }
 

@@ -2,20 +2,23 @@ using Microsoft.Extensions.Logging;
 using OrleansLlmCache.Abstractions.Keys;
 using OrleansLlmCache.Abstractions.Model;
 using OrleansLlmCache.Client.Caching;
+using OrleansLlmCache.Core.Diagnostics;
 
 namespace OrleansLlmCache.Client.Diagnostics;
 
 /// <summary>
 /// Where the read path reports each outcome, once: this fans it out to the process's statistics (and their meter), to
-/// the per-namespace statistics sent to the cluster, and to the log.
+/// the per-namespace statistics sent to the cluster, to the operation's span (<see cref="TracingLlmCache"/>), and to the
+/// log.
 /// </summary>
 internal sealed class CacheOutcomeObserver(LlmCacheStatistics statistics, ClusterStatisticsCollector cluster, ILogger<CacheOutcomeObserver> logger)
 {
     /// <summary>A request answered from the cache.</summary>
     public void OnHit(CacheKey key, CacheLayer layer, TimeSpan elapsed, CachedResponse response)
     {
-        statistics.RecordHit(elapsed, (long)response.PromptTokens + response.CompletionTokens, MeterLayer(layer));
+        statistics.RecordHit(elapsed, (long)response.PromptTokens + response.CompletionTokens, MeterLayer(layer), key.Namespace, response.Model);
         cluster.RecordHit(key, response.Model, ClusterLayer(layer), elapsed, response.PromptTokens, response.CompletionTokens);
+        Tag(ClusterLayer(layer), response.Model);
     }
 
     /// <summary>A request the cache had no answer for, answered by the origin (whether or not its answer could be stored).</summary>
@@ -36,7 +39,7 @@ internal sealed class CacheOutcomeObserver(LlmCacheStatistics statistics, Cluste
     /// </summary>
     public void OnRefreshed(CacheKey key, TimeSpan elapsed, string model, int promptTokens, int completionTokens)
     {
-        statistics.RecordRefresh(elapsed);
+        statistics.RecordRefresh(elapsed, key.Namespace, model);
         cluster.RecordRefresh(key, model, elapsed, promptTokens, completionTokens);
     }
 
@@ -56,6 +59,11 @@ internal sealed class CacheOutcomeObserver(LlmCacheStatistics statistics, Cluste
     public void OnUnavailable(string operation, CacheKey key, Exception exception)
     {
         statistics.RecordError();
+        if (LlmCacheActivity.Source.HasListeners())
+        {
+            LlmCacheActivity.Current?.AddException(exception);
+        }
+
         Log.CacheUnavailable(logger, operation, key.ToGrainKey(), ClusterFailures.Describe(exception), ClusterFailures.IsExpected(exception) ? null : exception);
     }
 
@@ -70,8 +78,19 @@ internal sealed class CacheOutcomeObserver(LlmCacheStatistics statistics, Cluste
 
     private void OnMiss(CacheKey key, TimeSpan elapsed, string model, int promptTokens, int completionTokens, Func<string?>? replayableRequest)
     {
-        statistics.RecordMiss(elapsed);
+        statistics.RecordMiss(elapsed, key.Namespace, model);
         cluster.RecordMiss(key, model, elapsed, promptTokens, completionTokens, replayableRequest);
+        Tag(layer: null, model);
+    }
+
+    // The span of the operation that is reporting, when someone traces: which layer answered, and the answer's model.
+    private static void Tag(string? layer, string model)
+    {
+        if (LlmCacheActivity.Source.HasListeners() && LlmCacheActivity.Current is { IsAllDataRequested: true } span)
+        {
+            span.SetTag(LlmCacheActivity.Layer, layer);
+            span.SetTag(LlmCacheActivity.ResponseModel, model);
+        }
     }
 
     // The meter tells apart only what costs differently on this process: no call, a cluster call, a semantic lookup.

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using OrleansLlmCache.Client.Warming;
+using OrleansLlmCache.Core.Diagnostics;
 
 namespace OrleansLlmCache.Client.Diagnostics;
 
@@ -12,10 +14,27 @@ public sealed class LlmCacheStatistics
     /// <summary>The name of the meter the client publishes on.</summary>
     public const string MeterName = "OrleansLlmCache.Client";
 
+    private const string ResultTag = "llmcache.result";
+    private const string LayerTag = "llmcache.layer";
+    private const string NamespaceTag = "llmcache.namespace";
+    private const string ModelTag = "gen_ai.response.model";
+
+    // From 100 µs (an L1 hit is a few microseconds, a cluster hit a fraction of a millisecond) to a minute (a slow
+    // origin): the default buckets, made for HTTP servers, start at 5 ms and would put every hit in the first one.
+    private static readonly InstrumentAdvice<double> DurationAdvice = new()
+    {
+        HistogramBucketBoundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    };
+
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _tokensSaved;
     private readonly Counter<long> _errors;
+
+    // Namespaces and models are the application's: bounded so a namespace made from user input cannot make a time
+    // series per value (BoundedTagValues). Generous enough for every prompt type and model a deployment configures.
+    private readonly BoundedTagValues _namespaces = new(200);
+    private readonly BoundedTagValues _models = new(50);
 
     private long _hits;
     private long _l1Hits;
@@ -32,10 +51,14 @@ public sealed class LlmCacheStatistics
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         var meter = meterFactory.Create(MeterName);
-        _requests = meter.CreateCounter<long>("llmcache.client.requests", "{request}", "Cache lookups by result (hit or miss; warm: an origin call made by cache warming; refresh: one made in the background, by eager refresh or after a caller's timeout).");
-        _duration = meter.CreateHistogram<double>("llmcache.client.duration", "ms", "Time to answer a request, by result; misses include the origin call.");
-        _tokensSaved = meter.CreateCounter<long>("llmcache.client.tokens_saved", "{token}", "Origin tokens not paid for because a request hit.");
+        _requests = meter.CreateCounter<long>("llmcache.client.requests", "{request}", "Cache lookups by result (llmcache.result: hit or miss; warm: an origin call made by cache warming; refresh: one made in the background, by eager refresh or after a caller's timeout), layer of a hit (llmcache.layer), namespace and model.");
+        _duration = meter.CreateHistogram<double>("llmcache.client.duration", "s", "Time to answer a request, by result, layer, namespace and model; misses include the origin call.", advice: DurationAdvice);
+        _tokensSaved = meter.CreateCounter<long>("llmcache.client.tokens_saved", "{token}", "Origin tokens not paid for because a request hit, by namespace and model.");
         _errors = meter.CreateCounter<long>("llmcache.client.errors", "{error}", "Calls to the cluster that failed or timed out (a read failed open; not counted as a miss).");
+
+        // Published at 0 from the start: a series that appears only with the first error has no rate to alert on until
+        // then, and looks the same as an app server that exports nothing.
+        _errors.Add(0);
     }
 
     /// <summary>Requests answered from the cache (including single-flight waiters).</summary>
@@ -83,7 +106,7 @@ public sealed class LlmCacheStatistics
     /// <summary>Mean time of a miss, origin call included.</summary>
     public TimeSpan AverageMissTime => Average(_missTicks, Misses);
 
-    internal void RecordHit(TimeSpan elapsed, long tokensSaved, string layer = "silo")
+    internal void RecordHit(TimeSpan elapsed, long tokensSaved, string layer = "silo", string? @namespace = null, string? model = null)
     {
         if (WarmingScope.IsActive)
         {
@@ -98,31 +121,44 @@ public sealed class LlmCacheStatistics
 
         Interlocked.Add(ref _hitTicks, elapsed.Ticks);
         Interlocked.Add(ref _tokensSavedCount, tokensSaved);
-        _requests.Add(1, new KeyValuePair<string, object?>("result", "hit"), new KeyValuePair<string, object?>("layer", layer));
-        _duration.Record(elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("result", "hit"), new KeyValuePair<string, object?>("layer", layer));
-        _tokensSaved.Add(tokensSaved);
+        if (_requests.Enabled || _duration.Enabled || _tokensSaved.Enabled)
+        {
+            var tags = Tags("hit", layer, @namespace, model);
+            _requests.Add(1, tags);
+            _duration.Record(elapsed.TotalSeconds, tags);
+            var scope = new TagList { { NamespaceTag, Namespace(@namespace) }, { ModelTag, Model(model) } };
+            _tokensSaved.Add(tokensSaved, scope);
+        }
     }
 
-    internal void RecordMiss(TimeSpan elapsed)
+    internal void RecordMiss(TimeSpan elapsed, string? @namespace = null, string? model = null)
     {
         if (WarmingScope.IsActive)
         {
             Interlocked.Increment(ref _warmed);
-            _requests.Add(1, new KeyValuePair<string, object?>("result", "warm"));
+            _requests.Add(1, Tags("warm", null, @namespace, model));
             return;
         }
 
         Interlocked.Increment(ref _misses);
         Interlocked.Add(ref _missTicks, elapsed.Ticks);
-        _requests.Add(1, new KeyValuePair<string, object?>("result", "miss"));
-        _duration.Record(elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("result", "miss"));
+        if (_requests.Enabled || _duration.Enabled)
+        {
+            var tags = Tags("miss", null, @namespace, model);
+            _requests.Add(1, tags);
+            _duration.Record(elapsed.TotalSeconds, tags);
+        }
     }
 
-    internal void RecordRefresh(TimeSpan elapsed)
+    internal void RecordRefresh(TimeSpan elapsed, string? @namespace = null, string? model = null)
     {
         Interlocked.Increment(ref _refreshes);
-        _requests.Add(1, new KeyValuePair<string, object?>("result", "refresh"));
-        _duration.Record(elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("result", "refresh"));
+        if (_requests.Enabled || _duration.Enabled)
+        {
+            var tags = Tags("refresh", null, @namespace, model);
+            _requests.Add(1, tags);
+            _duration.Record(elapsed.TotalSeconds, tags);
+        }
     }
 
     internal void RecordError()
@@ -133,4 +169,21 @@ public sealed class LlmCacheStatistics
 
     private static TimeSpan Average(long ticks, long count) =>
         count == 0 ? TimeSpan.Zero : TimeSpan.FromTicks(Interlocked.Read(ref ticks) / count);
+
+    private TagList Tags(string result, string? layer, string? @namespace, string? model)
+    {
+        var tags = new TagList { { ResultTag, result } };
+        if (layer is not null)
+        {
+            tags.Add(LayerTag, layer);
+        }
+
+        tags.Add(NamespaceTag, Namespace(@namespace));
+        tags.Add(ModelTag, Model(model));
+        return tags;
+    }
+
+    private string? Namespace(string? value) => value is null ? null : _namespaces.Of(value);
+
+    private string? Model(string? value) => string.IsNullOrEmpty(value) ? null : _models.Of(value);
 }

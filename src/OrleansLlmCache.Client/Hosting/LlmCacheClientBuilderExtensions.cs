@@ -68,6 +68,8 @@ public static class LlmCacheClientBuilderExtensions
             builder.UseOrleansLlmCacheAccessKey(accessKey);
         }
 
+        // The cache's spans continue into the silos: each grain call carries the trace's context.
+        builder.AddOutgoingGrainCallFilter(new TraceContextCallFilter(System.Diagnostics.DistributedContextPropagator.Current));
         return builder;
     }
 

@@ -73,7 +73,8 @@ public static class LlmCacheServiceCollectionExtensions
         services.TryAddSingleton<CacheOutcomeObserver>();
         services.AddSingleton<ClientInvalidationListener>();
         services.AddHostedService(sp => sp.GetRequiredService<ClientInvalidationListener>());
-        services.TryAddSingleton<ILlmCache, GrainLlmCache>();
+        services.TryAddSingleton<GrainLlmCache>();
+        services.TryAddSingleton<ILlmCache>(sp => new TracingLlmCache(sp.GetRequiredService<GrainLlmCache>()));
         services.TryAddSingleton<ClusterStatisticsCollector>();
         services.AddSingleton<StatisticsReporter>();
         services.AddHostedService(sp => sp.GetRequiredService<StatisticsReporter>());

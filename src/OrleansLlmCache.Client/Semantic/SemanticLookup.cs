@@ -4,6 +4,7 @@ using OrleansLlmCache.Abstractions.Invalidation;
 using OrleansLlmCache.Abstractions.Semantic;
 using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Client.Diagnostics;
+using OrleansLlmCache.Core.Diagnostics;
 
 namespace OrleansLlmCache.Client.Semantic;
 
@@ -30,9 +31,13 @@ internal sealed class SemanticLookup(IGrainFactory grains, LlmCacheOptions optio
     /// <summary>A live semantic hit, or a miss with the prompt's vector; <see langword="null"/> when the cluster failed.</summary>
     public async Task<SemanticLookupResult?> FindAsync(SemanticPrompt prompt, CancellationToken cancellationToken)
     {
+        // A span of its own inside the request's: embedding (here with the application's model, or on a silo), search
+        // and guard are its children.
+        using var span = LlmCacheActivity.Source.StartActivity("llmcache.semantic_lookup");
         float[]? vector = null;
         if (embedder is not null && (vector = await EmbedQuietlyAsync(prompt, "semantic lookup", cancellationToken)) is null)
         {
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "the application's embedding model failed");
             return null;
         }
 
@@ -44,11 +49,28 @@ internal sealed class SemanticLookup(IGrainFactory grains, LlmCacheOptions optio
             var query = vector is null
                 ? new SemanticQuery(prompt, threshold, _options.UseGuard, _options.Candidates) { MinimumProbability = minimumProbability }
                 : new SemanticQuery(embedder!.InModelScope(prompt, vector.Length), threshold, _options.UseGuard, _options.Candidates) { Vector = vector, MinimumProbability = minimumProbability };
-            return await Worker.FindAsync(query).WaitAsync(Timeout, cancellationToken);
+            var found = await Worker.FindAsync(query).WaitAsync(Timeout, cancellationToken);
+            if (span is { IsAllDataRequested: true })
+            {
+                span.SetTag("llmcache.semantic.threshold", threshold);
+                span.SetTag("llmcache.semantic.minimum_probability", minimumProbability);
+                span.SetTag(LlmCacheActivity.AnswerSource, found.Match is null ? "miss" : "semantic_hit");
+                span.SetTag(LlmCacheActivity.SemanticScore, found.Match?.Score);
+
+                // Whether the decision refused the nearest candidate; not why, which quotes both prompts.
+                span.SetTag(LlmCacheActivity.SemanticRefused, found.Refusal is not null);
+            }
+
+            return found;
         }
         catch (Exception ex) when (ex is not (ArgumentException or LlmCacheAccessDeniedException) && !cancellationToken.IsCancellationRequested)
         {
             Log.CacheUnavailable(logger, "semantic lookup", prompt.Key.ToGrainKey(), ex.Message, ex);
+            if (span is not null)
+            {
+                LlmCacheActivity.Fail(span, ex);
+            }
+
             return null;
         }
     }

@@ -93,11 +93,7 @@ internal sealed class ChatCompletionsEndpoint(
         var exchange = new Exchange(context, body, request, upstream, key.Value, directives);
         try
         {
-            if (!directives.NoCache && await cache.GetAsync(key.Value, ct) is { } entry && await TryServeAsync(exchange, entry.Response, "hit", entry.CreatedAt))
-            {
-                return;
-            }
-
+            // One call for hit and miss alike, so that a hit is counted (statistics, meter, trace) like any other.
             var result = SemanticPromptFor(request, key.Value) is { } semantic
                 ? await cache.GetOrCreateAsync(semantic, c => CallUpstreamAsync(exchange, c), directives.Entry, ct)
                 : await cache.GetOrCreateAsync(key.Value, c => CallUpstreamAsync(exchange, c), directives.Entry, ct);

@@ -151,14 +151,8 @@ internal abstract class ExactRequestEndpoint(
     private async Task AnswerAsync(ExactExchange exchange, CacheDirectives directives, CancellationToken ct)
     {
         var context = exchange.Context;
-        if (!directives.NoCache && await cache.GetAsync(exchange.Key, ct) is { } stored && IsOwn(stored.Response))
-        {
-            CacheResponse.SetAge(context.Response, stored.CreatedAt, time.GetUtcNow());
-            await WriteStoredAsync(context, stored.Response, "hit");
-            return;
-        }
-
-        // With no-cache (ForceRefresh) the read is skipped, and the upstream's answer is stored in place of the cached one.
+        // One call for hit and miss alike, so that a hit is counted (statistics, meter, trace) like any other. With
+        // no-cache (ForceRefresh) the read is skipped, and the upstream's answer is stored in place of the cached one.
         var result = await cache.GetOrCreateAsync(exchange.Key, c => new ValueTask<CachedResponse>(AskAsync(exchange, c)), directives.Entry, ct);
         if (exchange.OwnAnswer is null && !exchange.Streamed)
         {

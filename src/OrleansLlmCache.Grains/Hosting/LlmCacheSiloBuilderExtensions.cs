@@ -38,7 +38,15 @@ public static class LlmCacheSiloBuilderExtensions
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton<OrleansLlmCache.Grains.Diagnostics.SiloCacheMetrics>();
 
-        // Tenant access (LlmCache:Access): first among the filters, so that nothing runs for a call it refuses.
+        // Traces continue from the app server's span into the grain calls (the traceparent travels in the RequestContext).
+        // Before the tenant access filter, so that a refused call shows in the trace as a failed span.
+        if (!builder.Services.Any(IsActivityPropagation))
+        {
+            builder.AddActivityPropagation();
+        }
+
+        // Tenant access (LlmCache:Access): first among the cache's filters, so that none of the cache's work runs for a
+        // call it refuses.
         builder.Services.AddOptions<LlmCacheAccessOptions>().BindConfigurationStrictly(LlmCacheAccessOptions.SectionName).ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmCacheAccessOptions>, LlmCacheAccessOptionsValidator>());
         builder.Services.TryAddSingleton<AccessKeyTable>();
@@ -71,4 +79,10 @@ public static class LlmCacheSiloBuilderExtensions
     /// <summary>Keeps cache entries in silo memory only: the embedded default, lost when the silo stops.</summary>
     public static ISiloBuilder UseInMemoryLlmCacheStorage(this ISiloBuilder builder) =>
         builder.AddMemoryGrainStorage(LlmCacheStorage.Name);
+
+    // AddActivityPropagation adds its filters again on every call (and Orleans adds them itself when configuration sets
+    // Orleans:EnableDistributedTracing): once is enough, or every grain call would be two spans.
+    private static bool IsActivityPropagation(ServiceDescriptor descriptor) =>
+        descriptor.ServiceType == typeof(IIncomingGrainCallFilter)
+        && descriptor.ImplementationType?.Name == "ActivityPropagationIncomingGrainCallFilter";
 }

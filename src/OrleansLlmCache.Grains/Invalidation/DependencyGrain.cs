@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using OrleansLlmCache.Abstractions.Entries;
 using OrleansLlmCache.Abstractions.Invalidation;
 using OrleansLlmCache.Grains.Storage;
+using OrleansLlmCache.Grains.Diagnostics;
 
 namespace OrleansLlmCache.Grains.Invalidation;
 
@@ -20,6 +21,7 @@ internal sealed partial class DependencyGrain(
     [PersistentState("llm-dependency", LlmCacheStorage.Name)] IPersistentState<DependencyState> state,
     IGrainFactory grains,
     ILogger<DependencyGrain> logger,
+    SiloCacheMetrics metrics,
     INamespaceEntryStore? namespaceEntries = null) : Grain, IDependencyGrain
 {
     // The version readers are told: the stored one. Readers interleave with an invalidation (its broadcast may wait
@@ -44,6 +46,7 @@ internal sealed partial class DependencyGrain(
         {
             await state.WriteStateAsync();
             _stored = version;
+            metrics.Invalidation(key);
         }
         catch
         {

@@ -1,3 +1,4 @@
+using OrleansLlmCache.Core.Diagnostics;
 using OrleansLlmCache.Embeddings.Embedding;
 
 namespace OrleansLlmCache.Grains.Semantic;
@@ -20,10 +21,27 @@ internal sealed class LazyTextEmbedder(OnnxTextEmbedderOptions options, IEmbeddi
     public long TokensEmbedded => _embedder.IsValueCreated ? _embedder.Value.TokensEmbedded : 0;
 
     public Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default) =>
-        _embedder.Value.EmbedAsync(texts, cancellationToken);
+        EmbedAsync(texts, account: null, cancellationToken);
 
     public Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, string? account, CancellationToken cancellationToken = default) =>
-        _embedder.Value.EmbedAsync(texts, account, cancellationToken);
+        LlmCacheActivity.Source.HasListeners() ? EmbedTracedAsync(texts, account, cancellationToken) : _embedder.Value.EmbedAsync(texts, account, cancellationToken);
+
+    // A span per embedding call (the model's first load included), so a slow semantic lookup shows where its time went.
+    private async Task<float[][]> EmbedTracedAsync(IReadOnlyList<string> texts, string? account, CancellationToken cancellationToken)
+    {
+        using var span = LlmCacheActivity.Source.StartActivity("llmcache.embed");
+        span?.SetTag(LlmCacheActivity.EmbeddedTexts, texts.Count);
+        span?.SetTag("llmcache.embedding.model_loaded", IsLoaded);
+        try
+        {
+            return await _embedder.Value.EmbedAsync(texts, account, cancellationToken);
+        }
+        catch (Exception ex) when (span is not null)
+        {
+            LlmCacheActivity.Fail(span, ex);
+            throw;
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -31,7 +31,7 @@ public sealed class StatisticsTests(ClusterFixture fixture)
         {
             foreach (var tag in tags)
             {
-                if (tag.Key == "result")
+                if (tag.Key == "llmcache.result")
                 {
                     results.Add(tag.Value?.ToString());
                 }
@@ -68,7 +68,7 @@ public sealed class StatisticsTests(ClusterFixture fixture)
             string? result = null;
             foreach (var tag in tags)
             {
-                if (tag.Key == "result")
+                if (tag.Key == "llmcache.result")
                 {
                     result = tag.Value?.ToString();
                 }
@@ -103,5 +103,46 @@ public sealed class StatisticsTests(ClusterFixture fixture)
             Assert.Contains(measurements, m => m.Instrument == "llmcache.client.requests" && m.Result == "miss");
             Assert.Contains(measurements, m => m.Instrument == "llmcache.client.tokens_saved" && m.Value == 100);
         }
+    }
+
+    [Fact]
+    public void Durations_AreInSeconds_WithNamespacedAttributes_AndNamespacesBeyondTheBoundAreOther()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meters = services.GetRequiredService<IMeterFactory>();
+        var statistics = new LlmCacheStatistics(meters);
+        var durations = new List<(string? Unit, double Value, Dictionary<string, object?> Tags)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Scope == meters && instrument.Name == "llmcache.client.duration")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
+            durations.Add((instrument.Unit, value, tags.ToArray().ToDictionary(t => t.Key, t => t.Value))));
+        listener.Start();
+
+        statistics.RecordHit(TimeSpan.FromMilliseconds(3), 10, "l1", "content", "gpt-4o");
+        statistics.RecordMiss(TimeSpan.FromSeconds(2), "content", "gpt-4o");
+        for (var i = 0; i < 250; i++)
+        {
+            statistics.RecordMiss(TimeSpan.FromSeconds(1), $"tenant-made-{i}", "gpt-4o");
+        }
+
+        var hit = durations[0];
+        Assert.Equal("s", hit.Unit);
+        Assert.Equal(0.003, hit.Value, 6);
+        Assert.Equal("hit", hit.Tags["llmcache.result"]);
+        Assert.Equal("l1", hit.Tags["llmcache.layer"]);
+        Assert.Equal("content", hit.Tags["llmcache.namespace"]);
+        Assert.Equal("gpt-4o", hit.Tags["gen_ai.response.model"]);
+        Assert.Equal(2.0, durations[1].Value, 6);
+        Assert.DoesNotContain("layer", durations[1].Tags.Keys);
+
+        var namespaces = durations.Select(d => (string)d.Tags["llmcache.namespace"]!).Distinct().ToList();
+        Assert.Contains("_other", namespaces);
+        Assert.InRange(namespaces.Count, 150, 202);
     }
 }

@@ -10,7 +10,7 @@ namespace OrleansLlmCache.Tests.Deploy;
 internal static class Kustomize
 {
     /// <summary>Every kustomization the deployment ships, relative to deploy/k8s.</summary>
-    public static readonly string[] Targets = ["overlays/dev", "overlays/prod", "examples/app-server"];
+    public static readonly string[] Targets = ["overlays/dev", "overlays/prod", "examples/app-server", "monitoring"];
 
     private static readonly ConcurrentDictionary<string, Lazy<Task<Rendered>>> Cache = new(StringComparer.Ordinal);
 
