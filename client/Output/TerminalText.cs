@@ -45,9 +45,7 @@ internal static class TerminalText
             }
             else if (MustEscape.Contains(c))
             {
-                builder.Append(c <= '\u00FF'
-                    ? string.Create(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}")
-                    : string.Create(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}"));
+                AppendEscaped(builder, c);
             }
             else
             {
@@ -77,9 +75,7 @@ internal static class TerminalText
             }
             else if (MustEscape.Contains(c) || c is '\n' or '\r' or '\t' or '\u2028' or '\u2029' || char.IsSurrogate(c))
             {
-                builder.Append(c <= '\u00FF'
-                    ? string.Create(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}")
-                    : string.Create(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}"));
+                AppendEscaped(builder, c);
             }
             else
             {
@@ -89,6 +85,12 @@ internal static class TerminalText
 
         return builder.ToString();
     }
+
+    // \x1b for the Latin-1 range, \u202e above it: what a reader recognises as an escape, and what no terminal acts on.
+    private static void AppendEscaped(StringBuilder builder, char c) =>
+        builder.Append(c <= '\u00FF'
+            ? string.Create(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}")
+            : string.Create(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}"));
 
     /// <summary>
     /// Writes <c>error: {message}</c> as one line, <paramref name="message"/> made safe by <see cref="OneLine"/>: in red on
