@@ -76,6 +76,20 @@ internal sealed partial class GrainLlmCache
         return await StoreAndRegisterAsync(prompt, factory, options, found?.Vector, cancellationToken);
     }
 
+    public async ValueTask<bool> ReportSemanticFeedbackAsync(string hitId, bool correct, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(hitId);
+        try
+        {
+            return await Semantic.ReportAsync(hitId, correct ? SemanticVerdict.Correct : SemanticVerdict.Wrong, cancellationToken);
+        }
+        catch (Exception ex) when (ClusterFailures.IsClusterFailure(ex, cancellationToken))
+        {
+            observer.OnError();
+            throw new LlmCacheUnavailableException($"Could not record feedback on semantic hit {hitId}: {ClusterFailures.Describe(ex)}", ClusterFailures.Cause(ex));
+        }
+    }
+
     private async ValueTask<LlmCacheResult> StoreAndRegisterAsync(
         SemanticPrompt prompt, Func<CancellationToken, ValueTask<CachedResponse>> factory, LlmCacheEntryOptions? options, float[]? vector, CancellationToken cancellationToken)
     {

@@ -61,6 +61,9 @@ internal sealed class TracingLlmCache(GrainLlmCache inner) : ILlmCache
             : inner.GetOrCreateAsync(prompt, factory, options, cancellationToken);
     }
 
+    public ValueTask<bool> ReportSemanticFeedbackAsync(string hitId, bool correct, CancellationToken cancellationToken = default) =>
+        LlmCacheActivity.Source.HasListeners() ? ReportTracedAsync(hitId, correct, cancellationToken) : inner.ReportSemanticFeedbackAsync(hitId, correct, cancellationToken);
+
     public ValueTask<InvalidationResult> InvalidateTagAsync(string tag, string? tenant = null, CancellationToken cancellationToken = default) =>
         LlmCacheActivity.Source.HasListeners()
             ? TraceInvalidationAsync("tag", tenant, () => inner.InvalidateTagAsync(tag, tenant, cancellationToken))
@@ -112,6 +115,24 @@ internal sealed class TracingLlmCache(GrainLlmCache inner) : ILlmCache
             }
 
             return result;
+        }
+        catch (Exception ex) when (span is not null)
+        {
+            LlmCacheActivity.Fail(span, ex);
+            throw;
+        }
+    }
+
+    private async ValueTask<bool> ReportTracedAsync(string hitId, bool correct, CancellationToken cancellationToken)
+    {
+        // The hit id is not a tag: it is unbounded and names the caller's scope.
+        using var span = LlmCacheActivity.Source.StartActivity("llmcache.semantic_feedback");
+        span?.SetTag("llmcache.semantic.correct", correct);
+        try
+        {
+            var known = await inner.ReportSemanticFeedbackAsync(hitId, correct, cancellationToken);
+            span?.SetTag("llmcache.semantic.hit_known", known);
+            return known;
         }
         catch (Exception ex) when (span is not null)
         {
