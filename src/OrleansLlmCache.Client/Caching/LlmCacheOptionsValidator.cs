@@ -106,11 +106,6 @@ internal sealed class LlmCacheOptionsValidator : IValidateOptions<LlmCacheOption
             failures.Add($"{LlmCacheOptions.SectionName}:Semantic:MaxErrorRate must be above 0 and below 1; got {maxErrorRate}.");
         }
 
-        if (semantic.VerifierPricePerMillionTokens < 0)
-        {
-            failures.Add($"{LlmCacheOptions.SectionName}:Semantic:VerifierPricePerMillionTokens must not be negative; got {semantic.VerifierPricePerMillionTokens}.");
-        }
-
         if (!Enum.IsDefined(semantic.Decision))
         {
             failures.Add($"{LlmCacheOptions.SectionName}:Semantic:Decision must be Calibrated or Rules; got {semantic.Decision}.");

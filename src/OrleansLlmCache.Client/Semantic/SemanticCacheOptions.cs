@@ -87,11 +87,9 @@ public sealed class SemanticCacheOptions
 
     /// <summary>
     /// The service key of a keyed <c>IChatClient</c> (a small, cheap model) to verify semantic hits with, asked
-    /// "do these two questions ask the same thing? yes or no"; used when <see cref="Verifier"/> is not set. Its tokens
-    /// are priced at <see cref="VerifierPricePerMillionTokens"/> and counted as a cost of the cache. Default: none.
+    /// "do these two questions ask the same thing? Answer yes or no."; used when <see cref="Verifier"/> is not set. Its
+    /// tokens are priced with <c>LlmCache:Client:Prices</c> under the model's name and counted as a cost of the cache
+    /// (outcome <c>verify</c> in the statistics). Default: none.
     /// </summary>
     public string? VerifierChatClientKey { get; set; }
-
-    /// <summary>What the verifier's model costs per million tokens (input and output), in dollars. Default: 0.</summary>
-    public decimal VerifierPricePerMillionTokens { get; set; }
 }
