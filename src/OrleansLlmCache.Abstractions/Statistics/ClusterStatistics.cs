@@ -24,14 +24,22 @@ public sealed record ClusterStatistics(
     public long SemanticHitsIn(string @namespace) =>
         Rows.Where(r => r.Namespace == @namespace && r.Outcome == SemanticOutcome).Sum(r => r.Count);
 
-    /// <summary>The outcome of rows of semantic hits.</summary>
-    public const string SemanticOutcome = "semantic";
+    /// <summary>The namespaces with semantic hits or feedback, in order.</summary>
+    public IReadOnlyList<string> SemanticNamespaces =>
+        [.. Rows.Where(r => r.Outcome == SemanticOutcome).Select(r => r.Namespace).Concat(SemanticFeedback.Select(f => f.Namespace)).Distinct().Order(StringComparer.Ordinal)];
 
-    /// <summary>
-    /// The outcome of rows of calls to the application's semantic verifier (an <c>IChatClient</c>): their tokens and
-    /// cost, a cost of the cache like embeddings. Neither hits nor misses.
-    /// </summary>
-    public const string VerifyOutcome = "verify";
+    /// <summary>The feedback on semantic hits in <paramref name="namespace"/>, summed over the tenants here (<see cref="SemanticFeedbackRow.Tenant"/> empty when more than one).</summary>
+    public SemanticFeedbackRow SemanticFeedbackIn(string @namespace)
+    {
+        var rows = SemanticFeedback.Where(f => f.Namespace == @namespace).ToList();
+        var tenants = rows.Select(f => f.Tenant).Distinct().ToList();
+        return new SemanticFeedbackRow(
+            tenants.Count == 1 ? tenants[0] : string.Empty,
+            @namespace,
+            rows.Sum(f => f.ReportedCorrect),
+            rows.Sum(f => f.ReportedWrong),
+            rows.Sum(f => f.VerifierRefusals));
+    }
 
     /// <summary>What the semantic verifier's model was paid (rows of <see cref="VerifyOutcome"/>).</summary>
     public decimal VerifierCost => Rows.Where(r => r.Outcome == VerifyOutcome).Sum(r => r.Dollars);
@@ -53,6 +61,15 @@ public sealed record ClusterStatistics(
     /// their caller's soft or hard timeout. Like warming, neither hits nor misses, but paid for.
     /// </summary>
     public const string RefreshOutcome = "refresh";
+
+    /// <summary>The outcome of rows of semantic hits.</summary>
+    public const string SemanticOutcome = "semantic";
+
+    /// <summary>
+    /// The outcome of rows of calls to the application's semantic verifier (an <c>IChatClient</c>): their tokens and
+    /// cost, a cost of the cache like embeddings. Neither hits nor misses.
+    /// </summary>
+    public const string VerifyOutcome = "verify";
 
     /// <summary>The outcomes of hits: the layer that answered (an app server's L1, a silo's memory, storage, a wait for a
     /// concurrent identical request, a semantic match, an expired answer served because the origin failed).</summary>

@@ -232,6 +232,7 @@ internal static class CacheEndpoints
         {
             Rows = [.. cluster.Rows.Where(r => r.Tenant == tenant && (caller.Namespaces.Count == 0 || caller.TryResolveNamespace(r.Namespace, out _, out _)))],
             Embedding = [],
+            SemanticFeedback = [.. cluster.SemanticFeedback.Where(f => f.Tenant == tenant && (caller.Namespaces.Count == 0 || caller.TryResolveNamespace(f.Namespace, out _, out _)))],
         };
         await WriteAsync(context, new JsonObject
         {
@@ -242,6 +243,10 @@ internal static class CacheEndpoints
             ["hitRate"] = stats.HitRate,
             ["grossSavedDollars"] = stats.GrossSaved,
             ["rows"] = JsonSerializer.SerializeToNode(stats.Rows.Select(r => new StatsRow(r.Namespace, r.Model, r.Outcome, r.Count, r.TotalMilliseconds, r.InputTokens, r.OutputTokens, r.Dollars)), Json),
+            ["semantic"] = JsonSerializer.SerializeToNode(
+                stats.SemanticNamespaces.Select(name => (Name: name, Feedback: stats.SemanticFeedbackIn(name))).Select(n => new SemanticStatsRow(
+                    n.Name, stats.SemanticHitsIn(n.Name), n.Feedback.ReportedCorrect, n.Feedback.ReportedWrong, n.Feedback.ErrorRate, n.Feedback.ErrorRateUpperBound, n.Feedback.VerifierRefusals)),
+                Json),
         });
     }
 
@@ -316,6 +321,8 @@ internal static class CacheEndpoints
     private sealed record EntryBody(string? Response, string? Model, int? PromptTokens, int? CompletionTokens, string? ContentType, double? TtlSeconds, List<string>? Tags, List<string>? Dependencies);
 
     private sealed record StatsRow(string Namespace, string Model, string Outcome, long Count, double TotalMilliseconds, long InputTokens, long OutputTokens, decimal Dollars);
+
+    private sealed record SemanticStatsRow(string Namespace, long SemanticHits, long ReportedCorrect, long ReportedWrong, double ErrorRate, double ErrorRateUpperBound, long VerifierRefusals);
 
     private sealed record InvalidateBody(string? Tag, string? Dependency, string? Pattern);
 }
