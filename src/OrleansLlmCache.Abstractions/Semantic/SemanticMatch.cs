@@ -15,7 +15,7 @@ public sealed record SemanticMatch(
     /// <summary>
     /// The id to report whether the answer was right with (<c>ILlmCache.ReportSemanticFeedbackAsync</c>): opaque,
     /// unguessable, and known to the cluster for a day or the scope's last 10,000 hits by default.
-    /// <see langword="null"/> from a silo of an earlier version.
+    /// <see langword="null"/> from a silo of an earlier version, or when the silo could not record the hit.
     /// </summary>
     [Id(3)]
     public string? HitId { get; init; }

@@ -77,10 +77,8 @@ internal sealed partial class SemanticLookupGrain(
                 continue;
             }
 
-            // Kept by the scope's feedback grain before it is served, so that a report on it can never arrive first.
-            var hitId = SemanticHitId.New(query.Prompt.Scope);
-            await feedback.RecordHitAsync(new SemanticHitRecord(hitId.Nonce, query.Prompt.Key.Namespace, decision.Probability, candidate.Score));
-            hit = new SemanticLookupResult(entry, new SemanticMatch(CacheKey.Parse(candidate.EntryKey), candidate.Prompt, candidate.Score) { HitId = hitId.ToString() }, null);
+            var hitId = await RecordHitQuietlyAsync(feedback, query.Prompt, decision.Probability, candidate.Score);
+            hit = new SemanticLookupResult(entry, new SemanticMatch(CacheKey.Parse(candidate.EntryKey), candidate.Prompt, candidate.Score) { HitId = hitId }, null);
             break;
         }
 
@@ -128,6 +126,23 @@ internal sealed partial class SemanticLookupGrain(
         return vector;
     }
 
+    // Kept by the scope's feedback grain before it is served, so that a report on it can never arrive first. Failing
+    // costs the hit its id (it cannot be reported on), never the hit.
+    private async Task<string?> RecordHitQuietlyAsync(ISemanticFeedbackGrain feedback, SemanticPrompt prompt, double? probability, float score)
+    {
+        var hitId = SemanticHitId.New(prompt.Scope);
+        try
+        {
+            await feedback.RecordHitAsync(new SemanticHitRecord(hitId.Nonce, prompt.Key.Namespace, probability, score));
+            return hitId.ToString();
+        }
+        catch (Exception ex)
+        {
+            Log.RecordHitFailed(logger, ex);
+            return null;
+        }
+    }
+
     private async Task RemoveQuietlyAsync(ISemanticScopeGrain scope, List<SemanticCandidate> dead)
     {
         try
@@ -145,5 +160,8 @@ internal sealed partial class SemanticLookupGrain(
     {
         [LoggerMessage(1602, LogLevel.Warning, "Could not remove {Count} dead candidate(s) from a semantic index; they will be refused and retried on later lookups.")]
         public static partial void RemoveFailed(ILogger logger, Exception exception, int count);
+
+        [LoggerMessage(1604, LogLevel.Warning, "Could not record a semantic hit for feedback; it is served without a hit id.")]
+        public static partial void RecordHitFailed(ILogger logger, Exception exception);
     }
 }
