@@ -11,7 +11,7 @@ namespace OrleansLlmCache.Client.Diagnostics;
 /// <summary>
 /// <see cref="ILlmCache"/> with a span per operation (source <see cref="LlmCacheTelemetry.ActivitySourceName"/>):
 /// <c>llmcache.get</c>, <c>llmcache.set</c>, <c>llmcache.remove</c>, <c>llmcache.get_or_create</c>,
-/// <c>llmcache.invalidate</c>. The span carries the key's tenant, namespace and id (a request's SHA-256, never its
+/// <c>llmcache.invalidate</c>, <c>llmcache.semantic_feedback</c>. The span carries the key's tenant, namespace and id (a request's SHA-256, never its
 /// prompt) and the outcome; <see cref="CacheOutcomeObserver"/> adds the layer that answered and the model. Grain calls
 /// made inside it, and the origin call on a miss, are its children. With no listener for the source, each call is
 /// passed straight through.
