@@ -35,12 +35,24 @@ internal static class StatsCommand
                     p99MissMilliseconds = LatencyHistogram.Percentile(stats.MissHistogram, 99).TotalMilliseconds,
                     grossSaved = stats.GrossSaved,
                     embeddingCost = stats.EmbeddingCost,
+                    verifierCost = stats.VerifierCost,
                     warmingSpent = stats.WarmingSpent,
                     refreshSpent = stats.RefreshSpent,
                     netSaved = stats.NetSaved,
                     spent = stats.Spent,
                     rows = stats.Rows,
                     embedding = stats.Embedding,
+                    semantic = stats.SemanticNamespaces.Select(name => (Name: name, Feedback: stats.SemanticFeedbackIn(name))).Select(n => new
+                    {
+                        @namespace = n.Name,
+                        semanticHits = stats.SemanticHitsIn(n.Name),
+                        reportedCorrect = n.Feedback.ReportedCorrect,
+                        reportedWrong = n.Feedback.ReportedWrong,
+                        errorRate = n.Feedback.ErrorRate,
+                        errorRateUpperBound = n.Feedback.ErrorRateUpperBound,
+                        verifierRefusals = n.Feedback.VerifierRefusals,
+                        verifierCost = stats.VerifierCostIn(n.Name),
+                    }),
                 });
                 return ExitCodes.Ok;
             }
@@ -103,10 +115,32 @@ internal static class StatsCommand
         }
 
         console.Write(savings);
+        if (stats.SemanticNamespaces.Count > 0)
+        {
+            // Reported wrong over reported, with the Wilson 95 % upper bound: what the reports do not rule out.
+            var semantic = new Table().Title("[bold]Semantic hits and feedback[/]")
+                .AddColumn("namespace").AddColumn(new TableColumn("semantic hits").RightAligned())
+                .AddColumn(new TableColumn("reported right / wrong").RightAligned()).AddColumn(new TableColumn("error rate (95 % bound)").RightAligned())
+                .AddColumn(new TableColumn("verifier refused").RightAligned()).AddColumn(new TableColumn("$ verifier").RightAligned());
+            foreach (var name in stats.SemanticNamespaces)
+            {
+                var feedback = stats.SemanticFeedbackIn(name);
+                semantic.AddRow(
+                    name.Length == 0 ? "(none named)" : Markup.Escape(name),
+                    stats.SemanticHitsIn(name).ToString("N0", CultureInfo.InvariantCulture),
+                    $"{feedback.ReportedCorrect:N0} / {feedback.ReportedWrong:N0}",
+                    feedback.Reported == 0 ? "-" : string.Create(CultureInfo.InvariantCulture, $"{feedback.ErrorRate:P1} (≤ {feedback.ErrorRateUpperBound:P1})"),
+                    feedback.VerifierRefusals.ToString("N0", CultureInfo.InvariantCulture),
+                    Dollars(stats.VerifierCostIn(name)));
+            }
+
+            console.Write(semantic);
+        }
+
         console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
             $"total: {stats.Hits:N0} hits, {stats.Misses:N0} misses, hit rate {stats.HitRate:P1}, {stats.Warmed:N0} origin calls by warming and {stats.Refreshed:N0} in the background (not counted as requests); p99 hit {LatencyHistogram.Percentile(stats.HitHistogram, 99).TotalMilliseconds:0.###} ms, p99 miss {LatencyHistogram.Percentile(stats.MissHistogram, 99).TotalMilliseconds:0.###} ms");
         console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
-            $"saved {Dollars(stats.GrossSaved)} gross - {Dollars(stats.EmbeddingCost)} embedding - {Dollars(stats.WarmingSpent)} warming - {Dollars(stats.RefreshSpent)} refresh = {Dollars(stats.NetSaved)} net; spent {Dollars(stats.Spent)} on misses");
+            $"saved {Dollars(stats.GrossSaved)} gross - {Dollars(stats.EmbeddingCost)} embedding - {Dollars(stats.VerifierCost)} verifier - {Dollars(stats.WarmingSpent)} warming - {Dollars(stats.RefreshSpent)} refresh = {Dollars(stats.NetSaved)} net; spent {Dollars(stats.Spent)} on misses");
     }
 
     // Embedding costs are millionths of a dollar: below a cent, up to ten decimals rather than $0.00.

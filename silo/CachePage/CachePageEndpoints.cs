@@ -30,6 +30,7 @@ internal static class CachePageEndpoints
                 hitRate = stats.HitRate,
                 grossSaved = stats.GrossSaved,
                 embeddingCost = stats.EmbeddingCost,
+                verifierCost = stats.VerifierCost,
                 netSaved = stats.NetSaved,
                 dollarsSpent = stats.Spent,
                 warmed = stats.Warmed,
@@ -54,6 +55,17 @@ internal static class CachePageEndpoints
                     .Take(10),
                 history = stats.History.Select(h => new { at = h.At, hitRate = h.HitRate, grossSaved = h.GrossSaved, netSaved = h.NetSaved }),
                 candidates = candidates.Select(c => new { key = c.Key, misses = c.Misses }),
+                semantic = stats.SemanticNamespaces.Select(name => (Name: name, Feedback: stats.SemanticFeedbackIn(name))).Select(n => new
+                {
+                    name = n.Name,
+                    semanticHits = stats.SemanticHitsIn(n.Name),
+                    reportedCorrect = n.Feedback.ReportedCorrect,
+                    reportedWrong = n.Feedback.ReportedWrong,
+                    errorRate = n.Feedback.ErrorRate,
+                    errorRateUpperBound = n.Feedback.ErrorRateUpperBound,
+                    verifierRefusals = n.Feedback.VerifierRefusals,
+                    verifierCost = stats.VerifierCostIn(n.Name),
+                }),
             });
         });
         return group;
@@ -90,6 +102,9 @@ internal static class CachePageEndpoints
           <div class="row" style="margin-top:16px">
             <div class="card"><h2>Top namespaces</h2><table><thead><tr><th>namespace</th><th>hits</th><th>misses</th><th>saved gross</th><th>embedding</th><th>warming</th><th>saved net</th></tr></thead><tbody id="namespaces"></tbody></table></div>
             <div class="card"><h2>Warming candidates</h2><table><thead><tr><th>key</th><th>misses</th></tr></thead><tbody id="candidates"></tbody></table></div>
+          </div>
+          <div class="row" style="margin-top:16px">
+            <div class="card"><h2>Semantic hits and feedback</h2><table><thead><tr><th>namespace</th><th>semantic hits</th><th>reported right</th><th>reported wrong</th><th>error rate (95 % bound)</th><th>verifier refused</th><th>verifier cost</th></tr></thead><tbody id="semantic"></tbody></table></div>
           </div>
         <script>
           // Embedding costs are millionths of a dollar: below a cent, two significant digits instead of $0.00.
@@ -129,6 +144,9 @@ internal static class CachePageEndpoints
             axis('savedAxis', points, `bottom $0, top ${money(topSaved)}`);
             rows('namespaces', s.namespaces, n => [n.name || '(none named)', n.hits, n.misses, money(n.grossSaved), money(n.embeddingCost), money(n.warmingSpent), money(n.netSaved)]);
             rows('candidates', s.candidates, c => [c.key, c.misses]);
+            const percent = v => (v * 100).toFixed(1) + ' %';
+            rows('semantic', s.semantic, n => [n.name || '(none named)', n.semanticHits, n.reportedCorrect, n.reportedWrong,
+              n.reportedCorrect + n.reportedWrong === 0 ? 'no reports' : `${percent(n.errorRate)} (≤ ${percent(n.errorRateUpperBound)})`, n.verifierRefusals, money(n.verifierCost)]);
             document.body.dataset.loaded = 'true';
           }
           refresh(); setInterval(refresh, 5000);

@@ -10,4 +10,13 @@ namespace OrleansLlmCache.Abstractions.Semantic;
 public sealed record SemanticMatch(
     [property: Id(0)] CacheKey EntryKey,
     [property: Id(1)] string MatchedPrompt,
-    [property: Id(2)] float Score);
+    [property: Id(2)] float Score)
+{
+    /// <summary>
+    /// The id to report whether the answer was right with (<c>ILlmCache.ReportSemanticFeedbackAsync</c>): opaque,
+    /// unguessable, and known to the cluster for a day or the scope's last 10,000 hits by default.
+    /// <see langword="null"/> from a silo of an earlier version, or when the silo could not record the hit.
+    /// </summary>
+    [Id(3)]
+    public string? HitId { get; init; }
+}

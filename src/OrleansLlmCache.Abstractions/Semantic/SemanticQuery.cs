@@ -26,4 +26,12 @@ public sealed record SemanticQuery(
     /// </summary>
     [Id(5)]
     public double? MinimumProbability { get; init; }
+
+    /// <summary>
+    /// The most the scope's reported wrong hits may be, as a rate (for example 0.05): the silo raises the scope's
+    /// probability target above <see cref="MinimumProbability"/> as far as its feedback requires. <see langword="null"/>:
+    /// no adaptation.
+    /// </summary>
+    [Id(6)]
+    public double? MaxErrorRate { get; init; }
 }

@@ -16,6 +16,37 @@ public sealed record ClusterStatistics(
     [property: Id(4)] IReadOnlyList<EmbeddingUsageRow> Embedding,
     [property: Id(5)] IReadOnlyList<StatisticsSnapshot> History)
 {
+    /// <summary>Feedback on semantic hits per tenant and namespace (reported right, reported wrong, refused by a verifier).</summary>
+    [Id(6)]
+    public IReadOnlyList<SemanticFeedbackRow> SemanticFeedback { get; init; } = [];
+
+    /// <summary>Semantic hits served in <paramref name="namespace"/> (every tenant's rows here).</summary>
+    public long SemanticHitsIn(string @namespace) =>
+        Rows.Where(r => r.Namespace == @namespace && r.Outcome == SemanticOutcome).Sum(r => r.Count);
+
+    /// <summary>The namespaces with semantic hits or feedback, in order.</summary>
+    public IReadOnlyList<string> SemanticNamespaces =>
+        [.. Rows.Where(r => r.Outcome == SemanticOutcome).Select(r => r.Namespace).Concat(SemanticFeedback.Select(f => f.Namespace)).Distinct().Order(StringComparer.Ordinal)];
+
+    /// <summary>The feedback on semantic hits in <paramref name="namespace"/>, summed over the tenants here (<see cref="SemanticFeedbackRow.Tenant"/> empty when more than one).</summary>
+    public SemanticFeedbackRow SemanticFeedbackIn(string @namespace)
+    {
+        var rows = SemanticFeedback.Where(f => f.Namespace == @namespace).ToList();
+        var tenants = rows.Select(f => f.Tenant).Distinct().ToList();
+        return new SemanticFeedbackRow(
+            tenants.Count == 1 ? tenants[0] : string.Empty,
+            @namespace,
+            rows.Sum(f => f.ReportedCorrect),
+            rows.Sum(f => f.ReportedWrong),
+            rows.Sum(f => f.VerifierRefusals));
+    }
+
+    /// <summary>What the semantic verifier's model was paid (rows of <see cref="VerifyOutcome"/>).</summary>
+    public decimal VerifierCost => Rows.Where(r => r.Outcome == VerifyOutcome).Sum(r => r.Dollars);
+
+    /// <summary>What the semantic verifier's model was paid for <paramref name="namespace"/>.</summary>
+    public decimal VerifierCostIn(string @namespace) => Rows.Where(r => r.Namespace == @namespace && r.Outcome == VerifyOutcome).Sum(r => r.Dollars);
+
     /// <summary>The outcome of a row of requests that went to the origin.</summary>
     public const string MissOutcome = "miss";
 
@@ -30,6 +61,15 @@ public sealed record ClusterStatistics(
     /// their caller's soft or hard timeout. Like warming, neither hits nor misses, but paid for.
     /// </summary>
     public const string RefreshOutcome = "refresh";
+
+    /// <summary>The outcome of rows of semantic hits.</summary>
+    public const string SemanticOutcome = "semantic";
+
+    /// <summary>
+    /// The outcome of rows of calls to the application's semantic verifier (an <c>IChatClient</c>): their tokens and
+    /// cost, a cost of the cache like embeddings. Neither hits nor misses.
+    /// </summary>
+    public const string VerifyOutcome = "verify";
 
     /// <summary>The outcomes of hits: the layer that answered (an app server's L1, a silo's memory, storage, a wait for a
     /// concurrent identical request, a semantic match, an expired answer served because the origin failed).</summary>
@@ -75,8 +115,11 @@ public sealed record ClusterStatistics(
     /// <summary>What the cache itself spent embedding prompts for semantic lookups.</summary>
     public decimal EmbeddingCost => Embedding.Sum(e => e.Dollars);
 
-    /// <summary><see cref="GrossSaved"/> less <see cref="EmbeddingCost"/>, <see cref="WarmingSpent"/> and <see cref="RefreshSpent"/>: what the cache really saved.</summary>
-    public decimal NetSaved => GrossSaved - EmbeddingCost - WarmingSpent - RefreshSpent;
+    /// <summary>
+    /// <see cref="GrossSaved"/> less <see cref="EmbeddingCost"/>, <see cref="VerifierCost"/>, <see cref="WarmingSpent"/>
+    /// and <see cref="RefreshSpent"/>: what the cache really saved.
+    /// </summary>
+    public decimal NetSaved => GrossSaved - EmbeddingCost - VerifierCost - WarmingSpent - RefreshSpent;
 
     /// <summary>What hits in <paramref name="namespace"/> saved at origin prices.</summary>
     public decimal GrossSavedIn(string @namespace) =>
@@ -96,6 +139,7 @@ public sealed record ClusterStatistics(
     public decimal RefreshSpentIn(string @namespace) =>
         Rows.Where(r => r.Namespace == @namespace && r.Outcome == RefreshOutcome).Sum(r => r.Dollars);
 
-    /// <summary>What hits in <paramref name="namespace"/> saved, less what its embeddings, its warming and its background calls cost.</summary>
-    public decimal NetSavedIn(string @namespace) => GrossSavedIn(@namespace) - EmbeddingCostIn(@namespace) - WarmingSpentIn(@namespace) - RefreshSpentIn(@namespace);
+    /// <summary>What hits in <paramref name="namespace"/> saved, less what its embeddings, its verifier, its warming and its background calls cost.</summary>
+    public decimal NetSavedIn(string @namespace) =>
+        GrossSavedIn(@namespace) - EmbeddingCostIn(@namespace) - VerifierCostIn(@namespace) - WarmingSpentIn(@namespace) - RefreshSpentIn(@namespace);
 }

@@ -15,6 +15,10 @@ public interface ICacheStatisticsGrain : IGrainWithStringKey
     [Alias("ReportEmbedding")]
     Task ReportEmbeddingAsync(IReadOnlyList<EmbeddingUsageRow> usage);
 
+    /// <summary>Adds what a scope learnt about its semantic hits (counts since its last report, for one tenant and namespace).</summary>
+    [Alias("ReportSemanticFeedback")]
+    Task ReportSemanticFeedbackAsync(SemanticFeedbackRow feedback);
+
     /// <summary>Everything aggregated so far.</summary>
     [Alias("Get")]
     Task<ClusterStatistics> GetAsync();

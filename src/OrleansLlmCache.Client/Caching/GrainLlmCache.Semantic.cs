@@ -12,7 +12,11 @@ internal sealed partial class GrainLlmCache
 {
     private SemanticLookup? _semantic;
 
+    private SemanticVerifier? _verifier;
+
     private SemanticLookup Semantic => _semantic ??= new SemanticLookup(grains, _options, ApplicationEmbedder.Resolve(services, _options), logger);
+
+    private SemanticVerifier Verifier => _verifier ??= new SemanticVerifier(services, _options, Semantic, observer, logger);
 
     public SemanticPrompt CreateSemanticPrompt(PromptRequest request, string? tenant = null, string? @namespace = null)
     {
@@ -65,6 +69,14 @@ internal sealed partial class GrainLlmCache
 
         // Not connected yet (background connection): no semantic lookup, the exact path below fails open.
         var found = readiness.IsReady ? await Semantic.FindAsync(prompt, cancellationToken) : null;
+        if (found is { Entry: not null, Match: { } candidateMatch }
+            && Verifier.AppliesTo(prompt.Key.Namespace)
+            && !await Verifier.AcceptsAsync(prompt, candidateMatch, cancellationToken))
+        {
+            // Refused by the application's verifier: a miss like any other (the prompt is embedded again to register it).
+            return await StoreAndRegisterAsync(prompt, factory, options, vector: null, cancellationToken);
+        }
+
         if (found is { Entry: { } entry, Match: { } match })
         {
             var elapsed = Stopwatch.GetElapsedTime(started);
@@ -74,6 +86,20 @@ internal sealed partial class GrainLlmCache
 
         // A miss: the exact path (single-flight lease, origin call, store); then the new entry joins its scope's index.
         return await StoreAndRegisterAsync(prompt, factory, options, found?.Vector, cancellationToken);
+    }
+
+    public async ValueTask<bool> ReportSemanticFeedbackAsync(string hitId, bool correct, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(hitId);
+        try
+        {
+            return await Semantic.ReportAsync(hitId, correct ? SemanticVerdict.Correct : SemanticVerdict.Wrong, cancellationToken);
+        }
+        catch (Exception ex) when (ClusterFailures.IsClusterFailure(ex, cancellationToken))
+        {
+            observer.OnError();
+            throw new LlmCacheUnavailableException($"Could not record feedback on semantic hit {hitId}: {ClusterFailures.Describe(ex)}", ClusterFailures.Cause(ex));
+        }
     }
 
     private async ValueTask<LlmCacheResult> StoreAndRegisterAsync(

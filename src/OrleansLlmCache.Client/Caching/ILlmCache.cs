@@ -1,3 +1,4 @@
+using OrleansLlmCache.Abstractions.Access;
 using OrleansLlmCache.Abstractions.Invalidation;
 using OrleansLlmCache.Abstractions.Keys;
 using OrleansLlmCache.Abstractions.Model;
@@ -64,6 +65,17 @@ public interface ILlmCache
         Func<CancellationToken, ValueTask<CachedResponse>> factory,
         LlmCacheEntryOptions? options = null,
         CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records whether the answer of a semantic hit (<see cref="SemanticMatch.HitId"/>) served its prompt. Reports are
+    /// counted per namespace in the cluster statistics and, where a maximum error rate is set
+    /// (<c>LlmCache:Client:Semantic:MaxErrorRate</c>), raise or lower the scope's acceptance bar. A hit may be reported on
+    /// once (later reports are accepted and change nothing) for a day by default, or until its scope's 10,000 newer hits push it out.
+    /// </summary>
+    /// <returns><see langword="true"/> when the hit was known; <see langword="false"/> for an id that is not a hit id, or one the cluster does not know (any more).</returns>
+    /// <exception cref="LlmCacheAccessDeniedException">The access key does not reach the hit's tenant.</exception>
+    /// <exception cref="LlmCacheUnavailableException">The cluster could not be reached; nothing was recorded.</exception>
+    ValueTask<bool> ReportSemanticFeedbackAsync(string hitId, bool correct, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Makes every entry tagged <paramref name="tag"/> miss on every silo and app server from the moment this returns,

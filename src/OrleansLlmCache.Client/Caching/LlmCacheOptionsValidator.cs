@@ -76,6 +76,11 @@ internal sealed class LlmCacheOptionsValidator : IValidateOptions<LlmCacheOption
                 failures.Add($"{LlmCacheOptions.SectionName}:Policies:{prefix}:SemanticMinimumProbability must be at least 0 and below 1; got {probability}.");
             }
 
+            if (policy?.SemanticMaxErrorRate is { } rate && !IsErrorRate(rate))
+            {
+                failures.Add($"{LlmCacheOptions.SectionName}:Policies:{prefix}:SemanticMaxErrorRate must be above 0 and below 1; got {rate}.");
+            }
+
             Check(() => RefreshAheadLimits.ValidateThreshold(policy?.EagerRefreshThreshold, "threshold"), failures, $"Policies:{prefix}:{nameof(policy.EagerRefreshThreshold)}");
             Check(() => RefreshAheadLimits.ValidateJitter(policy?.TimeToLiveJitter, "jitter"), failures, $"Policies:{prefix}:{nameof(policy.TimeToLiveJitter)}");
         }
@@ -94,6 +99,11 @@ internal sealed class LlmCacheOptionsValidator : IValidateOptions<LlmCacheOption
         if (!IsProbabilityTarget(semantic.MinimumProbability))
         {
             failures.Add($"{LlmCacheOptions.SectionName}:Semantic:MinimumProbability must be at least 0 and below 1; got {semantic.MinimumProbability}.");
+        }
+
+        if (semantic.MaxErrorRate is { } maxErrorRate && !IsErrorRate(maxErrorRate))
+        {
+            failures.Add($"{LlmCacheOptions.SectionName}:Semantic:MaxErrorRate must be above 0 and below 1; got {maxErrorRate}.");
         }
 
         if (!Enum.IsDefined(semantic.Decision))
@@ -115,6 +125,8 @@ internal sealed class LlmCacheOptionsValidator : IValidateOptions<LlmCacheOption
     }
 
     private static bool IsProbabilityTarget(double probability) => double.IsFinite(probability) && probability is >= 0 and < 1;
+
+    private static bool IsErrorRate(double rate) => double.IsFinite(rate) && rate is > 0 and < 1;
 
     private static void Check(Action validate, List<string> failures, string? setting = null)
     {

@@ -60,6 +60,12 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
     /// <summary>With a semantic hit: the key of the entry that was served (<c>{tenant}/{namespace}/{id}</c>).</summary>
     public const string SemanticKeyProperty = "llmcache.semantic.key";
 
+    /// <summary>
+    /// With a semantic hit: its id, to report whether the answer was right with
+    /// <see cref="ILlmCache.ReportSemanticFeedbackAsync"/>.
+    /// </summary>
+    public const string SemanticHitIdProperty = "llmcache.semantic.hit_id";
+
     private readonly ILlmCache _cache;
     private readonly OrleansLlmCacheChatClientOptions _options;
     private readonly JsonSerializerOptions _json;
@@ -142,6 +148,10 @@ public sealed class OrleansLlmCacheChatClient : DelegatingChatClient
                 properties[SemanticScoreProperty] = (double)match.Score;
                 properties[SemanticPromptProperty] = match.MatchedPrompt;
                 properties[SemanticKeyProperty] = match.EntryKey.ToGrainKey();
+                if (match.HitId is { } hitId)
+                {
+                    properties[SemanticHitIdProperty] = hitId;
+                }
             }
 
             return answer;

@@ -73,6 +73,10 @@ internal sealed class CacheOutcomeObserver(LlmCacheStatistics statistics, Cluste
     /// <summary>A cluster call failed and the caller is told so by an exception (a write, an invalidation).</summary>
     public void OnError() => statistics.RecordError();
 
+    /// <summary>A call to the semantic verifier's model, priced like any model's and counted as a cost of the cache.</summary>
+    public void OnVerified(CacheKey key, string model, TimeSpan elapsed, long inputTokens, long outputTokens) =>
+        cluster.RecordVerification(key, model, elapsed, inputTokens, outputTokens);
+
     /// <summary>A cold cluster's first batched read failed; the lease call decides instead.</summary>
     public void OnBatchedReadFailed(CacheKey key, Exception exception) => Log.BatchedReadFailed(logger, key.ToGrainKey(), exception.Message);
 

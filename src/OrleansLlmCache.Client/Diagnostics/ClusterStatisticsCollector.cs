@@ -90,6 +90,15 @@ internal sealed class ClusterStatisticsCollector(IOptions<LlmCacheOptions> optio
         }
     }
 
+    // A call to the semantic verifier's model: a cost of the cache, in a row of its own like a refresh.
+    public void RecordVerification(CacheKey key, string model, TimeSpan elapsed, long inputTokens, long outputTokens)
+    {
+        lock (_gate)
+        {
+            Record(key.Tenant, key.Namespace, model, ClusterStatistics.VerifyOutcome, elapsed, inputTokens, outputTokens, histogram: null);
+        }
+    }
+
     /// <summary>Takes everything recorded since the last call, or <see langword="null"/> when nothing was.</summary>
     public StatisticsReport? Drain()
     {

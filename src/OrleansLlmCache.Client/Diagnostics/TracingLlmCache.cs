@@ -11,7 +11,7 @@ namespace OrleansLlmCache.Client.Diagnostics;
 /// <summary>
 /// <see cref="ILlmCache"/> with a span per operation (source <see cref="LlmCacheTelemetry.ActivitySourceName"/>):
 /// <c>llmcache.get</c>, <c>llmcache.set</c>, <c>llmcache.remove</c>, <c>llmcache.get_or_create</c>,
-/// <c>llmcache.invalidate</c>. The span carries the key's tenant, namespace and id (a request's SHA-256, never its
+/// <c>llmcache.invalidate</c>, <c>llmcache.semantic_feedback</c>. The span carries the key's tenant, namespace and id (a request's SHA-256, never its
 /// prompt) and the outcome; <see cref="CacheOutcomeObserver"/> adds the layer that answered and the model. Grain calls
 /// made inside it, and the origin call on a miss, are its children. With no listener for the source, each call is
 /// passed straight through.
@@ -60,6 +60,9 @@ internal sealed class TracingLlmCache(GrainLlmCache inner) : ILlmCache
             ? TraceAsync("llmcache.get_or_create", prompt.Key, () => inner.GetOrCreateAsync(prompt, factory, options, cancellationToken), Outcome)
             : inner.GetOrCreateAsync(prompt, factory, options, cancellationToken);
     }
+
+    public ValueTask<bool> ReportSemanticFeedbackAsync(string hitId, bool correct, CancellationToken cancellationToken = default) =>
+        LlmCacheActivity.Source.HasListeners() ? ReportTracedAsync(hitId, correct, cancellationToken) : inner.ReportSemanticFeedbackAsync(hitId, correct, cancellationToken);
 
     public ValueTask<InvalidationResult> InvalidateTagAsync(string tag, string? tenant = null, CancellationToken cancellationToken = default) =>
         LlmCacheActivity.Source.HasListeners()
@@ -112,6 +115,24 @@ internal sealed class TracingLlmCache(GrainLlmCache inner) : ILlmCache
             }
 
             return result;
+        }
+        catch (Exception ex) when (span is not null)
+        {
+            LlmCacheActivity.Fail(span, ex);
+            throw;
+        }
+    }
+
+    private async ValueTask<bool> ReportTracedAsync(string hitId, bool correct, CancellationToken cancellationToken)
+    {
+        // The hit id is not a tag: it is unbounded and names the caller's scope.
+        using var span = LlmCacheActivity.Source.StartActivity("llmcache.semantic_feedback");
+        span?.SetTag("llmcache.semantic.correct", correct);
+        try
+        {
+            var known = await inner.ReportSemanticFeedbackAsync(hitId, correct, cancellationToken);
+            span?.SetTag("llmcache.semantic.hit_known", known);
+            return known;
         }
         catch (Exception ex) when (span is not null)
         {

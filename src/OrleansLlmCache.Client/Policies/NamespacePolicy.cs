@@ -43,6 +43,19 @@ public sealed class NamespacePolicy
     public double? SemanticMinimumProbability { get; set; }
 
     /// <summary>
+    /// The most the namespace's semantic hits may be reported wrong, as a rate above 0 and below 1 (for example 0.05):
+    /// each scope's probability target rises from its feedback until the reports hold it (never below the configured
+    /// target). <see langword="null"/> (the default) takes <c>LlmCache:Client:Semantic:MaxErrorRate</c> (off).
+    /// </summary>
+    public double? SemanticMaxErrorRate { get; set; }
+
+    /// <summary>
+    /// Whether the semantic verifier (<c>LlmCache:Client:Semantic:Verifier</c> or <c>VerifierChatClientKey</c>) checks
+    /// the namespace's semantic hits before they are served. <see langword="null"/> (the default): whenever one is configured.
+    /// </summary>
+    public bool? SemanticVerify { get; set; }
+
+    /// <summary>
     /// Eager refresh for the namespace: the share of an entry's lifetime after which a hit refreshes it in the background;
     /// <see langword="null"/> takes <c>LlmCache:Client:EagerRefreshThreshold</c>.
     /// </summary>

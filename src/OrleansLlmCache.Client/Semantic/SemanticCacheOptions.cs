@@ -67,4 +67,29 @@ public sealed class SemanticCacheOptions
     /// model changes under the same name (a new version): the old vectors are then left to expire with their entries.
     /// </summary>
     public string? EmbeddingModelId { get; set; }
+
+    /// <summary>
+    /// The most semantic hits may be reported wrong, as a rate above 0 and below 1 (for example 0.05), with reports
+    /// sent through <c>ILlmCache.ReportSemanticFeedbackAsync</c>: each scope's probability target rises from its
+    /// feedback until the Wilson 95 % upper bound of its error rate holds this, and comes back down (never below
+    /// <see cref="MinimumProbability"/>) as evidence allows. Calibrated decision only. A namespace may set its own
+    /// (<c>Policies:{prefix}:SemanticMaxErrorRate</c>). Default: <see langword="null"/>, no adaptation.
+    /// </summary>
+    public double? MaxErrorRate { get; set; }
+
+    /// <summary>
+    /// Asked on the app server whether a semantic hit's cached prompt asks the same thing as the new one, before the
+    /// hit is served; <see langword="false"/> turns it into a miss (counted as a verifier refusal). Applies to every
+    /// semantic namespace unless its policy says <c>SemanticVerify: false</c>. A verifier that fails or times out
+    /// refuses. Default: <see langword="null"/>, none (see also <see cref="VerifierChatClientKey"/>).
+    /// </summary>
+    public Func<SemanticVerification, CancellationToken, ValueTask<bool>>? Verifier { get; set; }
+
+    /// <summary>
+    /// The service key of a keyed <c>IChatClient</c> (a small, cheap model) to verify semantic hits with, asked
+    /// "do these two questions ask the same thing? Answer yes or no."; used when <see cref="Verifier"/> is not set. Its
+    /// tokens are priced with <c>LlmCache:Client:Prices</c> under the model's name and counted as a cost of the cache
+    /// (outcome <c>verify</c> in the statistics). Default: none.
+    /// </summary>
+    public string? VerifierChatClientKey { get; set; }
 }

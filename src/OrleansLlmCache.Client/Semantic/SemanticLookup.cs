@@ -46,9 +46,15 @@ internal sealed class SemanticLookup(IGrainFactory grains, LlmCacheOptions optio
             var policy = Policies.NamespacePolicies.Resolve(options, prompt.Key.Namespace);
             var threshold = policy?.SemanticThreshold ?? _options.Threshold;
             double? minimumProbability = _options.Decision == SemanticDecision.Rules ? null : policy?.SemanticMinimumProbability ?? _options.MinimumProbability;
+            var maxErrorRate = policy?.SemanticMaxErrorRate ?? _options.MaxErrorRate;
             var query = vector is null
-                ? new SemanticQuery(prompt, threshold, _options.UseGuard, _options.Candidates) { MinimumProbability = minimumProbability }
-                : new SemanticQuery(embedder!.InModelScope(prompt, vector.Length), threshold, _options.UseGuard, _options.Candidates) { Vector = vector, MinimumProbability = minimumProbability };
+                ? new SemanticQuery(prompt, threshold, _options.UseGuard, _options.Candidates) { MinimumProbability = minimumProbability, MaxErrorRate = maxErrorRate }
+                : new SemanticQuery(embedder!.InModelScope(prompt, vector.Length), threshold, _options.UseGuard, _options.Candidates)
+                {
+                    Vector = vector,
+                    MinimumProbability = minimumProbability,
+                    MaxErrorRate = maxErrorRate,
+                };
             var found = await Worker.FindAsync(query).WaitAsync(Timeout, cancellationToken);
             if (span is { IsAllDataRequested: true })
             {
@@ -110,6 +116,20 @@ internal sealed class SemanticLookup(IGrainFactory grains, LlmCacheOptions optio
             Log.CacheUnavailable(logger, operation, prompt.Key.ToGrainKey(), $"the embedding generator of model {embedder!.ModelId} failed: {ex.Message}", ex);
             return null;
         }
+    }
+
+    /// <summary>
+    /// Records <paramref name="verdict"/> on the hit <paramref name="hitId"/> names, in its scope's feedback grain;
+    /// <see langword="false"/> for an id that is not one, or that the cluster does not know (any more).
+    /// </summary>
+    public async Task<bool> ReportAsync(string hitId, SemanticVerdict verdict, CancellationToken cancellationToken)
+    {
+        if (!SemanticHitId.TryParse(hitId, out var id))
+        {
+            return false;
+        }
+
+        return await grains.GetGrain<ISemanticFeedbackGrain>(id.Scope.ToGrainKey()).ReportAsync(id.Nonce, verdict).WaitAsync(options.OperationTimeout, cancellationToken);
     }
 
     // A stateless worker: the call runs on the gateway silo that receives it.

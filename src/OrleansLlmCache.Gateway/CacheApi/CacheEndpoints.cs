@@ -9,6 +9,7 @@ using OrleansLlmCache.Abstractions;
 using OrleansLlmCache.Abstractions.Invalidation;
 using OrleansLlmCache.Abstractions.Keys;
 using OrleansLlmCache.Abstractions.Model;
+using OrleansLlmCache.Abstractions.Semantic;
 using OrleansLlmCache.Abstractions.Statistics;
 using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Gateway.Authentication;
@@ -34,6 +35,7 @@ internal static class CacheEndpoints
         group.MapDelete("cache/entries/{key}", DeleteAsync);
         group.MapPost("cache/invalidate", InvalidateAsync);
         group.MapGet("cache/stats", StatsAsync);
+        group.MapPost("cache/semantic-feedback", SemanticFeedbackAsync);
     }
 
     private static async Task GetAsync(HttpContext context, string key)
@@ -170,6 +172,53 @@ internal static class CacheEndpoints
         }
     }
 
+    // {"hit_id": "...", "correct": false}: whether a semantic hit served from this gateway answered its prompt.
+    private static async Task SemanticFeedbackAsync(HttpContext context)
+    {
+        var caller = GatewayCaller.From(context.User);
+        var maxBytes = context.RequestServices.GetRequiredService<IOptions<LlmCacheGatewayOptions>>().Value.MaxRequestBytes;
+        if (await RequestBody.ReadOrRefuseAsync(context, maxBytes) is not { } body)
+        {
+            return;
+        }
+
+        JsonObject? request;
+        try
+        {
+            request = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject;
+        }
+        catch (JsonException ex)
+        {
+            await OpenAiErrors.BadRequestAsync(context, $"The body is not JSON ({ex.Message}): send {{\"hit_id\": \"...\", \"correct\": false}}.", "invalid_json");
+            return;
+        }
+
+        if (request?["hit_id"] is not JsonValue hitIdValue || !hitIdValue.TryGetValue<string>(out var hitId) || hitId.Length == 0)
+        {
+            await OpenAiErrors.BadRequestAsync(context, "'hit_id' must be the x-llmcache-semantic-hit-id of a semantic hit, as a string.", param: "hit_id");
+            return;
+        }
+
+        if (request["correct"] is not JsonValue correctValue || !correctValue.TryGetValue<bool>(out var correct))
+        {
+            await OpenAiErrors.BadRequestAsync(context, "'correct' must be true (the answer served the prompt) or false (it did not).", param: "correct");
+            return;
+        }
+
+        // This gateway calls the cluster as a silo does: the tenant is checked here. Another tenant's hit is as unknown
+        // as a made-up one, so that an id tells nothing about other tenants.
+        var tenant = caller.Tenant ?? context.RequestServices.GetRequiredService<IOptions<LlmCacheOptions>>().Value.Tenant;
+        var known = SemanticHitId.TryParse(hitId, out var id) && id.Scope.Tenant == tenant
+            && await Cache(context).ReportSemanticFeedbackAsync(hitId, correct, context.RequestAborted);
+        if (!known)
+        {
+            await OpenAiErrors.WriteAsync(context, StatusCodes.Status404NotFound, "No semantic hit with this 'hit_id' is known: it was never served to this tenant, or it is older than a day or than its scope's last 10,000 hits.", OpenAiErrors.InvalidRequest, "not_found");
+            return;
+        }
+
+        await WriteAsync(context, new JsonObject { ["hit_id"] = hitId, ["correct"] = correct, ["recorded"] = true });
+    }
+
     private static async Task StatsAsync(HttpContext context)
     {
         var caller = GatewayCaller.From(context.User);
@@ -183,6 +232,7 @@ internal static class CacheEndpoints
         {
             Rows = [.. cluster.Rows.Where(r => r.Tenant == tenant && (caller.Namespaces.Count == 0 || caller.TryResolveNamespace(r.Namespace, out _, out _)))],
             Embedding = [],
+            SemanticFeedback = [.. cluster.SemanticFeedback.Where(f => f.Tenant == tenant && (caller.Namespaces.Count == 0 || caller.TryResolveNamespace(f.Namespace, out _, out _)))],
         };
         await WriteAsync(context, new JsonObject
         {
@@ -193,6 +243,10 @@ internal static class CacheEndpoints
             ["hitRate"] = stats.HitRate,
             ["grossSavedDollars"] = stats.GrossSaved,
             ["rows"] = JsonSerializer.SerializeToNode(stats.Rows.Select(r => new StatsRow(r.Namespace, r.Model, r.Outcome, r.Count, r.TotalMilliseconds, r.InputTokens, r.OutputTokens, r.Dollars)), Json),
+            ["semantic"] = JsonSerializer.SerializeToNode(
+                stats.SemanticNamespaces.Select(name => (Name: name, Feedback: stats.SemanticFeedbackIn(name))).Select(n => new SemanticStatsRow(
+                    n.Name, stats.SemanticHitsIn(n.Name), n.Feedback.ReportedCorrect, n.Feedback.ReportedWrong, n.Feedback.ErrorRate, n.Feedback.ErrorRateUpperBound, n.Feedback.VerifierRefusals)),
+                Json),
         });
     }
 
@@ -267,6 +321,8 @@ internal static class CacheEndpoints
     private sealed record EntryBody(string? Response, string? Model, int? PromptTokens, int? CompletionTokens, string? ContentType, double? TtlSeconds, List<string>? Tags, List<string>? Dependencies);
 
     private sealed record StatsRow(string Namespace, string Model, string Outcome, long Count, double TotalMilliseconds, long InputTokens, long OutputTokens, decimal Dollars);
+
+    private sealed record SemanticStatsRow(string Namespace, long SemanticHits, long ReportedCorrect, long ReportedWrong, double ErrorRate, double ErrorRateUpperBound, long VerifierRefusals);
 
     private sealed record InvalidateBody(string? Tag, string? Dependency, string? Pattern);
 }

@@ -111,6 +111,10 @@ internal sealed class ChatCompletionsEndpoint(
             if (result.Semantic is { } match)
             {
                 context.Response.Headers[CacheResponse.SimilarityHeader] = match.Score.ToString("0.####", CultureInfo.InvariantCulture);
+                if (match.HitId is { } hitId)
+                {
+                    context.Response.Headers[CacheResponse.SemanticHitIdHeader] = hitId;
+                }
             }
 
             if (!await TryServeAsync(exchange, result.Response, CacheResponse.StatusOf(result.Source), createdAt: result.StoredAt))

@@ -16,6 +16,9 @@ internal static class CacheResponse
     /// <summary>The cosine similarity of a semantic hit.</summary>
     public const string SimilarityHeader = "x-llmcache-similarity";
 
+    /// <summary>The id of a semantic hit, to report on with <c>POST /v1/cache/semantic-feedback</c>.</summary>
+    public const string SemanticHitIdHeader = "x-llmcache-semantic-hit-id";
+
     /// <summary>The <see cref="StatusHeader"/> value that says where a get-or-create answer came from.</summary>
     public static string StatusOf(LlmCacheSource source) => source switch
     {

@@ -15,7 +15,7 @@ namespace OrleansLlmCache.Grains.Access;
 /// <summary>
 /// Lets a client's call through only when its access key reaches the tenant the call is for (see
 /// <see cref="LlmCacheAccessOptions"/>). The tenant comes from the grain key for grains that belong to one tenant
-/// (entries, dependency versions, namespace registries, conversations), and from the arguments for grains that serve
+/// (entries, dependency versions, namespace registries, conversations, a scope's semantic feedback), and from the arguments for grains that serve
 /// many (batched reads, semantic lookups, statistics). Statistics reads and warming candidates are cut down to the key's
 /// tenants. Calls from grains and from the silos' own code (their gateway, cache page, health checks, invalidation
 /// subscribers) are never checked: only calls that arrive from a client connection are.
@@ -68,6 +68,7 @@ internal sealed partial class TenantAccessFilter(AccessKeyTable keys, ILogger<Te
             CacheEntryGrain or DependencyGrain or NamespaceRegistryGrain or ConversationGrain => CheckKeyTenant(context, grant, presented),
             EntryReaderGrain => CheckReads(context, grant, presented),
             SemanticLookupGrain => CheckSemantic(context, grant, presented),
+            SemanticFeedbackGrain => CheckFeedback(context, grant, presented),
             CacheStatisticsGrain => CheckStatistics(context, grant, presented),
             InvalidationHubGrain => CheckHub(context, grant, presented),
             MembershipShardGrain or SemanticScopeGrain or SemanticIndexShardGrain => Refuse(context, grant is null ? AccessRefusal.For(null, null, presented is not null) : AccessRefusal.SiloInternal(Describe(context))),
@@ -132,6 +133,13 @@ internal sealed partial class TenantAccessFilter(AccessKeyTable keys, ILogger<Te
         return grant is null ? Refuse(context, AccessRefusal.For(null, null, presented is not null)) : context.Invoke();
     }
 
+    // A scope's feedback ({tenant}/{scopeHash}): its tenant's clients may report on its hits; recording hits and reading
+    // the bar are the lookups' (a client recording hits could skew another namespace's bar in its own tenant).
+    private Task CheckFeedback(IIncomingGrainCallContext context, AccessGrant? grant, object? presented) =>
+        context.InterfaceMethod.Name == nameof(ISemanticFeedbackGrain.ReportAsync) || grant is null
+            ? CheckKeyTenant(context, grant, presented)
+            : Refuse(context, AccessRefusal.SiloInternal(Describe(context)));
+
     private Task CheckStatistics(IIncomingGrainCallContext context, AccessGrant? grant, object? presented)
     {
         if (grant is null)
@@ -165,6 +173,7 @@ internal sealed partial class TenantAccessFilter(AccessKeyTable keys, ILogger<Te
                     ? Refuse(context, AccessRefusal.For(foreign.Length == 0 ? null : foreign, grant, presented: true))
                     : context.Invoke();
             case nameof(ICacheStatisticsGrain.ReportEmbeddingAsync):
+            case nameof(ICacheStatisticsGrain.ReportSemanticFeedbackAsync):
                 return Refuse(context, AccessRefusal.SiloInternal(Describe(context)));
             default:
                 return context.Invoke();

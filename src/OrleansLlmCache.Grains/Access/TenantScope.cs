@@ -16,6 +16,7 @@ internal static class TenantScope
     public static ClusterStatistics Of(ClusterStatistics statistics, AccessGrant grant) => statistics with
     {
         Rows = [.. statistics.Rows.Where(r => r.Tenant is not null && grant.Allows(r.Tenant))],
+        SemanticFeedback = [.. statistics.SemanticFeedback.Where(f => grant.Allows(f.Tenant))],
         HitHistogram = new long[statistics.HitHistogram.Count],
         MissHistogram = new long[statistics.MissHistogram.Count],
         Embedding = [],

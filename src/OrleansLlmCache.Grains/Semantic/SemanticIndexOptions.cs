@@ -20,4 +20,28 @@ public sealed class SemanticIndexOptions
 
     /// <summary>The most candidates one lookup may ask for. Default: 32.</summary>
     public int MaxCandidates { get; set; } = 32;
+
+    /// <summary>
+    /// How many recent semantic hits each scope keeps so that they can be reported on (in memory: a silo restart
+    /// forgets them, and reports on them are refused as unknown). Default: 10,000 (about 1.5 MB per busy scope).
+    /// </summary>
+    public int FeedbackHits { get; set; } = 10_000;
+
+    /// <summary>How long a semantic hit may be reported on. Default: 24 hours.</summary>
+    public TimeSpan FeedbackHitLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How many reports each scope keeps for adaptation (persisted with the scope's feedback). Default: 1,000.</summary>
+    public int FeedbackReports { get; set; } = 1_000;
+
+    /// <summary>How long a report counts for adaptation: older evidence ages out, so a raised bar can come back down. Default: 7 days.</summary>
+    public TimeSpan FeedbackReportLifetime { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// The fewest reports on the hits a bar lets through before they can raise it (more when the target needs more to
+    /// be proven: see docs/semantic-cache.md). Default: 20.
+    /// </summary>
+    public int FeedbackMinimumReports { get; set; } = 20;
+
+    /// <summary>How far the probability target rises per step when feedback says it must. Default: 0.05.</summary>
+    public double AdaptationStep { get; set; } = 0.05;
 }

@@ -29,13 +29,21 @@ internal sealed partial class SemanticLookupGrain(
     {
         ArgumentNullException.ThrowIfNull(query);
         query.Prompt.Validate();
-        var matchOptions = new SemanticMatchOptions { Threshold = query.Threshold, UseGuard = query.UseGuard, MinimumProbability = query.MinimumProbability };
-        matchOptions.Validate();
+        new SemanticMatchOptions { Threshold = query.Threshold, UseGuard = query.UseGuard, MinimumProbability = query.MinimumProbability }.Validate();
         var candidateCount = Math.Clamp(query.Candidates, 1, options.Value.MaxCandidates);
+        var feedback = grains.GetGrain<ISemanticFeedbackGrain>(query.Prompt.Scope.ToGrainKey());
+
+        // The scope's bar, raised by its feedback, is asked for while the prompt is embedded (it never goes below the
+        // client's own target).
+        var bar = query is { MaxErrorRate: { } maxErrorRate, MinimumProbability: { } floor, UseGuard: true }
+            ? feedback.GetMinimumProbabilityAsync(floor, maxErrorRate)
+            : Task.FromResult(query.MinimumProbability ?? 0);
 
         // Charged to the namespace, so that the statistics can show its savings net of the embedding work they cost. A
         // vector the application made is searched with as it is: its scope is its model's own (see SemanticLookup).
         var vector = query.Vector is { } given ? Checked(given, nameof(query)) : await embedder.EmbedAsync(query.Prompt.Text, query.Prompt.Key.Namespace);
+        var minimumProbability = query.MinimumProbability is { } requested ? Math.Max(requested, await bar) : (double?)null;
+        var matchOptions = new SemanticMatchOptions { Threshold = query.Threshold, UseGuard = query.UseGuard, MinimumProbability = minimumProbability };
         var scope = grains.GetGrain<ISemanticScopeGrain>(query.Prompt.Scope.ToGrainKey());
         var candidates = await scope.SearchAsync(vector, candidateCount, query.Threshold);
 
@@ -69,7 +77,8 @@ internal sealed partial class SemanticLookupGrain(
                 continue;
             }
 
-            hit = new SemanticLookupResult(entry, new SemanticMatch(CacheKey.Parse(candidate.EntryKey), candidate.Prompt, candidate.Score), null);
+            var hitId = await RecordHitQuietlyAsync(feedback, query.Prompt, decision.Probability, candidate.Score);
+            hit = new SemanticLookupResult(entry, new SemanticMatch(CacheKey.Parse(candidate.EntryKey), candidate.Prompt, candidate.Score) { HitId = hitId }, null);
             break;
         }
 
@@ -117,6 +126,23 @@ internal sealed partial class SemanticLookupGrain(
         return vector;
     }
 
+    // Kept by the scope's feedback grain before it is served, so that a report on it can never arrive first. Failing
+    // costs the hit its id (it cannot be reported on), never the hit.
+    private async Task<string?> RecordHitQuietlyAsync(ISemanticFeedbackGrain feedback, SemanticPrompt prompt, double? probability, float score)
+    {
+        var hitId = SemanticHitId.New(prompt.Scope);
+        try
+        {
+            await feedback.RecordHitAsync(new SemanticHitRecord(hitId.Nonce, prompt.Key.Namespace, probability, score));
+            return hitId.ToString();
+        }
+        catch (Exception ex)
+        {
+            Log.RecordHitFailed(logger, ex);
+            return null;
+        }
+    }
+
     private async Task RemoveQuietlyAsync(ISemanticScopeGrain scope, List<SemanticCandidate> dead)
     {
         try
@@ -134,5 +160,8 @@ internal sealed partial class SemanticLookupGrain(
     {
         [LoggerMessage(1602, LogLevel.Warning, "Could not remove {Count} dead candidate(s) from a semantic index; they will be refused and retried on later lookups.")]
         public static partial void RemoveFailed(ILogger logger, Exception exception, int count);
+
+        [LoggerMessage(1604, LogLevel.Warning, "Could not record a semantic hit for feedback; it is served without a hit id.")]
+        public static partial void RecordHitFailed(ILogger logger, Exception exception);
     }
 }

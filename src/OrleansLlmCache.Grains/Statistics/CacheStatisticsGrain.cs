@@ -97,6 +97,21 @@ internal sealed class CacheStatisticsGrain(
         await RecordedAsync();
     }
 
+    public async Task ReportSemanticFeedbackAsync(SemanticFeedbackRow feedback)
+    {
+        ArgumentNullException.ThrowIfNull(feedback);
+        var id = $"{feedback.Tenant}\u001e{feedback.Namespace}";
+        state.State.SemanticFeedback[id] = state.State.SemanticFeedback.TryGetValue(id, out var sum)
+            ? sum with
+            {
+                ReportedCorrect = sum.ReportedCorrect + feedback.ReportedCorrect,
+                ReportedWrong = sum.ReportedWrong + feedback.ReportedWrong,
+                VerifierRefusals = sum.VerifierRefusals + feedback.VerifierRefusals,
+            }
+            : feedback;
+        await RecordedAsync();
+    }
+
     public Task<ClusterStatistics> GetAsync() => Task.FromResult(Current());
 
     public Task<IReadOnlyList<WarmingCandidate>> GetCandidatesAsync(CandidateQuery query)
@@ -127,7 +142,10 @@ internal sealed class CacheStatisticsGrain(
         [.. state.State.MissHistogram],
         state.State.Since,
         [.. state.State.Embedding.Values.OrderBy(e => e.Namespace, StringComparer.Ordinal)],
-        [.. state.State.History]);
+        [.. state.State.History])
+    {
+        SemanticFeedback = [.. state.State.SemanticFeedback.Values.OrderBy(f => f.Tenant, StringComparer.Ordinal).ThenBy(f => f.Namespace, StringComparer.Ordinal)],
+    };
 
     private async Task RecordedAsync()
     {

@@ -32,4 +32,7 @@ public sealed class CacheStatisticsState
     /// at most a thousand, the most missed).
     /// </summary>
     [Id(7)] public Dictionary<string, string> WarmingRequests { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Feedback on semantic hits, keyed by tenant and namespace.</summary>
+    [Id(8)] public Dictionary<string, SemanticFeedbackRow> SemanticFeedback { get; set; } = new(StringComparer.Ordinal);
 }

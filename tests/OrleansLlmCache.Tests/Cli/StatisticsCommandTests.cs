@@ -110,7 +110,36 @@ public sealed class StatisticsCommandTests
         Assert.Contains("3 / 2,000,000", output, StringComparison.Ordinal); // texts / tokens embedded
         // Warming's two origin calls are neither hits nor misses (the hit rate stays 2 of 3) but cost the savings $0.18.
         Assert.Contains("total: 2 hits, 1 misses, hit rate 66.7 %, 2 origin calls by warming", output, StringComparison.Ordinal);
-        Assert.Contains("saved $0.18 gross - $0.02 embedding - $0.18 warming - $0.00 refresh = -$0.02 net; spent $0.09 on misses", output, StringComparison.Ordinal);
+        Assert.Contains("saved $0.18 gross - $0.02 embedding - $0.00 verifier - $0.18 warming - $0.00 refresh = -$0.02 net; spent $0.09 on misses", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_ShowsSemanticHitsFeedbackAndTheVerifiersCost_PerNamespace()
+    {
+        var stats = new ClusterStatistics(
+            [
+                new StatisticsRow("support", "gpt-4", ClusterStatistics.SemanticOutcome, 40, 4, 1000, 1000, 0.9m, "acme"),
+                new StatisticsRow("support", "verifier-mini", ClusterStatistics.VerifyOutcome, 45, 90, 4000, 45, 0.01m, "acme"),
+            ],
+            new long[LatencyHistogram.Buckets],
+            new long[LatencyHistogram.Buckets],
+            DateTimeOffset.UnixEpoch,
+            [],
+            [])
+        {
+            SemanticFeedback = [new SemanticFeedbackRow("acme", "support", 18, 2, 5)],
+        };
+        var writer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, Out = new AnsiConsoleOutput(writer) });
+        console.Profile.Width = 220;
+
+        StatsCommand.Render(console, stats);
+
+        var output = Unwrapped(writer.ToString());
+        Assert.Contains("Semantic hits and feedback", output, StringComparison.Ordinal);
+        Assert.Contains("support │ 40 │ 18 / 2 │ 10.0 % (≤ 30.1 %) │ 5 │ $0.01", output, StringComparison.Ordinal);
+        Assert.Contains("- $0.01 verifier -", output, StringComparison.Ordinal);
+        Assert.Equal(0.89m, stats.NetSaved); // the verifier's model is a cost of the cache
     }
 
     // The CLI, pointed at the test's own silo.

@@ -34,6 +34,7 @@ internal sealed record TenantAOperation(string Name, Func<ClientHost, Task> Run,
         var entry = fixture.EntryA;
         var scope = SemanticScope.Create(A, TenantAccessFixture.Namespace, "prompt", "{}");
         var prompt = SemanticPrompt.For(new PromptRequest("How do I reset my password?", "gpt-4", 0, 100, null), A, TenantAccessFixture.Namespace);
+        var hit = SemanticHitId.New(scope);
         return
         [
             // What an app server does, through the library, naming tenant A.
@@ -45,6 +46,7 @@ internal sealed record TenantAOperation(string Name, Func<ClientHost, Task> Run,
             new("ILlmCache.InvalidateTagAsync", c => c.Cache.InvalidateTagAsync(TenantAccessFixture.Tag, A).AsTask(), true),
             new("ILlmCache.InvalidateDependencyAsync", c => c.Cache.InvalidateDependencyAsync(TenantAccessFixture.Dependency, A).AsTask(), true),
             new("ILlmCache.InvalidatePatternAsync", c => c.Cache.InvalidatePatternAsync("*", A).AsTask(), true),
+            new("ILlmCache.ReportSemanticFeedbackAsync", c => c.Cache.ReportSemanticFeedbackAsync(hit.ToString(), correct: false).AsTask(), true),
             new("IConversationStateCache.GetStateAsync", c => Conversations(c).GetStateAsync(TenantAccessFixture.ConversationId, 4, A).AsTask(), true),
             new("IConversationStateCache.CacheStateAsync", c => Conversations(c).CacheStateAsync(TenantAccessFixture.ConversationId, 4, "overwritten", tenant: A).AsTask(), true),
 
@@ -70,11 +72,15 @@ internal sealed record TenantAOperation(string Name, Func<ClientHost, Task> Run,
             new("IConversationGrain.ClearAsync", c => Conversation(c).ClearAsync(), true),
             new("ISemanticLookupGrain.FindAsync", c => Grains(c).GetGrain<ISemanticLookupGrain>(0).FindAsync(new SemanticQuery(prompt, 0.85f, true, 5)), true),
             new("ISemanticLookupGrain.RegisterAsync", c => Grains(c).GetGrain<ISemanticLookupGrain>(0).RegisterAsync(new SemanticRegistration(prompt, new float[384], null)), true),
+            new("ISemanticFeedbackGrain.ReportAsync", c => Feedback(c, scope).ReportAsync(hit.Nonce, SemanticVerdict.Wrong), true),
             new("ICacheStatisticsGrain.GetCandidatesAsync", c => Statistics(c).GetCandidatesAsync(new CandidateQuery(1, 100, A)), true),
             new("ICacheStatisticsGrain.ReportAsync", c => Statistics(c).ReportAsync(InjectedReport()), false),
 
             // The silos' own calls, which no client may make.
             new("ICacheStatisticsGrain.ReportEmbeddingAsync", c => Statistics(c).ReportEmbeddingAsync([new EmbeddingUsageRow(TenantAccessFixture.Namespace, 1, 1, 1m)]), false),
+            new("ICacheStatisticsGrain.ReportSemanticFeedbackAsync", c => Statistics(c).ReportSemanticFeedbackAsync(new SemanticFeedbackRow(A, TenantAccessFixture.Namespace, 0, 1_000, 0)), false),
+            new("ISemanticFeedbackGrain.RecordHitAsync", c => Feedback(c, scope).RecordHitAsync(new SemanticHitRecord(hit.Nonce, TenantAccessFixture.Namespace, 0.9, 0.9f)), false),
+            new("ISemanticFeedbackGrain.GetMinimumProbabilityAsync", c => Feedback(c, scope).GetMinimumProbabilityAsync(0.4, 0.05), false),
             new("IMembershipShardGrain.DrainAsync", c => Grains(c).GetGrain<IMembershipShardGrain>($"{DependencyKey.Tag(A, TenantAccessFixture.Tag)}#0").DrainAsync(), false),
             new("ISemanticScopeGrain.SearchAsync", c => Grains(c).GetGrain<ISemanticScopeGrain>(scope.ToGrainKey()).SearchAsync(new float[384], 5, 0.5f), false),
             new("ISemanticIndexShardGrain.CountAsync", c => Grains(c).GetGrain<ISemanticIndexShardGrain>(scope.ShardKey(0)).CountAsync(), false),
@@ -103,6 +109,8 @@ internal sealed record TenantAOperation(string Name, Func<ClientHost, Task> Run,
     private static IConversationGrain Conversation(ClientHost client) => Grains(client).GetGrain<IConversationGrain>($"{A}/{TenantAccessFixture.ConversationId}");
 
     private static ICacheStatisticsGrain Statistics(ClientHost client) => Grains(client).GetGrain<ICacheStatisticsGrain>(ICacheStatisticsGrain.Key);
+
+    private static ISemanticFeedbackGrain Feedback(ClientHost client, SemanticScope scope) => Grains(client).GetGrain<ISemanticFeedbackGrain>(scope.ToGrainKey());
 
     private static IConversationStateCache Conversations(ClientHost client) => client.Services.GetRequiredService<IConversationStateCache>();
 

@@ -4,6 +4,7 @@ using OrleansLlmCache.Abstractions.Conversations;
 using OrleansLlmCache.Abstractions.Entries;
 using OrleansLlmCache.Abstractions.Invalidation;
 using OrleansLlmCache.Abstractions.Model;
+using OrleansLlmCache.Abstractions.Semantic;
 using OrleansLlmCache.Abstractions.Statistics;
 using OrleansLlmCache.Client.Caching;
 using OrleansLlmCache.Client.Conversations;
@@ -101,6 +102,17 @@ public sealed class TenantAccessTests(TenantAccessFixture fixture)
             var read = await TenantAOperation.Grains(client).GetGrain<IEntryReaderGrain>($"{Guid.NewGuid():N}/0").GetManyAsync([fixture.EntryA.ToGrainKey()]);
             Assert.Equal(TenantAccessFixture.Answer, Assert.Single(read.Entries)?.Response.Content);
         }
+    }
+
+    [Fact]
+    public async Task SemanticFeedback_ReachesTheKeysOwnTenantsScopes_AndAnotherTenantsIsRefused()
+    {
+        var hitOfA = SemanticHitId.New(SemanticScope.Create(A, TenantAccessFixture.Namespace, "prompt", "{}")).ToString();
+
+        // Tenant A's key passes the silo's check; the hit is unknown there (never served), which is an answer, not a refusal.
+        Assert.False(await fixture.A.Cache.ReportSemanticFeedbackAsync(hitOfA, correct: false));
+        var refusal = await Assert.ThrowsAsync<LlmCacheAccessDeniedException>(() => fixture.B.Cache.ReportSemanticFeedbackAsync(hitOfA, correct: false).AsTask());
+        Assert.Equal(A, refusal.Tenant);
     }
 
     [Fact]

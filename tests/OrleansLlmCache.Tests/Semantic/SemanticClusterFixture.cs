@@ -28,6 +28,18 @@ public sealed class SemanticClusterFixture : IAsyncLifetime
     /// <summary>A namespace prefix inside <see cref="EnabledPattern"/> whose policy asks for a near-exact match (0.995).</summary>
     public const string PolicyStrict = "semantic:policy-strict";
 
+    /// <summary>A namespace prefix inside <see cref="EnabledPattern"/> whose policy holds semantic hits to a 50 % reported error rate.</summary>
+    public const string PolicyAdaptive = "semantic:adaptive";
+
+    /// <summary>Reports a scope needs here before they can raise its bar (20 by default).</summary>
+    public const int FeedbackMinimumReports = 5;
+
+    /// <summary>New prompts (by namespace) the fixture's semantic verifier refuses; it accepts every other.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<(string Namespace, string Prompt), bool> VerifierRefuses { get; } = new();
+
+    /// <summary>What the verifier was asked, in order.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<OrleansLlmCache.Client.Semantic.SemanticVerification> VerifierAsked { get; } = new();
+
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
@@ -47,6 +59,7 @@ public sealed class SemanticClusterFixture : IAsyncLifetime
             {
                 o.MaxVectorsPerShard = ShardSize;
                 o.FlushInterval = TimeSpan.FromMilliseconds(100);
+                o.FeedbackMinimumReports = FeedbackMinimumReports;
             });
             silo.UseInMemoryLlmCacheStorage();
             silo.Services.AddKeyedSingleton<TimeProvider>(LlmCacheTime.ServiceKey, Time);
@@ -60,6 +73,12 @@ public sealed class SemanticClusterFixture : IAsyncLifetime
             o.Policies[PolicyOn] = new() { Semantic = true };
             o.Policies[PolicyOff] = new() { Semantic = false };
             o.Policies[PolicyStrict] = new() { SemanticThreshold = 0.995f };
+            o.Policies[PolicyAdaptive] = new() { SemanticMaxErrorRate = 0.5 };
+            o.Semantic.Verifier = (verification, _) =>
+            {
+                VerifierAsked.Enqueue(verification);
+                return ValueTask.FromResult(!VerifierRefuses.ContainsKey((verification.Namespace, verification.Prompt)));
+            };
         }));
         Cluster = builder.Build();
         await Cluster.DeployAsync();

@@ -46,7 +46,9 @@ public sealed class CachePageBrowserTests(ITestOutputHelper output)
 
             await app.Cache.GetOrCreateAsync(app.Cache.CreateKey("export-data", @namespace: "support"), _ => ValueTask.FromResult(answer));
             await app.Cache.GetOrCreateAsync(question, _ => ValueTask.FromResult(answer));
-            Assert.Equal(LlmCacheSource.SemanticHit, (await app.Cache.GetOrCreateAsync(paraphrase, _ => ValueTask.FromResult(answer))).Source);
+            var semanticHit = await app.Cache.GetOrCreateAsync(paraphrase, _ => ValueTask.FromResult(answer));
+            Assert.Equal(LlmCacheSource.SemanticHit, semanticHit.Source);
+            Assert.True(await app.Cache.ReportSemanticFeedbackAsync(semanticHit.Semantic!.HitId!, correct: false));
             await reporter.FlushAsync();
             await WaitForStatsAsync(http, s => s.GetProperty("history").GetArrayLength() >= 1 && s.GetProperty("embeddingCost").GetDecimal() > 0, "a first chart point and the embedding cost");
 
@@ -76,6 +78,9 @@ public sealed class CachePageBrowserTests(ITestOutputHelper output)
         // Each chart says what it spans and what its top stands for.
         Assert.Matches(@"id=""hitAxis"">\d\d:\d\d to \d\d:\d\d UTC, bottom 0 %, top 100 %<", dom);
         Assert.Matches(@"id=""savedAxis"">\d\d:\d\d to \d\d:\d\d UTC, bottom \$0, top \$0\.[0-9]+<", dom);
+
+        // The semantic hits and the feedback on them: 2 semantic hits in faq, the first reported wrong.
+        Assert.Contains("""<td class="">faq</td><td class="n">2</td><td class="n">0</td><td class="n">1</td><td class="n">100.0 % (≤ 100.0 %)</td>""", dom, StringComparison.Ordinal);
 
         // Savings net of the embedding work: the gross / embedding tile shows a non-zero embedding cost below a cent.
         Assert.Matches(@"id=""gross"">\$[0-9.,]+ / \$0\.0+[1-9]", dom);

@@ -1,4 +1,5 @@
 using OrleansLlmCache.Abstractions.Statistics;
+using OrleansLlmCache.Grains.Semantic;
 using OrleansLlmCache.Grains.Statistics;
 using OrleansLlmCache.Storage.PostgreSql.Storage;
 
@@ -15,6 +16,7 @@ public sealed class StatisticsStateStorageTests
         state.History.Add(new StatisticsSnapshot(DateTimeOffset.UnixEpoch.AddMinutes(1), 5, 3, 0.42m, 0.0000004m));
         state.MissesByKey["t/support/abc"] = 4;
         state.WarmingRequests["t/support/abc"] = """{"v":1,"messages":[]}""";
+        state.SemanticFeedback["t\u001esupport"] = new SemanticFeedbackRow("t", "support", 7, 2, 1);
         var serializer = new JsonGrainStorageSerializer();
 
         var read = serializer.Deserialize<CacheStatisticsState>(serializer.Serialize(state));
@@ -23,5 +25,17 @@ public sealed class StatisticsStateStorageTests
         Assert.Equal(state.History, read.History);
         Assert.Equal(state.WarmingRequests, read.WarmingRequests);
         Assert.Equal(0.42m - 0.0000004m, read.History[0].NetSaved);
+        Assert.Equal(state.SemanticFeedback, read.SemanticFeedback);
+    }
+
+    [Fact]
+    public void ASemanticScopesFeedback_RoundTripsThroughTheJsonStorageSerializer()
+    {
+        var state = new SemanticFeedbackState { Reports = [new SemanticFeedbackReport(0.62, Wrong: true, DateTimeOffset.UnixEpoch), new SemanticFeedbackReport(0.9, Wrong: false, DateTimeOffset.UnixEpoch.AddHours(1))] };
+        var serializer = new JsonGrainStorageSerializer();
+
+        var read = serializer.Deserialize<SemanticFeedbackState>(serializer.Serialize(state));
+
+        Assert.Equal(state.Reports, read.Reports);
     }
 }

@@ -117,6 +117,15 @@ public sealed class TracingTests : IAsyncLifetime
         Assert.Equal(operation.SpanId, lookup.ParentSpanId);
         var embed = trace.Last(s => s.DisplayName == "llmcache.embed");
         Assert.True(IsDescendant(trace, embed, lookup), "the embedding on the silo is not inside the semantic lookup's span");
+
+        // Feedback on the hit is a span of its own, with the feedback grain's call inside it and never the hit id.
+        var hitId = result.Semantic!.HitId!;
+        var feedback = await TraceAsync(() => _second.Cache.ReportSemanticFeedbackAsync(hitId, correct: false).AsTask());
+        var report = Single(feedback, "llmcache.semantic_feedback");
+        Assert.Equal(false, report.GetTagItem("llmcache.semantic.correct"));
+        Assert.Equal(true, report.GetTagItem("llmcache.semantic.hit_known"));
+        Assert.Contains(feedback, s => s.Kind == ActivityKind.Server && (s.GetTagItem("rpc.method") as string ?? "").Contains("ISemanticFeedbackGrain", StringComparison.Ordinal) && IsDescendant(feedback, s, report));
+        Assert.DoesNotContain(feedback, s => s.TagObjects.Any(t => t.Value is string text && text.Contains(hitId, StringComparison.Ordinal)));
     }
 
     [Fact]
