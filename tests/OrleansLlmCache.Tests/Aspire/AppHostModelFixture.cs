@@ -1,14 +1,15 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
-using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using OrleansLlmCache.Samples.AppHost;
 
 namespace OrleansLlmCache.Tests.Aspire;
 
 /// <summary>
-/// The sample AppHost's app model, built once as <c>dotnet run --project samples/AppHost</c> builds it but never
-/// started: no container runtime is needed.
+/// The sample AppHost's app model, built once with the AppHost's own <see cref="AppModel.AddResources"/> but never
+/// started: no container runtime is needed. Not through the AppHost's entry point with Aspire.Hosting.Testing: its
+/// <c>Run()</c> goes on when the model is disposed and waits 30 seconds for an orchestrator that cannot start here.
 /// </summary>
 public sealed class AppHostModelFixture : IAsyncLifetime
 {
@@ -30,10 +31,17 @@ public sealed class AppHostModelFixture : IAsyncLifetime
         return configuration.EnvironmentVariables.ToDictionary(e => e.Key, e => e.Value);
     }
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync()
     {
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.OrleansLlmCache_Samples_AppHost>();
-        _app = await builder.BuildAsync();
+        var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions
+        {
+            Args = [],
+            AssemblyName = typeof(AppModel).Assembly.GetName().Name,
+            DisableDashboard = true,
+        });
+        AppModel.AddResources(builder);
+        _app = builder.Build();
+        return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()
