@@ -68,14 +68,15 @@ internal static class OrleansConfigurationSection
             return null;
         }
 
-        if (provider.Equals("Development", StringComparison.OrdinalIgnoreCase))
+        // Spelt exactly as Orleans names its providers: it looks them up case-sensitively from the same section.
+        if (provider == "Development")
         {
             // One silo on this machine, as without the section: Aspire's WithDevelopmentClustering.
             options.Clustering = ClusteringMode.Localhost;
             return null;
         }
 
-        if (!provider.Equals("Redis", StringComparison.OrdinalIgnoreCase) && !provider.Equals("AzureRedisCache", StringComparison.OrdinalIgnoreCase))
+        if (provider is not ("Redis" or "AzureRedisCache"))
         {
             failures.Add($"{Clustering}:ProviderType is '{provider}', which this silo does not run: use Redis (in an Aspire AppHost, WithClustering(redis)) or Development (WithDevelopmentClustering()).");
             return null;
