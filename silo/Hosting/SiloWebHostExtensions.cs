@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Orleans.Dashboard;
@@ -68,9 +69,19 @@ public static class SiloWebHostExtensions
         builder.Services.AddSingleton<ClusterReadHealthCheck>();
 
         // Metrics: the cache's silo meter, the client meter (app servers co-hosted in a silo), and Orleans' own, scraped
-        // at /metrics and pushed over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
-        builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService("orleans-llmcache-silo"))
+        // at /metrics and pushed over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set. With that endpoint (an Aspire AppHost
+        // sets it, with OTEL_SERVICE_NAME) logs and Orleans' traces go there too.
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource =>
+            {
+                // A name given in the environment (Aspire's, with the replica's instance id) is how a collector tells the
+                // silos apart; the default name stands for them otherwise.
+                if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_SERVICE_NAME"]))
+                {
+                    resource.AddService("orleans-llmcache-silo");
+                }
+            })
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(OrleansLlmCache.Grains.Diagnostics.SiloCacheMetrics.MeterName, "OrleansLlmCache.Client", "Microsoft.Orleans");
@@ -81,11 +92,21 @@ public static class SiloWebHostExtensions
                 metrics.AddView("orleans-messaging-sent-messages-size", MetricStreamConfiguration.Drop);
                 metrics.AddView("orleans-messaging-received-messages-size", MetricStreamConfiguration.Drop);
                 metrics.AddPrometheusExporter();
-                if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+                if (otlp)
                 {
                     metrics.AddOtlpExporter();
                 }
             });
+        if (otlp)
+        {
+            // Orleans' spans exist when Orleans:EnableDistributedTracing is true (Aspire's Orleans resource sets it).
+            telemetry.WithTracing(tracing => tracing.AddSource(Orleans.Diagnostics.ActivitySources.RuntimeActivitySourceName, Orleans.Diagnostics.ActivitySources.ApplicationGrainActivitySourceName).AddOtlpExporter());
+            telemetry.WithLogging(logging => logging.AddOtlpExporter(), logging =>
+            {
+                logging.IncludeFormattedMessage = true;
+                logging.IncludeScopes = true;
+            });
+        }
 
         // Traces, over OTLP only: the app servers' spans continue here (grain calls, embedding, PostgreSQL commands).
         // Only spans of a trace an app server started and sampled are recorded: the silo's own background work (the

@@ -32,11 +32,18 @@ public static class LlmCacheSiloHostingExtensions
     public static IHostApplicationBuilder AddOrleansLlmCacheSilo(this IHostApplicationBuilder builder, Action<LlmCacheSiloOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = ReadOptions(builder.Configuration, configure);
+        var (options, redisServiceKey) = ReadOptions(builder.Configuration, configure);
         var advertised = IPAddress.Parse(options.AdvertisedIPAddress);
         var (tlsEndpoint, backendTls) = SiloTls.Read(builder.Configuration, options);
 
         builder.Services.AddSingleton(options);
+        if (redisServiceKey is not null && options.Clustering == ClusteringMode.Redis)
+        {
+            // Orleans configures its Redis provider from the same Orleans section (Aspire's) and asks for the Redis
+            // connection under this key, as Aspire's Redis client integration would register it.
+            builder.Services.TryAddKeyedSingleton<IConnectionMultiplexer>(redisServiceKey, (_, _) => ConnectionMultiplexer.Connect(ConfigurationOptions.Parse(options.RedisConnectionString!)));
+        }
+
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
         builder.Services.AddHostedService<SiloStartupBanner>();
 
@@ -105,10 +112,11 @@ public static class LlmCacheSiloHostingExtensions
     }
 
     /// <summary>
-    /// The silo's options from configuration and <paramref name="configure"/>, checked: they decide how the silo is
-    /// wired, so every wrong one is reported now, at once, naming its setting.
+    /// The silo's options from configuration (<c>LlmCache:Silo</c>, then Orleans' own section as an Aspire AppHost
+    /// writes it) and <paramref name="configure"/>, checked: they decide how the silo is wired, so every wrong one is
+    /// reported now, at once, naming its setting. Also returns the key of the Redis connection Orleans' section names.
     /// </summary>
-    private static LlmCacheSiloOptions ReadOptions(IConfiguration configuration, Action<LlmCacheSiloOptions>? configure)
+    private static (LlmCacheSiloOptions Options, string? RedisServiceKey) ReadOptions(IConfiguration configuration, Action<LlmCacheSiloOptions>? configure)
     {
         var section = configuration.GetSection(LlmCacheSiloOptions.SectionName);
         var invalid = StrictConfigurationBinding.FindInvalidValues(section, typeof(LlmCacheSiloOptions)).ToList();
@@ -125,10 +133,16 @@ public static class LlmCacheSiloHostingExtensions
 
         var options = section.Get<LlmCacheSiloOptions>() ?? new LlmCacheSiloOptions();
         options.RedisConnectionString ??= configuration.GetConnectionString("Redis");
+        var redisServiceKey = OrleansConfigurationSection.Apply(configuration, options, invalid);
+        if (invalid.Count > 0)
+        {
+            throw new LlmCacheStartupException(NotValid(invalid));
+        }
+
         PodEnvironment.ApplyDefaults(options, configuration);
         configure?.Invoke(options);
         var result = new LlmCacheSiloOptionsValidator().Validate(Microsoft.Extensions.Options.Options.DefaultName, options);
-        return result.Failed ? throw new LlmCacheStartupException(NotValid(result.Failures)) : options;
+        return result.Failed ? throw new LlmCacheStartupException(NotValid(result.Failures)) : (options, redisServiceKey);
     }
 
     private const string MovedExpirySweepInterval = "ExpirySweepInterval";
