@@ -99,26 +99,20 @@ public static class SiloWebHostExtensions
             });
         if (otlp)
         {
-            // Orleans' spans exist when Orleans:EnableDistributedTracing is true (Aspire's Orleans resource sets it).
-            telemetry.WithTracing(tracing => tracing.AddSource(Orleans.Diagnostics.ActivitySources.RuntimeActivitySourceName, Orleans.Diagnostics.ActivitySources.ApplicationGrainActivitySourceName).AddOtlpExporter());
+            // Traces: the app servers' spans continue here (grain calls, embedding, PostgreSQL commands). Only spans of a
+            // trace an app server started and sampled are recorded: the silo's own background work (the runtime's calls
+            // between silos, sweeps) would be a stream of root traces nobody asked for. The cache's grain calls are spans
+            // of Microsoft.Orleans.Runtime (Orleans files every interface whose namespace starts with "Orleans" there).
+            // Without an endpoint no tracer is registered, and no span is made on the silo.
+            telemetry.WithTracing(tracing => tracing
+                .SetSampler(new ParentBasedSampler(new AlwaysOffSampler()))
+                .AddSource(LlmCacheActivity.SourceName, Orleans.Diagnostics.ActivitySources.RuntimeActivitySourceName, Orleans.Diagnostics.ActivitySources.ApplicationGrainActivitySourceName, "Npgsql")
+                .AddOtlpExporter());
             telemetry.WithLogging(logging => logging.AddOtlpExporter(), logging =>
             {
                 logging.IncludeFormattedMessage = true;
                 logging.IncludeScopes = true;
             });
-        }
-
-        // Traces, over OTLP only: the app servers' spans continue here (grain calls, embedding, PostgreSQL commands).
-        // Only spans of a trace an app server started and sampled are recorded: the silo's own background work (the
-        // runtime's calls between silos, sweeps) would be a stream of root traces nobody asked for. The cache's grain
-        // calls are spans of Microsoft.Orleans.Runtime (Orleans files every interface whose namespace starts with
-        // "Orleans" there). Without an endpoint no tracer is registered, and no span is made on the silo.
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-        {
-            builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing
-                .SetSampler(new ParentBasedSampler(new AlwaysOffSampler()))
-                .AddSource(LlmCacheActivity.SourceName, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", "Npgsql")
-                .AddOtlpExporter());
         }
 
         // The Orleans Dashboard and the cache page behind the operator policy (LlmCache:Dashboard), checked now: a
