@@ -30,15 +30,13 @@ internal sealed class TracingLlmCache(GrainLlmCache inner) : ILlmCache
     public ValueTask<CacheEntry?> GetAsync(CacheKey key, CancellationToken cancellationToken = default) =>
         LlmCacheActivity.Source.HasListeners() ? GetTracedAsync(key, cancellationToken) : inner.GetAsync(key, cancellationToken);
 
+    // Each traced path is a method of its own: a lambda that captures the parameters makes the compiler allocate its
+    // closure on entry to the method that declares them, traced or not, and these calls are on every request's path.
     public ValueTask<CacheEntry> SetAsync(CacheKey key, CachedResponse response, LlmCacheEntryOptions? options = null, CancellationToken cancellationToken = default) =>
-        LlmCacheActivity.Source.HasListeners()
-            ? TraceAsync("llmcache.set", key, () => inner.SetAsync(key, response, options, cancellationToken), static (_, _) => { })
-            : inner.SetAsync(key, response, options, cancellationToken);
+        LlmCacheActivity.Source.HasListeners() ? SetTracedAsync(key, response, options, cancellationToken) : inner.SetAsync(key, response, options, cancellationToken);
 
     public ValueTask<bool> RemoveAsync(CacheKey key, CancellationToken cancellationToken = default) =>
-        LlmCacheActivity.Source.HasListeners()
-            ? TraceAsync("llmcache.remove", key, () => inner.RemoveAsync(key, cancellationToken), static (span, removed) => span.SetTag("llmcache.removed", removed))
-            : inner.RemoveAsync(key, cancellationToken);
+        LlmCacheActivity.Source.HasListeners() ? RemoveTracedAsync(key, cancellationToken) : inner.RemoveAsync(key, cancellationToken);
 
     public ValueTask<LlmCacheResult> GetOrCreateAsync(
         CacheKey key,
@@ -46,7 +44,7 @@ internal sealed class TracingLlmCache(GrainLlmCache inner) : ILlmCache
         LlmCacheEntryOptions? options = null,
         CancellationToken cancellationToken = default) =>
         LlmCacheActivity.Source.HasListeners()
-            ? TraceAsync("llmcache.get_or_create", key, () => inner.GetOrCreateAsync(key, factory, options, cancellationToken), Outcome)
+            ? GetOrCreateTracedAsync(key, factory, options, cancellationToken)
             : inner.GetOrCreateAsync(key, factory, options, cancellationToken);
 
     public ValueTask<LlmCacheResult> GetOrCreateAsync(
@@ -57,7 +55,7 @@ internal sealed class TracingLlmCache(GrainLlmCache inner) : ILlmCache
     {
         ArgumentNullException.ThrowIfNull(prompt);
         return LlmCacheActivity.Source.HasListeners()
-            ? TraceAsync("llmcache.get_or_create", prompt.Key, () => inner.GetOrCreateAsync(prompt, factory, options, cancellationToken), Outcome)
+            ? GetOrCreateTracedAsync(prompt, factory, options, cancellationToken)
             : inner.GetOrCreateAsync(prompt, factory, options, cancellationToken);
     }
 
@@ -66,18 +64,40 @@ internal sealed class TracingLlmCache(GrainLlmCache inner) : ILlmCache
 
     public ValueTask<InvalidationResult> InvalidateTagAsync(string tag, string? tenant = null, CancellationToken cancellationToken = default) =>
         LlmCacheActivity.Source.HasListeners()
-            ? TraceInvalidationAsync("tag", tenant, () => inner.InvalidateTagAsync(tag, tenant, cancellationToken))
+            ? InvalidateTracedAsync("tag", tag, tenant, cancellationToken)
             : inner.InvalidateTagAsync(tag, tenant, cancellationToken);
 
     public ValueTask<InvalidationResult> InvalidateDependencyAsync(string dependency, string? tenant = null, CancellationToken cancellationToken = default) =>
         LlmCacheActivity.Source.HasListeners()
-            ? TraceInvalidationAsync("dependency", tenant, () => inner.InvalidateDependencyAsync(dependency, tenant, cancellationToken))
+            ? InvalidateTracedAsync("dependency", dependency, tenant, cancellationToken)
             : inner.InvalidateDependencyAsync(dependency, tenant, cancellationToken);
 
     public ValueTask<InvalidationResult> InvalidatePatternAsync(string pattern, string? tenant = null, CancellationToken cancellationToken = default) =>
         LlmCacheActivity.Source.HasListeners()
-            ? TraceInvalidationAsync("pattern", tenant, () => inner.InvalidatePatternAsync(pattern, tenant, cancellationToken))
+            ? InvalidateTracedAsync("pattern", pattern, tenant, cancellationToken)
             : inner.InvalidatePatternAsync(pattern, tenant, cancellationToken);
+
+    private ValueTask<CacheEntry> SetTracedAsync(CacheKey key, CachedResponse response, LlmCacheEntryOptions? options, CancellationToken cancellationToken) =>
+        TraceAsync("llmcache.set", key, () => inner.SetAsync(key, response, options, cancellationToken), static (_, _) => { });
+
+    private ValueTask<bool> RemoveTracedAsync(CacheKey key, CancellationToken cancellationToken) =>
+        TraceAsync("llmcache.remove", key, () => inner.RemoveAsync(key, cancellationToken), static (span, removed) => span.SetTag("llmcache.removed", removed));
+
+    private ValueTask<LlmCacheResult> GetOrCreateTracedAsync(
+        CacheKey key, Func<CancellationToken, ValueTask<CachedResponse>> factory, LlmCacheEntryOptions? options, CancellationToken cancellationToken) =>
+        TraceAsync("llmcache.get_or_create", key, () => inner.GetOrCreateAsync(key, factory, options, cancellationToken), Outcome);
+
+    private ValueTask<LlmCacheResult> GetOrCreateTracedAsync(
+        SemanticPrompt prompt, Func<CancellationToken, ValueTask<CachedResponse>> factory, LlmCacheEntryOptions? options, CancellationToken cancellationToken) =>
+        TraceAsync("llmcache.get_or_create", prompt.Key, () => inner.GetOrCreateAsync(prompt, factory, options, cancellationToken), Outcome);
+
+    private ValueTask<InvalidationResult> InvalidateTracedAsync(string kind, string what, string? tenant, CancellationToken cancellationToken) =>
+        TraceInvalidationAsync(kind, tenant, () => kind switch
+        {
+            "tag" => inner.InvalidateTagAsync(what, tenant, cancellationToken),
+            "dependency" => inner.InvalidateDependencyAsync(what, tenant, cancellationToken),
+            _ => inner.InvalidatePatternAsync(what, tenant, cancellationToken),
+        });
 
     private async ValueTask<CacheEntry?> GetTracedAsync(CacheKey key, CancellationToken cancellationToken)
     {
