@@ -6,7 +6,7 @@ namespace OrleansLlmCache.Client.Adapters;
 
 /// <summary>
 /// <see cref="IDistributedCache"/> over the cluster, so that any of its users (Microsoft.Extensions.AI's
-/// <c>UseDistributedCache()</c>, ASP.NET Core session storage and output caching) stores into the cluster: reads come from this app
+/// <c>UseDistributedCache()</c>, and any other code of the app written against the interface) stores into the cluster: reads come from this app
 /// server's coherent L1 or the cluster, writes and removals reach every app server before they return. Each call is one
 /// read or one write; there is no single-flight through this interface (its callers read, then compute, then set).
 /// </summary>

@@ -30,8 +30,9 @@ internal sealed class TracingLlmCache(GrainLlmCache inner) : ILlmCache
     public ValueTask<CacheEntry?> GetAsync(CacheKey key, CancellationToken cancellationToken = default) =>
         LlmCacheActivity.Source.HasListeners() ? GetTracedAsync(key, cancellationToken) : inner.GetAsync(key, cancellationToken);
 
-    // Each traced path is a method of its own: a lambda that captures the parameters makes the compiler allocate its
-    // closure on entry to the method that declares them, traced or not, and these calls are on every request's path.
+    // The traced paths of reads and writes are methods of their own: a lambda that captures the parameters makes the
+    // compiler allocate its closure on entry to the method that declares them, traced or not, and these calls are on
+    // every request's path. Invalidations are rare enough to take the closure inline.
     public ValueTask<CacheEntry> SetAsync(CacheKey key, CachedResponse response, LlmCacheEntryOptions? options = null, CancellationToken cancellationToken = default) =>
         LlmCacheActivity.Source.HasListeners() ? SetTracedAsync(key, response, options, cancellationToken) : inner.SetAsync(key, response, options, cancellationToken);
 
@@ -64,17 +65,17 @@ internal sealed class TracingLlmCache(GrainLlmCache inner) : ILlmCache
 
     public ValueTask<InvalidationResult> InvalidateTagAsync(string tag, string? tenant = null, CancellationToken cancellationToken = default) =>
         LlmCacheActivity.Source.HasListeners()
-            ? InvalidateTracedAsync("tag", tag, tenant, cancellationToken)
+            ? TraceInvalidationAsync("tag", tenant, () => inner.InvalidateTagAsync(tag, tenant, cancellationToken))
             : inner.InvalidateTagAsync(tag, tenant, cancellationToken);
 
     public ValueTask<InvalidationResult> InvalidateDependencyAsync(string dependency, string? tenant = null, CancellationToken cancellationToken = default) =>
         LlmCacheActivity.Source.HasListeners()
-            ? InvalidateTracedAsync("dependency", dependency, tenant, cancellationToken)
+            ? TraceInvalidationAsync("dependency", tenant, () => inner.InvalidateDependencyAsync(dependency, tenant, cancellationToken))
             : inner.InvalidateDependencyAsync(dependency, tenant, cancellationToken);
 
     public ValueTask<InvalidationResult> InvalidatePatternAsync(string pattern, string? tenant = null, CancellationToken cancellationToken = default) =>
         LlmCacheActivity.Source.HasListeners()
-            ? InvalidateTracedAsync("pattern", pattern, tenant, cancellationToken)
+            ? TraceInvalidationAsync("pattern", tenant, () => inner.InvalidatePatternAsync(pattern, tenant, cancellationToken))
             : inner.InvalidatePatternAsync(pattern, tenant, cancellationToken);
 
     private ValueTask<CacheEntry> SetTracedAsync(CacheKey key, CachedResponse response, LlmCacheEntryOptions? options, CancellationToken cancellationToken) =>
@@ -90,14 +91,6 @@ internal sealed class TracingLlmCache(GrainLlmCache inner) : ILlmCache
     private ValueTask<LlmCacheResult> GetOrCreateTracedAsync(
         SemanticPrompt prompt, Func<CancellationToken, ValueTask<CachedResponse>> factory, LlmCacheEntryOptions? options, CancellationToken cancellationToken) =>
         TraceAsync("llmcache.get_or_create", prompt.Key, () => inner.GetOrCreateAsync(prompt, factory, options, cancellationToken), Outcome);
-
-    private ValueTask<InvalidationResult> InvalidateTracedAsync(string kind, string what, string? tenant, CancellationToken cancellationToken) =>
-        TraceInvalidationAsync(kind, tenant, () => kind switch
-        {
-            "tag" => inner.InvalidateTagAsync(what, tenant, cancellationToken),
-            "dependency" => inner.InvalidateDependencyAsync(what, tenant, cancellationToken),
-            _ => inner.InvalidatePatternAsync(what, tenant, cancellationToken),
-        });
 
     private async ValueTask<CacheEntry?> GetTracedAsync(CacheKey key, CancellationToken cancellationToken)
     {
